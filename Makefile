@@ -1,0 +1,35 @@
+# Relay: `make run` starts the whole stack locally, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help run test build unit integration e2e openapi clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the foreground; Ctrl-C stops all
+	@# perl restores default SIGINT handling: a stack started in the background by a script
+	@# inherits SIGINT ignored, and the shell could not trap Ctrl-C otherwise.
+	@RELAY_PARENT_PID=$$PPID exec perl -e '$$SIG{INT} = $$SIG{QUIT} = "DEFAULT"; exec @ARGV or die "$$!"' scripts/run.sh
+
+build: ## Build everything (warnings are errors)
+	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly
+
+test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes)
+	@scripts/ensure-mariadb.sh
+	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=normal"
+
+unit: build ## Unit tests only
+	dotnet test tests/Relay.Tests.Unit --no-build --nologo
+
+integration: build ## Integration tests against a private MariaDB
+	dotnet test tests/Relay.Tests.Integration --no-build --nologo
+
+e2e: build ## End-to-end tests with real server and client processes
+	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo
+
+openapi: build ## Rewrite openapi.yaml from the document the server serves
+	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"
+
+clean: ## Remove build output and local run data
+	rm -rf .relay */bin */obj tests/*/bin tests/*/obj

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Relay.Client;
+
+/// <summary>Where the daemon keeps its data and where it listens. Section <c>Client</c>.</summary>
+internal sealed class ClientOptions : IValidatableObject
+{
+    public const string Section = "Client";
+
+    [Required(ErrorMessage = "Client:DatabasePath is required: the SQLite file this client keeps its personnel in.")]
+    public string DatabasePath { get; init; } = "";
+
+    [Range(1, 65535, ErrorMessage = "Client:TcpPort must be between 1 and 65535.")]
+    public int TcpPort { get; init; }
+
+    /// <summary>Address the TCP listener binds to; 0.0.0.0 in containers.</summary>
+    public string TcpBindAddress { get; init; } = "127.0.0.1";
+
+    [Required(ErrorMessage = "Client:HttpUrl is required, e.g. http://127.0.0.1:8001.")]
+    public string HttpUrl { get; init; } = "";
+
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Client:MaxFrameBytes must be between 1024 and 67108864.")]
+    public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
+
+    public IPAddress TcpAddress => IPAddress.Parse(TcpBindAddress);
+
+    public Uri HttpUri => new(HttpUrl);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(TcpBindAddress, out _))
+        {
+            yield return new ValidationResult($"Client:TcpBindAddress '{TcpBindAddress}' is not an IP address.", [nameof(TcpBindAddress)]);
+        }
+
+        if (!string.IsNullOrEmpty(HttpUrl)
+            && (!Uri.TryCreate(HttpUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !HttpUrl.Contains(":80", StringComparison.Ordinal)))
+        {
+            yield return new ValidationResult($"Client:HttpUrl '{HttpUrl}' must be an http URL with a port, e.g. http://127.0.0.1:8001.", [nameof(HttpUrl)]);
+        }
+        else if (Uri.TryCreate(HttpUrl, UriKind.Absolute, out var http) && http.Port == TcpPort && TcpPort != 0)
+        {
+            yield return new ValidationResult("Client:HttpUrl and Client:TcpPort use the same port.", [nameof(HttpUrl)]);
+        }
+    }
+}
+
+internal static class ClientOptionsSetup
+{
+    public static void AddClientOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ClientOptions>()
+            .BindConfiguration(ClientOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+    }
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace Relay.Client.Inbox;
+
+internal static class InboxSetup
+{
+    /// <summary>
+    /// One Kestrel server hosts both the TCP inbox and the read-only HTTP API, each on its own
+    /// endpoint from <see cref="ClientOptions"/>.
+    /// </summary>
+    public static void AddInbox(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Reading Value runs the options validation, so a bad setting stops start-up here with its name.
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ClientOptions>>().Value;
+            kestrel.Listen(options.TcpAddress, options.TcpPort, listen => listen.UseConnectionHandler<InboxConnectionHandler>());
+
+            var http = options.HttpUri;
+            if (http.IsLoopback && http.Host == "localhost")
+            {
+                kestrel.ListenLocalhost(http.Port);
+            }
+            else if (IPAddress.TryParse(http.Host.Trim('[', ']'), out var address))
+            {
+                kestrel.Listen(address, http.Port);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(http.Port);
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Relay.Client.Storage;
+using Relay.Contracts.Api;
+using Relay.Contracts.Personnel;
+
+namespace Relay.Client.Personnel;
+
+/// <summary>Read-only view of what this client holds. Nothing here changes data: only the inbox does.</summary>
+internal static class PersonnelEndpoints
+{
+    public static void MapPersonnel(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/personnel").WithTags("Personnel");
+        group.MapGet("/", List).WithName("ListPersonnel");
+        group.MapGet("/{id}", Get).WithName("GetPersonnel");
+    }
+
+    private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
+        PersonnelStore store, int? limit, long? afterId, CancellationToken ct)
+    {
+        var errors = Paging.Validate(limit, afterId);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        var items = await store.ListAsync(afterId ?? 0, take, ct);
+        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == take ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
+        PersonnelStore store, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var person = await store.FindAsync(id, ct);
+        return person is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Personnel not found.", detail: $"This client holds no personnel with id {id}.")
+            : TypedResults.Ok(person);
+    }
+}

@@ -1,0 +1,207 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Client.Storage;
+
+internal enum ApplyResult
+{
+    Applied,
+    Duplicate,
+}
+
+/// <summary>
+/// The client's SQLite file: the personnel it holds and the ids of the messages it has applied.
+/// Both change in one transaction, which is what makes a redelivered message harmless.
+/// </summary>
+internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvider time)
+{
+    // Enough to recognise any redelivery: the sender never has more than a handful in flight.
+    private const int AppliedIdsKept = 10_000;
+
+    // One writer at a time; SQLite would serialise writers anyway, this avoids busy waits.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = options.Value.DatabasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    private long _appliedSinceStart;
+
+    public string DatabasePath => options.Value.DatabasePath;
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(DatabasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, null, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS personnel (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                surname TEXT NOT NULL,
+                ssn TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS applied_messages (
+                message_id INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL
+            );
+            """, ct);
+    }
+
+    /// <summary>Applies one message and records it, all or nothing. A message seen before changes nothing.</summary>
+    public async Task<ApplyResult> ApplyAsync(long messageId, MessageBody body, CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+
+            await using (var seen = Command(connection, tx, "SELECT 1 FROM applied_messages WHERE message_id = $id"))
+            {
+                seen.Parameters.AddWithValue("$id", messageId);
+                if (await seen.ExecuteScalarAsync(ct) is not null)
+                {
+                    return ApplyResult.Duplicate;
+                }
+            }
+
+            switch (body.Kind)
+            {
+                case MessageKind.Save:
+                    await SaveAsync(connection, tx, body.Personnel!, ct);
+                    break;
+                case MessageKind.Delete:
+                    await DeleteAsync(connection, tx, body.PersonnelIds!, ct);
+                    break;
+                case MessageKind.DeleteAll:
+                    await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
+                    break;
+            }
+
+            await using (var record = Command(connection, tx, "INSERT INTO applied_messages (message_id, applied_at) VALUES ($id, $at)"))
+            {
+                record.Parameters.AddWithValue("$id", messageId);
+                record.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O"));
+                await record.ExecuteNonQueryAsync(ct);
+            }
+
+            if (++_appliedSinceStart % 1000 == 0)
+            {
+                await PruneAppliedAsync(connection, tx, ct);
+            }
+
+            await tx.CommitAsync(ct);
+            return ApplyResult.Applied;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<PersonnelRecord>> ListAsync(long afterId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id > $after ORDER BY id LIMIT $limit");
+        command.Parameters.AddWithValue("$after", afterId);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadAsync(command, ct);
+    }
+
+    public async Task<PersonnelRecord?> FindAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id = $id");
+        command.Parameters.AddWithValue("$id", id);
+        return (await ReadAsync(command, ct)).SingleOrDefault();
+    }
+
+    /// <summary>True when the file can be written: opens a write transaction and rolls it back.</summary>
+    public async Task<bool> IsWritableAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, tx, "INSERT INTO applied_messages (message_id, applied_at) VALUES (-1, '') ON CONFLICT DO NOTHING", ct);
+        await tx.RollbackAsync(ct);
+        return true;
+    }
+
+    private static async Task SaveAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct)
+    {
+        await using var upsert = Command(connection, tx, """
+            INSERT INTO personnel (id, name, surname, ssn) VALUES ($id, $name, $surname, $ssn)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
+            """);
+        var id = upsert.Parameters.Add("$id", SqliteType.Integer);
+        var name = upsert.Parameters.Add("$name", SqliteType.Text);
+        var surname = upsert.Parameters.Add("$surname", SqliteType.Text);
+        var ssn = upsert.Parameters.Add("$ssn", SqliteType.Text);
+        upsert.Prepare();
+        foreach (var p in personnel)
+        {
+            (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task DeleteAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        await using var delete = Command(connection, tx, "DELETE FROM personnel WHERE id = $id");
+        var id = delete.Parameters.Add("$id", SqliteType.Integer);
+        delete.Prepare();
+        foreach (var value in ids)
+        {
+            id.Value = value;
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        await using var prune = Command(connection, tx, """
+            DELETE FROM applied_messages
+            WHERE message_id < (SELECT MIN(message_id) FROM (SELECT message_id FROM applied_messages ORDER BY message_id DESC LIMIT $keep))
+            """);
+        prune.Parameters.AddWithValue("$keep", AppliedIdsKept);
+        await prune.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) =>
+        new(sql, connection, tx);
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var command = Command(connection, tx, sql);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<PersonnelRecord>> ReadAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var list = new List<PersonnelRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new PersonnelRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return list;
+    }
+}

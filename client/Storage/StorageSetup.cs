@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Relay.Client.Storage;
+
+internal static class StorageSetup
+{
+    public static void AddStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PersonnelStore>();
+        builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
+    }
+}
+
+/// <summary>Creates the SQLite schema before the listener accepts anything; a bad path stops start-up.</summary>
+internal sealed class StorageInitializer(PersonnelStore store) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        try
+        {
+            await store.InitializeAsync(ct);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Client:DatabasePath '{store.DatabasePath}' cannot be opened as a SQLite file: {e.Message}", e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+internal sealed class SqliteHealthCheck(PersonnelStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await store.IsWritableAsync(ct);
+            return HealthCheckResult.Healthy("SQLite is writable.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("SQLite is not writable.", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace Relay.Contracts.Api;
+
+/// <summary>Keyset paging shared by every list of both APIs: <c>?limit=</c> (1 to 1,000) and <c>?afterId=</c>.</summary>
+public static class Paging
+{
+    /// <summary>Page size when none is asked for.</summary>
+    public const int DefaultLimit = 100;
+
+    /// <summary>Largest page size.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>Per-field errors for the paging query, empty when it is valid.</summary>
+    public static Dictionary<string, string[]> Validate(int? limit, long? afterId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
+        }
+
+        if (afterId is < 0)
+        {
+            errors["afterId"] = ["afterId must be zero or a positive id."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Per-field errors for ids that must be positive, empty when all are.</summary>
+    public static Dictionary<string, string[]> ValidateIds(params (string Name, long Value)[] ids)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (name, value) in ids.Where(i => i.Value <= 0))
+        {
+            errors[name] = [$"{name} must be a positive integer."];
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace Relay.Contracts.Protocol;
+
+/// <summary>One frame of the wire protocol. The JSON property <c>type</c> tells which kind.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(DeliverFrame), "deliver")]
+[JsonDerivedType(typeof(AckFrame), "ack")]
+[JsonDerivedType(typeof(NackFrame), "nack")]
+public abstract record Frame
+{
+    /// <summary>Protocol version of the sender; see <see cref="ProtocolVersion"/>.</summary>
+    public int Version { get; init; } = ProtocolVersion.Current;
+}
+
+/// <summary>Server to client: apply this message.</summary>
+/// <param name="MessageId">The server's message id, unique and increasing per client in acceptance order.</param>
+/// <param name="Body">What to apply.</param>
+public sealed record DeliverFrame(long MessageId, MessageBody Body) : Frame;
+
+/// <summary>Client to server: the message is applied (committed), or was already applied before.</summary>
+/// <param name="MessageId">The acknowledged message.</param>
+/// <param name="Duplicate">True when the message had already been applied and nothing changed now.</param>
+public sealed record AckFrame(long MessageId, bool Duplicate = false) : Frame;
+
+/// <summary>Client to server: the message was not applied.</summary>
+/// <param name="MessageId">The refused message, or 0 when the frame could not be read far enough to know it.</param>
+/// <param name="Permanent">True when sending the same message again cannot succeed (invalid content).</param>
+/// <param name="Reason">Why, for the operator.</param>
+public sealed record NackFrame(long MessageId, bool Permanent, string Reason) : Frame;

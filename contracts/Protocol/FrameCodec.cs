@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace Relay.Contracts.Protocol;
+
+/// <summary>The outcome of looking for one frame in buffered bytes.</summary>
+public enum FrameReadStatus
+{
+    /// <summary>More bytes are needed; nothing was consumed.</summary>
+    Incomplete,
+
+    /// <summary>A whole frame was found and consumed.</summary>
+    Complete,
+
+    /// <summary>The length prefix announces a payload above the limit; the connection must be closed.</summary>
+    TooLarge,
+}
+
+/// <summary>
+/// Length-prefixed framing: a 4-byte big-endian payload length, then that many bytes of UTF-8 JSON.
+/// Pure functions over buffers so that split and merged reads are easy to test.
+/// </summary>
+public static class FrameCodec
+{
+    /// <summary>Size of the length prefix.</summary>
+    public const int HeaderLength = 4;
+
+    /// <summary>Default limit on a payload: large enough for a batch of 1,000 personnel with room to spare.</summary>
+    public const int DefaultMaxPayloadBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Takes one frame from the front of <paramref name="buffer"/> when it is all there. The length is
+    /// checked against <paramref name="maxPayloadBytes"/> before anything is copied or allocated.
+    /// </summary>
+    public static FrameReadStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxPayloadBytes, out ReadOnlySequence<byte> payload)
+    {
+        payload = default;
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryReadBigEndian(out int length))
+        {
+            return FrameReadStatus.Incomplete;
+        }
+
+        if (length < 0 || length > maxPayloadBytes)
+        {
+            return FrameReadStatus.TooLarge;
+        }
+
+        if (reader.Remaining < length)
+        {
+            return FrameReadStatus.Incomplete;
+        }
+
+        payload = buffer.Slice(HeaderLength, length);
+        buffer = buffer.Slice(payload.End);
+        return FrameReadStatus.Complete;
+    }
+
+    /// <summary>Reads the JSON of one payload; anything unreadable becomes a <see cref="ProtocolException"/>.</summary>
+    public static Frame Parse(ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            var frame = JsonSerializer.Deserialize(ref reader, RelayJsonContext.Default.Frame)
+                ?? throw new ProtocolException("The frame is JSON null.");
+            if (frame.Version != ProtocolVersion.Current)
+            {
+                throw new ProtocolException($"Protocol version {frame.Version} is not supported; this build speaks {ProtocolVersion.Current}.");
+            }
+
+            return frame;
+        }
+        catch (JsonException e)
+        {
+            throw new ProtocolException($"The frame is not a valid message: {e.Message}", e);
+        }
+        catch (NotSupportedException e)
+        {
+            // Raised for a missing or misplaced "type" discriminator.
+            throw new ProtocolException($"The frame has no readable type: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes one frame: length prefix, then its JSON.</summary>
+    public static void Write(IBufferWriter<byte> output, Frame frame)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(frame, RelayJsonContext.Default.Frame);
+        var header = output.GetSpan(HeaderLength);
+        BinaryPrimitives.WriteInt32BigEndian(header, json.Length);
+        output.Advance(HeaderLength);
+        output.Write(json);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Relay.Contracts.Protocol;
+
+/// <summary>What a message asks the client to do.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MessageKind>))]
+public enum MessageKind
+{
+    /// <summary>Insert or update every personnel in <see cref="MessageBody.Personnel"/>, by id.</summary>
+    [JsonStringEnumMemberName("save")] Save = 1,
+
+    /// <summary>Delete every personnel whose id is in <see cref="MessageBody.PersonnelIds"/>.</summary>
+    [JsonStringEnumMemberName("delete")] Delete = 2,
+
+    /// <summary>Delete every personnel the client holds.</summary>
+    [JsonStringEnumMemberName("deleteAll")] DeleteAll = 3,
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make run`: the whole stack in the foreground. A private MariaDB in .relay/run, the server on
+# :8080 and two client daemons (TCP 5001/5002, HTTP 8001/8002), seeded with two clients and two
+# personnel. Ctrl-C, or SIGTERM to make, stops every process started here.
+# RELAY_KEEP_DATA=1 keeps the previous run's MySQL and SQLite data instead of starting fresh.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+state=.relay/run
+mysql_port=${RELAY_MYSQL_PORT:-33306}
+api_key=${RELAY_API_KEY:-dev-api-key}
+parent=${RELAY_PARENT_PID:-$PPID}
+pids=()
+
+say() { printf 'relay: %s\n' "$*" >&2; }
+cleanup() {
+  trap - INT TERM HUP EXIT
+  say "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 80); do
+    alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  exit 0
+}
+trap cleanup INT TERM HUP EXIT
+
+scripts/ensure-mariadb.sh || exit 1
+for p in 8080 8001 8002 5001 5002 "$mysql_port"; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then say "port $p is already in use; stop what holds it"; exit 1; fi
+done
+
+say "building"
+dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
+
+[ "${RELAY_KEEP_DATA:-0}" = 1 ] || rm -rf "$state"
+mkdir -p "$state"
+say "starting MariaDB on 127.0.0.1:$mysql_port (data in $state/mysql)"
+mysql_pid=$(scripts/mariadb.sh "$PWD/$state/mysql" "$mysql_port") || exit 1
+pids+=("$mysql_pid")
+mariadb --no-defaults --socket="$state/mysql/mysql.sock" -uroot -e "
+  CREATE DATABASE IF NOT EXISTS relay CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+  CREATE USER IF NOT EXISTS 'relay'@'127.0.0.1' IDENTIFIED BY 'relay';
+  GRANT ALL ON relay.* TO 'relay'@'127.0.0.1';" || exit 1
+
+prefix() { sed -u "s/^/[$1] /"; }
+
+say "starting server on http://127.0.0.1:8080 (Swagger UI: http://127.0.0.1:8080/swagger)"
+ConnectionStrings__Relay="Server=127.0.0.1;Port=$mysql_port;Database=relay;User ID=relay;Password=relay" \
+Urls=http://127.0.0.1:8080 \
+Auth__ApiKey="$api_key" \
+Seed__Clients__0__Name="Client #1" Seed__Clients__0__Host=127.0.0.1 Seed__Clients__0__Port=5001 \
+Seed__Clients__1__Name="Client #2" Seed__Clients__1__Host=127.0.0.1 Seed__Clients__1__Port=5002 \
+Seed__Personnel__0__Name=Isaac Seed__Personnel__0__Surname=Newton Seed__Personnel__0__Ssn=12345678900 \
+Seed__Personnel__1__Name=Albert Seed__Personnel__1__Surname=Einstein Seed__Personnel__1__Ssn=98765432100 \
+  dotnet server/bin/Release/net10.0/Relay.Server.dll > >(prefix server) 2>&1 &
+pids+=($!)
+
+for n in 1 2; do
+  say "starting client $n on TCP 500$n, HTTP http://127.0.0.1:800$n"
+  Client__DatabasePath="$state/client$n/client.db" Client__TcpPort=500$n Client__HttpUrl=http://127.0.0.1:800$n \
+    dotnet client/bin/Release/net10.0/Relay.Client.dll > >(prefix client$n) 2>&1 &
+  pids+=($!)
+done
+
+# Foreground until Ctrl-C, until make itself is killed, or until a process dies.
+while kill -0 "$parent" 2>/dev/null; do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { say "process $pid exited; stopping the stack"; exit 1; }
+  done
+  sleep 0.5
+done

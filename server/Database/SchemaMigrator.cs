@@ -1,0 +1,115 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Polly;
+using Polly.Retry;
+
+namespace Relay.Server.Database;
+
+/// <summary>
+/// Brings the MySQL schema to the latest version before the API and the sender start, then seeds
+/// an empty database. Waits for MySQL with backoff, as it may still be starting (compose, CI).
+/// </summary>
+internal sealed partial class SchemaMigrator(
+    MySqlDataSource dataSource,
+    IOptions<SeedOptions> seed,
+    TimeProvider time,
+    ILogger<SchemaMigrator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var waitForMySql = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<MySqlException>(e => e.IsTransient || e.ErrorCode == MySqlErrorCode.UnableToConnectToHost),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args =>
+                {
+                    LogWaiting(logger, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.Message);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        await waitForMySql.ExecuteAsync(async token => await MigrateAsync(token), ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    private async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+
+        // Several server instances may start together; one migrates while the others wait.
+        var locked = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT GET_LOCK('relay_schema', 60)", cancellationToken: ct));
+        if (locked != 1)
+        {
+            throw new InvalidOperationException("Timed out waiting for another server instance to finish migrating the schema.");
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version INT NOT NULL PRIMARY KEY,
+                    description VARCHAR(200) NOT NULL,
+                    applied_at DATETIME(6) NOT NULL
+                ) ENGINE=InnoDB
+                """, cancellationToken: ct));
+            var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", cancellationToken: ct)) ?? 0;
+
+            foreach (var (version, description, statements) in Migrations.All.Where(m => m.Version > current))
+            {
+                foreach (var sql in statements)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (@version, @description, @now)",
+                    new { version, description, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+                LogMigrated(logger, version, description);
+            }
+
+            await SeedAsync(connection, ct);
+        }
+        finally
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK('relay_schema')", cancellationToken: CancellationToken.None));
+        }
+    }
+
+    private async Task SeedAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var options = seed.Value;
+        if (options.Clients.Count > 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM clients", cancellationToken: ct)) == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO clients (name, host, port, created_at) VALUES (@Name, @Host, @Port, @now)",
+                options.Clients.Select(c => new { c.Name, c.Host, c.Port, now }), cancellationToken: ct));
+            LogSeeded(logger, options.Clients.Count, "clients");
+        }
+
+        if (options.Personnel.Count > 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM personnel", cancellationToken: ct)) == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now)",
+                options.Personnel.Select(p => new { p.Name, p.Surname, p.Ssn, now }), cancellationToken: ct));
+            LogSeeded(logger, options.Personnel.Count, "personnel");
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "MySQL is not reachable yet (attempt {Attempt}); retrying in {DelaySeconds:0.0} s: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, int attempt, double delaySeconds, string? reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Schema migrated to version {Version}: {Description}")]
+    private static partial void LogMigrated(ILogger logger, int version, string description);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Seeded {Count} {Table} into an empty database")]
+    private static partial void LogSeeded(ILogger logger, int count, string table);
+}

@@ -1,0 +1,123 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Server.Delivery;
+
+/// <summary>
+/// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
+/// message, and dropped on any error so the next attempt starts from a clean connection.
+/// </summary>
+internal sealed class ClientConnection(int maxFrameBytes) : IAsyncDisposable
+{
+    private Socket? _socket;
+    private PipeReader? _reader;
+    private PipeWriter? _writer;
+    private (string Host, int Port) _endpoint;
+
+    public bool IsOpen => _socket is not null;
+
+    /// <summary>Sends one frame and returns the client's answer to it.</summary>
+    public async Task<Frame> ExchangeAsync(string host, int port, DeliverFrame frame, CancellationToken ct)
+    {
+        try
+        {
+            if (_socket is null || _endpoint != (host, port))
+            {
+                await OpenAsync(host, port, ct);
+            }
+
+            FrameCodec.Write(_writer!, frame);
+            await _writer!.FlushAsync(ct);
+            var reply = await ReadFrameAsync(ct);
+            var repliedTo = reply switch
+            {
+                AckFrame a => a.MessageId,
+                NackFrame n => n.MessageId,
+                _ => throw new ProtocolException($"The client answered with a {reply.GetType().Name}."),
+            };
+            if (repliedTo != frame.MessageId && repliedTo != 0)
+            {
+                throw new ProtocolException($"The client answered message {repliedTo} while {frame.MessageId} was in flight.");
+            }
+
+            return reply;
+        }
+        catch
+        {
+            await CloseAsync();
+            throw;
+        }
+    }
+
+    private async Task OpenAsync(string host, int port, CancellationToken ct)
+    {
+        await CloseAsync();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        _socket = socket;
+        _reader = PipeReader.Create(stream);
+        _writer = PipeWriter.Create(stream);
+        _endpoint = (host, port);
+    }
+
+    private async Task<Frame> ReadFrameAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var result = await _reader!.ReadAsync(ct);
+            var buffer = result.Buffer;
+            switch (FrameCodec.TryReadFrame(ref buffer, maxFrameBytes, out var payload))
+            {
+                case FrameReadStatus.Complete:
+                    var frame = FrameCodec.Parse(payload);
+                    _reader.AdvanceTo(buffer.Start);
+                    return frame;
+                case FrameReadStatus.TooLarge:
+                    throw new ProtocolException($"The client sent a frame larger than {maxFrameBytes} bytes.");
+            }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new IOException("The client closed the connection before answering.");
+            }
+        }
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_socket is null)
+        {
+            return;
+        }
+
+        // The socket goes first: completing a writer over a broken stream would try to flush it.
+        _socket.Dispose();
+        await _reader!.CompleteAsync();
+        try
+        {
+            await _writer!.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // Unsent bytes are lost on purpose: the message is redelivered on a new connection.
+        }
+
+        _socket = null;
+        _reader = null;
+        _writer = null;
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync();
+}

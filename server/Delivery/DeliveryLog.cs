@@ -1,0 +1,29 @@
+namespace Relay.Server.Delivery;
+
+/// <summary>Every delivery line names the client and, where there is one, the message.</summary>
+internal static partial class DeliveryLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Delivered message {MessageId} to client {ClientId}")]
+    public static partial void Delivered(ILogger logger, long clientId, long messageId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Delivery of message {MessageId} to client {ClientId} failed (attempt {Attempt}); retrying in {DelayMs:0} ms: {Error}")]
+    public static partial void AttemptFailed(ILogger logger, long clientId, long messageId, int attempt, double delayMs, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Client {ClientId} refused message {MessageId} for good; marked failed: {Reason}")]
+    public static partial void Refused(ILogger logger, long clientId, long messageId, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Delivery to client {ClientId} is paused for {PauseSeconds:0} s after repeated failures: {Error}")]
+    public static partial void Paused(ILogger logger, long clientId, double pauseSeconds, string error);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Could not record the state of message {MessageId} for client {ClientId}: {Error}")]
+    public static partial void BookkeepingFailed(ILogger logger, long clientId, long messageId, string error);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Started delivering to client {ClientId}")]
+    public static partial void WorkerStarted(ILogger logger, long clientId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Stopped delivering to client {ClientId}")]
+    public static partial void WorkerStopped(ILogger logger, long clientId);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not read the list of clients: {Error}")]
+    public static partial void ClientListFailed(ILogger logger, string error);
+}

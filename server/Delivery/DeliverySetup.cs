@@ -1,0 +1,14 @@
+namespace Relay.Server.Delivery;
+
+internal static class DeliverySetup
+{
+    public static void AddDelivery(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DeliveryPipelines>();
+        builder.Services.AddHostedService<DeliveryService>();
+    }
+}

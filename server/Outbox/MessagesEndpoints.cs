@@ -1,0 +1,75 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MySqlConnector;
+using Relay.Contracts.Api;
+using Relay.Server.Http;
+
+namespace Relay.Server.Outbox;
+
+internal static class MessagesEndpoints
+{
+    private const string OutboxColumns = """
+        id AS Id, client_id AS ClientId, kind AS Kind, item_count AS ItemCount, state AS State, attempts AS Attempts,
+        created_at AS CreatedAt, last_attempt_at AS LastAttemptAt, last_error AS LastError, CAST(NULL AS DATETIME(6)) AS DeliveredAt
+        """;
+
+    public static void MapMessages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/messages").WithTags("Messages");
+        group.MapGet("/", List).WithName("ListMessages")
+            .WithSummary("List messages still in the outbox (pending by default, or failed), oldest first.");
+        group.MapGet("/{id}", Get).WithName("GetMessage")
+            .WithSummary("Where one message is: pending with attempts and last error, failed, or delivered and when.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(
+        MySqlDataSource db, long? clientId, string? state, int? limit, long? afterId, CancellationToken ct)
+    {
+        var errors = Paging.Validate(limit, afterId);
+        if (clientId is <= 0)
+        {
+            errors["clientId"] = ["clientId must be a positive integer."];
+        }
+
+        state ??= "pending";
+        if (state is not ("pending" or "failed"))
+        {
+            errors["state"] = ["state must be 'pending' or 'failed'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
+            SELECT {OutboxColumns} FROM messages
+            WHERE state = @state AND id > @after AND (@clientId IS NULL OR client_id = @clientId)
+            ORDER BY id LIMIT @take
+            """, new { state, after = afterId ?? 0, clientId, take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == take ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<MessageStatus>, ValidationProblem, ProblemHttpResult>> Get(
+        MySqlDataSource db, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var status = await connection.QuerySingleOrDefaultAsync<MessageStatus>(new CommandDefinition($"""
+            SELECT {OutboxColumns} FROM messages WHERE id = @id
+            UNION ALL
+            SELECT id, client_id, kind, item_count, 'delivered', attempts, created_at, delivered_at, NULL, delivered_at
+            FROM delivered_messages WHERE id = @id
+            LIMIT 1
+            """, new { id }, cancellationToken: ct));
+        return status is null ? Problems.NotFound("Message", id) : TypedResults.Ok(status);
+    }
+}

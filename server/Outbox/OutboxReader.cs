@@ -1,0 +1,68 @@
+using Dapper;
+using MySqlConnector;
+
+namespace Relay.Server.Outbox;
+
+/// <summary>The head of one client's queue, with where to send it.</summary>
+internal sealed record PendingMessage(long Id, long ClientId, string Kind, string Payload, int Attempts, string Host, int Port);
+
+/// <summary>The sender's side of the outbox: read the head of a client's queue, record what happened to it.</summary>
+internal sealed class OutboxReader(MySqlDataSource db, TimeProvider time)
+{
+    public async Task<PendingMessage?> NextPendingAsync(long clientId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PendingMessage>(new CommandDefinition("""
+            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.attempts AS Attempts,
+                   c.host AS Host, c.port AS Port
+            FROM messages m JOIN clients c ON c.id = m.client_id
+            WHERE m.client_id = @clientId AND m.state = 'pending'
+            ORDER BY m.id
+            LIMIT 1
+            """, new { clientId }, cancellationToken: ct));
+    }
+
+    /// <summary>The client acknowledged: the message leaves the outbox and its status moves to delivered_messages.</summary>
+    public async Task MarkDeliveredAsync(PendingMessage message, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
+            SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id = @id;
+            DELETE FROM messages WHERE id = @id;
+            UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id = @clientId;
+            """, new { id = message.Id, clientId = message.ClientId, now }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
+    public async Task RecordAttemptFailedAsync(PendingMessage message, string error, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = @error WHERE id = @id;
+            UPDATE clients SET last_error = @error WHERE id = @clientId;
+            """, new { id = message.Id, clientId = message.ClientId, error = Truncate(error), now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+    }
+
+    /// <summary>The client refused the message for good; it stays in the outbox as failed and the queue moves on.</summary>
+    public async Task MarkFailedAsync(PendingMessage message, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id;
+            UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId;
+            """, new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<long>> ClientIdsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM clients ORDER BY id", cancellationToken: ct))).AsList();
+    }
+
+    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
+}

@@ -1,0 +1,15 @@
+namespace Relay.Server.Outbox;
+
+internal static class OutboxSetup
+{
+    public static void AddOutbox(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxWriter>();
+        builder.Services.AddSingleton<OutboxReader>();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Relay.Server.Outbox;
+
+/// <summary>
+/// Wakes the sender as soon as an operation has committed, so a single message goes out without
+/// waiting for the next poll. Polling stays as the safety net (other server instances, lost wakes).
+/// </summary>
+internal sealed class OutboxSignal
+{
+    private readonly ConcurrentDictionary<long, Channel<bool>> _perClient = new();
+    private readonly Channel<bool> _clientsChanged = NewChannel();
+
+    public void Notify(IEnumerable<long> clientIds)
+    {
+        foreach (var id in clientIds)
+        {
+            For(id).Writer.TryWrite(true);
+        }
+    }
+
+    public void NotifyClientsChanged() => _clientsChanged.Writer.TryWrite(true);
+
+    /// <summary>Waits until <see cref="Notify"/> names the client or the timeout passes.</summary>
+    public Task WaitForMessagesAsync(long clientId, TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
+        WaitAsync(For(clientId), timeout, time, ct);
+
+    public Task WaitForClientsChangedAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
+        WaitAsync(_clientsChanged, timeout, time, ct);
+
+    public void Forget(long clientId) => _perClient.TryRemove(clientId, out _);
+
+    private Channel<bool> For(long clientId) => _perClient.GetOrAdd(clientId, _ => NewChannel());
+
+    private static async Task WaitAsync(Channel<bool> channel, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        using var timeoutCts = new CancellationTokenSource(timeout, time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+        try
+        {
+            await channel.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The poll interval passed without a signal.
+        }
+    }
+
+    // One pending wake is enough: many commits before the sender looks collapse into one.
+    private static Channel<bool> NewChannel() =>
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+}

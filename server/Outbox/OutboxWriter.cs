@@ -1,0 +1,117 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Server.Outbox;
+
+/// <summary>What an operation asks for: which clients, which personnel, and whether to save or delete.</summary>
+/// <param name="ClientId">One client, or null for every registered client.</param>
+/// <param name="PersonnelId">One personnel, or null for all of them.</param>
+/// <param name="Delete">True to delete from the clients, false to save onto them.</param>
+internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete);
+
+/// <summary>The messages an operation queued, or which id it could not find.</summary>
+internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Missing = null, long MissingId = 0)
+{
+    public static EnqueueResult NotFound(string what, long id) => new([], what, id);
+}
+
+/// <summary>
+/// Turns an operation into outbox rows, in one transaction. The operation's snapshot of the
+/// personnel is taken inside that transaction, so what is queued is what existed at the call.
+/// </summary>
+internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, TimeProvider time, IOptions<OutboxOptions> options)
+{
+    public async Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+        // Locking the target clients' rows serialises concurrent operations per client, so message
+        // ids (allocated after the lock) increase in commit order and the sender never delivers a
+        // later operation's message before an earlier one's.
+        var clientIds = (await connection.QueryAsync<long>(new CommandDefinition(
+            operation.ClientId is { } one
+                ? "SELECT id FROM clients WHERE id = @one FOR UPDATE"
+                : "SELECT id FROM clients ORDER BY id FOR UPDATE",
+            new { one = operation.ClientId }, tx, cancellationToken: ct))).AsList();
+        if (operation.ClientId is { } wanted && clientIds.Count == 0)
+        {
+            return EnqueueResult.NotFound("Client", wanted);
+        }
+
+        var ids = new List<long>();
+        var now = time.GetUtcNow().UtcDateTime;
+        await foreach (var body in BodiesAsync(connection, tx, operation, ct))
+        {
+            if (body is null)
+            {
+                return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
+            }
+
+            var payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody);
+            foreach (var clientId in clientIds)
+            {
+                ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                    INSERT INTO messages (client_id, kind, item_count, payload, created_at)
+                    VALUES (@clientId, @kind, @count, @payload, @now);
+                    SELECT LAST_INSERT_ID();
+                    """, new { clientId, kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        signal.Notify(clientIds);
+        return new EnqueueResult(ids);
+    }
+
+    public static string KindName(MessageKind kind) => kind switch
+    {
+        MessageKind.Save => "save",
+        MessageKind.Delete => "delete",
+        MessageKind.DeleteAll => "deleteAll",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The message bodies of the operation, in order; null means the named personnel does not exist.</summary>
+    private async IAsyncEnumerable<MessageBody?> BodiesAsync(MySqlConnection connection, MySqlTransaction tx, Operation operation, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (operation.PersonnelId is { } personnelId)
+        {
+            var person = await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
+                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id = @personnelId",
+                new { personnelId }, tx, cancellationToken: ct));
+            yield return person is null ? null
+                : operation.Delete ? new MessageBody(MessageKind.Delete, PersonnelIds: [person.Id])
+                : new MessageBody(MessageKind.Save, Personnel: [person]);
+            yield break;
+        }
+
+        if (operation.Delete)
+        {
+            yield return new MessageBody(MessageKind.DeleteAll);
+            yield break;
+        }
+
+        // Keyset pages keep memory bounded however many personnel there are.
+        var batchSize = options.Value.BatchSize;
+        long after = 0;
+        while (true)
+        {
+            var page = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
+                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id > @after ORDER BY id LIMIT @batchSize",
+                new { after, batchSize }, tx, cancellationToken: ct))).AsList();
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return new MessageBody(MessageKind.Save, Personnel: page);
+            after = page[^1].Id;
+        }
+    }
+}

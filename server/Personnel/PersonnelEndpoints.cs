@@ -1,0 +1,139 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MySqlConnector;
+using Relay.Contracts.Api;
+using Relay.Contracts.Personnel;
+using Relay.Server.Http;
+
+namespace Relay.Server.Personnel;
+
+internal static class PersonnelEndpoints
+{
+    private const string Columns = "id AS Id, name AS Name, surname AS Surname, ssn AS Ssn";
+
+    public static void MapPersonnel(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/personnel").WithTags("Personnel");
+        group.MapGet("/", List).WithName("ListPersonnel").WithSummary("List the server's personnel, by id.");
+        group.MapPost("/", Create).WithName("CreatePersonnel").WithSummary("Add a personnel. Clients get it only when an operation sends it.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id}", Get).WithName("GetPersonnel").WithSummary("Get one personnel.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}", Update).WithName("UpdatePersonnel").WithSummary("Change a personnel. Messages already queued keep the old values.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel").WithSummary("Remove a personnel from the server. Clients keep it until an operation deletes it there.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
+        MySqlDataSource db, int? limit, long? afterId, CancellationToken ct)
+    {
+        var errors = Paging.Validate(limit, afterId);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM personnel WHERE id > @after ORDER BY id LIMIT @take",
+            new { after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == take ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
+        MySqlDataSource db, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var person = await FindAsync(db, id, ct);
+        return person is null ? Problems.NotFound("Personnel", id) : TypedResults.Ok(person);
+    }
+
+    private static async Task<Results<Created<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Create(
+        MySqlDataSource db, TimeProvider time, PersonnelRequest request, CancellationToken ct)
+    {
+        var errors = RequestValidation.Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now);
+                SELECT LAST_INSERT_ID();
+                """, new { request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            return TypedResults.Created($"/personnel/{id}", new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!));
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        {
+            return SsnTaken();
+        }
+    }
+
+    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Update(
+        MySqlDataSource db, TimeProvider time, long id, PersonnelRequest request, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        foreach (var (field, messages) in RequestValidation.Validate(request))
+        {
+            errors[field] = messages;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id;
+                SELECT COUNT(*) FROM personnel WHERE id = @id;
+                """, new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            if (found == 0)
+            {
+                return Problems.NotFound("Personnel", id);
+            }
+        }
+        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        {
+            return SsnTaken();
+        }
+
+        return TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
+        MySqlDataSource db, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
+        return deleted == 0 ? Problems.NotFound("Personnel", id) : TypedResults.NoContent();
+    }
+
+    private static async Task<PersonnelRecord?> FindAsync(MySqlDataSource db, long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    private static ProblemHttpResult SsnTaken() =>
+        Problems.Conflict("Another personnel already has this SSN.", "SSNs are unique; the given SSN belongs to another personnel.");
+}

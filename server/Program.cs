@@ -1,0 +1,27 @@
+using Relay.Server.Clients;
+using Relay.Server.Database;
+using Relay.Server.Delivery;
+using Relay.Server.Http;
+using Relay.Server.Operations;
+using Relay.Server.Outbox;
+using Relay.Server.Personnel;
+
+// Settings files live beside the binary, whatever directory the daemon is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.AddRelayHttp();
+builder.AddRelayDatabase();
+builder.AddOutbox();
+builder.AddDelivery();
+
+var app = builder.Build();
+
+app.UseRelayHttp();
+app.MapClients();
+app.MapPersonnel();
+app.MapOperations();
+app.MapMessages();
+
+app.Run();
+
+public partial class Program;
