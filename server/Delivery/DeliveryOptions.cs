@@ -6,6 +6,9 @@ internal sealed class DeliveryOptions
 {
     public const string Section = "Delivery";
 
+    /// <summary>False runs an API-only instance that queues messages but sends nothing.</summary>
+    public bool Enabled { get; init; } = true;
+
     /// <summary>How often each client's queue is looked at when no operation has signalled it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);

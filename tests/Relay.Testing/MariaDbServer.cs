@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using MySqlConnector;
+
+namespace Relay.Testing;
+
+/// <summary>
+/// A private MariaDB for one test run, started with the same script as <c>make run</c>. Each test
+/// class asks for its own database, so classes run in parallel without seeing each other's rows.
+/// </summary>
+public sealed class MariaDbServer : IAsyncDisposable
+{
+    private static readonly Lazy<Task<MariaDbServer>> SharedInstance = new(() => StartAsync());
+    private static int _databases;
+
+    private readonly int _pid;
+
+    private MariaDbServer(string directory, int port, int pid)
+    {
+        Directory = directory;
+        Port = port;
+        _pid = pid;
+    }
+
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string Socket => Path.Combine(Directory, "mysql.sock");
+
+    /// <summary>One server for the whole test process, stopped when the process exits.</summary>
+    public static Task<MariaDbServer> Shared => SharedInstance.Value;
+
+    public static async Task<MariaDbServer> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"relay-mariadb-{Guid.NewGuid():N}"[..24]);
+        var port = FreePort.Next();
+        var script = Path.Combine(Repo.Root, "scripts", "mariadb.sh");
+        var (exit, output) = await RunAsync("bash", script, directory, port.ToString());
+        if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
+        {
+            throw new InvalidOperationException($"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}");
+        }
+
+        var server = new MariaDbServer(directory, port, pid);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
+        await using var root = await server.OpenRootAsync();
+        await using var command = new MySqlCommand("""
+            CREATE USER IF NOT EXISTS 'relay'@'%' IDENTIFIED BY 'relay';
+            CREATE USER IF NOT EXISTS 'relay'@'localhost' IDENTIFIED BY 'relay';
+            GRANT ALL ON *.* TO 'relay'@'%';
+            GRANT ALL ON *.* TO 'relay'@'localhost';
+            """, root);
+        await command.ExecuteNonQueryAsync();
+        return server;
+    }
+
+    /// <summary>Creates an empty database and returns the connection string the server would be given.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "relay")
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
+        await using var root = await OpenRootAsync();
+        await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    public string ConnectionString(string database) =>
+        $"Server=127.0.0.1;Port={Port};Database={database};User ID=relay;Password=relay;Pooling=true";
+
+    public async Task<MySqlConnection> OpenRootAsync()
+    {
+        var connection = new MySqlConnection($"Server={Socket};Protocol=Unix;User ID=root;Pooling=false");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            using var process = Process.GetProcessById(_pid);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        // The script leaves mariadbd running with our pipes closed, so reading to the end is safe.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>Small helpers over HttpClient that read what a curl user would read.</summary>
+public static class Api
+{
+    public static async Task<long> CreateClientAsync(this HttpClient http, string name, int port, string host = "127.0.0.1")
+    {
+        var response = await http.PostAsJsonAsync("/clients", new { name, host, port });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
+    public static async Task<long> CreatePersonnelAsync(this HttpClient http, string name, string surname, string ssn)
+    {
+        var response = await http.PostAsJsonAsync("/personnel", new { name, surname, ssn });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>Runs an operation, asserts 202, and returns the ids of the messages it queued.</summary>
+    public static async Task<long[]> OperateAsync(this HttpClient http, HttpMethod method, string path)
+    {
+        var response = await http.SendAsync(new HttpRequestMessage(method, path));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{method} {path} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["messageIds"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+    }
+
+    public static async Task<JsonObject> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal((int)expected, problem["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
+        return problem;
+    }
+
+    public static IEnumerable<string> ErrorFields(this JsonObject problem) =>
+        problem["errors"]?.AsObject().Select(e => e.Key) ?? [];
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Dapper;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>A row of the outbox as MySQL holds it, with its payload read back.</summary>
+public sealed record OutboxRow(long Id, long ClientId, string Kind, string State, MessageBody Body);
+
+public static class Outbox
+{
+    public static async Task<List<OutboxRow>> RowsAsync(this ServerApp app)
+    {
+        await using var connection = await app.OpenDatabaseAsync();
+        var rows = await connection.QueryAsync<(long Id, long ClientId, string Kind, string State, string Payload)>(
+            "SELECT id, client_id, kind, state, payload FROM messages ORDER BY id");
+        return rows.Select(r => new OutboxRow(r.Id, r.ClientId, r.Kind, r.State,
+            JsonSerializer.Deserialize(r.Payload, RelayJsonContext.Default.MessageBody)!)).ToList();
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using MySqlConnector;
+using Relay.Testing;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>
+/// The real server (in memory, through the test host) on its own fresh database in the shared
+/// private MariaDB. The sender is off unless asked for, so the outbox can be inspected as queued.
+/// </summary>
+public sealed class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Delivery:Enabled"] = "false",
+    };
+
+    public string ConnectionString { get; private set; } = "";
+
+    public ServerApp With(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var mariadb = await MariaDbServer.Shared;
+        ConnectionString = await mariadb.CreateDatabaseAsync();
+        _settings["ConnectionStrings:Relay"] = ConnectionString;
+    }
+
+    public async Task<MySqlConnection> OpenDatabaseAsync()
+    {
+        var connection = new MySqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+}

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Text;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Tests.Unit;
+
+public sealed class FrameCodecTests
+{
+    private static readonly DeliverFrame Save = new(42, new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(7, "Ada", "Lovelace", "12345678901")]));
+
+    [Fact]
+    public void AFrameWrittenThenReadComesBackEqual()
+    {
+        var bytes = Encode(Save);
+
+        var buffer = new ReadOnlySequence<byte>(bytes);
+        Assert.Equal(FrameReadStatus.Complete, FrameCodec.TryReadFrame(ref buffer, 1024, out var payload));
+        var frame = Assert.IsType<DeliverFrame>(FrameCodec.Parse(payload));
+
+        Assert.Equal(Save.MessageId, frame.MessageId);
+        Assert.Equal(Save.Body.Personnel, frame.Body.Personnel);
+        Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
+    public async Task AFrameArrivingOneByteAtATimeIsReadOnceWhole()
+    {
+        var pipe = new Pipe();
+        var bytes = Encode(Save);
+        var frames = new List<Frame>();
+
+        foreach (var b in bytes)
+        {
+            await pipe.Writer.WriteAsync(new[] { b });
+            frames.AddRange(await DrainAsync(pipe.Reader));
+        }
+
+        var frame = Assert.IsType<DeliverFrame>(Assert.Single(frames));
+        Assert.Equal(42, frame.MessageId);
+    }
+
+    [Fact]
+    public async Task SeveralFramesInOneReadAreAllRead()
+    {
+        var pipe = new Pipe();
+        var merged = Encode(new AckFrame(1)).Concat(Encode(new AckFrame(2))).Concat(Encode(new NackFrame(3, true, "bad")))
+            .Concat(Encode(new AckFrame(4)).Take(3)).ToArray();
+
+        await pipe.Writer.WriteAsync(merged);
+        var frames = await DrainAsync(pipe.Reader);
+
+        Assert.Equal([1L, 2L, 3L], frames.Select(f => f switch { AckFrame a => a.MessageId, NackFrame n => n.MessageId, _ => -1 }));
+    }
+
+    [Theory]
+    [InlineData(1025)]
+    [InlineData(int.MaxValue)]
+    [InlineData(-1)]
+    public void ALengthAboveTheLimitIsRefusedFromTheHeaderAlone(int announced)
+    {
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(header, announced);
+        var buffer = new ReadOnlySequence<byte>(header);
+
+        Assert.Equal(FrameReadStatus.TooLarge, FrameCodec.TryReadFrame(ref buffer, 1024, out _));
+    }
+
+    [Fact]
+    public void AnIncompleteHeaderConsumesNothing()
+    {
+        var buffer = new ReadOnlySequence<byte>(new byte[] { 0, 0 });
+
+        Assert.Equal(FrameReadStatus.Incomplete, FrameCodec.TryReadFrame(ref buffer, 1024, out _));
+        Assert.Equal(2, buffer.Length);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("""{"type":"explode","version":1}""")]
+    [InlineData("""{"type":"ack","version":2,"messageId":1}""")]
+    [InlineData("""{"type":"ack","version":1,"messageId":"one"}""")]
+    [InlineData("""{"type":"ack","version":1,"messageId":1,"extra":true}""")]
+    [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
+    [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"obliterate"}}""")]
+    [InlineData("""{"type":"deliver","version":1,"messageId":1}""")]
+    public void AnUnreadablePayloadIsAProtocolError(string json)
+    {
+        var payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
+
+        Assert.Throws<ProtocolException>(() => FrameCodec.Parse(payload));
+    }
+
+    private static byte[] Encode(Frame frame)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        FrameCodec.Write(writer, frame);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static async Task<List<Frame>> DrainAsync(PipeReader reader)
+    {
+        var frames = new List<Frame>();
+        var result = await reader.ReadAsync();
+        var buffer = result.Buffer;
+        while (FrameCodec.TryReadFrame(ref buffer, 1024, out var payload) == FrameReadStatus.Complete)
+        {
+            frames.Add(FrameCodec.Parse(payload));
+        }
+
+        reader.AdvanceTo(buffer.Start, buffer.End);
+        return frames;
+    }
+}

@@ -1,0 +1,42 @@
+using Relay.Client.Inbox;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+
+namespace Relay.Tests.Unit;
+
+public sealed class MessageValidatorTests
+{
+    private static readonly PersonnelRecord Valid = new(1, "Isaac", "Newton", "12345678900");
+
+    public static TheoryData<string, DeliverFrame> Invalid => new()
+    {
+        { "message id", new DeliverFrame(0, new MessageBody(MessageKind.DeleteAll)) },
+        { "empty save", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [])) },
+        { "save without personnel", new DeliverFrame(1, new MessageBody(MessageKind.Save)) },
+        { "short ssn", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890" }])) },
+        { "letters in ssn", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890a" }])) },
+        { "blank name", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Name = " " }])) },
+        { "long surname", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Surname = new string('x', 101) }])) },
+        { "zero id", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Id = 0 }])) },
+        { "save with ids", new DeliverFrame(1, new MessageBody(MessageKind.Save, [Valid], [1])) },
+        { "delete without ids", new DeliverFrame(1, new MessageBody(MessageKind.Delete)) },
+        { "delete negative id", new DeliverFrame(1, new MessageBody(MessageKind.Delete, PersonnelIds: [3, -3])) },
+        { "delete all with ids", new DeliverFrame(1, new MessageBody(MessageKind.DeleteAll, PersonnelIds: [3])) },
+        { "undefined kind", new DeliverFrame(1, new MessageBody((MessageKind)99)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void AnInvalidMessageIsRefusedWithAReason(string because, DeliverFrame frame)
+    {
+        Assert.False(string.IsNullOrWhiteSpace(MessageValidator.Validate(frame)), because);
+    }
+
+    [Fact]
+    public void ValidMessagesOfEveryKindPass()
+    {
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid, Valid with { Id = 2, Name = "Ünïcødé ' OR 1=1; --" }]))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(2, new MessageBody(MessageKind.Delete, PersonnelIds: [1, 2]))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(3, new MessageBody(MessageKind.DeleteAll))));
+    }
+}
