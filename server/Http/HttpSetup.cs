@@ -20,7 +20,6 @@ internal static class HttpSetup
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 64 * 1024);
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o =>
@@ -39,6 +38,7 @@ internal static class HttpSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestSizeLimit();
         app.UseSwagger();
         app.UseSwaggerUI();
     }

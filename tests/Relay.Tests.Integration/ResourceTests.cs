@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Relay.Tests.Integration;
+
+public sealed class ResourceTests : IAsyncLifetime
+{
+    private readonly ServerApp _app = new();
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _http = _app.CreateClient();
+    }
+
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task CreatingPersonnelAnswers201WithALocationThatServesIt()
+    {
+        var response = await _http.PostAsJsonAsync("/personnel", new { name = "Isaac", surname = "Newton", ssn = "12345678900" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var fetched = await _http.GetFromJsonAsync<JsonObject>(response.Headers.Location!);
+        Assert.Equal("Newton", fetched!["surname"]!.GetValue<string>());
+        Assert.Equal("12345678900", fetched["ssn"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ADuplicateSsnIs409()
+    {
+        await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var response = await _http.PostAsJsonAsync("/personnel", new { name = "Other", surname = "Person", ssn = "12345678900" });
+
+        await response.ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task EditingPersonnelIntoAnotherOnesSsnIs409AndChangesNothing()
+    {
+        await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await _http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+
+        var response = await _http.PutAsJsonAsync($"/personnel/{einstein}", new { name = "Albert", surname = "Einstein", ssn = "12345678900" });
+
+        await response.ProblemAsync(HttpStatusCode.Conflict);
+        var stored = await _http.GetFromJsonAsync<JsonObject>($"/personnel/{einstein}");
+        Assert.Equal("98765432100", stored!["ssn"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TwoClientsCannotShareAnAddress()
+    {
+        await _http.CreateClientAsync("One", 5001);
+
+        var response = await _http.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 5001 });
+
+        await response.ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Theory]
+    [InlineData("/personnel", """{"surname":"Newton","ssn":"12345678900"}""", "name")]
+    [InlineData("/personnel", """{"name":"Isaac","surname":"Newton","ssn":"1234567890"}""", "ssn")]
+    [InlineData("/personnel", """{"name":"Isaac","surname":"Newton","ssn":12345678900}""", "ssn")]
+    [InlineData("/personnel", """{"name":"Isaac","surname":"Newton","ssn":"12345678900","admin":true}""", "admin")]
+    [InlineData("/personnel", """{"name":"Isaac","surname":"Newton","ssn":"12345678900" """, "body")]
+    [InlineData("/personnel", """[]""", "body")]
+    [InlineData("/clients", """{"name":"C","host":"127.0.0.1","port":"abc"}""", "port")]
+    [InlineData("/clients", """{"name":"C","host":"127.0.0.1","port":70000}""", "port")]
+    [InlineData("/clients", """{"name":"C","host":"bad host","port":5001}""", "host")]
+    [InlineData("/clients", """{"name":"","host":"127.0.0.1","port":5001}""", "name")]
+    public async Task AnInvalidBodyIs400NamingTheField(string path, string json, string field)
+    {
+        var response = await _http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.ErrorFields());
+    }
+
+    [Fact]
+    public async Task AnEmptyBodyIs400()
+    {
+        var response = await _http.PostAsync("/personnel", new StringContent("", Encoding.UTF8, "application/json"));
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task AnOversizedBodyIsRefusedWithProblemDetails()
+    {
+        var response = await _http.PostAsync("/personnel", new StringContent($$"""{"name":"{{new string('a', 100_000)}}"}""", Encoding.UTF8, "application/json"));
+
+        await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [InlineData("Robert'); DROP TABLE personnel; --", "O'Brien /* */ \" `x`")]
+    [InlineData("Zoë Ångström", "李小龙 🚀")]
+    public async Task TextIsStoredAndReturnedExactlyAsGiven(string name, string surname)
+    {
+        var id = await _http.CreatePersonnelAsync(name, surname, "55566677788");
+
+        var stored = await _http.GetFromJsonAsync<JsonObject>($"/personnel/{id}");
+        Assert.Equal(name, stored!["name"]!.GetValue<string>());
+        Assert.Equal(surname, stored["surname"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ListsArePagedById()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _http.CreatePersonnelAsync($"P{i}", "Paged", $"1000000000{i}");
+        }
+
+        var first = await _http.GetFromJsonAsync<JsonObject>("/personnel?limit=2");
+        var next = first!["nextAfterId"]!.GetValue<long>();
+        var second = await _http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={next}");
+        var last = await _http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={second!["nextAfterId"]!.GetValue<long>()}");
+
+        var names = new[] { first, second, last }.SelectMany(p => p!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+        Assert.Equal(["P0", "P1", "P2", "P3", "P4"], names);
+        Assert.Null(last!["nextAfterId"]);
+        await (await _http.GetAsync("/personnel?limit=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _http.GetAsync("/clients?limit=abc")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task ClientsCanBeRenamedMovedAndRemoved()
+    {
+        var id = await _http.CreateClientAsync("Edge", 6001);
+
+        var moved = await _http.PutAsJsonAsync($"/clients/{id}", new { name = "Edge 7", host = "edge7.example.com", port = 6002 });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var stored = await _http.GetFromJsonAsync<JsonObject>($"/clients/{id}");
+        Assert.Equal(("Edge 7", "edge7.example.com", 6002), (stored!["name"]!.GetValue<string>(), stored["host"]!.GetValue<string>(), stored["port"]!.GetValue<int>()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/clients/{id}")).StatusCode);
+        await (await _http.GetAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _http.DeleteAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task RemovingAClientDropsItsPendingMessages()
+    {
+        var client = await _http.CreateClientAsync("Edge", 6001);
+        var person = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}");
+
+        (await _http.DeleteAsync($"/clients/{client}")).EnsureSuccessStatusCode();
+
+        Assert.Empty(await _app.RowsAsync());
+    }
+
+    [Theory]
+    [InlineData("/personnel/abc", "id")]
+    [InlineData("/personnel/0", "id")]
+    [InlineData("/clients/-1", "id")]
+    [InlineData("/messages/zz", "id")]
+    [InlineData("/messages?clientId=0", "clientId")]
+    [InlineData("/messages?state=delivered", "state")]
+    public async Task ABadIdOrFilterIs400NamingIt(string path, string field)
+    {
+        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(field, problem.ErrorFields());
+    }
+
+    [Theory]
+    [InlineData("/personnel/12345")]
+    [InlineData("/clients/12345")]
+    [InlineData("/messages/12345")]
+    public async Task AnUnknownIdIs404(string path)
+    {
+        await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
