@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e openapi clean
+.PHONY: help run test build unit integration e2e openapi up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ build: ## Build everything (warnings are errors)
 
 test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes)
 	@scripts/ensure-mariadb.sh
-	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=normal"
+	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=minimal"
 
 unit: build ## Unit tests only
 	dotnet test tests/Relay.Tests.Unit --no-build --nologo
@@ -30,6 +30,12 @@ e2e: build ## End-to-end tests with real server and client processes
 
 openapi: build ## Rewrite openapi.yaml from the document the server serves
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"
+
+up: ## Build and start the stack with docker compose (needs a Docker engine and a .env; see .env.example)
+	docker compose up --build -d
+
+down: ## Stop the docker compose stack (volumes are kept)
+	docker compose down
 
 clean: ## Remove build output and local run data
 	rm -rf .relay */bin */obj tests/*/bin tests/*/obj

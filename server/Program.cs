@@ -1,3 +1,4 @@
+using Relay.Server.Auth;
 using Relay.Server.Clients;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
@@ -10,6 +11,7 @@ using Relay.Server.Personnel;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddRelayHttp();
+builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddOutbox();
 builder.AddDelivery();

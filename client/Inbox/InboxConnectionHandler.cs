@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Client.Storage;
@@ -20,6 +21,11 @@ internal sealed class InboxConnectionHandler(
     {
         var id = connection.ConnectionId;
         var ct = connection.ConnectionClosed;
+
+        // On shutdown Kestrel asks connections to close: stop reading new frames at once, but let
+        // a frame already being applied finish and be acknowledged.
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct, closing);
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         InboxLog.Connected(logger, id, connection.RemoteEndPoint?.ToString());
@@ -27,7 +33,7 @@ internal sealed class InboxConnectionHandler(
         {
             while (true)
             {
-                var result = await input.ReadAsync(ct);
+                var result = await input.ReadAsync(stopReading.Token);
                 var buffer = result.Buffer;
                 try
                 {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
+using Relay.Server.Auth;
 
 namespace Relay.Server.Http;
 
@@ -31,6 +32,14 @@ internal static class HttpSetup
                 Description = "Manage clients and personnel, and queue the messages that bring clients up to date.",
             });
             o.SupportNonNullableReferenceTypes();
+            o.AddSecurityDefinition(ApiKeyOperationFilter.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyMiddleware.Header,
+                Description = "Required on every call that changes data.",
+            });
+            o.OperationFilter<ApiKeyOperationFilter>();
         });
     }
 
@@ -39,6 +48,7 @@ internal static class HttpSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestSizeLimit();
+        app.UseApiKeyAuth();
         app.UseSwagger();
         app.UseSwaggerUI();
     }

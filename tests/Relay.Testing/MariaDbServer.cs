@@ -57,7 +57,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>Creates an empty database and returns the connection string the server would be given.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "relay")
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync();
         await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
         await command.ExecuteNonQueryAsync();

@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>One client daemon process with its own ports and SQLite file; can be stopped and started again.</summary>
+public sealed class ClientDaemon(string name, string directory) : IAsyncDisposable
+{
+    public int TcpPort { get; } = FreePort.Next();
+
+    public int HttpPort { get; } = FreePort.Next();
+
+    public string DatabasePath { get; } = Path.Combine(directory, name, "client.db");
+
+    public DaemonProcess? Process { get; private set; }
+
+    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+
+    public async Task StartAsync()
+    {
+        Process = DaemonProcess.Start(name, Repo.ClientDll, new Dictionary<string, string>
+        {
+            ["Client:DatabasePath"] = DatabasePath,
+            ["Client:TcpPort"] = TcpPort.ToString(),
+            ["Client:HttpUrl"] = HttpUrl,
+        });
+        await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
+    }
+
+    /// <summary>The SSNs the client's REST listing shows, sorted.</summary>
+    public async Task<string[]> ListedSsnsAsync()
+    {
+        using var http = new HttpClient();
+        var page = await http.GetFromJsonAsync<JsonObject>($"{HttpUrl}/personnel?limit=1000");
+        return page!["items"]!.AsArray().Select(p => p!["ssn"]!.GetValue<string>()).Order().ToArray();
+    }
+
+    /// <summary>The rows of the SQLite file itself, read directly, sorted by id.</summary>
+    public async Task<(long Id, string Name, string Surname, string Ssn)[]> StoredRowsAsync()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand("SELECT id, name, surname, ssn FROM personnel ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(long, string, string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return rows.ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is not null)
+        {
+            await Process.DisposeAsync();
+        }
+    }
+}
