@@ -23,9 +23,10 @@ internal sealed class ClientOptions : IValidatableObject
     [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Client:MaxFrameBytes must be between 1024 and 67108864.")]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
 
-    public IPAddress TcpAddress => IPAddress.Parse(TcpBindAddress);
+    // Methods, not properties: validation reads every property, and these only make sense once it passed.
+    public IPAddress ParseTcpAddress() => IPAddress.Parse(TcpBindAddress);
 
-    public Uri HttpUri => new(HttpUrl);
+    public Uri ParseHttpUrl() => new(HttpUrl);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

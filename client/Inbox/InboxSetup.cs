@@ -16,9 +16,9 @@ internal static class InboxSetup
         {
             // Reading Value runs the options validation, so a bad setting stops start-up here with its name.
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ClientOptions>>().Value;
-            kestrel.Listen(options.TcpAddress, options.TcpPort, listen => listen.UseConnectionHandler<InboxConnectionHandler>());
+            kestrel.Listen(options.ParseTcpAddress(), options.TcpPort, listen => listen.UseConnectionHandler<InboxConnectionHandler>());
 
-            var http = options.HttpUri;
+            var http = options.ParseHttpUrl();
             if (http.IsLoopback && http.Host == "localhost")
             {
                 kestrel.ListenLocalhost(http.Port);

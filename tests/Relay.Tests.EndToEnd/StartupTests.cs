@@ -1,0 +1,58 @@
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Client:TcpPort", "0", "Client:TcpPort")]
+    [InlineData("Client:HttpUrl", "not a url", "Client:HttpUrl")]
+    [InlineData("Client:TcpBindAddress", "localhost-ish", "Client:TcpBindAddress")]
+    public async Task AClientWithABadSettingStopsAndNamesIt(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Client:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"relay-bad-{Guid.NewGuid():N}", "client.db"),
+            ["Client:TcpPort"] = FreePort.Next().ToString(),
+            ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            [key] = value,
+        };
+        await using var client = DaemonProcess.Start("client", Repo.ClientDll, settings);
+
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the client should refuse to start");
+        Assert.NotEqual(0, client.ExitCode);
+        Assert.Contains(named, client.Output);
+    }
+
+    [Theory]
+    [InlineData(null, "ConnectionStrings:Relay")]
+    [InlineData("Server=127.0.0.1;Bogus Option=1", "ConnectionStrings:Relay")]
+    public async Task AServerWithoutAUsableConnectionStringStopsAndNamesIt(string? connectionString, string named)
+    {
+        var settings = new Dictionary<string, string> { ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}" };
+        if (connectionString is not null)
+        {
+            settings["ConnectionStrings:Relay"] = connectionString;
+        }
+
+        await using var server = DaemonProcess.Start("server", Repo.ServerDll, settings);
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server should refuse to start");
+        Assert.NotEqual(0, server.ExitCode);
+        Assert.Contains(named, server.Output);
+    }
+
+    [Fact]
+    public async Task AServerWithABadDeliverySettingStopsAndNamesIt()
+    {
+        await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
+            ["Delivery:MaxRetryAttempts"] = "0",
+        });
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server should refuse to start");
+        Assert.Contains("MaxRetryAttempts", server.Output);
+    }
+}
