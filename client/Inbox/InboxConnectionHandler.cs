@@ -104,17 +104,20 @@ internal sealed class InboxConnectionHandler(
 
         try
         {
-            var result = await store.ApplyAsync(deliver.MessageId, deliver.Body, ct);
-            if (result == ApplyResult.Duplicate)
+            var outcome = await store.ApplyAsync(deliver.MessageId, deliver.Body, ct);
+            switch (outcome.Result)
             {
-                InboxLog.Duplicate(logger, deliver.MessageId);
-            }
-            else
-            {
-                InboxLog.Applied(logger, deliver.MessageId, deliver.Body.Kind.ToString(), deliver.Body.ItemCount);
+                case ApplyResult.Refused:
+                    return Refuse(deliver.MessageId, connectionId, outcome.Reason!);
+                case ApplyResult.Duplicate:
+                    InboxLog.Duplicate(logger, deliver.MessageId);
+                    break;
+                default:
+                    InboxLog.Applied(logger, deliver.MessageId, deliver.Body.Kind.ToString(), deliver.Body.ItemCount);
+                    break;
             }
 
-            return new AckFrame(deliver.MessageId, result == ApplyResult.Duplicate);
+            return new AckFrame(deliver.MessageId, outcome.Result == ApplyResult.Duplicate);
         }
         catch (SqliteException e)
         {

@@ -20,14 +20,40 @@ internal static class MessageValidator
         }
 
         var body = frame.Body;
+        if (body.Replace is not null && body.Kind != MessageKind.Replace)
+        {
+            return $"{body.Kind} carries no replacement part.";
+        }
+
         return body.Kind switch
         {
+            MessageKind.Replace => ValidateReplace(body),
             MessageKind.Save => ValidateSave(body),
             MessageKind.Delete => ValidateDelete(body),
             MessageKind.DeleteAll when body.Personnel is { Count: > 0 } || body.PersonnelIds is { Count: > 0 } => "deleteAll carries no personnel or ids.",
             MessageKind.DeleteAll => null,
             _ => $"Unknown message kind {(int)body.Kind}.",
         };
+    }
+
+    private static string? ValidateReplace(MessageBody body)
+    {
+        if (body.Replace is not { } part)
+        {
+            return "replace needs its part: setId, part and parts.";
+        }
+
+        if (string.IsNullOrWhiteSpace(part.SetId) || part.SetId.Length > 64 || part.Parts is < 1 or > 1_000_000 || part.Part < 1 || part.Part > part.Parts)
+        {
+            return "replace part is out of range: setId of 1 to 64 characters, 1 <= part <= parts.";
+        }
+
+        if (body.Personnel is not { Count: <= MaxItems } personnel)
+        {
+            return $"replace needs between 0 and {MaxItems} personnel.";
+        }
+
+        return body.PersonnelIds is { Count: > 0 } ? "replace carries personnel, not ids." : ValidatePersonnel(personnel);
     }
 
     private static string? ValidateSave(MessageBody body)
@@ -40,6 +66,16 @@ internal static class MessageValidator
         if (body.PersonnelIds is { Count: > 0 })
         {
             return "save carries personnel, not ids.";
+        }
+
+        return ValidatePersonnel(personnel);
+    }
+
+    private static string? ValidatePersonnel(IReadOnlyList<PersonnelRecord> personnel)
+    {
+        if (personnel.Select(p => p?.Id).Distinct().Count() != personnel.Count)
+        {
+            return "personnel ids must be unique within a message.";
         }
 
         for (var i = 0; i < personnel.Count; i++)

@@ -9,7 +9,12 @@ internal enum ApplyResult
 {
     Applied,
     Duplicate,
+
+    /// <summary>The message cannot take effect (nothing was changed); the reason says why.</summary>
+    Refused,
 }
+
+internal sealed record ApplyOutcome(ApplyResult Result, string? Reason = null);
 
 /// <summary>
 /// The client's SQLite file: the personnel it holds and the ids of the messages it has applied.
@@ -55,11 +60,24 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 message_id INTEGER PRIMARY KEY,
                 applied_at TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS replace_staging (
+                set_id TEXT NOT NULL,
+                id INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                surname TEXT NOT NULL,
+                ssn TEXT NOT NULL,
+                PRIMARY KEY (set_id, id)
+            );
+            CREATE TABLE IF NOT EXISTS replace_parts (
+                set_id TEXT NOT NULL,
+                part INTEGER NOT NULL,
+                PRIMARY KEY (set_id, part)
+            );
             """, ct);
     }
 
     /// <summary>Applies one message and records it, all or nothing. A message seen before changes nothing.</summary>
-    public async Task<ApplyResult> ApplyAsync(long messageId, MessageBody body, CancellationToken ct)
+    public async Task<ApplyOutcome> ApplyAsync(long messageId, MessageBody body, CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
@@ -72,7 +90,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 seen.Parameters.AddWithValue("$id", messageId);
                 if (await seen.ExecuteScalarAsync(ct) is not null)
                 {
-                    return ApplyResult.Duplicate;
+                    return new ApplyOutcome(ApplyResult.Duplicate);
                 }
             }
 
@@ -86,6 +104,13 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     break;
                 case MessageKind.DeleteAll:
                     await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
+                    break;
+                case MessageKind.Replace:
+                    if (await ReplaceAsync(connection, tx, body.Replace!, body.Personnel!, ct) is { } refused)
+                    {
+                        return new ApplyOutcome(ApplyResult.Refused, refused);
+                    }
+
                     break;
             }
 
@@ -102,7 +127,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             }
 
             await tx.CommitAsync(ct);
-            return ApplyResult.Applied;
+            return new ApplyOutcome(ApplyResult.Applied);
         }
         finally
         {
@@ -153,6 +178,65 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
             await upsert.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Stages one part of a replacement; the last part swaps the table for the staged rows. A
+    /// replacement with a missing part is refused as a whole and the table stays as it was.
+    /// </summary>
+    private static async Task<string?> ReplaceAsync(SqliteConnection connection, SqliteTransaction tx, ReplacePart part, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct)
+    {
+        await using (var stage = Command(connection, tx, """
+            INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn) VALUES ($set, $id, $name, $surname, $ssn)
+            """))
+        {
+            var set = stage.Parameters.AddWithValue("$set", part.SetId);
+            var id = stage.Parameters.Add("$id", SqliteType.Integer);
+            var name = stage.Parameters.Add("$name", SqliteType.Text);
+            var surname = stage.Parameters.Add("$surname", SqliteType.Text);
+            var ssn = stage.Parameters.Add("$ssn", SqliteType.Text);
+            stage.Prepare();
+            foreach (var p in personnel)
+            {
+                (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
+                await stage.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await using (var record = Command(connection, tx, "INSERT OR IGNORE INTO replace_parts (set_id, part) VALUES ($set, $part)"))
+        {
+            record.Parameters.AddWithValue("$set", part.SetId);
+            record.Parameters.AddWithValue("$part", part.Part);
+            await record.ExecuteNonQueryAsync(ct);
+        }
+
+        if (!part.IsLast)
+        {
+            return null;
+        }
+
+        await using (var count = Command(connection, tx, "SELECT COUNT(*) FROM replace_parts WHERE set_id = $set"))
+        {
+            count.Parameters.AddWithValue("$set", part.SetId);
+            var staged = (long)(await count.ExecuteScalarAsync(ct))!;
+            if (staged != part.Parts)
+            {
+                return $"replacement {part.SetId} has {staged} of its {part.Parts} parts; the table was left as it was.";
+            }
+        }
+
+        await using (var swap = Command(connection, tx, """
+            DELETE FROM personnel;
+            INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set;
+            DELETE FROM replace_staging;
+            DELETE FROM replace_parts;
+            """))
+        {
+            swap.Parameters.AddWithValue("$set", part.SetId);
+            await swap.ExecuteNonQueryAsync(ct);
+        }
+
+        return null;
     }
 
     private static async Task DeleteAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<long> ids, CancellationToken ct)

@@ -14,4 +14,10 @@ public enum MessageKind
 
     /// <summary>Delete every personnel the client holds.</summary>
     [JsonStringEnumMemberName("deleteAll")] DeleteAll = 3,
+
+    /// <summary>
+    /// One part of a replacement: the client stages <see cref="MessageBody.Personnel"/>, and on the
+    /// last part swaps its whole table for the staged rows in one transaction.
+    /// </summary>
+    [JsonStringEnumMemberName("replace")] Replace = 4,
 }

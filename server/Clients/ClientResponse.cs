@@ -1,4 +1,20 @@
 namespace Relay.Server.Clients;
 
-/// <summary>A registered client and what the sender last saw of it.</summary>
-public sealed record ClientResponse(long Id, string Name, string Host, int Port, DateTime? LastContactAt, string? LastError);
+/// <summary>A registered client and how far behind it is.</summary>
+/// <param name="LastContactAt">When a server last got an answer from the client.</param>
+/// <param name="LastError">The last delivery error, cleared by the next success.</param>
+/// <param name="PendingMessages">Messages waiting to be delivered to it.</param>
+/// <param name="OldestPendingAt">When the oldest of them was queued; null when none waits.</param>
+/// <param name="FailedMessages">Messages it refused for good (see <c>GET /messages?state=failed</c>).</param>
+/// <param name="ServedBy">The server instance that holds its delivery lease, if any.</param>
+public sealed record ClientResponse(
+    long Id,
+    string Name,
+    string Host,
+    int Port,
+    DateTime? LastContactAt,
+    string? LastError,
+    long PendingMessages,
+    DateTime? OldestPendingAt,
+    long FailedMessages,
+    string? ServedBy);

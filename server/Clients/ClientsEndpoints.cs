@@ -9,7 +9,13 @@ namespace Relay.Server.Clients;
 
 internal static class ClientsEndpoints
 {
-    private const string Columns = "id AS Id, name AS Name, host AS Host, port AS Port, last_contact_at AS LastContactAt, last_error AS LastError";
+    private const string Columns = """
+        c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, c.last_contact_at AS LastContactAt, c.last_error AS LastError,
+        (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'pending') AS PendingMessages,
+        (SELECT MIN(m.created_at) FROM messages m WHERE m.client_id = c.id AND m.state = 'pending') AS OldestPendingAt,
+        (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
+        CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy
+        """;
 
     public static void MapClients(this IEndpointRouteBuilder app)
     {
@@ -37,7 +43,7 @@ internal static class ClientsEndpoints
         var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<ClientResponse>(new CommandDefinition(
-            $"SELECT {Columns} FROM clients WHERE id > @after ORDER BY id LIMIT @take",
+            $"SELECT {Columns} FROM clients c WHERE c.id > @after ORDER BY c.id LIMIT @take",
             new { after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
         return TypedResults.Ok(new Page<ClientResponse>(items, items.Count == take ? items[^1].Id : null));
     }
@@ -72,7 +78,7 @@ internal static class ClientsEndpoints
                 SELECT LAST_INSERT_ID();
                 """, new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
             signal.NotifyClientsChanged();
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, null, null);
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, null, null, 0, null, 0, null);
             return TypedResults.Created($"/clients/{id}", created);
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
@@ -140,7 +146,7 @@ internal static class ClientsEndpoints
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<ClientResponse>(new CommandDefinition(
-            $"SELECT {Columns} FROM clients WHERE id = @id", new { id }, cancellationToken: ct));
+            $"SELECT {Columns} FROM clients c WHERE c.id = @id", new { id }, cancellationToken: ct));
     }
 
     private static ProblemHttpResult EndpointTaken(ClientRequest request) =>

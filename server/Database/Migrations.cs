@@ -6,7 +6,7 @@ namespace Relay.Server.Database;
 /// </summary>
 internal static class Migrations
 {
-    public static readonly IReadOnlyList<(int Version, string Description, string[] Statements)> All =
+    public static readonly IReadOnlyList<(int Version, string Description, MigrationStep[] Steps)> All =
     [
         (1, "clients, personnel, messages and delivered messages",
         [
@@ -61,7 +61,27 @@ internal static class Migrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ]),
+        (2, "client leases for several server instances, and the instances' heartbeats",
+        [
+            new("ALTER TABLE clients ADD COLUMN lease_owner VARCHAR(100) NULL", OnlyIfMissing: "clients.lease_owner"),
+            new("ALTER TABLE clients ADD COLUMN lease_expires_at DATETIME(6) NULL", OnlyIfMissing: "clients.lease_expires_at"),
+            """
+            CREATE TABLE IF NOT EXISTS server_instances (
+                id VARCHAR(100) NOT NULL PRIMARY KEY,
+                heartbeat_at DATETIME(6) NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ]),
     ];
 
     public static int Latest => All[^1].Version;
+}
+
+/// <summary>
+/// One statement of a migration. MySQL has no <c>ADD COLUMN IF NOT EXISTS</c>, so a step that
+/// adds a column names it (<c>table.column</c>) and is skipped when the column is already there.
+/// </summary>
+internal sealed record MigrationStep(string Sql, string? OnlyIfMissing = null)
+{
+    public static implicit operator MigrationStep(string sql) => new(sql);
 }

@@ -62,11 +62,16 @@ internal sealed partial class SchemaMigrator(
                 """, cancellationToken: ct));
             var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", cancellationToken: ct)) ?? 0;
 
-            foreach (var (version, description, statements) in Migrations.All.Where(m => m.Version > current))
+            foreach (var (version, description, steps) in Migrations.All.Where(m => m.Version > current))
             {
-                foreach (var sql in statements)
+                foreach (var step in steps)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
+                    if (step.OnlyIfMissing is { } column && await ColumnExistsAsync(connection, column, ct))
+                    {
+                        continue;
+                    }
+
+                    await connection.ExecuteAsync(new CommandDefinition(step.Sql, cancellationToken: ct));
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -81,6 +86,15 @@ internal sealed partial class SchemaMigrator(
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK('relay_schema')", cancellationToken: CancellationToken.None));
         }
+    }
+
+    private static async Task<bool> ColumnExistsAsync(MySqlConnection connection, string tableDotColumn, CancellationToken ct)
+    {
+        var (table, column) = (tableDotColumn.Split('.')[0], tableDotColumn.Split('.')[1]);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM information_schema.columns
+            WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @column
+            """, new { table, column }, cancellationToken: ct)) > 0;
     }
 
     private async Task SeedAsync(MySqlConnection connection, CancellationToken ct)

@@ -14,6 +14,7 @@ internal sealed class ClientDeliveryWorker(
     OutboxReader outbox,
     OutboxSignal signal,
     ResiliencePipeline<Frame> pipeline,
+    Func<bool> holdsLease,
     DeliveryOptions options,
     TimeProvider time,
     ILogger logger)
@@ -26,6 +27,13 @@ internal sealed class ClientDeliveryWorker(
         {
             try
             {
+                if (!holdsLease())
+                {
+                    await connection.CloseAsync();
+                    await signal.WaitForMessagesAsync(clientId, options.PollInterval, time, ct);
+                    continue;
+                }
+
                 var message = await outbox.NextPendingAsync(clientId, ct);
                 if (message is null)
                 {

@@ -24,6 +24,16 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Stopped delivering to client {ClientId}")]
     public static partial void WorkerStopped(ILogger logger, long clientId);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Could not read the list of clients: {Error}")]
-    public static partial void ClientListFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Delivery started as instance {InstanceId}")]
+    public static partial void InstanceStarted(ILogger logger, string instanceId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Could not renew client leases: {Error}")]
+    public static partial void LeaseRenewalFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Circuit to client {ClientId} opened for {BreakSeconds:0.0} s after repeated failures")]
+    public static partial void CircuitOpened(ILogger logger, long clientId, double breakSeconds);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Circuit to client {ClientId} closed: the client answers again")]
+    public static partial void CircuitClosed(ILogger logger, long clientId);
 }

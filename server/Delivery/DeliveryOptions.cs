@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Relay.Server.Delivery;
 
-internal sealed class DeliveryOptions
+internal sealed class DeliveryOptions : IValidatableObject
 {
     public const string Section = "Delivery";
 
@@ -29,7 +29,45 @@ internal sealed class DeliveryOptions
     [Range(1, 1000)]
     public int MaxRetryAttempts { get; init; } = 8;
 
+    /// <summary>
+    /// How long a server instance's claim on a client lasts without renewal. Another instance
+    /// takes the client over this long after the holder died.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Names this instance in client leases; defaults to host name, process id and a random suffix.</summary>
+    [StringLength(100)]
+    public string? InstanceId { get; init; }
+
+    /// <summary>Failed attempts (at this ratio, within <see cref="BreakerSamplingDuration"/>) that open a client's circuit.</summary>
+    [Range(2, 1000)]
+    public int BreakerMinimumThroughput { get; init; } = 4;
+
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; init; } = 0.5;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan BreakerSamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit refuses attempts before one is let through to probe the client.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest frame accepted from a client.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LeaseDuration < PollInterval * 2)
+        {
+            yield return new ValidationResult("Delivery:LeaseDuration must be at least twice Delivery:PollInterval, so a lease is renewed before it runs out.", [nameof(LeaseDuration)]);
+        }
+
+        if (MaxRetryDelay < RetryDelay)
+        {
+            yield return new ValidationResult("Delivery:MaxRetryDelay must not be shorter than Delivery:RetryDelay.", [nameof(MaxRetryDelay)]);
+        }
+    }
 }

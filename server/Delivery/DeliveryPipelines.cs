@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
@@ -21,6 +23,10 @@ internal sealed partial class DeliveryPipelines(
     public static readonly ResiliencePropertyKey<PendingMessage> MessageKey = new("relay.message");
 
     private readonly ResiliencePipelineRegistry<long> _registry = new();
+    private readonly ConcurrentDictionary<long, CircuitState> _circuits = new();
+
+    /// <summary>The circuit of one client as this instance sees it (closed until it first opens).</summary>
+    public CircuitState Circuit(long clientId) => _circuits.GetValueOrDefault(clientId, CircuitState.Closed);
 
     public ResiliencePipeline<Frame> For(long clientId) =>
         _registry.GetOrAddPipeline<Frame>(clientId, builder =>
@@ -36,6 +42,31 @@ internal sealed partial class DeliveryPipelines(
                     Delay = o.RetryDelay,
                     MaxDelay = o.MaxRetryDelay,
                     OnRetry = args => OnRetryAsync(clientId, args),
+                })
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Frame>
+                {
+                    // Polly's defaults (100 calls in 30 s) never open at one client's traffic.
+                    MinimumThroughput = o.BreakerMinimumThroughput,
+                    FailureRatio = o.BreakerFailureRatio,
+                    SamplingDuration = o.BreakerSamplingDuration,
+                    BreakDuration = o.BreakDuration,
+                    OnOpened = args =>
+                    {
+                        _circuits[clientId] = CircuitState.Open;
+                        DeliveryLog.CircuitOpened(logger, clientId, args.BreakDuration.TotalSeconds);
+                        return ValueTask.CompletedTask;
+                    },
+                    OnHalfOpened = _ =>
+                    {
+                        _circuits[clientId] = CircuitState.HalfOpen;
+                        return ValueTask.CompletedTask;
+                    },
+                    OnClosed = _ =>
+                    {
+                        _circuits[clientId] = CircuitState.Closed;
+                        DeliveryLog.CircuitClosed(logger, clientId);
+                        return ValueTask.CompletedTask;
+                    },
                 })
                 .AddTimeout(new TimeoutStrategyOptions { Timeout = o.AttemptTimeout });
         });

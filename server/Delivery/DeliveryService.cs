@@ -4,10 +4,12 @@ using Relay.Server.Outbox;
 namespace Relay.Server.Delivery;
 
 /// <summary>
-/// Keeps one <see cref="ClientDeliveryWorker"/> running per registered client: starts workers for
-/// new clients and stops those of removed ones, so one slow client never holds up another.
+/// Keeps one <see cref="ClientDeliveryWorker"/> running per client this instance holds a lease
+/// on: renews the leases, starts workers for clients it gains and stops those it loses or hands
+/// over, so one slow client never holds up another and no client has two senders.
 /// </summary>
 internal sealed class DeliveryService(
+    ClientLeases leases,
     OutboxReader outbox,
     OutboxSignal signal,
     DeliveryPipelines pipelines,
@@ -16,6 +18,14 @@ internal sealed class DeliveryService(
     ILogger<DeliveryService> logger) : BackgroundService
 {
     private readonly Dictionary<long, (CancellationTokenSource Stop, Task Run)> _workers = [];
+    private long _renewedAt;
+
+    /// <summary>
+    /// Workers send only while the last renewal is fresh: if MySQL cannot be reached to renew,
+    /// they stop before the lease could have passed to another instance.
+    /// </summary>
+    private bool LeaseIsFresh() =>
+        time.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < options.Value.LeaseDuration - options.Value.PollInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,17 +34,21 @@ internal sealed class DeliveryService(
             return;
         }
 
+        DeliveryLog.InstanceStarted(logger, leases.InstanceId);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    Reconcile(await outbox.ClientIdsAsync(stoppingToken), stoppingToken);
+                    var renewStarted = time.GetTimestamp();
+                    var snapshot = await leases.RenewAndAcquireAsync(stoppingToken);
+                    Interlocked.Exchange(ref _renewedAt, renewStarted);
+                    await ReconcileAsync(snapshot, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    DeliveryLog.ClientListFailed(logger, e.Message);
+                    DeliveryLog.LeaseRenewalFailed(logger, e.Message);
                 }
 
                 await signal.WaitForClientsChangedAsync(options.Value.PollInterval, time, stoppingToken);
@@ -45,29 +59,53 @@ internal sealed class DeliveryService(
         }
         finally
         {
-            foreach (var (stop, _) in _workers.Values)
+            await StopWorkersAsync(_workers.Keys.ToList());
+            try
             {
-                await stop.CancelAsync();
+                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                await leases.ReleaseAllAsync(quick.Token);
             }
-
-            await Task.WhenAll(_workers.Values.Select(w => w.Run));
+            catch (Exception e)
+            {
+                // The leases expire on their own; releasing only lets another instance start sooner.
+                DeliveryLog.LeaseRenewalFailed(logger, e.Message);
+            }
         }
     }
 
-    private void Reconcile(IReadOnlyList<long> clientIds, CancellationToken stoppingToken)
+    private async Task ReconcileAsync(LeaseSnapshot snapshot, CancellationToken stoppingToken)
     {
-        foreach (var gone in _workers.Keys.Except(clientIds).ToList())
+        // More than a fair share (another instance joined): hand the surplus over, workers first.
+        var surplus = snapshot.Owned.Skip(snapshot.FairShare).ToList();
+        if (surplus.Count > 0)
         {
-            _workers[gone].Stop.Cancel();
-            _workers.Remove(gone);
-            signal.Forget(gone);
+            await StopWorkersAsync(surplus);
+            await leases.ReleaseAsync(surplus, stoppingToken);
         }
 
-        foreach (var id in clientIds.Where(id => !_workers.ContainsKey(id)))
+        var held = snapshot.Owned.Take(snapshot.FairShare).ToHashSet();
+        await StopWorkersAsync(_workers.Keys.Where(id => !held.Contains(id)).ToList());
+
+        foreach (var id in held.Where(id => !_workers.ContainsKey(id)))
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var worker = new ClientDeliveryWorker(id, outbox, signal, pipelines.For(id), options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, outbox, signal, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
+    }
+
+    private async Task StopWorkersAsync(IReadOnlyCollection<long> clientIds)
+    {
+        var stopping = new List<Task>();
+        foreach (var id in clientIds)
+        {
+            if (_workers.Remove(id, out var worker))
+            {
+                await worker.Stop.CancelAsync();
+                stopping.Add(worker.Run.ContinueWith(_ => worker.Stop.Dispose(), TaskScheduler.Default));
+            }
+        }
+
+        await Task.WhenAll(stopping);
     }
 }

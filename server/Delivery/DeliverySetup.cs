@@ -9,6 +9,7 @@ internal static class DeliverySetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<DeliveryPipelines>();
+        builder.Services.AddSingleton<ClientLeases>();
         builder.Services.AddHostedService<DeliveryService>();
     }
 }

@@ -7,7 +7,8 @@ namespace Relay.Server.Operations;
 
 /// <summary>
 /// The operations that bring clients up to date. Each only queues messages (one transaction) and
-/// answers 202 with their ids; the sender delivers them.
+/// answers 202 with their ids; the sender delivers them. With <c>?wait=SECONDS</c> the call
+/// answers 200 once every message is acknowledged, or 202 when the time is up.
 /// </summary>
 internal static class OperationsEndpoints
 {
@@ -17,7 +18,7 @@ internal static class OperationsEndpoints
         all.MapPut("/{personnelId}", SendOneToAll).WithName("SendOnePersonnelToAllClients")
             .WithSummary("Send one personnel to all clients.").ProducesProblem(StatusCodes.Status404NotFound);
         all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
-            .WithSummary("Send all personnel to all clients.");
+            .WithSummary("Send all personnel to all clients; with replace=true each client ends up holding exactly them.");
         all.MapDelete("/{personnelId}", DeleteOneFromAll).WithName("DeleteOnePersonnelFromAllClients")
             .WithSummary("Delete one personnel from all clients.").ProducesProblem(StatusCodes.Status404NotFound);
         all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
@@ -27,63 +28,76 @@ internal static class OperationsEndpoints
         one.MapPut("/{personnelId}", SendOneToOne).WithName("SendOnePersonnelToOneClient")
             .WithSummary("Send one personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapPut("/", SendAllToOne).WithName("SendAllPersonnelToOneClient")
-            .WithSummary("Send all personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapDelete("/{personnelId}", DeleteOneFromOne).WithName("DeleteOnePersonnelFromOneClient")
             .WithSummary("Delete one personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapDelete("/", DeleteAllFromOne).WithName("DeleteAllPersonnelFromOneClient")
             .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> SendOneToOne(
-        OutboxWriter outbox, long clientId, long personnelId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(clientId, personnelId, Delete: false), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendOneToOne(
+        OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> SendOneToAll(
-        OutboxWriter outbox, long personnelId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(null, personnelId, Delete: false), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendOneToAll(
+        OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> SendAllToAll(
-        OutboxWriter outbox, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(null, null, Delete: false), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToAll(
+        OutboxWriter outbox, OperationWaiter waiter, bool? replace, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(null, null, Delete: false, Replace: replace == true), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> SendAllToOne(
-        OutboxWriter outbox, long clientId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(clientId, null, Delete: false), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToOne(
+        OutboxWriter outbox, OperationWaiter waiter, long clientId, bool? replace, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> DeleteOneFromOne(
-        OutboxWriter outbox, long clientId, long personnelId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(clientId, personnelId, Delete: true), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteOneFromOne(
+        OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> DeleteOneFromAll(
-        OutboxWriter outbox, long personnelId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(null, personnelId, Delete: true), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteOneFromAll(
+        OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> DeleteAllFromAll(
-        OutboxWriter outbox, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(null, null, Delete: true), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteAllFromAll(
+        OutboxWriter outbox, OperationWaiter waiter, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(null, null, Delete: true), wait, ct);
 
-    private static Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> DeleteAllFromOne(
-        OutboxWriter outbox, long clientId, CancellationToken ct) =>
-        RunAsync(outbox, new Operation(clientId, null, Delete: true), ct);
+    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteAllFromOne(
+        OutboxWriter outbox, OperationWaiter waiter, long clientId, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(clientId, null, Delete: true), wait, ct);
 
-    private static async Task<Results<Accepted<OperationAccepted>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        OutboxWriter outbox, Operation operation, CancellationToken ct)
+    private static async Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        OutboxWriter outbox, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
     {
         var errors = Paging.ValidateIds([
             .. operation.ClientId is { } c ? [("clientId", c)] : Array.Empty<(string, long)>(),
             .. operation.PersonnelId is { } p ? [("personnelId", p)] : Array.Empty<(string, long)>(),
         ]);
+        if (wait is < 0 or > OperationWaiter.MaxWaitSeconds)
+        {
+            errors["wait"] = [$"wait must be between 0 and {OperationWaiter.MaxWaitSeconds} seconds."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await outbox.EnqueueAsync(operation, ct);
-        if (result.Missing is { } what)
+        var queued = await outbox.EnqueueAsync(operation, ct);
+        if (queued.Missing is { } what)
         {
-            return Problems.NotFound(what, result.MissingId);
+            return Problems.NotFound(what, queued.MissingId);
         }
 
-        return TypedResults.Accepted((string?)null, new OperationAccepted(result.MessageIds));
+        if (wait is not > 0)
+        {
+            return TypedResults.Accepted((string?)null, new OperationResult(queued.MessageIds, queued.MessageIds, []));
+        }
+
+        var progress = await waiter.WaitAsync(queued.MessageIds, TimeSpan.FromSeconds(wait.Value), ct);
+        var result = new OperationResult(queued.MessageIds, progress.Pending, progress.Failed);
+        return progress.Delivered ? TypedResults.Ok(result) : TypedResults.Accepted((string?)null, result);
     }
 }

@@ -21,6 +21,28 @@ internal static class MessagesEndpoints
         group.MapGet("/{id}", Get).WithName("GetMessage")
             .WithSummary("Where one message is: pending with attempts and last error, failed, or delivered and when.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/retry", Retry).WithName("RetryMessage")
+            .WithSummary("Queue a failed message again (after fixing what the client refused); later messages already went on.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Results<Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
+        MySqlDataSource db, OutboxReader outbox, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!await outbox.RetryFailedAsync(id, ct))
+        {
+            return await FindAsync(db, id, ct) is { } status
+                ? Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {status.State}.")
+                : Problems.NotFound("Message", id);
+        }
+
+        return TypedResults.Accepted($"/messages/{id}", (await FindAsync(db, id, ct))!);
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(
@@ -62,14 +84,19 @@ internal static class MessagesEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        var status = await FindAsync(db, id, ct);
+        return status is null ? Problems.NotFound("Message", id) : TypedResults.Ok(status);
+    }
+
+    private static async Task<MessageStatus?> FindAsync(MySqlDataSource db, long id, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var status = await connection.QuerySingleOrDefaultAsync<MessageStatus>(new CommandDefinition($"""
+        return await connection.QuerySingleOrDefaultAsync<MessageStatus>(new CommandDefinition($"""
             SELECT {OutboxColumns} FROM messages WHERE id = @id
             UNION ALL
             SELECT id, client_id, kind, item_count, 'delivered', attempts, created_at, delivered_at, NULL, delivered_at
             FROM delivered_messages WHERE id = @id
             LIMIT 1
             """, new { id }, cancellationToken: ct));
-        return status is null ? Problems.NotFound("Message", id) : TypedResults.Ok(status);
     }
 }

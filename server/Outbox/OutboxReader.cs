@@ -7,7 +7,7 @@ namespace Relay.Server.Outbox;
 internal sealed record PendingMessage(long Id, long ClientId, string Kind, string Payload, int Attempts, string Host, int Port);
 
 /// <summary>The sender's side of the outbox: read the head of a client's queue, record what happened to it.</summary>
-internal sealed class OutboxReader(MySqlDataSource db, TimeProvider time)
+internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, TimeProvider time)
 {
     public async Task<PendingMessage?> NextPendingAsync(long clientId, CancellationToken ct)
     {
@@ -35,6 +35,7 @@ internal sealed class OutboxReader(MySqlDataSource db, TimeProvider time)
             UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id = @clientId;
             """, new { id = message.Id, clientId = message.ClientId, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        signal.NotifySettled();
     }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
@@ -56,12 +57,24 @@ internal sealed class OutboxReader(MySqlDataSource db, TimeProvider time)
             UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id;
             UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId;
             """, new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now }, cancellationToken: ct));
+        signal.NotifySettled();
     }
 
-    public async Task<IReadOnlyList<long>> ClientIdsAsync(CancellationToken ct)
+    /// <summary>Puts a failed message back in its client's queue; false when it is not failed.</summary>
+    public async Task<bool> RetryFailedAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM clients ORDER BY id", cancellationToken: ct))).AsList();
+        var requeued = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE messages SET state = 'pending' WHERE id = @id AND state = 'failed'", new { id }, cancellationToken: ct));
+        if (requeued == 0)
+        {
+            return false;
+        }
+
+        var clientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT client_id FROM messages WHERE id = @id", new { id }, cancellationToken: ct));
+        signal.Notify([clientId]);
+        return true;
     }
 
     private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];

@@ -11,5 +11,6 @@ internal static class OutboxSetup
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<OutboxReader>();
+        builder.Services.AddSingleton<OperationWaiter>();
     }
 }

@@ -22,6 +22,14 @@ internal sealed class OutboxSignal
 
     public void NotifyClientsChanged() => _clientsChanged.Writer.TryWrite(true);
 
+    private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A message was acknowledged or refused here: wakes every caller waiting on operations.</summary>
+    public void NotifySettled() => Interlocked.Exchange(ref _settled, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Completes at the next <see cref="NotifySettled"/> in this process.</summary>
+    public Task NextSettled => Volatile.Read(ref _settled).Task;
+
     /// <summary>Waits until <see cref="Notify"/> names the client or the timeout passes.</summary>
     public Task WaitForMessagesAsync(long clientId, TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
         WaitAsync(For(clientId), timeout, time, ct);

@@ -12,7 +12,8 @@ namespace Relay.Server.Outbox;
 /// <param name="ClientId">One client, or null for every registered client.</param>
 /// <param name="PersonnelId">One personnel, or null for all of them.</param>
 /// <param name="Delete">True to delete from the clients, false to save onto them.</param>
-internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete);
+/// <param name="Replace">With all personnel saved: the clients end up holding exactly them, swapped in atomically.</param>
+internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete, bool Replace = false);
 
 /// <summary>The messages an operation queued, or which id it could not find.</summary>
 internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Missing = null, long MissingId = 0)
@@ -74,6 +75,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Time
         MessageKind.Save => "save",
         MessageKind.Delete => "delete",
         MessageKind.DeleteAll => "deleteAll",
+        MessageKind.Replace => "replace",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -99,19 +101,39 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Time
 
         // Keyset pages keep memory bounded however many personnel there are.
         var batchSize = options.Value.BatchSize;
+        var parts = 0;
+        var setId = Guid.NewGuid().ToString("N");
+        if (operation.Replace)
+        {
+            // Counted in the same snapshot as the pages below, so the last part is known in advance.
+            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM personnel", transaction: tx, cancellationToken: ct));
+            parts = (int)Math.Max(1, (count + batchSize - 1) / batchSize);
+        }
+
         long after = 0;
-        while (true)
+        for (var part = 1; ; part++)
         {
             var page = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
                 "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id > @after ORDER BY id LIMIT @batchSize",
                 new { after, batchSize }, tx, cancellationToken: ct))).AsList();
-            if (page.Count == 0)
+            if (operation.Replace)
+            {
+                yield return new MessageBody(MessageKind.Replace, Personnel: page, Replace: new ReplacePart(setId, part, parts));
+                if (part >= parts)
+                {
+                    yield break;
+                }
+            }
+            else if (page.Count == 0)
             {
                 yield break;
             }
+            else
+            {
+                yield return new MessageBody(MessageKind.Save, Personnel: page);
+            }
 
-            yield return new MessageBody(MessageKind.Save, Personnel: page);
-            after = page[^1].Id;
+            after = page.Count > 0 ? page[^1].Id : after;
         }
     }
 }

@@ -63,6 +63,7 @@ public sealed class RelayStack : IAsyncDisposable
             ["Delivery:RetryDelay"] = "00:00:00.050",
             ["Delivery:MaxRetryDelay"] = "00:00:00.500",
             ["Delivery:AttemptTimeout"] = "00:00:05",
+            ["Delivery:BreakDuration"] = "00:00:01",
         });
         await Server.WaitUntilAnswersAsync($"{Api.BaseAddress}clients");
     }

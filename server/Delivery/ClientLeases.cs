@@ -1,0 +1,83 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace Relay.Server.Delivery;
+
+/// <summary>
+/// Which server instance delivers to which client. A lease is a pair of columns on the client row
+/// (owner, expiry by MySQL's clock), taken and renewed with single UPDATE statements, so two
+/// instances can never hold one client at once and a dead instance's clients are free again once
+/// its leases expire. Instances share the clients evenly, counted from their heartbeats.
+/// </summary>
+internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions> options)
+{
+    public string InstanceId { get; } = options.Value.InstanceId
+        ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private long LeaseMicroseconds => (long)options.Value.LeaseDuration.TotalMicroseconds;
+
+    /// <summary>Renews this instance's leases, takes free ones up to its fair share, and says what it holds.</summary>
+    public async Task<LeaseSnapshot> RenewAndAcquireAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var args = new { me = InstanceId, lease = LeaseMicroseconds };
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO server_instances (id, heartbeat_at) VALUES (@me, UTC_TIMESTAMP(6))
+            ON DUPLICATE KEY UPDATE heartbeat_at = UTC_TIMESTAMP(6);
+            UPDATE clients SET lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease MICROSECOND WHERE lease_owner = @me;
+            """, args, cancellationToken: ct));
+
+        var (clients, instances) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
+            SELECT (SELECT COUNT(*) FROM clients),
+                   (SELECT COUNT(*) FROM server_instances WHERE heartbeat_at > UTC_TIMESTAMP(6) - INTERVAL @lease MICROSECOND)
+            """, args, cancellationToken: ct));
+        var fairShare = (int)Math.Ceiling(clients / (double)Math.Max(1, instances));
+
+        var owned = await OwnedAsync(connection, ct);
+        if (owned.Count < fairShare)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE clients SET lease_owner = @me, lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease MICROSECOND
+                WHERE lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < UTC_TIMESTAMP(6)
+                ORDER BY id
+                LIMIT @take
+                """, new { args.me, args.lease, take = fairShare - owned.Count }, cancellationToken: ct));
+            owned = await OwnedAsync(connection, ct);
+        }
+
+        return new LeaseSnapshot(owned, fairShare);
+    }
+
+    /// <summary>Gives clients back (their workers must already be stopped) so another instance can take them at once.</summary>
+    public async Task ReleaseAsync(IEnumerable<long> clientIds, CancellationToken ct)
+    {
+        var ids = clientIds.ToArray();
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE clients SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @me AND id IN @ids",
+            new { me = InstanceId, ids }, cancellationToken: ct));
+    }
+
+    /// <summary>On a clean stop: give every client back and leave the count of live instances.</summary>
+    public async Task ReleaseAllAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE clients SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @me;
+            DELETE FROM server_instances WHERE id = @me;
+            """, new { me = InstanceId }, cancellationToken: ct));
+    }
+
+    private async Task<List<long>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM clients WHERE lease_owner = @me ORDER BY id", new { me = InstanceId }, cancellationToken: ct))).AsList();
+}
+
+/// <summary>The clients this instance holds, and how many it should hold with the instances alive now.</summary>
+internal sealed record LeaseSnapshot(IReadOnlyList<long> Owned, int FairShare);
