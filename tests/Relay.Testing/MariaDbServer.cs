@@ -12,7 +12,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     private static readonly Lazy<Task<MariaDbServer>> SharedInstance = new(() => StartAsync());
     private static int _databases;
 
-    private readonly int _pid;
+    private int _pid;
 
     private MariaDbServer(string directory, int port, int pid)
     {
@@ -34,15 +34,8 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), $"relay-mariadb-{Guid.NewGuid():N}"[..24]);
         var port = FreePort.Next();
-        var script = Path.Combine(Repo.Root, "scripts", "mariadb.sh");
-        var (exit, output) = await RunAsync("bash", script, directory, port.ToString());
-        if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
-        {
-            throw new InvalidOperationException($"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}");
-        }
-
-        var server = new MariaDbServer(directory, port, pid);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
+        var server = new MariaDbServer(directory, port, await LaunchAsync(directory, port));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Delete();
         await using var root = await server.OpenRootAsync();
         await using var command = new MySqlCommand("""
             CREATE USER IF NOT EXISTS 'relay'@'%' IDENTIFIED BY 'relay';
@@ -74,6 +67,22 @@ public sealed class MariaDbServer : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Starts the server again on the same data and port after <see cref="Kill"/>.</summary>
+    public async Task StartAgainAsync() => _pid = await LaunchAsync(Directory, Port);
+
+    private static async Task<int> LaunchAsync(string directory, int port)
+    {
+        var script = Path.Combine(Repo.Root, "scripts", "mariadb.sh");
+        var (exit, output) = await RunAsync("bash", script, directory, port.ToString());
+        if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
+        {
+            throw new InvalidOperationException($"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}");
+        }
+
+        return pid;
+    }
+
+    /// <summary>kill -9 of the database, as in a crash; <see cref="StartAgainAsync"/> brings it back.</summary>
     public void Kill()
     {
         try
@@ -86,19 +95,23 @@ public sealed class MariaDbServer : IAsyncDisposable
         {
             // Already gone.
         }
+    }
 
+    private void Delete()
+    {
+        Kill();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        Kill();
+        Delete();
         return ValueTask.CompletedTask;
     }
 

@@ -5,67 +5,74 @@ using Relay.Testing;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>
-/// The whole system as real processes: a server on its own database in the shared private
-/// MariaDB, and client daemons each with their own SQLite file.
+/// The whole system as real processes: server instances on one database (in the shared private
+/// MariaDB unless the test brings its own), and client daemons each with their own SQLite file.
 /// </summary>
-public sealed class RelayStack : IAsyncDisposable
+public sealed class RelayStack(int clients, MariaDbServer? mariadb = null, IReadOnlyDictionary<string, string>? serverSettings = null) : IAsyncDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"relay-e2e-{Guid.NewGuid():N}");
-
-    public RelayStack(int clients)
-    {
-        for (var i = 1; i <= clients; i++)
-        {
-            Clients.Add(new ClientDaemon($"client{i}", _directory));
-        }
-    }
-
-    public List<ClientDaemon> Clients { get; } = [];
-
-    public DaemonProcess Server { get; private set; } = null!;
-
     public const string ApiKey = "end-to-end-api-key";
 
-    public HttpClient Api { get; } = new() { DefaultRequestHeaders = { { "X-Api-Key", ApiKey } } };
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"relay-e2e-{Guid.NewGuid():N}");
+    private readonly List<ClientDaemon> _clients = [];
+
+    public IReadOnlyList<ClientDaemon> Clients => _clients;
+
+    public List<long> ClientIds { get; } = [];
+
+    /// <summary>Every server instance started, in order.</summary>
+    public List<ServerInstance> Servers { get; } = [];
+
+    /// <summary>The first server instance still running.</summary>
+    public ServerInstance Server => Servers.FirstOrDefault(s => !s.Process.HasExited) ?? Servers[^1];
+
+    public HttpClient Api => Server.Api;
 
     public string ConnectionString { get; private set; } = "";
 
-    public int ServerPort { get; } = FreePort.Next();
-
-    /// <summary>Starts the server and registers every client; starts the clients unless told not to.</summary>
+    /// <summary>Starts one server and registers every client; starts the clients unless told not to.</summary>
     public async Task StartAsync(bool startClients = true)
     {
-        ConnectionString = await (await MariaDbServer.Shared).CreateDatabaseAsync("e2e");
+        ConnectionString = await (mariadb ?? await MariaDbServer.Shared).CreateDatabaseAsync("e2e");
         await StartServerAsync();
-        for (var i = 0; i < Clients.Count; i++)
+        for (var i = 1; i <= clients; i++)
         {
-            var response = await Api.PostAsJsonAsync("/clients", new { name = $"Client #{i + 1}", host = "127.0.0.1", port = Clients[i].TcpPort });
+            var client = new ClientDaemon($"client{i}", _directory);
+            _clients.Add(client);
+            var response = await Api.PostAsJsonAsync("/clients", new { name = $"Client #{i}", host = "127.0.0.1", port = client.TcpPort });
             response.EnsureSuccessStatusCode();
             ClientIds.Add((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>());
             if (startClients)
             {
-                await Clients[i].StartAsync();
+                await client.StartAsync();
             }
         }
     }
 
-    public List<long> ClientIds { get; } = [];
-
-    public async Task StartServerAsync()
+    /// <summary>Starts a server instance on the stack's database (one more, or a replacement after a kill).</summary>
+    public async Task<ServerInstance> StartServerAsync()
     {
-        Api.BaseAddress ??= new Uri($"http://127.0.0.1:{ServerPort}");
-        Server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
+        var server = new ServerInstance(FreePort.Next());
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Relay"] = ConnectionString,
-            ["Urls"] = Api.BaseAddress.ToString().TrimEnd('/'),
+            ["Urls"] = server.Url,
             ["Auth:ApiKey"] = ApiKey,
-            ["Delivery:PollInterval"] = "00:00:00.500",
+            ["Delivery:PollInterval"] = "00:00:00.250",
             ["Delivery:RetryDelay"] = "00:00:00.050",
             ["Delivery:MaxRetryDelay"] = "00:00:00.500",
             ["Delivery:AttemptTimeout"] = "00:00:05",
             ["Delivery:BreakDuration"] = "00:00:01",
-        });
-        await Server.WaitUntilAnswersAsync($"{Api.BaseAddress}clients");
+            ["Delivery:LeaseDuration"] = "00:00:02",
+        };
+        foreach (var (key, value) in serverSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        server.Process = DaemonProcess.Start($"server{Servers.Count + 1}", Repo.ServerDll, settings);
+        Servers.Add(server);
+        await server.Process.WaitUntilAnswersAsync($"{server.Url}/clients");
+        return server;
     }
 
     public async Task<long> CreatePersonnelAsync(string name, string surname, string ssn)
@@ -75,16 +82,17 @@ public sealed class RelayStack : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
 
-    public async Task<long[]> OperateAsync(HttpMethod method, string path)
-    {
-        var response = await Api.SendAsync(new HttpRequestMessage(method, path));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == 202, $"{method} {path} answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!["messageIds"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-    }
+    public Task<long[]> OperateAsync(HttpMethod method, string path) => Server.OperateAsync(method, path);
+
+    /// <summary>Waits until the outbox holds nothing pending.</summary>
+    public Task DrainedAsync(TimeSpan? within = null) =>
+        Eventually.ReturnsAsync(
+            async () => (await Api.GetFromJsonAsync<JsonObject>("/messages?limit=1000"))!["items"]!.AsArray().Count,
+            pending => pending == 0, within ?? TimeSpan.FromSeconds(30), because: "the outbox drains");
 
     public string Diagnostics() =>
-        $"--- server ---\n{Server?.Output}\n" + string.Join('\n', Clients.Select((c, i) => $"--- client {i + 1} ---\n{c.Process?.Output}"));
+        string.Join('\n', Servers.Select(s => $"--- {s.Process.Name} ---\n{s.Process.Output}"))
+        + "\n" + string.Join('\n', Clients.Select((c, i) => $"--- client {i + 1} ---\n{c.Process?.Output}"));
 
     public async ValueTask DisposeAsync()
     {
@@ -93,21 +101,45 @@ public sealed class RelayStack : IAsyncDisposable
             await client.DisposeAsync();
         }
 
-        if (Server is not null)
+        foreach (var server in Servers)
         {
-            await Server.DisposeAsync();
+            await server.DisposeAsync();
         }
 
-        Api.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+    }
+}
+
+/// <summary>One server process and a client for its API that sends the key.</summary>
+public sealed class ServerInstance(int port) : IAsyncDisposable
+{
+    public string Url { get; } = $"http://127.0.0.1:{port}";
+
+    public DaemonProcess Process { get; set; } = null!;
+
+    public HttpClient Api { get; } = new()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } },
+    };
+
+    public async Task<long[]> OperateAsync(HttpMethod method, string path)
+    {
+        var response = await Api.SendAsync(new HttpRequestMessage(method, path));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode is 200 or 202, $"{method} {path} answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["messageIds"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        Api.Dispose();
     }
 }

@@ -1,0 +1,123 @@
+using Dapper;
+using MySqlConnector;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+public sealed class DeliveryGuaranteeTests : IAsyncLifetime
+{
+    private readonly RelayStack _stack = new(clients: 2, serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "2" });
+
+    public Task InitializeAsync() => _stack.StartAsync();
+
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task WaitingForAnOperationAnswers200OnlyOnceTheClientHoldsTheRow()
+    {
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10");
+
+        Assert.Equal(200, status);
+        Assert.Empty(body.Ids("pendingMessageIds"));
+        Assert.Equal("12345678900", Assert.Single(await _stack.Clients[0].StoredRowsAsync()).Ssn);
+    }
+
+    [Fact]
+    public async Task WaitingOnADownClientAnswers202WithWhatIsStillPending()
+    {
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await _stack.Clients[1].Process!.StopAsync();
+
+        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=1");
+
+        Assert.Equal(202, status);
+        Assert.Equal(body.Ids("messageIds")[1..], body.Ids("pendingMessageIds"));
+        Assert.Equal(400, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=61")).Status);
+    }
+
+    [Fact]
+    public async Task ReplacingLeavesTheClientHoldingExactlyTheServersPersonnel()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await _stack.CreatePersonnelAsync($"P{i}", "Replace", $"2000000000{i}"));
+        }
+
+        var client = _stack.ClientIds[0];
+        await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel?wait=10");
+        (await _stack.Api.DeleteAsync($"/personnel/{ids[0]}")).EnsureSuccessStatusCode();
+        (await _stack.Api.DeleteAsync($"/personnel/{ids[1]}")).EnsureSuccessStatusCode();
+        var added = await _stack.CreatePersonnelAsync("New", "Comer", "30000000000");
+
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel?replace=true&wait=10");
+
+        Assert.Equal(200, status);
+        var held = (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Id);
+        Assert.Equal([ids[2], ids[3], ids[4], added], held);
+        Assert.Empty(await _stack.Clients[1].StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task AMessageTheClientRefusesIsMarkedFailedLaterOnesContinueAndARetryDeliversItOnceFixed()
+    {
+        var client = _stack.ClientIds[0];
+        await using var db = new MySqlConnection(_stack.ConnectionString);
+        // As if written by an older server that did not validate SSNs.
+        var bad = await db.ExecuteScalarAsync<long>("""
+            INSERT INTO messages (client_id, kind, item_count, payload, created_at)
+            VALUES (@client, 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """, new { client });
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
+        Assert.Equal(200, status);
+
+        var failed = await _stack.Api.JsonAsync($"/messages/{bad}");
+        Assert.Equal("failed", failed["state"]!.GetValue<string>());
+        Assert.Contains("SSN", failed["lastError"]!.GetValue<string>());
+        Assert.Equal([bad], (await _stack.Api.JsonAsync("/messages?state=failed"))["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
+        Assert.Equal(1, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
+
+        await db.ExecuteAsync("UPDATE messages SET payload = REPLACE(payload, '\"123\"', '\"12312312312\"') WHERE id = @bad", new { bad });
+        Assert.Equal(202, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry")).Status);
+
+        await Eventually.ReturnsAsync(() => _stack.Api.JsonAsync($"/messages/{bad}"), m => m["state"]!.GetValue<string>() == "delivered");
+        Assert.Equal([(newton, "12345678900"), (77L, "12312312312")], (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn)).Order());
+        Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry")).Status);
+    }
+
+    [Fact]
+    public async Task AClientThatIsDownLongerThanTheBreakerWindowCatchesUpWhileTheOtherIsServedMeanwhile()
+    {
+        var (up, down) = (_stack.ClientIds[0], _stack.ClientIds[1]);
+        var people = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            people.Add(await _stack.CreatePersonnelAsync($"P{i}", "Offline", $"4000000000{i}"));
+        }
+
+        await _stack.Clients[1].Process!.StopAsync();
+        var downSince = DateTime.UtcNow;
+        foreach (var person in people)
+        {
+            await _stack.OperateAsync(HttpMethod.Put, $"/clients/{down}/personnel/{person}");
+            // The live client's own messages go out while the other's queue is stuck and its circuit opens.
+            var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{up}/personnel/{person}?wait=5");
+            Assert.Equal(200, status);
+            await Task.Delay(400);
+        }
+
+        Assert.True(DateTime.UtcNow - downSince > TimeSpan.FromSeconds(2), "the client should stay down longer than the breaker's break");
+        var behind = await _stack.Api.JsonAsync($"/clients/{down}");
+        Assert.Equal(6, behind["pendingMessages"]!.GetValue<long>());
+        Assert.NotNull(behind["lastError"]);
+
+        await _stack.Clients[1].StartAsync();
+        await Eventually.ReturnsAsync(_stack.Clients[1].StoredRowsAsync, rows => rows.Length == 6, TimeSpan.FromSeconds(20), because: "the returning client catches up");
+        Assert.Equal(0, (await _stack.Api.JsonAsync($"/clients/{down}"))["pendingMessages"]!.GetValue<long>());
+    }
+}

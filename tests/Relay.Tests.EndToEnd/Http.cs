@@ -1,0 +1,20 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Relay.Tests.EndToEnd;
+
+internal static class Http
+{
+    public static async Task<JsonObject> JsonAsync(this HttpClient http, string path) =>
+        (await http.GetFromJsonAsync<JsonObject>(path))!;
+
+    public static async Task<(int Status, JsonObject Body)> SendJsonAsync(this HttpClient http, HttpMethod method, string path)
+    {
+        using var response = await http.SendAsync(new HttpRequestMessage(method, path));
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject());
+    }
+
+    public static long[] Ids(this JsonObject body, string property) =>
+        body[property]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+}
