@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e openapi up down clean
+.PHONY: help run test build unit integration e2e chaos openapi up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,11 @@ integration: build ## Integration tests against a private MariaDB
 
 e2e: build ## End-to-end tests with real server and client processes
 	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo
+
+chaos: build ## The long randomized crash test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
+	@scripts/ensure-mariadb.sh
+	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
+	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 
 openapi: build ## Rewrite openapi.yaml from the document the server serves
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"

@@ -1,0 +1,226 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Relay.Contracts.Personnel;
+using Relay.Testing;
+using Xunit.Abstractions;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>
+/// A seeded random stream of every kind of operation, with edits between sends, against a server
+/// and three clients, while clients and the server are killed with SIGKILL and MySQL is
+/// restarted once. At the end every client's SQLite file must equal the model. The seed is
+/// printed on failure: RELAY_CHAOS_SEED=... replays it; RELAY_CHAOS_SECONDS sets the length
+/// (`make chaos` runs the long version).
+/// </summary>
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    private const int ClientCount = 3;
+
+    [Fact]
+    public async Task ARandomStreamOfOperationsWithCrashesEndsWithEveryClientHoldingWhatTheModelSays()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SECONDS"), out var d) ? d : 20;
+        output.WriteLine($"chaos seed {seed}, {seconds} s");
+
+        await using var mariadb = await MariaDbServer.StartAsync();
+        await using var stack = new RelayStack(ClientCount, mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "3" });
+        var run = new ChaosRun(stack, mariadb, new Random(seed), output);
+        try
+        {
+            await stack.StartAsync();
+            await run.RunAsync(TimeSpan.FromSeconds(seconds));
+            await run.SettleAsync();
+            for (var i = 0; i < ClientCount; i++)
+            {
+                var expected = run.Model.Clients[i].Values.OrderBy(p => p.Id).Select(p => (p.Id, p.Name, p.Surname, p.Ssn)).ToArray();
+                var actual = await stack.Clients[i].StoredRowsAsync();
+                Assert.True(expected.SequenceEqual(actual),
+                    $"client {i + 1} diverged from the model.\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}");
+            }
+
+            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, no divergence");
+        }
+        catch (Exception e)
+        {
+            var tail = string.Join('\n', stack.Diagnostics().Split('\n').TakeLast(80));
+            throw new InvalidOperationException($"Chaos run failed; replay with RELAY_CHAOS_SEED={seed} RELAY_CHAOS_SECONDS={seconds}: {e.Message}\n{tail}", e);
+        }
+    }
+}
+
+/// <summary>One chaos run: picks operations and faults from the seeded random source.</summary>
+internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random random, ITestOutputHelper output)
+{
+    private readonly Dictionary<int, int> _clientBackAtStep = [];
+    private int _ssn;
+
+    public ChaosModel Model { get; } = new(stack.Clients.Count == 0 ? 3 : stack.Clients.Count);
+
+    public int Steps { get; private set; }
+
+    public int Kills { get; private set; }
+
+    public async Task RunAsync(TimeSpan length)
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            await CreatePersonnelAsync();
+        }
+
+        var started = DateTime.UtcNow;
+        var mySqlRestartAt = started + length * (0.2 + random.NextDouble() * 0.5);
+        var mySqlRestarted = false;
+        while (DateTime.UtcNow - started < length)
+        {
+            Steps++;
+            await MaybeBreakSomethingAsync();
+            if (!mySqlRestarted && DateTime.UtcNow > mySqlRestartAt)
+            {
+                output.WriteLine($"step {Steps}: restarting MySQL");
+                mariadb.Kill();
+                await Task.Delay(random.Next(100, 1500));
+                await mariadb.StartAgainAsync();
+                mySqlRestarted = true;
+            }
+
+            await OneOperationAsync();
+            await Task.Delay(random.Next(0, 40));
+        }
+    }
+
+    /// <summary>Brings everything back, then waits until the outbox is empty and nothing failed.</summary>
+    public async Task SettleAsync()
+    {
+        for (var i = 0; i < stack.Clients.Count; i++)
+        {
+            if (stack.Clients[i].Process?.HasExited != false)
+            {
+                await stack.Clients[i].StartAsync();
+            }
+        }
+
+        await stack.DrainedAsync(TimeSpan.FromSeconds(60));
+        var failed = await stack.Api.JsonAsync("/messages?state=failed");
+        Assert.True(failed["items"]!.AsArray().Count == 0, $"messages failed: {failed.ToJsonString()}");
+    }
+
+    private async Task MaybeBreakSomethingAsync()
+    {
+        foreach (var (client, back) in _clientBackAtStep.Where(kv => kv.Value <= Steps).ToList())
+        {
+            await stack.Clients[client].StartAsync();
+            _clientBackAtStep.Remove(client);
+        }
+
+        var roll = random.NextDouble();
+        if (roll < 0.04)
+        {
+            var client = random.Next(stack.Clients.Count);
+            if (!_clientBackAtStep.ContainsKey(client))
+            {
+                output.WriteLine($"step {Steps}: kill -9 client {client + 1}");
+                stack.Clients[client].Process!.Kill();
+                _clientBackAtStep[client] = Steps + random.Next(1, 12);
+                Kills++;
+            }
+        }
+        else if (roll < 0.06)
+        {
+            output.WriteLine($"step {Steps}: kill -9 server");
+            stack.Server.Process.Kill();
+            Kills++;
+            await stack.StartServerAsync();
+        }
+    }
+
+    private async Task OneOperationAsync()
+    {
+        var ids = Model.Server.Keys.ToArray();
+        var person = ids[random.Next(ids.Length)];
+        int? client = random.Next(2) == 0 ? null : random.Next(stack.Clients.Count);
+        var target = client is { } c ? stack.ClientIds[c].ToString() : "all";
+        switch (random.Next(100))
+        {
+            case < 15:
+                var edited = Model.Server[person] with { Name = RandomName(), Surname = RandomName() };
+                await CallAsync(HttpMethod.Put, $"/personnel/{person}", new { name = edited.Name, surname = edited.Surname, ssn = edited.Ssn });
+                Model.Server[person] = edited;
+                break;
+            case < 20 when ids.Length < 25:
+                await CreatePersonnelAsync();
+                break;
+            case < 23 when ids.Length > 3:
+                await CallAsync(HttpMethod.Delete, $"/personnel/{person}");
+                Model.Server.Remove(person);
+                break;
+            case < 50:
+                await CallAsync(HttpMethod.Put, $"/clients/{target}/personnel/{person}");
+                Model.Send(person, client);
+                break;
+            case < 62:
+                await CallAsync(HttpMethod.Put, $"/clients/{target}/personnel");
+                Model.SendAll(client, replace: false);
+                break;
+            case < 67:
+                await CallAsync(HttpMethod.Put, $"/clients/{target}/personnel?replace=true");
+                Model.SendAll(client, replace: true);
+                break;
+            case < 92:
+                await CallAsync(HttpMethod.Delete, $"/clients/{target}/personnel/{person}");
+                Model.Delete(person, client);
+                break;
+            default:
+                await CallAsync(HttpMethod.Delete, $"/clients/{target}/personnel");
+                Model.DeleteAll(client);
+                break;
+        }
+    }
+
+    private async Task CreatePersonnelAsync()
+    {
+        var record = new PersonnelRecord(0, RandomName(), RandomName(), $"{7_000_000_000_0 + Interlocked.Increment(ref _ssn):D11}");
+        var created = await CallAsync(HttpMethod.Post, "/personnel", new { name = record.Name, surname = record.Surname, ssn = record.Ssn });
+        var id = created["id"]!.GetValue<long>();
+        Model.Server[id] = record with { Id = id };
+    }
+
+    /// <summary>
+    /// Calls the API until it accepts. Faults are injected only between calls, so a call that
+    /// failed (503 while MySQL restarts, refused while the server restarts) changed nothing.
+    /// </summary>
+    private async Task<JsonObject> CallAsync(HttpMethod method, string path, object? body = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+                using var response = await stack.Api.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if ((int)response.StatusCode is >= 200 and < 300)
+                {
+                    return text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
+                }
+
+                if ((int)response.StatusCode != 503 || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private string RandomName()
+    {
+        string[] parts = ["Ada", "Zoë", "O'Brien", "李", "Ñandú", "x; DROP TABLE personnel; --", "\"q\"", "Émile", "🚀", "Bob"];
+        return parts[random.Next(parts.Length)] + random.Next(1000);
+    }
+}
