@@ -20,6 +20,23 @@ internal sealed class ClientOptions : IValidatableObject
     [Required(ErrorMessage = "Client:HttpUrl is required, e.g. http://127.0.0.1:8001.")]
     public string HttpUrl { get; init; } = "";
 
+    /// <summary>The secret shared with the server (its <c>Delivery:SharedSecret</c>); nothing is applied from a peer that cannot prove it.</summary>
+    [Required(ErrorMessage = "Client:SharedSecret is required: the secret shared with the server's Delivery:SharedSecret.")]
+    [MinLength(Contracts.Protocol.TransportAuth.MinSecretLength, ErrorMessage = "Client:SharedSecret must be at least 16 characters.")]
+    public string SharedSecret { get; init; } = "";
+
+    /// <summary>A peer must finish the handshake within this time after connecting.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:HandshakeTimeout must be between 0.1 s and 5 min.")]
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Once a frame has begun to arrive, all of it must arrive within this time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:FrameTimeout must be between 0.1 s and 5 min.")]
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>More simultaneous TCP connections than this are closed at once.</summary>
+    [Range(1, 10_000, ErrorMessage = "Client:MaxConnections must be between 1 and 10000.")]
+    public int MaxConnections { get; init; } = 16;
+
     [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Client:MaxFrameBytes must be between 1024 and 67108864.")]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
 

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 state=.relay/run
 mysql_port=${RELAY_MYSQL_PORT:-33306}
 api_key=${RELAY_API_KEY:-dev-api-key}
+shared_secret=${RELAY_SHARED_SECRET:-dev-shared-secret-change-me}
 parent=${RELAY_PARENT_PID:-$PPID}
 pids=()
 
@@ -48,7 +49,7 @@ prefix() { sed -u "s/^/[$1] /"; }
 say "starting server on http://127.0.0.1:8080 (Swagger UI: http://127.0.0.1:8080/swagger)"
 ConnectionStrings__Relay="Server=127.0.0.1;Port=$mysql_port;Database=relay;User ID=relay;Password=relay" \
 Urls=http://127.0.0.1:8080 \
-Auth__ApiKey="$api_key" \
+Auth__ApiKey="$api_key" Delivery__SharedSecret="$shared_secret" \
 Seed__Clients__0__Name="Client #1" Seed__Clients__0__Host=127.0.0.1 Seed__Clients__0__Port=5001 \
 Seed__Clients__1__Name="Client #2" Seed__Clients__1__Host=127.0.0.1 Seed__Clients__1__Port=5002 \
 Seed__Personnel__0__Name=Isaac Seed__Personnel__0__Surname=Newton Seed__Personnel__0__Ssn=12345678900 \
@@ -59,6 +60,7 @@ pids+=($!)
 for n in 1 2; do
   say "starting client $n on TCP 500$n, HTTP http://127.0.0.1:800$n"
   Client__DatabasePath="$state/client$n/client.db" Client__TcpPort=500$n Client__HttpUrl=http://127.0.0.1:800$n \
+  Client__SharedSecret="$shared_secret" \
     dotnet client/bin/Release/net10.0/Relay.Client.dll > >(prefix client$n) 2>&1 &
   pids+=($!)
 done

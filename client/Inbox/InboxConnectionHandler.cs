@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Data.Sqlite;
@@ -9,15 +9,51 @@ using Relay.Contracts.Protocol;
 namespace Relay.Client.Inbox;
 
 /// <summary>
-/// One TCP connection from the server: read a frame, apply it, answer ACK or NACK, in order.
-/// The answer goes out only after the SQLite transaction committed.
+/// One TCP connection from the server. First a mutual handshake over the shared secret; until it
+/// succeeds nothing is applied. Then: read a frame, apply it, answer ACK or NACK, in order. The
+/// answer goes out only after the SQLite transaction committed.
 /// </summary>
 internal sealed class InboxConnectionHandler(
     PersonnelStore store,
     IOptions<ClientOptions> options,
     ILogger<InboxConnectionHandler> logger) : ConnectionHandler
 {
+    private int _connections;
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var id = connection.ConnectionId;
+        var settings = options.Value;
+        try
+        {
+            if (Interlocked.Increment(ref _connections) > settings.MaxConnections)
+            {
+                InboxLog.Closing(logger, id, $"more than {settings.MaxConnections} connections");
+                return;
+            }
+
+            InboxLog.Connected(logger, id, connection.RemoteEndPoint?.ToString());
+            await ServeAsync(connection, settings);
+        }
+        catch (ProtocolException e)
+        {
+            InboxLog.Closing(logger, id, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer went away, the handshake timed out, or the daemon is stopping.
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+            InboxLog.Disconnected(logger, id);
+        }
+    }
+
+    private async Task ServeAsync(ConnectionContext connection, ClientOptions settings)
     {
         var id = connection.ConnectionId;
         var ct = connection.ConnectionClosed;
@@ -26,72 +62,69 @@ internal sealed class InboxConnectionHandler(
         // a frame already being applied finish and be acknowledged.
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct, closing);
-        var input = connection.Transport.Input;
+        var reader = new FrameReader(connection.Transport.Input, settings.MaxFrameBytes, settings.FrameTimeout);
         var output = connection.Transport.Output;
-        InboxLog.Connected(logger, id, connection.RemoteEndPoint?.ToString());
-        try
+
+        if (!await HandshakeAsync(id, reader, output, settings, stopReading.Token))
         {
-            while (true)
+            return;
+        }
+
+        while (true)
+        {
+            var incoming = await reader.ReadAsync(stopReading.Token);
+            if (incoming.Closed)
             {
-                var result = await input.ReadAsync(stopReading.Token);
-                var buffer = result.Buffer;
-                try
-                {
-                    while (true)
-                    {
-                        var status = FrameCodec.TryReadFrame(ref buffer, options.Value.MaxFrameBytes, out var payload);
-                        if (status == FrameReadStatus.TooLarge)
-                        {
-                            InboxLog.Closing(logger, id, $"frame larger than {options.Value.MaxFrameBytes} bytes");
-                            return;
-                        }
-
-                        if (status == FrameReadStatus.Incomplete)
-                        {
-                            break;
-                        }
-
-                        FrameCodec.Write(output, await HandleAsync(id, payload, ct));
-                    }
-
-                    await output.FlushAsync(ct);
-                }
-                finally
-                {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                }
-
-                if (result.IsCompleted)
-                {
-                    return;
-                }
+                return;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The peer went away or the daemon is stopping.
-        }
-        catch (ConnectionResetException)
-        {
-        }
-        finally
-        {
-            InboxLog.Disconnected(logger, id);
+
+            var reply = incoming.Frame is { } frame ? await HandleAsync(id, frame, ct) : Refuse(0, id, incoming.Error!);
+            FrameCodec.Write(output, reply);
+            await output.FlushAsync(ct);
         }
     }
 
-    private async Task<Frame> HandleAsync(string connectionId, ReadOnlySequence<byte> payload, CancellationToken ct)
+    /// <summary>Challenge the peer; it must prove the shared secret in time, then the client proves it back.</summary>
+    private async Task<bool> HandshakeAsync(string id, FrameReader reader, PipeWriter output, ClientOptions settings, CancellationToken ct)
     {
-        Frame frame;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(settings.HandshakeTimeout);
+        var challenge = TransportAuth.NewChallenge();
+        FrameCodec.Write(output, new HelloFrame(challenge));
+        await output.FlushAsync(deadline.Token);
+
+        Incoming answer;
         try
         {
-            frame = FrameCodec.Parse(payload);
+            answer = await reader.ReadAsync(deadline.Token);
         }
-        catch (ProtocolException e)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Refuse(0, connectionId, e.Message);
+            InboxLog.AuthenticationFailed(logger, id, $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s");
+            return false;
         }
 
+        if (answer.Frame is AuthFrame auth
+            && TransportAuth.IsWellFormedChallenge(auth.Challenge)
+            && TransportAuth.Matches(TransportAuth.ServerProof(settings.SharedSecret, challenge, auth.Challenge), auth.Proof))
+        {
+            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(settings.SharedSecret, auth.Challenge, challenge)));
+            await output.FlushAsync(ct);
+            return true;
+        }
+
+        InboxLog.AuthenticationFailed(logger, id, answer.Closed ? "closed before authenticating" : $"no valid proof of the shared secret ({answer.Frame?.GetType().Name ?? answer.Error})");
+        if (!answer.Closed)
+        {
+            FrameCodec.Write(output, new NackFrame(0, Permanent: true, "Authentication failed."));
+            await output.FlushAsync(ct);
+        }
+
+        return false;
+    }
+
+    private async Task<Frame> HandleAsync(string connectionId, Frame frame, CancellationToken ct)
+    {
         if (frame is not DeliverFrame deliver)
         {
             return Refuse(0, connectionId, $"A client only accepts deliver frames, not {frame.GetType().Name}.");

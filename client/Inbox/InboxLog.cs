@@ -22,4 +22,7 @@ internal static partial class InboxLog
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Could not apply message {MessageId}; the sender will retry")]
     public static partial void ApplyFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Connection {ConnectionId} failed to authenticate and was closed: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string connectionId, string reason);
 }

@@ -7,6 +7,9 @@ namespace Relay.Contracts.Protocol;
 [JsonDerivedType(typeof(DeliverFrame), "deliver")]
 [JsonDerivedType(typeof(AckFrame), "ack")]
 [JsonDerivedType(typeof(NackFrame), "nack")]
+[JsonDerivedType(typeof(HelloFrame), "hello")]
+[JsonDerivedType(typeof(AuthFrame), "auth")]
+[JsonDerivedType(typeof(WelcomeFrame), "welcome")]
 public abstract record Frame
 {
     /// <summary>Protocol version of the sender; see <see cref="ProtocolVersion"/>.</summary>
@@ -28,3 +31,16 @@ public sealed record AckFrame(long MessageId, bool Duplicate = false) : Frame;
 /// <param name="Permanent">True when sending the same message again cannot succeed (invalid content).</param>
 /// <param name="Reason">Why, for the operator.</param>
 public sealed record NackFrame(long MessageId, bool Permanent, string Reason) : Frame;
+
+/// <summary>Client to server, first frame of a connection: a fresh random challenge the server must answer.</summary>
+/// <param name="Challenge">32 random bytes, base64.</param>
+public sealed record HelloFrame(string Challenge) : Frame;
+
+/// <summary>Server to client: proof of the shared secret over the client's challenge, and a challenge of its own.</summary>
+/// <param name="Challenge">32 random bytes, base64, for the client to answer.</param>
+/// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
+public sealed record AuthFrame(string Challenge, string Proof) : Frame;
+
+/// <summary>Client to server: the server is authenticated, and here is the client's proof in turn.</summary>
+/// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
+public sealed record WelcomeFrame(string Proof) : Frame;

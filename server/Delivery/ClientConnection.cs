@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Server.Delivery;
@@ -8,7 +9,7 @@ namespace Relay.Server.Delivery;
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection.
 /// </summary>
-internal sealed class ClientConnection(int maxFrameBytes) : IAsyncDisposable
+internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret) : IAsyncDisposable
 {
     private Socket? _socket;
     private PipeReader? _reader;
@@ -69,6 +70,31 @@ internal sealed class ClientConnection(int maxFrameBytes) : IAsyncDisposable
         _reader = PipeReader.Create(stream);
         _writer = PipeWriter.Create(stream);
         _endpoint = (host, port);
+        await AuthenticateAsync(ct);
+    }
+
+    /// <summary>The client challenges, the server proves the secret and challenges back, the client proves it.</summary>
+    private async Task AuthenticateAsync(CancellationToken ct)
+    {
+        if (await ReadFrameAsync(ct) is not HelloFrame hello || !TransportAuth.IsWellFormedChallenge(hello.Challenge))
+        {
+            throw new AuthenticationException("The client did not open with a hello and a valid challenge.");
+        }
+
+        var challenge = TransportAuth.NewChallenge();
+        FrameCodec.Write(_writer!, new AuthFrame(challenge, TransportAuth.ServerProof(sharedSecret, hello.Challenge, challenge)));
+        await _writer!.FlushAsync(ct);
+        switch (await ReadFrameAsync(ct))
+        {
+            case WelcomeFrame welcome when TransportAuth.Matches(TransportAuth.ClientProof(sharedSecret, challenge, hello.Challenge), welcome.Proof):
+                return;
+            case WelcomeFrame:
+                throw new AuthenticationException("The client's proof is wrong: it does not hold the shared secret.");
+            case NackFrame refused:
+                throw new AuthenticationException($"The client refused the server's proof ({refused.Reason}); Delivery:SharedSecret must equal the client's Client:SharedSecret.");
+            default:
+                throw new AuthenticationException("The client answered the handshake with an unexpected frame.");
+        }
     }
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct)

@@ -21,7 +21,7 @@ internal sealed class ClientDeliveryWorker(
 {
     public async Task RunAsync(CancellationToken ct)
     {
-        await using var connection = new ClientConnection(options.MaxFrameBytes);
+        await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!);
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {

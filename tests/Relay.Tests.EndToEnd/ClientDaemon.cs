@@ -8,6 +8,8 @@ namespace Relay.Tests.EndToEnd;
 /// <summary>One client daemon process with its own ports and SQLite file; can be stopped and started again.</summary>
 public sealed class ClientDaemon(string name, string directory) : IAsyncDisposable
 {
+    public const string SharedSecret = "end-to-end-shared-secret";
+
     public int TcpPort { get; } = FreePort.Next();
 
     public int HttpPort { get; } = FreePort.Next();
@@ -25,6 +27,9 @@ public sealed class ClientDaemon(string name, string directory) : IAsyncDisposab
             ["Client:DatabasePath"] = DatabasePath,
             ["Client:TcpPort"] = TcpPort.ToString(),
             ["Client:HttpUrl"] = HttpUrl,
+            ["Client:SharedSecret"] = SharedSecret,
+            ["Client:HandshakeTimeout"] = "00:00:02",
+            ["Client:FrameTimeout"] = "00:00:02",
         });
         await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
     }

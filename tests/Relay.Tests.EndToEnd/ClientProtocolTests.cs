@@ -1,15 +1,14 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Text;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Tests.EndToEnd;
 
-/// <summary>A running client daemon spoken to over a raw TCP socket, as the server would.</summary>
+/// <summary>A running client daemon spoken to over a raw TCP socket, as the server (or an attacker) would.</summary>
 public sealed class ClientProtocolTests : IAsyncLifetime
 {
+    private static readonly PersonnelRecord Newton = new(1, "Isaac", "Newton", "12345678900");
     private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-proto-{Guid.NewGuid():N}"));
 
     public Task InitializeAsync() => _client.StartAsync();
@@ -19,13 +18,13 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     [Fact]
     public async Task AMessageDeliveredTwiceIsAcknowledgedTwiceButAppliedOnce()
     {
-        using var socket = await ConnectAsync();
-        var save = new DeliverFrame(10, new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Isaac", "Newton", "12345678900")]));
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        var save = new DeliverFrame(10, new MessageBody(MessageKind.Save, Personnel: [Newton]));
         var deleteAll = new DeliverFrame(11, new MessageBody(MessageKind.DeleteAll));
 
-        Assert.Equal(new AckFrame(10), await ExchangeAsync(socket, save));
-        Assert.Equal(new AckFrame(11), await ExchangeAsync(socket, deleteAll));
-        Assert.Equal(new AckFrame(10, Duplicate: true), await ExchangeAsync(socket, save));
+        Assert.Equal(new AckFrame(10), await peer.ExchangeAsync(save));
+        Assert.Equal(new AckFrame(11), await peer.ExchangeAsync(deleteAll));
+        Assert.Equal(new AckFrame(10, Duplicate: true), await peer.ExchangeAsync(save));
 
         Assert.Empty(await _client.StoredRowsAsync());
     }
@@ -33,14 +32,10 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     [Fact]
     public async Task AnInvalidMessageIsRefusedPermanentlyAndNothingOfItIsApplied()
     {
-        using var socket = await ConnectAsync();
-        var halfBad = new DeliverFrame(20, new MessageBody(MessageKind.Save, Personnel:
-        [
-            new PersonnelRecord(1, "Isaac", "Newton", "12345678900"),
-            new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn"),
-        ]));
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        var halfBad = new DeliverFrame(20, new MessageBody(MessageKind.Save, Personnel: [Newton, new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn")]));
 
-        var reply = Assert.IsType<NackFrame>(await ExchangeAsync(socket, halfBad));
+        var reply = Assert.IsType<NackFrame>(await peer.ExchangeAsync(halfBad));
 
         Assert.True(reply.Permanent);
         Assert.Equal(20, reply.MessageId);
@@ -50,79 +45,103 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     [Fact]
     public async Task GarbageGetsANackAndTheConnectionKeepsWorking()
     {
-        using var socket = await ConnectAsync();
-        await SendRawAsync(socket, Encoding.UTF8.GetBytes("{\"type\":\"deliver\",\"version\":1,\"messageId\":"));
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        await peer.SendRawAsync(ProtocolPeer.Raw(Encoding.UTF8.GetBytes("{\"type\":\"deliver\",\"version\":1,\"messageId\":")));
 
-        var nack = Assert.IsType<NackFrame>(await ReadAsync(socket));
-        Assert.True(nack.Permanent);
-
-        var save = new DeliverFrame(30, new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(3, "Marie", "Curie", "11122233344")]));
-        Assert.Equal(new AckFrame(30), await ExchangeAsync(socket, save));
-        Assert.Equal(["11122233344"], await _client.ListedSsnsAsync());
+        Assert.True(Assert.IsType<NackFrame>(await peer.ReadAsync()).Permanent);
+        var save = new DeliverFrame(30, new MessageBody(MessageKind.Save, Personnel: [Newton]));
+        Assert.Equal(new AckFrame(30), await peer.ExchangeAsync(save));
+        Assert.Equal(["12345678900"], await _client.ListedSsnsAsync());
     }
 
     [Fact]
     public async Task AnOversizeFrameClosesTheConnectionAndTheDaemonKeepsServing()
     {
-        using (var socket = await ConnectAsync())
+        using (var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
             var header = new byte[4];
             BinaryPrimitives.WriteInt32BigEndian(header, int.MaxValue);
-            await socket.SendAsync(header);
-            var buffer = new byte[16];
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            Assert.Equal(0, await socket.ReceiveAsync(buffer, timeout.Token));
+            await peer.SendRawAsync(header);
+            Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(10)));
         }
 
-        using var again = await ConnectAsync();
-        Assert.Equal(new AckFrame(40), await ExchangeAsync(again, new DeliverFrame(40, new MessageBody(MessageKind.DeleteAll))));
+        using var again = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        Assert.Equal(new AckFrame(40), await again.ExchangeAsync(new DeliverFrame(40, new MessageBody(MessageKind.DeleteAll))));
     }
 
-    private async Task<Socket> ConnectAsync()
+    [Fact]
+    public async Task APeerWithTheWrongSecretIsRefusedAndNothingIsApplied()
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync("127.0.0.1", _client.TcpPort);
-        return socket;
+        using var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
+        var challenge = TransportAuth.NewChallenge();
+
+        var answer = await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof("not-the-shared-secret", hello.Challenge, challenge)));
+        await peer.SendAsync(new DeliverFrame(50, new MessageBody(MessageKind.Save, Personnel: [Newton])));
+
+        Assert.IsType<NackFrame>(answer);
+        Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+        Assert.Empty(await _client.StoredRowsAsync());
     }
 
-    private static async Task<Frame> ExchangeAsync(Socket socket, Frame frame)
+    [Fact]
+    public async Task AMessageSentWithoutAuthenticatingIsNotApplied()
     {
-        var writer = new ArrayBufferWriter<byte>();
-        FrameCodec.Write(writer, frame);
-        await socket.SendAsync(writer.WrittenMemory);
-        return await ReadAsync(socket);
+        using var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        Assert.IsType<HelloFrame>(await peer.ReadAsync());
+
+        await peer.SendAsync(new DeliverFrame(51, new MessageBody(MessageKind.Save, Personnel: [Newton])));
+
+        Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+        Assert.Empty(await _client.StoredRowsAsync());
     }
 
-    private static async Task SendRawAsync(Socket socket, byte[] payload)
+    [Fact]
+    public async Task ARecordedSessionReplayedOnANewConnectionDoesNothing()
     {
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(header, payload.Length);
-        await socket.SendAsync(header.Concat(payload).ToArray());
-    }
-
-    private static async Task<Frame> ReadAsync(Socket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var header = await ReadExactlyAsync(socket, 4, timeout.Token);
-        var payload = await ReadExactlyAsync(socket, BinaryPrimitives.ReadInt32BigEndian(header), timeout.Token);
-        return FrameCodec.Parse(new ReadOnlySequence<byte>(payload));
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int count, CancellationToken ct)
-    {
-        var buffer = new byte[count];
-        var read = 0;
-        while (read < count)
+        // A legitimate session, recorded byte for byte by an eavesdropper.
+        var recorded = new List<byte[]>();
+        using (var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort))
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read), ct);
-            if (n == 0)
-            {
-                throw new IOException("The client closed the connection.");
-            }
-
-            read += n;
+            var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
+            var challenge = TransportAuth.NewChallenge();
+            var auth = ProtocolPeer.Encode(new AuthFrame(challenge, TransportAuth.ServerProof(ClientDaemon.SharedSecret, hello.Challenge, challenge)));
+            var deleteAll = ProtocolPeer.Encode(new DeliverFrame(60, new MessageBody(MessageKind.DeleteAll)));
+            recorded.AddRange([auth, deleteAll]);
+            await peer.SendRawAsync(auth);
+            Assert.IsType<WelcomeFrame>(await peer.ReadAsync());
+            await peer.SendRawAsync(deleteAll);
+            Assert.Equal(new AckFrame(60), await peer.ReadAsync());
         }
 
-        return buffer;
+        using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
+        {
+            Assert.Equal(new AckFrame(61), await legit.ExchangeAsync(new DeliverFrame(61, new MessageBody(MessageKind.Save, Personnel: [Newton]))));
+        }
+
+        // The replay: the daemon's new challenge does not match the recorded proof.
+        using var replay = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        Assert.IsType<HelloFrame>(await replay.ReadAsync());
+        foreach (var bytes in recorded)
+        {
+            await replay.SendRawAsync(bytes);
+        }
+
+        Assert.True(await replay.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(["12345678900"], await _client.ListedSsnsAsync());
+    }
+
+    [Fact]
+    public async Task APeerThatSendsNothingOrTricklesIsCutOff()
+    {
+        using var silent = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        using var trickler = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        var frame = ProtocolPeer.Encode(new DeliverFrame(70, new MessageBody(MessageKind.DeleteAll)));
+        await trickler.SendRawAsync(frame[..6]);
+
+        Assert.True(await silent.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "no handshake within the handshake timeout");
+        Assert.True(await trickler.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "a frame not finished within the frame timeout");
+        using var fine = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        Assert.Equal(new AckFrame(71), await fine.ExchangeAsync(new DeliverFrame(71, new MessageBody(MessageKind.DeleteAll))));
     }
 }

@@ -57,6 +57,7 @@ public sealed class RelayStack(int clients, MariaDbServer? mariadb = null, IRead
             ["ConnectionStrings:Relay"] = ConnectionString,
             ["Urls"] = server.Url,
             ["Auth:ApiKey"] = ApiKey,
+            ["Delivery:SharedSecret"] = ClientDaemon.SharedSecret,
             ["Delivery:PollInterval"] = "00:00:00.250",
             ["Delivery:RetryDelay"] = "00:00:00.050",
             ["Delivery:MaxRetryDelay"] = "00:00:00.500",

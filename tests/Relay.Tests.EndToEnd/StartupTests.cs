@@ -8,6 +8,8 @@ public sealed class StartupTests
     [InlineData("Client:TcpPort", "0", "Client:TcpPort")]
     [InlineData("Client:HttpUrl", "not a url", "Client:HttpUrl")]
     [InlineData("Client:TcpBindAddress", "localhost-ish", "Client:TcpBindAddress")]
+    [InlineData("Client:SharedSecret", "", "Client:SharedSecret")]
+    [InlineData("Client:SharedSecret", "too-short", "Client:SharedSecret")]
     public async Task AClientWithABadSettingStopsAndNamesIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string>
@@ -15,6 +17,7 @@ public sealed class StartupTests
             ["Client:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"relay-bad-{Guid.NewGuid():N}", "client.db"),
             ["Client:TcpPort"] = FreePort.Next().ToString(),
             ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Client:SharedSecret"] = "a-shared-secret-long-enough",
             [key] = value,
         };
         await using var client = DaemonProcess.Start("client", Repo.ClientDll, settings);
@@ -42,17 +45,21 @@ public sealed class StartupTests
         Assert.Contains(named, server.Output);
     }
 
-    [Fact]
-    public async Task AServerWithABadDeliverySettingStopsAndNamesIt()
+    [Theory]
+    [InlineData("Delivery:MaxRetryAttempts", "0", "MaxRetryAttempts")]
+    [InlineData("Delivery:SharedSecret", "", "Delivery:SharedSecret")]
+    [InlineData("Auth:ApiKey", "short", "Auth:ApiKey")]
+    public async Task AServerWithABadSettingStopsAndNamesIt(string key, string value, string named)
     {
         await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
         {
             ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
-            ["Delivery:MaxRetryAttempts"] = "0",
+            ["Delivery:SharedSecret"] = "a-shared-secret-long-enough",
+            [key] = value,
         });
 
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server should refuse to start");
-        Assert.Contains("MaxRetryAttempts", server.Output);
+        Assert.Contains(named, server.Output);
     }
 }
