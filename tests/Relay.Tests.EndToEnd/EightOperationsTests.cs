@@ -34,6 +34,12 @@ public sealed class EightOperationsTests : IAsyncLifetime
         await Step(HttpMethod.Delete, "/clients/all/personnel", none, none);
         await Step(HttpMethod.Put, $"/clients/{c2}/personnel", none, both);
         await Step(HttpMethod.Delete, $"/clients/{c2}/personnel", none, none);
+
+        var logs = _stack.Diagnostics();
+        foreach (var secret in new[] { Newton, Einstein, RelayStack.ApiKey, ClientDaemon.SharedSecret })
+        {
+            Assert.DoesNotContain(secret, logs);
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Relay.Tests.Integration;
 /// The real server (in memory, through the test host) on its own fresh database in the shared
 /// private MariaDB. The sender is off unless asked for, so the outbox can be inspected as queued.
 /// </summary>
-public sealed class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string?> _settings = new()
     {
@@ -33,7 +33,8 @@ public sealed class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task<MySqlConnection> OpenDatabaseAsync()
     {
-        var connection = new MySqlConnection(ConnectionString);
+        // Unpooled: every test class has its own database, and idle pools would pile up connections.
+        var connection = new MySqlConnection(ConnectionString + ";Pooling=false");
         await connection.OpenAsync();
         return connection;
     }
