@@ -25,6 +25,12 @@ internal sealed class ClientOptions : IValidatableObject
     [MinLength(Contracts.Protocol.TransportAuth.MinSecretLength, ErrorMessage = "Client:SharedSecret must be at least 16 characters.")]
     public string SharedSecret { get; init; } = "";
 
+    /// <summary>Optional PKCS#12 (.pfx) certificate: when set, the TCP listener speaks TLS only.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>Password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
+    public string? TlsCertificatePassword { get; init; }
+
     /// <summary>A peer must finish the handshake within this time after connecting.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:HandshakeTimeout must be between 0.1 s and 5 min.")]
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -47,6 +53,11 @@ internal sealed class ClientOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!string.IsNullOrEmpty(TlsCertificatePath) && !File.Exists(TlsCertificatePath))
+        {
+            yield return new ValidationResult($"Client:TlsCertificatePath '{TlsCertificatePath}' does not exist.", [nameof(TlsCertificatePath)]);
+        }
+
         if (!IPAddress.TryParse(TcpBindAddress, out _))
         {
             yield return new ValidationResult($"Client:TcpBindAddress '{TcpBindAddress}' is not an IP address.", [nameof(TcpBindAddress)]);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,15 @@ internal static class InboxSetup
         {
             // Reading Value runs the options validation, so a bad setting stops start-up here with its name.
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ClientOptions>>().Value;
-            kestrel.Listen(options.ParseTcpAddress(), options.TcpPort, listen => listen.UseConnectionHandler<InboxConnectionHandler>());
+            kestrel.Listen(options.ParseTcpAddress(), options.TcpPort, listen =>
+            {
+                if (!string.IsNullOrEmpty(options.TlsCertificatePath))
+                {
+                    listen.UseHttps(LoadCertificate(options));
+                }
+
+                listen.UseConnectionHandler<InboxConnectionHandler>();
+            });
 
             var http = options.ParseHttpUrl();
             if (http.IsLoopback && http.Host == "localhost")
@@ -32,5 +42,17 @@ internal static class InboxSetup
                 kestrel.ListenAnyIP(http.Port);
             }
         });
+    }
+
+    private static X509Certificate2 LoadCertificate(ClientOptions options)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException($"Client:TlsCertificatePath '{options.TlsCertificatePath}' is not a PKCS#12 certificate with a private key that Client:TlsCertificatePassword opens: {e.Message}", e);
+        }
     }
 }

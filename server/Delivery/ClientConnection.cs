@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Relay.Contracts.Protocol;
@@ -9,7 +10,7 @@ namespace Relay.Server.Delivery;
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection.
 /// </summary>
-internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret) : IAsyncDisposable
+internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, TlsSettings? tls) : IAsyncDisposable
 {
     private Socket? _socket;
     private PipeReader? _reader;
@@ -65,7 +66,14 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret) :
             throw;
         }
 
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (tls is not null)
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            await ssl.AuthenticateAsClientAsync(tls.OptionsFor(host), ct);
+            stream = ssl;
+        }
+
         _socket = socket;
         _reader = PipeReader.Create(stream);
         _writer = PipeWriter.Create(stream);

@@ -21,7 +21,7 @@ internal sealed class ClientDeliveryWorker(
 {
     public async Task RunAsync(CancellationToken ct)
     {
-        await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!);
+        await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!, TlsSettings.From(options));
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {

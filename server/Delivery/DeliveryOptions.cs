@@ -12,6 +12,15 @@ internal sealed class DeliveryOptions : IValidatableObject
     /// </summary>
     public string? SharedSecret { get; init; }
 
+    /// <summary>Speak TLS to the clients (their listeners need <c>Client:TlsCertificatePath</c>).</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>
+    /// Optional certificate (PEM or DER) trusted as a root for the clients' certificates, e.g. a
+    /// private CA or a self-signed client certificate; without it the system's roots are used.
+    /// </summary>
+    public string? TlsTrustedCertificatePath { get; init; }
+
     /// <summary>False runs an API-only instance that queues messages but sends nothing.</summary>
     public bool Enabled { get; init; } = true;
 
@@ -76,6 +85,11 @@ internal sealed class DeliveryOptions : IValidatableObject
         if (LeaseDuration < PollInterval * 2)
         {
             yield return new ValidationResult("Delivery:LeaseDuration must be at least twice Delivery:PollInterval, so a lease is renewed before it runs out.", [nameof(LeaseDuration)]);
+        }
+
+        if (!string.IsNullOrEmpty(TlsTrustedCertificatePath) && !File.Exists(TlsTrustedCertificatePath))
+        {
+            yield return new ValidationResult($"Delivery:TlsTrustedCertificatePath '{TlsTrustedCertificatePath}' does not exist.", [nameof(TlsTrustedCertificatePath)]);
         }
 
         if (MaxRetryDelay < RetryDelay)

@@ -6,7 +6,7 @@ using Relay.Testing;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>One client daemon process with its own ports and SQLite file; can be stopped and started again.</summary>
-public sealed class ClientDaemon(string name, string directory) : IAsyncDisposable
+public sealed class ClientDaemon(string name, string directory, IReadOnlyDictionary<string, string>? extraSettings = null) : IAsyncDisposable
 {
     public const string SharedSecret = "end-to-end-shared-secret";
 
@@ -22,7 +22,7 @@ public sealed class ClientDaemon(string name, string directory) : IAsyncDisposab
 
     public async Task StartAsync()
     {
-        Process = DaemonProcess.Start(name, Repo.ClientDll, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Client:DatabasePath"] = DatabasePath,
             ["Client:TcpPort"] = TcpPort.ToString(),
@@ -30,7 +30,13 @@ public sealed class ClientDaemon(string name, string directory) : IAsyncDisposab
             ["Client:SharedSecret"] = SharedSecret,
             ["Client:HandshakeTimeout"] = "00:00:02",
             ["Client:FrameTimeout"] = "00:00:02",
-        });
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        Process = DaemonProcess.Start(name, Repo.ClientDll, settings);
         await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
     }
 

@@ -8,7 +8,11 @@ namespace Relay.Tests.EndToEnd;
 /// The whole system as real processes: server instances on one database (in the shared private
 /// MariaDB unless the test brings its own), and client daemons each with their own SQLite file.
 /// </summary>
-public sealed class RelayStack(int clients, MariaDbServer? mariadb = null, IReadOnlyDictionary<string, string>? serverSettings = null) : IAsyncDisposable
+public sealed class RelayStack(
+    int clients,
+    MariaDbServer? mariadb = null,
+    IReadOnlyDictionary<string, string>? serverSettings = null,
+    IReadOnlyDictionary<string, string>? clientSettings = null) : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-api-key";
 
@@ -36,7 +40,7 @@ public sealed class RelayStack(int clients, MariaDbServer? mariadb = null, IRead
         await StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
-            var client = new ClientDaemon($"client{i}", _directory);
+            var client = new ClientDaemon($"client{i}", _directory, clientSettings);
             _clients.Add(client);
             var response = await Api.PostAsJsonAsync("/clients", new { name = $"Client #{i}", host = "127.0.0.1", port = client.TcpPort });
             response.EnsureSuccessStatusCode();
