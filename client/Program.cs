@@ -1,5 +1,6 @@
 using Relay.Client;
 using Relay.Client.Inbox;
+using Relay.Client.Observability;
 using Relay.Client.Personnel;
 using Relay.Client.Storage;
 
@@ -9,12 +10,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddClientOptions();
 builder.AddStorage();
 builder.AddInbox();
+builder.AddObservability();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapPersonnel();
-app.MapHealthChecks("/health");
+app.MapObservability();
 
 app.Run();

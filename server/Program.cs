@@ -3,6 +3,7 @@ using Relay.Server.Clients;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
 using Relay.Server.Http;
+using Relay.Server.Observability;
 using Relay.Server.Operations;
 using Relay.Server.Outbox;
 using Relay.Server.Personnel;
@@ -15,6 +16,7 @@ builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddOutbox();
 builder.AddDelivery();
+builder.AddObservability();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.MapClients();
 app.MapPersonnel();
 app.MapOperations();
 app.MapMessages();
+app.MapObservability();
 
 app.Run();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Relay.Client.Observability;
 using Relay.Client.Storage;
 using Relay.Contracts.Protocol;
 
@@ -15,6 +16,7 @@ namespace Relay.Client.Inbox;
 /// </summary>
 internal sealed class InboxConnectionHandler(
     PersonnelStore store,
+    ClientMetrics metrics,
     IOptions<ClientOptions> options,
     ILogger<InboxConnectionHandler> logger) : ConnectionHandler
 {
@@ -29,6 +31,7 @@ internal sealed class InboxConnectionHandler(
             if (Interlocked.Increment(ref _connections) > settings.MaxConnections)
             {
                 InboxLog.Closing(logger, id, $"more than {settings.MaxConnections} connections");
+                metrics.Rejected("too_many_connections");
                 return;
             }
 
@@ -38,6 +41,7 @@ internal sealed class InboxConnectionHandler(
         catch (ProtocolException e)
         {
             InboxLog.Closing(logger, id, e.Message);
+            metrics.Rejected(e.Message.StartsWith("frame larger", StringComparison.Ordinal) ? "too_large" : "timeout");
         }
         catch (OperationCanceledException)
         {
@@ -78,7 +82,7 @@ internal sealed class InboxConnectionHandler(
                 return;
             }
 
-            var reply = incoming.Frame is { } frame ? await HandleAsync(id, frame, ct) : Refuse(0, id, incoming.Error!);
+            var reply = incoming.Frame is { } frame ? await HandleAsync(id, frame, ct) : Refuse(0, id, incoming.Error!, "malformed");
             FrameCodec.Write(output, reply);
             await output.FlushAsync(ct);
         }
@@ -101,6 +105,7 @@ internal sealed class InboxConnectionHandler(
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             InboxLog.AuthenticationFailed(logger, id, $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s");
+            metrics.Rejected("unauthenticated");
             return false;
         }
 
@@ -114,6 +119,7 @@ internal sealed class InboxConnectionHandler(
         }
 
         InboxLog.AuthenticationFailed(logger, id, answer.Closed ? "closed before authenticating" : $"no valid proof of the shared secret ({answer.Frame?.GetType().Name ?? answer.Error})");
+        metrics.Rejected("unauthenticated");
         if (!answer.Closed)
         {
             FrameCodec.Write(output, new NackFrame(0, Permanent: true, "Authentication failed."));
@@ -127,12 +133,12 @@ internal sealed class InboxConnectionHandler(
     {
         if (frame is not DeliverFrame deliver)
         {
-            return Refuse(0, connectionId, $"A client only accepts deliver frames, not {frame.GetType().Name}.");
+            return Refuse(0, connectionId, $"A client only accepts deliver frames, not {frame.GetType().Name}.", "malformed");
         }
 
         if (MessageValidator.Validate(deliver) is { } invalid)
         {
-            return Refuse(deliver.MessageId, connectionId, invalid);
+            return Refuse(deliver.MessageId, connectionId, invalid, "invalid");
         }
 
         try
@@ -141,12 +147,14 @@ internal sealed class InboxConnectionHandler(
             switch (outcome.Result)
             {
                 case ApplyResult.Refused:
-                    return Refuse(deliver.MessageId, connectionId, outcome.Reason!);
+                    return Refuse(deliver.MessageId, connectionId, outcome.Reason!, "invalid");
                 case ApplyResult.Duplicate:
                     InboxLog.Duplicate(logger, deliver.MessageId);
+                    metrics.Duplicate();
                     break;
                 default:
                     InboxLog.Applied(logger, deliver.MessageId, deliver.Body.Kind.ToString(), deliver.Body.ItemCount);
+                    metrics.Applied();
                     break;
             }
 
@@ -156,12 +164,14 @@ internal sealed class InboxConnectionHandler(
         {
             // The store's fault, not the message's: the transaction rolled back and a retry may succeed.
             InboxLog.ApplyFailed(logger, e, deliver.MessageId);
+            metrics.Rejected("storage");
             return new NackFrame(deliver.MessageId, Permanent: false, $"SQLite error {e.SqliteErrorCode}.");
         }
     }
 
-    private NackFrame Refuse(long messageId, string connectionId, string reason)
+    private NackFrame Refuse(long messageId, string connectionId, string reason, string metricReason)
     {
+        metrics.Rejected(metricReason);
         InboxLog.Refused(logger, messageId, connectionId, reason);
         return new NackFrame(messageId, Permanent: true, reason);
     }

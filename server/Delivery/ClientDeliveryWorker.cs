@@ -19,6 +19,8 @@ internal sealed class ClientDeliveryWorker(
     TimeProvider time,
     ILogger logger)
 {
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
     public async Task RunAsync(CancellationToken ct)
     {
         await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!, TlsSettings.From(options));
@@ -41,7 +43,12 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
-                await DeliverAsync(connection, message, ct);
+                // A stop lets the frame in flight finish and its acknowledgement be recorded, briefly.
+                using var inFlight = new CancellationTokenSource();
+                await using (ct.Register(() => inFlight.CancelAfter(ShutdownGrace)))
+                {
+                    await DeliverAsync(connection, message, inFlight.Token);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -6,6 +5,7 @@ using Polly.Registry;
 using Polly.Retry;
 using Polly.Timeout;
 using Relay.Contracts.Protocol;
+using Relay.Server.Observability;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Delivery;
@@ -17,16 +17,13 @@ namespace Relay.Server.Delivery;
 internal sealed partial class DeliveryPipelines(
     IOptions<DeliveryOptions> options,
     OutboxReader outbox,
+    RelayMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryPipelines> logger) : IDisposable
 {
     public static readonly ResiliencePropertyKey<PendingMessage> MessageKey = new("relay.message");
 
     private readonly ResiliencePipelineRegistry<long> _registry = new();
-    private readonly ConcurrentDictionary<long, CircuitState> _circuits = new();
-
-    /// <summary>The circuit of one client as this instance sees it (closed until it first opens).</summary>
-    public CircuitState Circuit(long clientId) => _circuits.GetValueOrDefault(clientId, CircuitState.Closed);
 
     public ResiliencePipeline<Frame> For(long clientId) =>
         _registry.GetOrAddPipeline<Frame>(clientId, builder =>
@@ -52,18 +49,18 @@ internal sealed partial class DeliveryPipelines(
                     BreakDuration = o.BreakDuration,
                     OnOpened = args =>
                     {
-                        _circuits[clientId] = CircuitState.Open;
+                        metrics.Circuit(clientId, 2);
                         DeliveryLog.CircuitOpened(logger, clientId, args.BreakDuration.TotalSeconds);
                         return ValueTask.CompletedTask;
                     },
                     OnHalfOpened = _ =>
                     {
-                        _circuits[clientId] = CircuitState.HalfOpen;
+                        metrics.Circuit(clientId, 1);
                         return ValueTask.CompletedTask;
                     },
                     OnClosed = _ =>
                     {
-                        _circuits[clientId] = CircuitState.Closed;
+                        metrics.Circuit(clientId, 0);
                         DeliveryLog.CircuitClosed(logger, clientId);
                         return ValueTask.CompletedTask;
                     },
@@ -80,6 +77,7 @@ internal sealed partial class DeliveryPipelines(
         }
 
         DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error);
+        metrics.Retried(clientId);
         try
         {
             await outbox.RecordAttemptFailedAsync(message, error, args.Context.CancellationToken);

@@ -1,19 +1,20 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
-internal sealed record PendingMessage(long Id, long ClientId, string Kind, string Payload, int Attempts, string Host, int Port);
+internal sealed record PendingMessage(long Id, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port);
 
 /// <summary>The sender's side of the outbox: read the head of a client's queue, record what happened to it.</summary>
-internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, TimeProvider time)
+internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time)
 {
     public async Task<PendingMessage?> NextPendingAsync(long clientId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<PendingMessage>(new CommandDefinition("""
-            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.attempts AS Attempts,
+            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
                    c.host AS Host, c.port AS Port
             FROM messages m JOIN clients c ON c.id = m.client_id
             WHERE m.client_id = @clientId AND m.state = 'pending'
@@ -36,6 +37,7 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Time
             """, new { id = message.Id, clientId = message.ClientId, now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         signal.NotifySettled();
+        metrics.Delivered(message.ClientId, now - message.CreatedAt);
     }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
@@ -58,6 +60,7 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Time
             UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId;
             """, new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now }, cancellationToken: ct));
         signal.NotifySettled();
+        metrics.Failed(message.ClientId);
     }
 
     /// <summary>Puts a failed message back in its client's queue; false when it is not failed.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
@@ -25,7 +26,7 @@ internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Mis
 /// Turns an operation into outbox rows, in one transaction. The operation's snapshot of the
 /// personnel is taken inside that transaction, so what is queued is what existed at the call.
 /// </summary>
-internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, TimeProvider time, IOptions<OutboxOptions> options)
+internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, IOptions<OutboxOptions> options)
 {
     public async Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct)
     {
@@ -67,6 +68,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Time
 
         await tx.CommitAsync(ct);
         signal.Notify(clientIds);
+        metrics.Enqueued(ids.Count);
         return new EnqueueResult(ids);
     }
 

@@ -31,6 +31,8 @@ public sealed class OutageTests : IAsyncLifetime
         }
 
         Assert.Equal(503, (await stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{einstein}")).Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await stack.Api.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stack.Api.GetAsync("/health/live")).StatusCode);
         Assert.False(stack.Server.Process.HasExited, "the server must survive the outage");
 
         await _mariadb.StartAgainAsync();
@@ -39,6 +41,7 @@ public sealed class OutageTests : IAsyncLifetime
             r => r.Status == 202, TimeSpan.FromSeconds(20), because: "the API recovers");
 
         await Eventually.ReturnsAsync(stack.Clients[0].ListedSsnsAsync, s => s.Length == 2, TimeSpan.FromSeconds(20), because: "delivery resumes");
+        Assert.Equal(HttpStatusCode.OK, (await stack.Api.GetAsync("/health/ready")).StatusCode);
         Assert.Single(accepted.Body.Ids("messageIds"));
     }
 

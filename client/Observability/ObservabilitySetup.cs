@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace Relay.Client.Observability;
+
+internal static class ObservabilitySetup
+{
+    public static void AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ClientMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ClientMetrics.MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddHealthChecks().AddCheck<ListenerHealthCheck>("listener");
+    }
+
+    public static void MapObservability(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health");
+    }
+}
+
+/// <summary>Kestrel binds every endpoint, the TCP inbox included, before the application counts as started.</summary>
+internal sealed class ListenerHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
+            ? HealthCheckResult.Healthy("The TCP listener is up.")
+            : HealthCheckResult.Unhealthy("The TCP listener is not accepting (starting or stopping)."));
+}

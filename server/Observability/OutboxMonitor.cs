@@ -1,0 +1,47 @@
+using Dapper;
+using MySqlConnector;
+
+namespace Relay.Server.Observability;
+
+/// <summary>Reads every client's backlog from MySQL every few seconds for the per-client gauges.</summary>
+internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, TimeProvider time, ILogger<OutboxMonitor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await db.OpenConnectionAsync(stoppingToken);
+                var rows = await connection.QueryAsync<(long ClientId, long Pending, double Age)>(new CommandDefinition("""
+                    SELECT c.id, COUNT(m.id), COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(m.created_at), UTC_TIMESTAMP(6)) / 1000000.0, 0)
+                    FROM clients c LEFT JOIN messages m ON m.client_id = c.id AND m.state = 'pending'
+                    GROUP BY c.id
+                    """, cancellationToken: stoppingToken));
+                metrics.Backlog(rows.Select(r => new ClientBacklog(r.ClientId, r.Pending, r.Age)).ToList());
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                MonitorLog.ReadFailed(logger, e.Message);
+            }
+
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
+
+internal static partial class MonitorLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Could not read the outbox backlog for metrics: {Error}")]
+    public static partial void ReadFailed(ILogger logger, string error);
+}
