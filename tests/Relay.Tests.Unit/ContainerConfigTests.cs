@@ -1,0 +1,165 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Relay.Client;
+using Relay.Server.Auth;
+using Relay.Server.Database;
+using Relay.Server.Delivery;
+using Relay.Server.Outbox;
+using Relay.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Relay.Tests.Unit;
+
+/// <summary>
+/// Docker cannot run here, so what can be checked without it is: the compose file parses, every
+/// setting it passes names a real option that the tests also exercise, its secrets come from
+/// .env.example, and the Dockerfiles copy paths that exist and start the right assembly.
+/// </summary>
+public sealed partial class ContainerConfigTests
+{
+    private static readonly YamlMappingNode Compose = Load(Path.Combine(Repo.Root, "docker-compose.yml"));
+
+    private static readonly Dictionary<string, Type> ServerSections = new()
+    {
+        ["Auth"] = typeof(AuthOptions),
+        ["Delivery"] = typeof(DeliveryOptions),
+        ["Outbox"] = typeof(OutboxOptions),
+        ["Seed"] = typeof(SeedOptions),
+    };
+
+    [Fact]
+    public void TheStackHasMySqlTheServerAndTwoClientsWiredAsDocumented()
+    {
+        var services = Services();
+        Assert.Equal(["client1", "client2", "mysql", "server"], services.Keys.Order());
+        Assert.Equal("mysql:8.4", Scalar(services["mysql"], "image"));
+        Assert.NotNull(Child(services["mysql"], "healthcheck"));
+        Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services["server"], "depends_on")!, "mysql")!, "condition"));
+        Assert.Contains("8080:8080", Sequence(services["server"], "ports"));
+        Assert.Equal(["5001:5001", "8001:8001"], Sequence(services["client1"], "ports"));
+        Assert.Equal(["5002:5002", "8002:8002"], Sequence(services["client2"], "ports"));
+        Assert.All(new[] { "mysql", "client1", "client2" }, s => Assert.NotEmpty(Sequence(services[s], "volumes")));
+    }
+
+    [Fact]
+    public void EverySettingTheServerIsGivenIsARealOptionThatTheTestsUse()
+    {
+        foreach (var key in Environment("server"))
+        {
+            Assert.True(IsServerSetting(key), $"docker-compose.yml passes '{key}' to the server, which reads no such setting");
+            Assert.True(TestsMention(key), $"docker-compose.yml passes '{key}' to the server, but no test runs with it");
+        }
+    }
+
+    [Fact]
+    public void EverySettingAClientIsGivenIsARealOptionThatTheTestsUse()
+    {
+        foreach (var service in new[] { "client1", "client2" })
+        {
+            foreach (var key in Environment(service).Concat(DockerfileEnv("client")))
+            {
+                Assert.True(IsClientSetting(key), $"{service} is given '{key}', which the client reads no such setting");
+                Assert.True(TestsMention(key), $"{service} is given '{key}', but no test runs with it");
+            }
+        }
+    }
+
+    [Fact]
+    public void EverySecretComesFromTheEnvExampleFile()
+    {
+        var example = File.ReadAllText(Path.Combine(Repo.Root, ".env.example"));
+        var used = Variable().Matches(File.ReadAllText(Path.Combine(Repo.Root, "docker-compose.yml"))).Select(m => m.Groups[1].Value).Distinct();
+
+        Assert.All(used, v => Assert.Matches($"(?m)^{v}=", example));
+    }
+
+    [Theory]
+    [InlineData("server", "Relay.Server")]
+    [InlineData("client", "Relay.Client")]
+    public void EachDockerfileCopiesWhatExistsRunsAsNonRootAndStartsItsAssembly(string project, string assembly)
+    {
+        var dockerfile = File.ReadAllLines(Path.Combine(Repo.Root, project, "Dockerfile"));
+
+        foreach (var copy in dockerfile.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)))
+        {
+            var sources = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1];
+            Assert.All(sources, s => Assert.True(Path.Exists(Path.Combine(Repo.Root, s)), $"{project}/Dockerfile copies {s}, which does not exist"));
+        }
+
+        Assert.Contains(dockerfile, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", StringComparison.Ordinal));
+        Assert.Contains(dockerfile, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal));
+        Assert.Contains(dockerfile, l => l.StartsWith("USER $APP_UID", StringComparison.Ordinal));
+        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile);
+        Assert.Contains($"<AssemblyName>{assembly}</AssemblyName>", File.ReadAllText(Path.Combine(Repo.Root, project, $"{assembly}.csproj")));
+        var build = Assert.Single(Services()[project == "server" ? "server" : "client1"].Children, c => ((YamlScalarNode)c.Key).Value == "build").Value;
+        Assert.Equal($"{project}/Dockerfile", Scalar((YamlMappingNode)build, "dockerfile"));
+    }
+
+    private static bool IsServerSetting(string key)
+    {
+        var parts = key.Split(':');
+        return key is "ConnectionStrings:Relay" or "Urls"
+            || key.StartsWith("Logging:", StringComparison.Ordinal)
+            || (ServerSections.TryGetValue(parts[0], out var type) && HasPath(type, parts[1..]));
+    }
+
+    private static bool IsClientSetting(string key)
+    {
+        var parts = key.Split(':');
+        return key.StartsWith("Logging:", StringComparison.Ordinal) || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]));
+    }
+
+    /// <summary>Follows a configuration path through option properties, list indexes included.</summary>
+    private static bool HasPath(Type type, string[] path)
+    {
+        if (path.Length == 0)
+        {
+            return true;
+        }
+
+        if (int.TryParse(path[0], out _) && type.IsGenericType)
+        {
+            return HasPath(type.GetGenericArguments()[0], path[1..]);
+        }
+
+        var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance);
+        return property is not null && HasPath(property.PropertyType, path[1..]);
+    }
+
+    private static bool TestsMention(string key)
+    {
+        var quoted = $"\"{key}\"";
+        return Directory.EnumerateFiles(Path.Combine(Repo.Root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Any(f => File.ReadAllText(f).Contains(quoted, StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> Environment(string service) =>
+        ((YamlMappingNode)Child(Services()[service], "environment")!).Children.Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal));
+
+    private static IEnumerable<string> DockerfileEnv(string project) =>
+        File.ReadAllLines(Path.Combine(Repo.Root, project, "Dockerfile"))
+            .Where(l => l.StartsWith("ENV ", StringComparison.Ordinal))
+            .SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=')[0].Replace("__", ":", StringComparison.Ordinal));
+
+    private static Dictionary<string, YamlMappingNode> Services() =>
+        ((YamlMappingNode)Child(Compose, "services")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (YamlMappingNode)c.Value);
+
+    private static YamlNode? Child(YamlMappingNode node, string key) =>
+        node.Children.FirstOrDefault(c => ((YamlScalarNode)c.Key).Value == key).Value;
+
+    private static string? Scalar(YamlMappingNode node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
+
+    private static string[] Sequence(YamlMappingNode node, string key) =>
+        ((YamlSequenceNode)Child(node, key)!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
+
+    private static YamlMappingNode Load(string path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+)")]
+    private static partial Regex Variable();
+}
