@@ -15,8 +15,9 @@ run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the 
 build: ## Build everything (warnings are errors)
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly
 
-test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes)
+test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
 	@scripts/ensure-mariadb.sh
+	@scripts/ensure-chromium.sh
 	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=minimal"
 
 unit: build ## Unit tests only
@@ -26,6 +27,8 @@ integration: build ## Integration tests against a private MariaDB
 	dotnet test tests/Relay.Tests.Integration --no-build --nologo
 
 e2e: build ## End-to-end tests with real server and client processes
+	@scripts/ensure-mariadb.sh
+	@scripts/ensure-chromium.sh
 	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo
 
 chaos: build ## The long randomized crash test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
