@@ -94,6 +94,26 @@ public sealed class OutageTests : IAsyncLifetime
         Assert.True(servedBy == 2);
     }
 
+    [Fact]
+    public async Task AServerStartedBeforeMySqlWaitsWithLoggedBackoffAndStartsWhenItComes()
+    {
+        var database = await _mariadb.CreateDatabaseAsync("early");
+        _mariadb.Kill();
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Relay"] = database,
+            ["Urls"] = url,
+            ["Delivery:SharedSecret"] = ClientDaemon.SharedSecret,
+        });
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(server.Output), o => o.Contains("MySQL is not reachable yet", StringComparison.Ordinal), because: "the wait is logged");
+        Assert.False(server.HasExited);
+
+        await _mariadb.StartAgainAsync();
+        await server.WaitUntilAnswersAsync($"{url}/health/ready", TimeSpan.FromSeconds(30));
+    }
+
     private static async Task<string?[]> ServedByAsync(ServerInstance server) =>
         (await server.Api.JsonAsync("/clients"))["items"]!.AsArray().Select(c => c!["servedBy"]?.GetValue<string>()).ToArray();
 }
