@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Relay.Client.Observability;
 
@@ -8,7 +9,9 @@ internal static class ObservabilitySetup
     public static void AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ClientMetrics>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("relay-client"))
+            .WithMetrics(metrics => metrics
             .AddMeter(ClientMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddHealthChecks().AddCheck<ListenerHealthCheck>("listener");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Relay.Server.Observability;
 
@@ -11,7 +12,9 @@ internal static class ObservabilitySetup
     {
         builder.Services.AddSingleton<RelayMetrics>();
         builder.Services.AddHostedService<OutboxMonitor>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("relay-server"))
+            .WithMetrics(metrics => metrics
             .AddMeter(RelayMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         builder.Services.AddHealthChecks().AddCheck<MySqlReadyCheck>("mysql", tags: ["ready"]);
