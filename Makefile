@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e chaos openapi up down clean
+.PHONY: help run test build unit integration e2e chaos bench openapi up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,11 @@ chaos: build ## The long randomized crash test (RELAY_CHAOS_SECONDS, default 330
 	@scripts/ensure-mariadb.sh
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
+
+bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op latency, raw limits, RSS; writes bench/results.json
+	@scripts/ensure-mariadb.sh
+	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+	dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 
 openapi: build ## Rewrite openapi.yaml from the document the server serves
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Relay.Testing;
+
+namespace Relay.Bench;
+
+public sealed record BulkResult(double EnqueueSeconds, double EndToEndSeconds, double RowsPerSecond, double ServerPeakRssMiB, double[] ClientPeakRssMiB);
+
+public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+
+/// <summary>Server and clients as real processes on private ports, built in Release.</summary>
+public sealed class BenchStack : IAsyncDisposable
+{
+    private const string Secret = "bench-shared-secret-0123456789";
+    private const string ApiKey = "bench-api-key-0123456789";
+    private readonly string _directory = Directory.CreateTempSubdirectory("relay-bench-").FullName;
+    private readonly List<(DaemonProcess Process, string DatabasePath, long Id)> _clients = [];
+    private DaemonProcess _server = null!;
+    private HttpClient _api = null!;
+    private string _connectionString = "";
+
+    public static async Task<BenchStack> StartAsync(MariaDbServer mariadb, int clients)
+    {
+        var stack = new BenchStack();
+        stack._connectionString = await mariadb.CreateDatabaseAsync("bench");
+        var port = FreePort.Next();
+        stack._api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { { "X-Api-Key", ApiKey } }, Timeout = TimeSpan.FromMinutes(2) };
+        stack._server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Relay"] = stack._connectionString,
+            ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
+            ["Auth:ApiKey"] = ApiKey,
+            ["Delivery:SharedSecret"] = Secret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await stack._server.WaitUntilAnswersAsync($"{stack._api.BaseAddress}health/ready");
+        for (var i = 1; i <= clients; i++)
+        {
+            var (tcp, http) = (FreePort.Next(), FreePort.Next());
+            var database = Path.Combine(stack._directory, $"client{i}.db");
+            var process = DaemonProcess.Start($"client{i}", Repo.ClientDll, new Dictionary<string, string>
+            {
+                ["Client:DatabasePath"] = database,
+                ["Client:TcpPort"] = tcp.ToString(),
+                ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
+                ["Client:SharedSecret"] = Secret,
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");
+            var created = await stack._api.PostAsJsonAsync("/clients", new { name = $"Bench #{i}", host = "127.0.0.1", port = tcp });
+            created.EnsureSuccessStatusCode();
+            stack._clients.Add((process, database, (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>()));
+        }
+
+        return stack;
+    }
+
+    public async Task SeedPersonnelAsync(int count)
+    {
+        await using var connection = new MySqlConnection(_connectionString);
+        await connection.OpenAsync();
+        for (var start = 0; start < count; start += 1000)
+        {
+            await Seed.InsertBatchAsync(connection, start, Math.Min(1000, count - start));
+        }
+    }
+
+    /// <summary>From the call that sends everyone everywhere to the last row committed on every client.</summary>
+    public async Task<BulkResult> BulkAsync(int personnel)
+    {
+        using var sampling = new CancellationTokenSource();
+        var serverPeak = 0L;
+        var clientPeaks = new long[_clients.Count];
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                serverPeak = Math.Max(serverPeak, _server.ResidentBytes());
+                for (var i = 0; i < _clients.Count; i++)
+                {
+                    clientPeaks[i] = Math.Max(clientPeaks[i], _clients[i].Process.ResidentBytes());
+                }
+
+                await Task.Delay(50);
+            }
+        });
+
+        var watch = Stopwatch.StartNew();
+        using (var response = await _api.PutAsync("/clients/all/personnel", null))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var enqueued = watch.Elapsed;
+        var done = new bool[_clients.Count];
+        while (!done.All(d => d))
+        {
+            for (var i = 0; i < _clients.Count; i++)
+            {
+                done[i] = done[i] || await CountAsync(_clients[i].DatabasePath) >= personnel;
+            }
+
+            if (watch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"the bulk run did not finish in 10 minutes:\n{_server.Output}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        var total = watch.Elapsed;
+        await sampling.CancelAsync();
+        await sampler;
+        return new BulkResult(enqueued.TotalSeconds, total.TotalSeconds, personnel * (double)_clients.Count / total.TotalSeconds,
+            serverPeak / 1048576.0, clientPeaks.Select(b => b / 1048576.0).ToArray());
+    }
+
+    /// <summary>Sequential single sends with ?wait: the answer comes once the row is committed on the client.</summary>
+    public async Task<LatencyResult> LatencyAsync(int operations)
+    {
+        var timings = new List<double>(operations);
+        var client = _clients[0].Id;
+        for (var i = 0; i < operations; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await _api.PutAsync($"/clients/{client}/personnel/{i % 1000 + 1}?wait=10", null);
+            watch.Stop();
+            if ((int)response.StatusCode != 200)
+            {
+                throw new InvalidOperationException($"single operation {i} answered {(int)response.StatusCode}");
+            }
+
+            timings.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        timings.Sort();
+        double At(double q) => timings[(int)Math.Min(timings.Count - 1, Math.Ceiling(q * timings.Count) - 1)];
+        return new LatencyResult(operations, At(0.50), At(0.95), At(0.99), timings[^1]);
+    }
+
+    private static async Task<long> CountAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand("SELECT COUNT(*) FROM personnel", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (process, _, _) in _clients)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+        _api.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Relay.Bench;
+using Relay.Testing;
+
+// `make bench`: a fresh stack on private ports, measured end to end on this machine, next to
+// the raw limits of SQLite and MySQL measured in the same run.
+var personnel = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_PERSONNEL"), out var p) ? p : 100_000;
+var clients = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_CLIENTS"), out var c) ? c : 4;
+var singles = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_SINGLE_OPS"), out var s) ? s : 1000;
+
+Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations; {Environment.ProcessorCount} cores");
+await using var mariadb = await MariaDbServer.StartAsync();
+var limits = await Limits.MeasureAsync(mariadb);
+await using var stack = await BenchStack.StartAsync(mariadb, clients);
+await stack.SeedPersonnelAsync(personnel);
+
+var bulk = await stack.BulkAsync(personnel);
+var latency = await stack.LatencyAsync(singles);
+
+var results = new
+{
+    machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
+    personnel,
+    clients,
+    bulk,
+    latency,
+    limits,
+};
+
+Console.WriteLine();
+Console.WriteLine($"{"measure",-44} {"value",14} {"limit",14} {"ratio",7}");
+Row("bulk enqueue (PUT /clients/all/personnel)", $"{bulk.EnqueueSeconds:0.000} s");
+Row("bulk end to end (call to last row committed)", $"{bulk.EndToEndSeconds:0.000} s");
+Row("bulk personnel-rows/s end to end", $"{bulk.RowsPerSecond:N0}", $"{limits.SqliteRowsPerSecond:N0}", bulk.RowsPerSecond / limits.SqliteRowsPerSecond);
+Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
+Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
+Row("single op p95", $"{latency.P95Ms:0.0} ms");
+Row("single op p99", $"{latency.P99Ms:0.0} ms");
+Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
+Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
+
+var path = Path.Combine(Repo.Root, "bench", "results.json");
+await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"\nwritten to {path}");
+
+static void Row(string name, string value, string limit = "", double? ratio = null) =>
+    Console.WriteLine($"{name,-44} {value,14} {limit,14} {(ratio is { } r ? r.ToString("P0") : ""),7}");
