@@ -85,6 +85,11 @@ internal sealed class InboxConnectionHandler(
             var reply = incoming.Frame is { } frame ? await HandleAsync(id, frame, ct) : Refuse(0, id, incoming.Error!, "malformed");
             FrameCodec.Write(output, reply);
             await output.FlushAsync(ct);
+            if (reply is NackFrame { Permanent: false })
+            {
+                // Frames already sent behind the refused one must not overtake it: drop them with the connection.
+                return;
+            }
         }
     }
 

@@ -83,6 +83,30 @@ public static class FrameCodec
         }
     }
 
+    /// <summary>
+    /// Writes a deliver frame around a body that is already JSON (the payload as the server stored
+    /// it), so the sender does not parse and re-serialise every message.
+    /// </summary>
+    public static void WriteDeliver(IBufferWriter<byte> output, long messageId, ReadOnlySpan<byte> bodyJson)
+    {
+        var json = new ArrayBufferWriter<byte>(bodyJson.Length + 64);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "deliver");
+            writer.WriteNumber("version", ProtocolVersion.Current);
+            writer.WriteNumber("messageId", messageId);
+            writer.WritePropertyName("body");
+            writer.WriteRawValue(bodyJson, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        var header = output.GetSpan(HeaderLength);
+        BinaryPrimitives.WriteInt32BigEndian(header, json.WrittenCount);
+        output.Advance(HeaderLength);
+        output.Write(json.WrittenSpan);
+    }
+
     /// <summary>Writes one frame: length prefix, then its JSON.</summary>
     public static void Write(IBufferWriter<byte> output, Frame frame)
     {

@@ -2,7 +2,9 @@ using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text;
 using Relay.Contracts.Protocol;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Delivery;
 
@@ -19,8 +21,12 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
 
     public bool IsOpen => _socket is not null;
 
-    /// <summary>Sends one frame and returns the client's answer to it.</summary>
-    public async Task<Frame> ExchangeAsync(string host, int port, DeliverFrame frame, CancellationToken ct)
+    /// <summary>
+    /// Sends a window of messages in one write and returns the client's answers, in order. The
+    /// client applies them one after another; after a refusal it may retry it closes the
+    /// connection, so no later message can overtake the refused one.
+    /// </summary>
+    public async Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, CancellationToken ct)
     {
         try
         {
@@ -29,21 +35,36 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
                 await OpenAsync(host, port, ct);
             }
 
-            FrameCodec.Write(_writer!, frame);
-            await _writer!.FlushAsync(ct);
-            var reply = await ReadFrameAsync(ct);
-            var repliedTo = reply switch
+            foreach (var message in messages)
             {
-                AckFrame a => a.MessageId,
-                NackFrame n => n.MessageId,
-                _ => throw new ProtocolException($"The client answered with a {reply.GetType().Name}."),
-            };
-            if (repliedTo != frame.MessageId && repliedTo != 0)
-            {
-                throw new ProtocolException($"The client answered message {repliedTo} while {frame.MessageId} was in flight.");
+                FrameCodec.WriteDeliver(_writer!, message.Id, Encoding.UTF8.GetBytes(message.Payload));
             }
 
-            return reply;
+            await _writer!.FlushAsync(ct);
+            var replies = new List<Frame>(messages.Count);
+            foreach (var message in messages)
+            {
+                var reply = await ReadFrameAsync(ct);
+                var repliedTo = reply switch
+                {
+                    AckFrame a => a.MessageId,
+                    NackFrame n => n.MessageId,
+                    _ => throw new ProtocolException($"The client answered with a {reply.GetType().Name}."),
+                };
+                if (repliedTo != message.Id && repliedTo != 0)
+                {
+                    throw new ProtocolException($"The client answered message {repliedTo} while {message.Id} was next.");
+                }
+
+                replies.Add(reply);
+                if (reply is NackFrame { Permanent: false })
+                {
+                    await CloseAsync();
+                    break;
+                }
+            }
+
+            return replies;
         }
         catch
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Polly;
 using Relay.Contracts.Protocol;
 using Relay.Server.Outbox;
@@ -13,7 +12,7 @@ internal sealed class ClientDeliveryWorker(
     long clientId,
     OutboxReader outbox,
     OutboxSignal signal,
-    ResiliencePipeline<Frame> pipeline,
+    ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
     Func<bool> holdsLease,
     DeliveryOptions options,
     TimeProvider time,
@@ -36,8 +35,8 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
-                var message = await outbox.NextPendingAsync(clientId, ct);
-                if (message is null)
+                var window = await outbox.NextPendingAsync(clientId, options.Window, ct);
+                if (window.Count == 0)
                 {
                     await signal.WaitForMessagesAsync(clientId, options.PollInterval, time, ct);
                     continue;
@@ -47,7 +46,7 @@ internal sealed class ClientDeliveryWorker(
                 using var inFlight = new CancellationTokenSource();
                 await using (ct.Register(() => inFlight.CancelAfter(ShutdownGrace)))
                 {
-                    await DeliverAsync(connection, message, inFlight.Token);
+                    await DeliverAsync(connection, window, inFlight.Token);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -65,34 +64,41 @@ internal sealed class ClientDeliveryWorker(
         DeliveryLog.WorkerStopped(logger, clientId);
     }
 
-    private async Task DeliverAsync(ClientConnection connection, PendingMessage message, CancellationToken ct)
+    private async Task DeliverAsync(ClientConnection connection, IReadOnlyList<PendingMessage> window, CancellationToken ct)
     {
-        var body = JsonSerializer.Deserialize(message.Payload, RelayJsonContext.Default.MessageBody)
-            ?? throw new InvalidOperationException($"Message {message.Id} has an empty payload.");
-        var frame = new DeliverFrame(message.Id, body);
-
         var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(DeliveryPipelines.MessageKey, message);
+        context.Properties.Set(DeliveryPipelines.MessageKey, window[0]);
         try
         {
-            var reply = await pipeline.ExecuteAsync(
+            var replies = await pipeline.ExecuteAsync(
                 static async (ctx, state) =>
                 {
-                    var reply = await state.connection.ExchangeAsync(state.message.Host, state.message.Port, state.frame, ctx.CancellationToken);
-                    return reply is NackFrame { Permanent: false } nack ? throw new TransientRefusalException(nack.Reason) : reply;
+                    var head = state.window[0];
+                    var replies = await state.connection.ExchangeAsync(head.Host, head.Port, state.window, ctx.CancellationToken);
+
+                    // Answers before a retryable refusal are sent again with the rest: the client acknowledges them as duplicates.
+                    return replies[^1] is NackFrame { Permanent: false } nack ? throw new TransientRefusalException(nack.Reason) : replies;
                 },
                 context,
-                (connection, message, frame));
+                (connection, window));
 
-            if (reply is NackFrame refusal)
+            // Refusals are recorded first, so whoever sees a later message delivered also sees them.
+            var answered = window.Zip(replies).ToList();
+            foreach (var (message, reply) in answered)
             {
-                await outbox.MarkFailedAsync(message, refusal.Reason, ct);
-                DeliveryLog.Refused(logger, clientId, message.Id, refusal.Reason);
-                return;
+                if (reply is NackFrame refusal)
+                {
+                    await outbox.MarkFailedAsync(message, refusal.Reason, ct);
+                    DeliveryLog.Refused(logger, clientId, message.Id, refusal.Reason);
+                }
             }
 
-            await outbox.MarkDeliveredAsync(message, ct);
-            DeliveryLog.Delivered(logger, clientId, message.Id);
+            var acknowledged = answered.Where(a => a.Second is AckFrame).Select(a => a.First).ToList();
+            await outbox.MarkDeliveredAsync(acknowledged, ct);
+            foreach (var message in acknowledged)
+            {
+                DeliveryLog.Delivered(logger, clientId, message.Id);
+            }
         }
         finally
         {

@@ -69,6 +69,10 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Messages sent to one client before waiting for their acknowledgements (pipelining).</summary>
+    [Range(1, 256)]
+    public int Window { get; init; } = 8;
+
     /// <summary>Largest frame accepted from a client.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;

@@ -25,13 +25,13 @@ internal sealed partial class DeliveryPipelines(
 
     private readonly ResiliencePipelineRegistry<long> _registry = new();
 
-    public ResiliencePipeline<Frame> For(long clientId) =>
-        _registry.GetOrAddPipeline<Frame>(clientId, builder =>
+    public ResiliencePipeline<IReadOnlyList<Frame>> For(long clientId) =>
+        _registry.GetOrAddPipeline<IReadOnlyList<Frame>>(clientId, builder =>
         {
             var o = options.Value;
             builder.TimeProvider = time;
             builder
-                .AddRetry(new RetryStrategyOptions<Frame>
+                .AddRetry(new RetryStrategyOptions<IReadOnlyList<Frame>>
                 {
                     MaxRetryAttempts = o.MaxRetryAttempts,
                     BackoffType = DelayBackoffType.Exponential,
@@ -40,7 +40,7 @@ internal sealed partial class DeliveryPipelines(
                     MaxDelay = o.MaxRetryDelay,
                     OnRetry = args => OnRetryAsync(clientId, args),
                 })
-                .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Frame>
+                .AddCircuitBreaker(new CircuitBreakerStrategyOptions<IReadOnlyList<Frame>>
                 {
                     // Polly's defaults (100 calls in 30 s) never open at one client's traffic.
                     MinimumThroughput = o.BreakerMinimumThroughput,
@@ -68,7 +68,7 @@ internal sealed partial class DeliveryPipelines(
                 .AddTimeout(new TimeoutStrategyOptions { Timeout = o.AttemptTimeout });
         });
 
-    private async ValueTask OnRetryAsync(long clientId, OnRetryArguments<Frame> args)
+    private async ValueTask OnRetryAsync(long clientId, OnRetryArguments<IReadOnlyList<Frame>> args)
     {
         var error = args.Outcome.Exception?.Message ?? "unknown error";
         if (!args.Context.Properties.TryGetValue(MessageKey, out var message))

@@ -10,34 +10,49 @@ internal sealed record PendingMessage(long Id, long ClientId, string Kind, strin
 /// <summary>The sender's side of the outbox: read the head of a client's queue, record what happened to it.</summary>
 internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time)
 {
-    public async Task<PendingMessage?> NextPendingAsync(long clientId, CancellationToken ct)
+    /// <summary>The oldest pending messages of a client, in delivery order.</summary>
+    public async Task<IReadOnlyList<PendingMessage>> NextPendingAsync(long clientId, int limit, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<PendingMessage>(new CommandDefinition("""
+        return (await connection.QueryAsync<PendingMessage>(new CommandDefinition("""
             SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
                    c.host AS Host, c.port AS Port
             FROM messages m JOIN clients c ON c.id = m.client_id
             WHERE m.client_id = @clientId AND m.state = 'pending'
             ORDER BY m.id
-            LIMIT 1
-            """, new { clientId }, cancellationToken: ct));
+            LIMIT @limit
+            """, new { clientId, limit }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>The client acknowledged: the message leaves the outbox and its status moves to delivered_messages.</summary>
-    public async Task MarkDeliveredAsync(PendingMessage message, CancellationToken ct)
+    /// <summary>The client acknowledged: the messages leave the outbox, in one transaction, and their status moves to delivered_messages.</summary>
+    public async Task MarkDeliveredAsync(IReadOnlyList<PendingMessage> messages, CancellationToken ct)
     {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
-            SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id = @id;
-            DELETE FROM messages WHERE id = @id;
-            UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id = @clientId;
-            """, new { id = message.Id, clientId = message.ClientId, now }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
+        var ids = messages.Select(m => m.Id).ToArray();
+        await Transactions.RetryDeadlocksAsync(async () =>
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+
+            // The client row first, as operations lock it: the same order everywhere, so no deadlock.
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id = @clientId;
+                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
+                SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id IN @ids;
+                DELETE FROM messages WHERE id IN @ids;
+                """, new { ids, clientId = messages[0].ClientId, now }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        });
         signal.NotifySettled();
-        metrics.Delivered(message.ClientId, now - message.CreatedAt);
+        foreach (var message in messages)
+        {
+            metrics.Delivered(message.ClientId, now - message.CreatedAt);
+        }
     }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
@@ -45,8 +60,8 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = @error WHERE id = @id;
             UPDATE clients SET last_error = @error WHERE id = @clientId;
+            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = @error WHERE id = @id;
             """, new { id = message.Id, clientId = message.ClientId, error = Truncate(error), now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
     }
 
@@ -56,8 +71,8 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id;
             UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId;
+            UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id;
             """, new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now }, cancellationToken: ct));
         signal.NotifySettled();
         metrics.Failed(message.ClientId);

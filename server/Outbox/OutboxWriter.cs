@@ -28,7 +28,10 @@ internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Mis
 /// </summary>
 internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, IOptions<OutboxOptions> options)
 {
-    public async Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct)
+    public Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct) =>
+        Transactions.RetryDeadlocksAsync(() => EnqueueOnceAsync(operation, ct));
+
+    private async Task<EnqueueResult> EnqueueOnceAsync(Operation operation, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);

@@ -33,7 +33,7 @@ public sealed class MessagesTests : IAsyncLifetime
         Assert.Equal(("pending", 0, c1), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]!.GetValue<long>()));
 
         var outbox = _app.Services.GetRequiredService<OutboxReader>();
-        await outbox.MarkDeliveredAsync((await outbox.NextPendingAsync(c1, default))!, default);
+        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c1, 1, default), default);
 
         var delivered = await _http.GetFromJsonAsync<JsonObject>($"/messages/{ids[0]}");
         Assert.Equal("delivered", delivered!["state"]!.GetValue<string>());
@@ -51,7 +51,7 @@ public sealed class MessagesTests : IAsyncLifetime
         var id = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
 
         var outbox = _app.Services.GetRequiredService<OutboxReader>();
-        await outbox.RecordAttemptFailedAsync((await outbox.NextPendingAsync(client, default))!, "Connection refused", default);
+        await outbox.RecordAttemptFailedAsync((await outbox.NextPendingAsync(client, 1, default))[0], "Connection refused", default);
 
         var status = await _http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
         Assert.Equal(("pending", 1, "Connection refused"), (status!["state"]!.GetValue<string>(), status["attempts"]!.GetValue<int>(), status["lastError"]!.GetValue<string>()));
