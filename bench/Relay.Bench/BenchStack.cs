@@ -9,6 +9,8 @@ namespace Relay.Bench;
 
 public sealed record BulkResult(double EnqueueSeconds, double EndToEndSeconds, double RowsPerSecond, double ServerPeakRssMiB, double[] ClientPeakRssMiB);
 
+public sealed record BroadcastResult(int Clients, double EnqueueSeconds, long MessageRows, double PayloadMiB, double SnapshotMiB);
+
 public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
 /// <summary>Server and clients as real processes on private ports, built in Release.</summary>
@@ -139,6 +141,37 @@ public sealed class BenchStack : IAsyncDisposable
         timings.Sort();
         double At(double q) => timings[(int)Math.Min(timings.Count - 1, Math.Ceiling(q * timings.Count) - 1)];
         return new LatencyResult(operations, At(0.50), At(0.95), At(0.99), timings[^1]);
+    }
+
+    /// <summary>
+    /// Everyone to 100 registered clients (the extra ones need not run): the enqueue time, and the
+    /// payload bytes stored, against the size of one snapshot of the personnel.
+    /// </summary>
+    public async Task<BroadcastResult> BroadcastAsync(int totalClients)
+    {
+        for (var i = _clients.Count + 1; i <= totalClients; i++)
+        {
+            var created = await _api.PostAsJsonAsync("/clients", new { name = $"Registered #{i}", host = "127.0.0.1", port = 1 + i });
+            created.EnsureSuccessStatusCode();
+        }
+
+        await using var db = new MySqlConnection(_connectionString);
+        await db.OpenAsync();
+        await Dapper.SqlMapper.ExecuteAsync(db, "DELETE FROM messages");
+        var watch = Stopwatch.StartNew();
+        using (var response = await _api.PutAsync("/clients/all/personnel", null))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var enqueue = watch.Elapsed.TotalSeconds;
+        var (rows, inline, shared) = await Dapper.SqlMapper.QuerySingleAsync<(long, long, long)>(db, """
+            SELECT (SELECT COUNT(*) FROM messages), (SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM messages),
+                   (SELECT COALESCE(SUM(LENGTH(b.payload)), 0) FROM batches b WHERE EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id))
+            """);
+        var snapshot = await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
+            "SELECT SUM(LENGTH(CONCAT('{\"id\":', id, ',\"name\":\"', name, '\",\"surname\":\"', surname, '\",\"ssn\":\"', ssn, '\"},'))) FROM personnel");
+        return new BroadcastResult(totalClients, enqueue, rows, (inline + shared) / 1048576.0, snapshot / 1048576.0);
     }
 
     private static async Task<long> CountAsync(string path)

@@ -17,6 +17,7 @@ await stack.SeedPersonnelAsync(personnel);
 
 var bulk = await stack.BulkAsync(personnel);
 var latency = await stack.LatencyAsync(singles);
+var broadcast = await stack.BroadcastAsync(100);
 
 var results = new
 {
@@ -25,6 +26,7 @@ var results = new
     clients,
     bulk,
     latency,
+    broadcast,
     limits,
 };
 
@@ -37,6 +39,8 @@ Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
 Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
 Row("single op p95", $"{latency.P95Ms:0.0} ms");
 Row("single op p99", $"{latency.P99Ms:0.0} ms");
+Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
+Row($"  payload stored for {broadcast.Clients} clients", $"{broadcast.PayloadMiB:0.0} MiB", $"{broadcast.SnapshotMiB:0.0} MiB", broadcast.PayloadMiB / broadcast.SnapshotMiB);
 Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
 Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
 

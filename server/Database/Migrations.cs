@@ -72,14 +72,28 @@ internal static class Migrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ]),
+        (3, "shared batches: a broadcast stores its snapshot once for every client",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS batches (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                payload LONGTEXT NOT NULL,
+                created_at DATETIME(6) NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            new("ALTER TABLE messages ADD COLUMN batch_id BIGINT NULL", OnlyIfMissing: "messages.batch_id"),
+            "ALTER TABLE messages MODIFY payload LONGTEXT NULL",
+            new("CREATE INDEX ix_messages_batch ON messages (batch_id)", OnlyIfMissing: "index:messages.ix_messages_batch"),
+        ]),
     ];
 
     public static int Latest => All[^1].Version;
 }
 
 /// <summary>
-/// One statement of a migration. MySQL has no <c>ADD COLUMN IF NOT EXISTS</c>, so a step that
-/// adds a column names it (<c>table.column</c>) and is skipped when the column is already there.
+/// One statement of a migration. MySQL has no <c>ADD COLUMN IF NOT EXISTS</c> (nor one for
+/// indexes), so a step that adds a column names it (<c>table.column</c>), one that adds an index
+/// names it (<c>index:table.name</c>), and the step is skipped when it is already there.
 /// </summary>
 internal sealed record MigrationStep(string Sql, string? OnlyIfMissing = null)
 {

@@ -66,7 +66,7 @@ internal sealed partial class SchemaMigrator(
             {
                 foreach (var step in steps)
                 {
-                    if (step.OnlyIfMissing is { } column && await ColumnExistsAsync(connection, column, ct))
+                    if (step.OnlyIfMissing is { } thing && await ExistsAsync(connection, thing, ct))
                     {
                         continue;
                     }
@@ -88,13 +88,14 @@ internal sealed partial class SchemaMigrator(
         }
     }
 
-    private static async Task<bool> ColumnExistsAsync(MySqlConnection connection, string tableDotColumn, CancellationToken ct)
+    private static async Task<bool> ExistsAsync(MySqlConnection connection, string thing, CancellationToken ct)
     {
-        var (table, column) = (tableDotColumn.Split('.')[0], tableDotColumn.Split('.')[1]);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM information_schema.columns
-            WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @column
-            """, new { table, column }, cancellationToken: ct)) > 0;
+        var isIndex = thing.StartsWith("index:", StringComparison.Ordinal);
+        var parts = thing[(isIndex ? 6 : 0)..].Split('.');
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(isIndex
+            ? "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = @table AND index_name = @name"
+            : "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @name",
+            new { table = parts[0], name = parts[1] }, cancellationToken: ct)) > 0;
     }
 
     private async Task SeedAsync(MySqlConnection connection, CancellationToken ct)

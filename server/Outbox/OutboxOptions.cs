@@ -9,4 +9,8 @@ internal sealed class OutboxOptions
     /// <summary>Most personnel one message carries; bulk operations split their snapshot into messages of this size.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; init; } = 1000;
+
+    /// <summary>How often shared batches that no message points at any more are removed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

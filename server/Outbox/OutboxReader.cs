@@ -15,9 +15,9 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<PendingMessage>(new CommandDefinition("""
-            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
+            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, COALESCE(m.payload, b.payload) AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
                    c.host AS Host, c.port AS Port
-            FROM messages m JOIN clients c ON c.id = m.client_id
+            FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN batches b ON b.id = m.batch_id
             WHERE m.client_id = @clientId AND m.state = 'pending'
             ORDER BY m.id
             LIMIT @limit

@@ -12,5 +12,6 @@ internal static class OutboxSetup
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<OutboxReader>();
         builder.Services.AddSingleton<OperationWaiter>();
+        builder.Services.AddHostedService<BatchSweeper>();
     }
 }

@@ -59,13 +59,17 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             }
 
             var payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody);
-            foreach (var clientId in clientIds)
+            if (clientIds.Count == 1)
             {
                 ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                     INSERT INTO messages (client_id, kind, item_count, payload, created_at)
                     VALUES (@clientId, @kind, @count, @payload, @now);
                     SELECT LAST_INSERT_ID();
-                    """, new { clientId, kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
+                    """, new { clientId = clientIds[0], kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
+            }
+            else
+            {
+                ids.AddRange(await BroadcastAsync(connection, tx, clientIds, body, payload, now, ct));
             }
         }
 
@@ -73,6 +77,39 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         signal.Notify(clientIds);
         metrics.Enqueued(ids.Count);
         return new EnqueueResult(ids);
+    }
+
+    /// <summary>
+    /// A message for many clients stores its payload once, in <c>batches</c>; each client's row
+    /// points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
+    /// </summary>
+    private static async Task<IEnumerable<long>> BroadcastAsync(
+        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, string payload, DateTime now, CancellationToken ct)
+    {
+        var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { payload, now }, tx, cancellationToken: ct));
+        foreach (var chunk in clientIds.Chunk(500))
+        {
+            await using var insert = new MySqlCommand { Connection = connection, Transaction = tx };
+            insert.Parameters.AddWithValue("@kind", KindName(body.Kind));
+            insert.Parameters.AddWithValue("@count", body.ItemCount);
+            insert.Parameters.AddWithValue("@batch", batchId);
+            insert.Parameters.AddWithValue("@now", now);
+            var rows = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                rows.Add($"(@c{i}, @kind, @count, @batch, @now)");
+                insert.Parameters.AddWithValue($"@c{i}", chunk[i]);
+            }
+
+            insert.CommandText = $"INSERT INTO messages (client_id, kind, item_count, batch_id, created_at) VALUES {string.Join(',', rows)}";
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        return await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM messages WHERE batch_id = @batchId ORDER BY id", new { batchId }, tx, cancellationToken: ct));
     }
 
     public static string KindName(MessageKind kind) => kind switch

@@ -72,6 +72,10 @@ public sealed class EightOperationsTests : IAsyncLifetime
 
         var pending = await _stack.Api.GetFromJsonAsync<JsonObject>("/messages");
         Assert.Empty(pending!["items"]!.AsArray());
+
+        // The broadcast's shared snapshot goes once both clients have it.
+        await using var db = new MySqlConnector.MySqlConnection(_stack.ConnectionString);
+        await Eventually.ReturnsAsync(() => Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM batches"), n => n == 0, because: "acknowledged batches are swept");
         var client = await _stack.Api.GetFromJsonAsync<JsonObject>($"/clients/{_stack.ClientIds[0]}");
         Assert.NotNull(client!["lastContactAt"]);
     }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Net;
+using Dapper;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 
@@ -58,6 +59,20 @@ public sealed class OperationsTests : IAsyncLifetime
             var batches = rows.Where(r => r.ClientId == client).Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray()).ToList();
             Assert.Equal([[_newton, _einstein], [_curie]], batches);
         }
+    }
+
+    [Fact]
+    public async Task ABroadcastStoresEachBatchOnceForAllClients()
+    {
+        await _http.CreateClientAsync("Client #3", 5003);
+
+        await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+
+        await using var db = await _app.OpenDatabaseAsync();
+        var (batches, inline, pointing) = await db.QuerySingleAsync<(long, long, long)>(
+            "SELECT (SELECT COUNT(*) FROM batches), (SELECT COUNT(*) FROM messages WHERE payload IS NOT NULL), (SELECT COUNT(DISTINCT batch_id) FROM messages)");
+        Assert.Equal((2L, 0L, 2L), (batches, inline, pointing));
+        Assert.Equal(6, (await _app.RowsAsync()).Count);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public static class Outbox
     {
         await using var connection = await app.OpenDatabaseAsync();
         var rows = await connection.QueryAsync<(long Id, long ClientId, string Kind, string State, string Payload)>(
-            "SELECT id, client_id, kind, state, payload FROM messages ORDER BY id");
+            "SELECT m.id, m.client_id, m.kind, m.state, COALESCE(m.payload, b.payload) FROM messages m LEFT JOIN batches b ON b.id = m.batch_id ORDER BY m.id");
         return rows.Select(r => new OutboxRow(r.Id, r.ClientId, r.Kind, r.State,
             JsonSerializer.Deserialize(r.Payload, RelayJsonContext.Default.MessageBody)!)).ToList();
     }

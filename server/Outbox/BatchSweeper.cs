@@ -1,0 +1,46 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace Relay.Server.Outbox;
+
+/// <summary>
+/// Removes shared batches once every client acknowledged its message. Done apart from the
+/// acknowledgements so that two clients finishing the same batch at once never race over it.
+/// </summary>
+internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOptions> options, TimeProvider time, ILogger<BatchSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+                await using var connection = await db.OpenConnectionAsync(stoppingToken);
+                var removed = await Transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""
+                    DELETE b FROM batches b LEFT JOIN messages m ON m.batch_id = b.id WHERE m.id IS NULL
+                    """, cancellationToken: stoppingToken)));
+                if (removed > 0)
+                {
+                    LogSwept(logger, removed);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "Removed {Count} batches every client has acknowledged")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not remove acknowledged batches: {Error}")]
+    private static partial void LogFailed(ILogger logger, string error);
+}
