@@ -4,13 +4,14 @@
 set -euo pipefail
 dir=$1 port=$2
 export PATH="$PATH:/usr/sbin:/usr/bin"
-mkdir -p "$dir"
+mkdir -p "$dir/tmp"
+# Each instance keeps its temporary files in its own folder: several may start at once (tests).
 if [ ! -d "$dir/data/mysql" ]; then
-  mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+  mariadb-install-db --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --user="$(id -un)" \
     --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
     || { cat "$dir/install.log" >&2; exit 1; }
 fi
-mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mysql.sock" --port="$port" \
+mariadbd --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" --socket="$dir/mysql.sock" --port="$port" \
   --bind-address=127.0.0.1 --user="$(id -un)" --skip-name-resolve --log-error="$dir/error.log" \
   --pid-file="$dir/mariadbd.pid" </dev/null >/dev/null 2>&1 &
 pid=$!
