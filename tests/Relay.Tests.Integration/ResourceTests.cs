@@ -5,26 +5,15 @@ using System.Text.Json.Nodes;
 
 namespace Relay.Tests.Integration;
 
-public sealed class ResourceTests : IAsyncLifetime
+public sealed class ResourceTests : AppTest
 {
-    private readonly ServerApp _app = new();
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _http = _app.CreateClient();
-    }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
-
     [Fact]
     public async Task CreatingPersonnelAnswers201WithALocationThatServesIt()
     {
-        var response = await _http.PostAsJsonAsync("/personnel", new { name = "Isaac", surname = "Newton", ssn = "12345678900" });
+        var response = await Http.PostAsJsonAsync("/personnel", new { name = "Isaac", surname = "Newton", ssn = "12345678900" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var fetched = await _http.GetFromJsonAsync<JsonObject>(response.Headers.Location!);
+        var fetched = await Http.GetFromJsonAsync<JsonObject>(response.Headers.Location!);
         Assert.Equal("Newton", fetched!["surname"]!.GetValue<string>());
         Assert.Equal("12345678900", fetched["ssn"]!.GetValue<string>());
     }
@@ -32,9 +21,9 @@ public sealed class ResourceTests : IAsyncLifetime
     [Fact]
     public async Task ADuplicateSsnIs409()
     {
-        await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var response = await _http.PostAsJsonAsync("/personnel", new { name = "Other", surname = "Person", ssn = "12345678900" });
+        var response = await Http.PostAsJsonAsync("/personnel", new { name = "Other", surname = "Person", ssn = "12345678900" });
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
     }
@@ -42,22 +31,22 @@ public sealed class ResourceTests : IAsyncLifetime
     [Fact]
     public async Task EditingPersonnelIntoAnotherOnesSsnIs409AndChangesNothing()
     {
-        await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        var einstein = await _http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
 
-        var response = await _http.PutAsJsonAsync($"/personnel/{einstein}", new { name = "Albert", surname = "Einstein", ssn = "12345678900" });
+        var response = await Http.PutAsJsonAsync($"/personnel/{einstein}", new { name = "Albert", surname = "Einstein", ssn = "12345678900" });
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
-        var stored = await _http.GetFromJsonAsync<JsonObject>($"/personnel/{einstein}");
+        var stored = await Http.GetFromJsonAsync<JsonObject>($"/personnel/{einstein}");
         Assert.Equal("98765432100", stored!["ssn"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task TwoClientsCannotShareAnAddress()
     {
-        await _http.CreateClientAsync("One", 5001);
+        await Http.CreateClientAsync("One", 5001);
 
-        var response = await _http.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 5001 });
+        var response = await Http.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 5001 });
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
     }
@@ -75,7 +64,7 @@ public sealed class ResourceTests : IAsyncLifetime
     [InlineData("/clients", """{"name":"","host":"127.0.0.1","port":5001}""", "name")]
     public async Task AnInvalidBodyIs400NamingTheField(string path, string json, string field)
     {
-        var response = await _http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
@@ -84,7 +73,7 @@ public sealed class ResourceTests : IAsyncLifetime
     [Fact]
     public async Task AnEmptyBodyIs400()
     {
-        var response = await _http.PostAsync("/personnel", new StringContent("", Encoding.UTF8, "application/json"));
+        var response = await Http.PostAsync("/personnel", new StringContent("", Encoding.UTF8, "application/json"));
 
         await response.ProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -92,7 +81,7 @@ public sealed class ResourceTests : IAsyncLifetime
     [Fact]
     public async Task AnOversizedBodyIsRefusedWithProblemDetails()
     {
-        var response = await _http.PostAsync("/personnel", new StringContent($$"""{"name":"{{new string('a', 100_000)}}"}""", Encoding.UTF8, "application/json"));
+        var response = await Http.PostAsync("/personnel", new StringContent($$"""{"name":"{{new string('a', 100_000)}}"}""", Encoding.UTF8, "application/json"));
 
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
@@ -102,9 +91,9 @@ public sealed class ResourceTests : IAsyncLifetime
     [InlineData("Zoë Ångström", "李小龙 🚀")]
     public async Task TextIsStoredAndReturnedExactlyAsGiven(string name, string surname)
     {
-        var id = await _http.CreatePersonnelAsync(name, surname, "55566677788");
+        var id = await Http.CreatePersonnelAsync(name, surname, "55566677788");
 
-        var stored = await _http.GetFromJsonAsync<JsonObject>($"/personnel/{id}");
+        var stored = await Http.GetFromJsonAsync<JsonObject>($"/personnel/{id}");
         Assert.Equal(name, stored!["name"]!.GetValue<string>());
         Assert.Equal(surname, stored["surname"]!.GetValue<string>());
     }
@@ -114,46 +103,46 @@ public sealed class ResourceTests : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            await _http.CreatePersonnelAsync($"P{i}", "Paged", $"1000000000{i}");
+            await Http.CreatePersonnelAsync($"P{i}", "Paged", $"1000000000{i}");
         }
 
-        var first = await _http.GetFromJsonAsync<JsonObject>("/personnel?limit=2");
+        var first = await Http.GetFromJsonAsync<JsonObject>("/personnel?limit=2");
         var next = first!["nextAfterId"]!.GetValue<long>();
-        var second = await _http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={next}");
-        var last = await _http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={second!["nextAfterId"]!.GetValue<long>()}");
+        var second = await Http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={next}");
+        var last = await Http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={second!["nextAfterId"]!.GetValue<long>()}");
 
         var names = new[] { first, second, last }.SelectMany(p => p!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
         Assert.Equal(["P0", "P1", "P2", "P3", "P4"], names);
         Assert.Null(last!["nextAfterId"]);
-        await (await _http.GetAsync("/personnel?limit=0")).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _http.GetAsync("/clients?limit=abc")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await Http.GetAsync("/personnel?limit=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await Http.GetAsync("/clients?limit=abc")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task ClientsCanBeRenamedMovedAndRemoved()
     {
-        var id = await _http.CreateClientAsync("Edge", 6001);
+        var id = await Http.CreateClientAsync("Edge", 6001);
 
-        var moved = await _http.PutAsJsonAsync($"/clients/{id}", new { name = "Edge 7", host = "edge7.example.com", port = 6002 });
+        var moved = await Http.PutAsJsonAsync($"/clients/{id}", new { name = "Edge 7", host = "edge7.example.com", port = 6002 });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-        var stored = await _http.GetFromJsonAsync<JsonObject>($"/clients/{id}");
+        var stored = await Http.GetFromJsonAsync<JsonObject>($"/clients/{id}");
         Assert.Equal(("Edge 7", "edge7.example.com", 6002), (stored!["name"]!.GetValue<string>(), stored["host"]!.GetValue<string>(), stored["port"]!.GetValue<int>()));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/clients/{id}")).StatusCode);
-        await (await _http.GetAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
-        await (await _http.DeleteAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/clients/{id}")).StatusCode);
+        await (await Http.GetAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Http.DeleteAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task RemovingAClientDropsItsPendingMessages()
     {
-        var client = await _http.CreateClientAsync("Edge", 6001);
-        var person = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}");
+        var client = await Http.CreateClientAsync("Edge", 6001);
+        var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}");
 
-        (await _http.DeleteAsync($"/clients/{client}")).EnsureSuccessStatusCode();
+        (await Http.DeleteAsync($"/clients/{client}")).EnsureSuccessStatusCode();
 
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
     }
 
     [Theory]
@@ -165,7 +154,7 @@ public sealed class ResourceTests : IAsyncLifetime
     [InlineData("/messages?state=delivered", "state")]
     public async Task ABadIdOrFilterIs400NamingIt(string path, string field)
     {
-        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await Http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains(field, problem.ErrorFields());
     }
@@ -176,6 +165,6 @@ public sealed class ResourceTests : IAsyncLifetime
     [InlineData("/messages/12345")]
     public async Task AnUnknownIdIs404(string path)
     {
-        await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
+        await (await Http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
     }
 }
