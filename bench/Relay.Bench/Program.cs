@@ -35,6 +35,7 @@ Console.WriteLine($"{"measure",-44} {"value",14} {"limit",14} {"ratio",7}");
 Row("bulk enqueue (PUT /clients/all/personnel)", $"{bulk.EnqueueSeconds:0.000} s");
 Row("bulk end to end (call to last row committed)", $"{bulk.EndToEndSeconds:0.000} s");
 Row("bulk personnel-rows/s end to end", $"{bulk.RowsPerSecond:N0}", $"{limits.SqliteRowsPerSecond:N0}", bulk.RowsPerSecond / limits.SqliteRowsPerSecond);
+Row("  CPU during bulk: server / clients / MySQL", $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s", $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s");
 Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
 Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
 Row("single op p95", $"{latency.P95Ms:0.0} ms");

@@ -27,6 +27,13 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     public string Socket => Path.Combine(Directory, "mysql.sock");
 
+    /// <summary>CPU time the database server has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        using var process = Process.GetProcessById(_pid);
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>One server for the whole test process, stopped when the process exits.</summary>
     public static Task<MariaDbServer> Shared => SharedInstance.Value;
 
