@@ -150,5 +150,5 @@ internal static class ClientsEndpoints
     }
 
     private static ProblemHttpResult EndpointTaken(ClientRequest request) =>
-        Problems.Conflict("Another client already uses this address.", $"A client is already registered at {request.Host}:{request.Port}.");
+        Problems.Conflict("Another client already uses this address.", $"A client is already registered at {request.Host}:{request.Port}.", "host", "port");
 }

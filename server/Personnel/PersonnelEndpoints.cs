@@ -135,5 +135,5 @@ internal static class PersonnelEndpoints
     }
 
     private static ProblemHttpResult SsnTaken() =>
-        Problems.Conflict("Another personnel already has this SSN.", "SSNs are unique; the given SSN belongs to another personnel.");
+        Problems.Conflict("Another personnel already has this SSN.", "SSNs are unique; the given SSN belongs to another personnel.", "ssn");
 }

@@ -25,7 +25,8 @@ public sealed class ResourceTests : AppTest
 
         var response = await Http.PostAsJsonAsync("/personnel", new { name = "Other", surname = "Person", ssn = "12345678900" });
 
-        await response.ProblemAsync(HttpStatusCode.Conflict);
+        var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["ssn"], problem.ErrorFields());
     }
 
     [Fact]
@@ -48,7 +49,8 @@ public sealed class ResourceTests : AppTest
 
         var response = await Http.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 5001 });
 
-        await response.ProblemAsync(HttpStatusCode.Conflict);
+        var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(["host", "port"], problem.ErrorFields());
     }
 
     [Theory]
