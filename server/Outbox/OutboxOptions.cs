@@ -13,4 +13,8 @@ internal sealed class OutboxOptions
     /// <summary>How often shared batches that no message points at any more are removed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the status of a delivered message stays available at <c>GET /messages/{id}</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan DeliveredRetention { get; init; } = TimeSpan.FromDays(7);
 }

@@ -47,4 +47,21 @@ public sealed class MessagesTests : AppTest
         var clientRow = await Http.GetFromJsonAsync<JsonObject>($"/clients/{client}");
         Assert.Equal("Connection refused", clientRow!["lastError"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task TheStatusOfADeliveredMessageIsKeptForTheRetentionThenForgotten()
+    {
+        await using var app = new ServerApp().With("Outbox:DeliveredRetention", "00:00:01").With("Outbox:SweepInterval", "00:00:00.200");
+        await app.InitializeAsync();
+        var http = app.CreateClient();
+        var client = await http.CreateClientAsync("One", 6001);
+        var person = await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var id = (await http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
+        var outbox = app.Services.GetRequiredService<OutboxReader>();
+        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(client, 1, default), default);
+        Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
+
+        await Relay.Testing.Eventually.ReturnsAsync(async () => (await http.GetAsync($"/messages/{id}")).StatusCode, s => s == System.Net.HttpStatusCode.NotFound,
+            because: "the delivered status is pruned after the retention");
+    }
 }
