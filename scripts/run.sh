@@ -6,7 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 state=.relay/run
-mysql_port=${RELAY_MYSQL_PORT:-33306}
+# Below the kernel's ephemeral range (32768+), so no outgoing connection can hold it when MariaDB binds.
+mysql_port=${RELAY_MYSQL_PORT:-23306}
 api_key=${RELAY_API_KEY:-dev-api-key}
 shared_secret=${RELAY_SHARED_SECRET:-dev-shared-secret-change-me}
 parent=${RELAY_PARENT_PID:-$PPID}

@@ -40,8 +40,22 @@ public sealed class MariaDbServer : IAsyncDisposable
     public static async Task<MariaDbServer> StartAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"relay-mariadb-{Guid.NewGuid():N}"[..24]);
-        var port = FreePort.Next();
-        var server = new MariaDbServer(directory, port, await LaunchAsync(directory, port));
+
+        // A port free a moment ago can be taken by an outgoing connection before MariaDB binds it: try another.
+        var (port, pid) = (0, 0);
+        for (var attempt = 1; pid == 0; attempt++)
+        {
+            port = FreePort.Next();
+            try
+            {
+                pid = await LaunchAsync(directory, port);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+
+        var server = new MariaDbServer(directory, port, pid);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Delete();
         await using var root = await server.OpenRootAsync();
         await using var command = new MySqlCommand("""
