@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: help run test build unit integration e2e chaos bench openapi up down clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the foreground; Ctrl-C stops all
 	@# perl restores default SIGINT handling: a stack started in the background by a script
@@ -51,4 +51,4 @@ down: ## Stop the docker compose stack (volumes are kept)
 	docker compose down
 
 clean: ## Remove build output and local run data
-	rm -rf .relay */bin */obj tests/*/bin tests/*/obj
+	rm -rf .relay */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

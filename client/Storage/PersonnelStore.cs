@@ -162,21 +162,30 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         return true;
     }
 
-    private static async Task SaveAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct)
-    {
-        await using var upsert = Command(connection, tx, """
+    private static Task SaveAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct) =>
+        WriteRowsAsync(connection, tx, """
             INSERT INTO personnel (id, name, surname, ssn) VALUES ($id, $name, $surname, $ssn)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
-            """);
-        var id = upsert.Parameters.Add("$id", SqliteType.Integer);
-        var name = upsert.Parameters.Add("$name", SqliteType.Text);
-        var surname = upsert.Parameters.Add("$surname", SqliteType.Text);
-        var ssn = upsert.Parameters.Add("$ssn", SqliteType.Text);
-        upsert.Prepare();
+            """, personnel, setId: null, ct);
+
+    /// <summary>Runs one prepared statement per personnel, binding $id, $name, $surname, $ssn (and $set when given).</summary>
+    private static async Task WriteRowsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<PersonnelRecord> personnel, string? setId, CancellationToken ct)
+    {
+        await using var command = Command(connection, tx, sql);
+        if (setId is not null)
+        {
+            command.Parameters.AddWithValue("$set", setId);
+        }
+
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        var name = command.Parameters.Add("$name", SqliteType.Text);
+        var surname = command.Parameters.Add("$surname", SqliteType.Text);
+        var ssn = command.Parameters.Add("$ssn", SqliteType.Text);
+        command.Prepare();
         foreach (var p in personnel)
         {
             (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
-            await upsert.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(ct);
         }
     }
 
@@ -186,22 +195,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     /// </summary>
     private static async Task<string?> ReplaceAsync(SqliteConnection connection, SqliteTransaction tx, ReplacePart part, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct)
     {
-        await using (var stage = Command(connection, tx, """
+        await WriteRowsAsync(connection, tx, """
             INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn) VALUES ($set, $id, $name, $surname, $ssn)
-            """))
-        {
-            var set = stage.Parameters.AddWithValue("$set", part.SetId);
-            var id = stage.Parameters.Add("$id", SqliteType.Integer);
-            var name = stage.Parameters.Add("$name", SqliteType.Text);
-            var surname = stage.Parameters.Add("$surname", SqliteType.Text);
-            var ssn = stage.Parameters.Add("$ssn", SqliteType.Text);
-            stage.Prepare();
-            foreach (var p in personnel)
-            {
-                (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
-                await stage.ExecuteNonQueryAsync(ct);
-            }
-        }
+            """, personnel, part.SetId, ct);
 
         await using (var record = Command(connection, tx, "INSERT OR IGNORE INTO replace_parts (set_id, part) VALUES ($set, $part)"))
         {
