@@ -31,6 +31,14 @@ internal sealed class ClientOptions : IValidatableObject
     /// <summary>Password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
     public string? TlsCertificatePassword { get; init; }
 
+    /// <summary>
+    /// How many applied message ids are remembered to recognise redeliveries; older ones are
+    /// pruned so the file does not grow without bound. The sender never has more than its window
+    /// in flight, so this only needs to be comfortably larger than that.
+    /// </summary>
+    [Range(100, 10_000_000, ErrorMessage = "Client:AppliedIdsKept must be between 100 and 10000000.")]
+    public int AppliedIdsKept { get; init; } = 10_000;
+
     /// <summary>A peer must finish the handshake within this time after connecting.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:HandshakeTimeout must be between 0.1 s and 5 min.")]
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);

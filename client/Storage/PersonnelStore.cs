@@ -22,8 +22,6 @@ internal sealed record ApplyOutcome(ApplyResult Result, string? Reason = null);
 /// </summary>
 internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvider time)
 {
-    // Enough to recognise any redelivery: the sender never has more than a handful in flight.
-    private const int AppliedIdsKept = 10_000;
 
     // One writer at a time; SQLite would serialise writers anyway, this avoids busy waits.
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -121,9 +119,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 await record.ExecuteNonQueryAsync(ct);
             }
 
-            if (++_appliedSinceStart % 1000 == 0)
+            if (++_appliedSinceStart % Math.Max(1, options.Value.AppliedIdsKept / 10) == 0)
             {
-                await PruneAppliedAsync(connection, tx, ct);
+                await PruneAppliedAsync(connection, tx, options.Value.AppliedIdsKept, ct);
             }
 
             await tx.CommitAsync(ct);
@@ -247,13 +245,13 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         }
     }
 
-    private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, int keep, CancellationToken ct)
     {
         await using var prune = Command(connection, tx, """
             DELETE FROM applied_messages
             WHERE message_id < (SELECT MIN(message_id) FROM (SELECT message_id FROM applied_messages ORDER BY message_id DESC LIMIT $keep))
             """);
-        prune.Parameters.AddWithValue("$keep", AppliedIdsKept);
+        prune.Parameters.AddWithValue("$keep", keep);
         await prune.ExecuteNonQueryAsync(ct);
     }
 

@@ -144,4 +144,27 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         using var fine = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
         Assert.Equal(new AckFrame(71), await fine.ExchangeAsync(new DeliverFrame(71, new MessageBody(MessageKind.DeleteAll))));
     }
+
+    [Fact]
+    public async Task OldAppliedIdsArePrunedWhileRecentOnesStillCatchRedeliveries()
+    {
+        await using var small = new ClientDaemon("pruning", Path.Combine(Path.GetTempPath(), $"relay-prune-{Guid.NewGuid():N}"),
+            new Dictionary<string, string> { ["Client:AppliedIdsKept"] = "100" });
+        await small.StartAsync();
+        using var peer = await ProtocolPeer.AuthenticatedAsync(small.TcpPort);
+
+        for (var id = 1; id <= 350; id++)
+        {
+            Assert.Equal(new AckFrame(id), await peer.ExchangeAsync(new DeliverFrame(id, new MessageBody(MessageKind.Delete, PersonnelIds: [id]))));
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={small.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var count = new Microsoft.Data.Sqlite.SqliteCommand("SELECT COUNT(*), MIN(message_id) FROM applied_messages", connection);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.InRange(reader.GetInt64(0), 100, 110);
+        Assert.True(reader.GetInt64(1) > 200, "the oldest ids went first");
+        Assert.Equal(new AckFrame(340, Duplicate: true), await peer.ExchangeAsync(new DeliverFrame(340, new MessageBody(MessageKind.DeleteAll))));
+    }
 }
