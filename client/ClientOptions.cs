@@ -71,12 +71,19 @@ internal sealed class ClientOptions : IValidatableObject
             yield return new ValidationResult($"Client:TcpBindAddress '{TcpBindAddress}' is not an IP address.", [nameof(TcpBindAddress)]);
         }
 
-        if (!string.IsNullOrEmpty(HttpUrl)
-            && (!Uri.TryCreate(HttpUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsDefaultPort && !HttpUrl.Contains(":80", StringComparison.Ordinal)))
+        if (string.IsNullOrEmpty(HttpUrl))
+        {
+            yield break;
+        }
+
+        // The port must be written out (":80" included): the URL names the listener to open.
+        var valid = Uri.TryCreate(HttpUrl, UriKind.Absolute, out var http) && http.Scheme == Uri.UriSchemeHttp
+            && (!http.IsDefaultPort || HttpUrl.Contains(":80", StringComparison.Ordinal));
+        if (!valid)
         {
             yield return new ValidationResult($"Client:HttpUrl '{HttpUrl}' must be an http URL with a port, e.g. http://127.0.0.1:8001.", [nameof(HttpUrl)]);
         }
-        else if (Uri.TryCreate(HttpUrl, UriKind.Absolute, out var http) && http.Port == TcpPort && TcpPort != 0)
+        else if (http!.Port == TcpPort && TcpPort != 0)
         {
             yield return new ValidationResult("Client:HttpUrl and Client:TcpPort use the same port.", [nameof(HttpUrl)]);
         }

@@ -19,8 +19,6 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
 
-    public bool IsOpen => _socket is not null;
-
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
     /// client applies them one after another; after a refusal it may retry it closes the

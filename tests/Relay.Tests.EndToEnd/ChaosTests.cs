@@ -15,7 +15,7 @@ namespace Relay.Tests.EndToEnd;
 /// </summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    private const int ClientCount = 3;
+    internal const int ClientCount = 3;
 
     [Fact]
     public async Task ARandomStreamOfOperationsWithCrashesEndsWithEveryClientHoldingWhatTheModelSays()
@@ -56,7 +56,7 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
     private readonly Dictionary<int, int> _clientBackAtStep = [];
     private int _ssn;
 
-    public ChaosModel Model { get; } = new(stack.Clients.Count == 0 ? 3 : stack.Clients.Count);
+    public ChaosModel Model { get; } = new(ChaosTests.ClientCount);
 
     public int Steps { get; private set; }
 
