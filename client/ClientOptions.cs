@@ -98,6 +98,5 @@ internal static class ClientOptionsSetup
             .BindConfiguration(ClientOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddProblemDetails();
     }
 }

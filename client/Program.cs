@@ -1,21 +1,23 @@
 using Relay.Client;
+using Relay.Client.Http;
 using Relay.Client.Inbox;
 using Relay.Client.Observability;
 using Relay.Client.Personnel;
 using Relay.Client.Storage;
+using Relay.Contracts.Http;
 
 // Settings files live beside the binary, whatever directory the daemon is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddClientOptions();
+builder.AddClientHttp();
 builder.AddStorage();
 builder.AddInbox();
 builder.AddObservability();
 
-var app = builder.Build();
+var app = builder.BuildWithValidSettings();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseClientHttp();
 app.MapPersonnel();
 app.MapObservability();
 

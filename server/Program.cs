@@ -1,3 +1,4 @@
+using Relay.Contracts.Http;
 using Relay.Server.Auth;
 using Relay.Server.Clients;
 using Relay.Server.Database;
@@ -18,7 +19,7 @@ builder.AddOutbox();
 builder.AddDelivery();
 builder.AddObservability();
 
-var app = builder.Build();
+var app = builder.BuildWithValidSettings();
 
 app.UseRelayHttp();
 app.MapClients();

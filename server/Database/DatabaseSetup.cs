@@ -1,35 +1,17 @@
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace Relay.Server.Database;
 
 internal static class DatabaseSetup
 {
-    public const string ConnectionStringName = "Relay";
-
     public static void AddRelayDatabase(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionStringName} is not set. Give the MySQL connection string in appsettings.json or as the environment variable ConnectionStrings__{ConnectionStringName}.");
-        }
-
-        MySqlConnectionStringBuilder csb;
-        try
-        {
-            csb = new MySqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not a valid MySQL connection string: {e.Message}", e);
-        }
-
-        // Timestamps are written as UTC from TimeProvider and must come back as UTC.
-        csb.DateTimeKind = MySqlDateTimeKind.Utc;
-        csb.ConnectionTimeout = Math.Min(csb.ConnectionTimeout, 5);
-
-        builder.Services.AddSingleton(sp => new MySqlDataSourceBuilder(csb.ConnectionString)
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, configuration) => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new MySqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Effective())
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         builder.Services.AddSingleton(TimeProvider.System);

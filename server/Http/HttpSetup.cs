@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
+using Relay.Contracts.Http;
 using Relay.Server.Auth;
 
 namespace Relay.Server.Http;
@@ -10,7 +11,7 @@ internal static class HttpSetup
     public static void AddRelayHttp(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
         // Binding failures (bad JSON, wrong types, non-numeric ids) become exceptions so the
@@ -47,8 +48,10 @@ internal static class HttpSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStrictPaths();
         app.UseRequestSizeLimit();
         app.UseApiKeyAuth();
+        app.UseKnownQueryParameters();
         app.UseSwagger();
         app.UseSwaggerUI();
     }
