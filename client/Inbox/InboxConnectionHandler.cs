@@ -148,7 +148,7 @@ internal sealed class InboxConnectionHandler(
 
         try
         {
-            var outcome = await store.ApplyAsync(deliver.MessageId, deliver.Body, ct);
+            var outcome = await store.ApplyAsync(deliver.MessageId, deliver.MessageUid, deliver.Body, ct);
             switch (outcome.Result)
             {
                 case ApplyResult.Refused:

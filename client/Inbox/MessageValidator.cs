@@ -19,6 +19,11 @@ internal static class MessageValidator
             return "messageId must be positive.";
         }
 
+        if (!DeliverFrame.IsWellFormedUid(frame.MessageUid))
+        {
+            return "messageUid must be 32 lowercase hex digits.";
+        }
+
         var body = frame.Body;
         if (body.Replace is not null && body.Kind != MessageKind.Replace)
         {

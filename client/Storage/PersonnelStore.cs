@@ -22,6 +22,8 @@ internal sealed record ApplyOutcome(ApplyResult Result, string? Reason = null);
 /// </summary>
 internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvider time)
 {
+    /// <summary>Version 2: applied messages are known by their uid, not by the server's id.</summary>
+    private const int SchemaVersion = 2;
 
     // One writer at a time; SQLite would serialise writers anyway, this avoids busy waits.
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -46,8 +48,18 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         }
 
         await using var connection = await OpenAsync(ct);
-        await ExecuteAsync(connection, null, """
-            PRAGMA journal_mode = WAL;
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL", ct);
+        await using (var version = Command(connection, null, "PRAGMA user_version"))
+        {
+            if ((long)(await version.ExecuteScalarAsync(ct))! < SchemaVersion)
+            {
+                // Before version 2 applied messages were known by id alone, which a reset server
+                // database issues again; those records cannot be trusted and are dropped.
+                await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS applied_messages", ct);
+            }
+        }
+
+        await ExecuteAsync(connection, null, $"""
             CREATE TABLE IF NOT EXISTS personnel (
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -55,7 +67,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 ssn TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS applied_messages (
-                message_id INTEGER PRIMARY KEY,
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                message_uid TEXT NOT NULL UNIQUE,
+                message_id INTEGER NOT NULL,
                 applied_at TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS replace_staging (
@@ -71,11 +85,15 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 part INTEGER NOT NULL,
                 PRIMARY KEY (set_id, part)
             );
+            PRAGMA user_version = {SchemaVersion};
             """, ct);
     }
 
-    /// <summary>Applies one message and records it, all or nothing. A message seen before changes nothing.</summary>
-    public async Task<ApplyOutcome> ApplyAsync(long messageId, MessageBody body, CancellationToken ct)
+    /// <summary>
+    /// Applies one message and records its uid, all or nothing. A uid seen before changes nothing:
+    /// the uid, not the id, because a server whose database was reset issues ids again.
+    /// </summary>
+    public async Task<ApplyOutcome> ApplyAsync(long messageId, string messageUid, MessageBody body, CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
@@ -83,9 +101,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             await using var connection = await OpenAsync(ct);
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
 
-            await using (var seen = Command(connection, tx, "SELECT 1 FROM applied_messages WHERE message_id = $id"))
+            await using (var seen = Command(connection, tx, "SELECT 1 FROM applied_messages WHERE message_uid = $uid"))
             {
-                seen.Parameters.AddWithValue("$id", messageId);
+                seen.Parameters.AddWithValue("$uid", messageUid);
                 if (await seen.ExecuteScalarAsync(ct) is not null)
                 {
                     return new ApplyOutcome(ApplyResult.Duplicate);
@@ -112,8 +130,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     break;
             }
 
-            await using (var record = Command(connection, tx, "INSERT INTO applied_messages (message_id, applied_at) VALUES ($id, $at)"))
+            await using (var record = Command(connection, tx, "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ($uid, $id, $at)"))
             {
+                record.Parameters.AddWithValue("$uid", messageUid);
                 record.Parameters.AddWithValue("$id", messageId);
                 record.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O"));
                 await record.ExecuteNonQueryAsync(ct);
@@ -155,7 +174,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     {
         await using var connection = await OpenAsync(ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, tx, "INSERT INTO applied_messages (message_id, applied_at) VALUES (-1, '') ON CONFLICT DO NOTHING", ct);
+        await ExecuteAsync(connection, tx, "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ('probe', -1, '') ON CONFLICT DO NOTHING", ct);
         await tx.RollbackAsync(ct);
         return true;
     }
@@ -247,9 +266,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
 
     private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, int keep, CancellationToken ct)
     {
+        // By order of application, not by id: ids start again after a server database reset.
         await using var prune = Command(connection, tx, """
-            DELETE FROM applied_messages
-            WHERE message_id < (SELECT MIN(message_id) FROM (SELECT message_id FROM applied_messages ORDER BY message_id DESC LIMIT $keep))
+            DELETE FROM applied_messages WHERE seq <= (SELECT MAX(seq) FROM applied_messages) - $keep
             """);
         prune.Parameters.AddWithValue("$keep", keep);
         await prune.ExecuteNonQueryAsync(ct);

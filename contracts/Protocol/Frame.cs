@@ -17,9 +17,22 @@ public abstract record Frame
 }
 
 /// <summary>Server to client: apply this message.</summary>
-/// <param name="MessageId">The server's message id, unique and increasing per client in acceptance order.</param>
+/// <param name="MessageId">The server's message id, increasing per client in acceptance order; unique only within one database's life.</param>
+/// <param name="MessageUid">
+/// 32 lowercase hex digits drawn at random when the message was queued: what the client recognises a
+/// redelivery by. Unlike <paramref name="MessageId"/> it is never issued again, even by a server
+/// whose database was reset or restored from an older backup.
+/// </param>
 /// <param name="Body">What to apply.</param>
-public sealed record DeliverFrame(long MessageId, MessageBody Body) : Frame;
+public sealed record DeliverFrame(long MessageId, string MessageUid, MessageBody Body) : Frame
+{
+    /// <summary>A new message uid: 128 random bits as 32 lowercase hex digits.</summary>
+    public static string NewUid() => Guid.NewGuid().ToString("N");
+
+    /// <summary>True when <paramref name="uid"/> has the form of a message uid.</summary>
+    public static bool IsWellFormedUid(string? uid) =>
+        uid is { Length: 32 } && uid.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+}
 
 /// <summary>Client to server: the message is applied (committed), or was already applied before.</summary>
 /// <param name="MessageId">The acknowledged message.</param>

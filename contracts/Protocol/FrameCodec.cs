@@ -87,7 +87,7 @@ public static class FrameCodec
     /// Writes a deliver frame around a body that is already JSON (the payload as the server stored
     /// it), so the sender does not parse and re-serialise every message.
     /// </summary>
-    public static void WriteDeliver(IBufferWriter<byte> output, long messageId, ReadOnlySpan<byte> bodyJson)
+    public static void WriteDeliver(IBufferWriter<byte> output, long messageId, string messageUid, ReadOnlySpan<byte> bodyJson)
     {
         var json = new ArrayBufferWriter<byte>(bodyJson.Length + 64);
         using (var writer = new Utf8JsonWriter(json))
@@ -96,6 +96,7 @@ public static class FrameCodec
             writer.WriteString("type", "deliver");
             writer.WriteNumber("version", ProtocolVersion.Current);
             writer.WriteNumber("messageId", messageId);
+            writer.WriteString("messageUid", messageUid);
             writer.WritePropertyName("body");
             writer.WriteRawValue(bodyJson, skipInputValidation: true);
             writer.WriteEndObject();

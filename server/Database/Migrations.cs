@@ -85,6 +85,12 @@ internal static class Migrations
             "ALTER TABLE messages MODIFY payload LONGTEXT NULL",
             new("CREATE INDEX ix_messages_batch ON messages (batch_id)", OnlyIfMissing: "index:messages.ix_messages_batch"),
         ]),
+        (4, "message uids: what a client recognises a redelivery by, never issued twice even after a database reset or restore",
+        [
+            new("ALTER TABLE messages ADD COLUMN uid CHAR(32) CHARACTER SET ascii NULL", OnlyIfMissing: "messages.uid"),
+            "UPDATE messages SET uid = LOWER(REPLACE(UUID(), '-', '')) WHERE uid IS NULL",
+            "ALTER TABLE messages MODIFY uid CHAR(32) CHARACTER SET ascii NOT NULL",
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

@@ -35,7 +35,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
 
             foreach (var message in messages)
             {
-                FrameCodec.WriteDeliver(_writer!, message.Id, Encoding.UTF8.GetBytes(message.Payload));
+                FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, Encoding.UTF8.GetBytes(message.Payload));
             }
 
             await _writer!.FlushAsync(ct);

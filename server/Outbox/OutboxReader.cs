@@ -5,7 +5,7 @@ using Relay.Server.Observability;
 namespace Relay.Server.Outbox;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
-internal sealed record PendingMessage(long Id, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port);
+internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port);
 
 /// <summary>The sender's side of the outbox: read the head of a client's queue, record what happened to it.</summary>
 internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time)
@@ -15,7 +15,7 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<PendingMessage>(new CommandDefinition("""
-            SELECT m.id AS Id, m.client_id AS ClientId, m.kind AS Kind, COALESCE(m.payload, b.payload) AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
+            SELECT m.id AS Id, m.uid AS Uid, m.client_id AS ClientId, m.kind AS Kind, COALESCE(m.payload, b.payload) AS Payload, m.attempts AS Attempts, m.created_at AS CreatedAt,
                    c.host AS Host, c.port AS Port
             FROM messages m JOIN clients c ON c.id = m.client_id LEFT JOIN batches b ON b.id = m.batch_id
             WHERE m.client_id = @clientId AND m.state = 'pending'

@@ -62,10 +62,10 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             if (clientIds.Count == 1)
             {
                 ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                    INSERT INTO messages (client_id, kind, item_count, payload, created_at)
-                    VALUES (@clientId, @kind, @count, @payload, @now);
+                    INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+                    VALUES (@clientId, @uid, @kind, @count, @payload, @now);
                     SELECT LAST_INSERT_ID();
-                    """, new { clientId = clientIds[0], kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
+                    """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
             }
             else
             {
@@ -100,11 +100,12 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             var rows = new List<string>(chunk.Length);
             for (var i = 0; i < chunk.Length; i++)
             {
-                rows.Add($"(@c{i}, @kind, @count, @batch, @now)");
+                rows.Add($"(@c{i}, @u{i}, @kind, @count, @batch, @now)");
                 insert.Parameters.AddWithValue($"@c{i}", chunk[i]);
+                insert.Parameters.AddWithValue($"@u{i}", DeliverFrame.NewUid());
             }
 
-            insert.CommandText = $"INSERT INTO messages (client_id, kind, item_count, batch_id, created_at) VALUES {string.Join(',', rows)}";
+            insert.CommandText = $"INSERT INTO messages (client_id, uid, kind, item_count, batch_id, created_at) VALUES {string.Join(',', rows)}";
             await insert.ExecuteNonQueryAsync(ct);
         }
 

@@ -88,6 +88,33 @@ public sealed class MariaDbServer : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Drops a database and creates it again, empty: what an operator's reset does.</summary>
+    public async Task ResetDatabaseAsync(string database)
+    {
+        await using var root = await OpenRootAsync();
+        await using var command = new MySqlCommand($"DROP DATABASE `{database}`; CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A logical backup with mariadb-dump, as an operator takes one; returns the file.</summary>
+    public async Task<string> DumpAsync(string database)
+    {
+        var file = Path.Combine(Directory, $"{database}-{Guid.NewGuid():N}.sql");
+        var (exit, output) = await RunAsync("bash", "-c", "mariadb-dump --no-defaults --socket=\"$1\" -uroot --single-transaction \"$2\" > \"$3\"", "dump", Socket, database, file);
+        return exit == 0 ? file : throw new InvalidOperationException($"mariadb-dump failed: {output}");
+    }
+
+    /// <summary>Replaces a database with a backup taken by <see cref="DumpAsync"/>.</summary>
+    public async Task RestoreAsync(string database, string dumpFile)
+    {
+        await ResetDatabaseAsync(database);
+        var (exit, output) = await RunAsync("bash", "-c", "mariadb --no-defaults --socket=\"$1\" -uroot \"$2\" < \"$3\"", "restore", Socket, database, dumpFile);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"restoring {dumpFile} failed: {output}");
+        }
+    }
+
     /// <summary>Starts the server again on the same data and port after <see cref="Kill"/>.</summary>
     public async Task StartAgainAsync() => _pid = await LaunchAsync(Directory, Port);
 

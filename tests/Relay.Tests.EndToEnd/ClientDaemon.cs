@@ -12,6 +12,9 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     public int TcpPort { get; } = FreePort.Next();
 
+    /// <summary>The address the server reaches the daemon's TCP listener at.</summary>
+    public string TcpHost { get; init; } = "127.0.0.1";
+
     public int HttpPort { get; } = FreePort.Next();
 
     public string DatabasePath { get; } = Path.Combine(directory, name, "client.db");

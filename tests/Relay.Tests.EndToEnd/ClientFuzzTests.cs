@@ -1,3 +1,4 @@
+using Relay.Testing;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
@@ -26,7 +27,7 @@ public sealed class ClientFuzzTests : IAsyncLifetime
     {
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            var save = new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Isaac", "Newton", "12345678900")]));
+            var save = new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Isaac", "Newton", "12345678900")]));
             Assert.Equal(new AckFrame(1), await legit.ExchangeAsync(save));
         }
 
@@ -54,7 +55,7 @@ public sealed class ClientFuzzTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync());
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            Assert.Equal(new AckFrame(2, Duplicate: false), await legit.ExchangeAsync(new DeliverFrame(2, new MessageBody(MessageKind.Delete, PersonnelIds: [99]))));
+            Assert.Equal(new AckFrame(2, Duplicate: false), await legit.ExchangeAsync(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [99]))));
         }
 
         Assert.Equal(["12345678900"], await _client.ListedSsnsAsync());
@@ -84,7 +85,7 @@ public sealed class ClientFuzzTests : IAsyncLifetime
 
     private static byte[] Generate(Random random, int i)
     {
-        var valid = ProtocolPeer.Encode(new DeliverFrame(1000 + i, new MessageBody(MessageKind.DeleteAll)));
+        var valid = ProtocolPeer.Encode(new DeliverFrame(1000 + i, MessageUids.For(1000 + i), new MessageBody(MessageKind.DeleteAll)));
         var auth = ProtocolPeer.Encode(new AuthFrame(TransportAuth.NewChallenge(), Convert.ToBase64String(RandomBytes(random, 32))));
         switch (i % 6)
         {

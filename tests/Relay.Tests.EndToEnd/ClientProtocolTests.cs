@@ -1,3 +1,4 @@
+using Relay.Testing;
 using System.Buffers.Binary;
 using System.Text;
 using Relay.Contracts.Personnel;
@@ -19,8 +20,8 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     public async Task AMessageDeliveredTwiceIsAcknowledgedTwiceButAppliedOnce()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        var save = new DeliverFrame(10, new MessageBody(MessageKind.Save, Personnel: [Newton]));
-        var deleteAll = new DeliverFrame(11, new MessageBody(MessageKind.DeleteAll));
+        var save = new DeliverFrame(10, MessageUids.For(10), new MessageBody(MessageKind.Save, Personnel: [Newton]));
+        var deleteAll = new DeliverFrame(11, MessageUids.For(11), new MessageBody(MessageKind.DeleteAll));
 
         Assert.Equal(new AckFrame(10), await peer.ExchangeAsync(save));
         Assert.Equal(new AckFrame(11), await peer.ExchangeAsync(deleteAll));
@@ -33,7 +34,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     public async Task AnInvalidMessageIsRefusedPermanentlyAndNothingOfItIsApplied()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        var halfBad = new DeliverFrame(20, new MessageBody(MessageKind.Save, Personnel: [Newton, new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn")]));
+        var halfBad = new DeliverFrame(20, MessageUids.For(20), new MessageBody(MessageKind.Save, Personnel: [Newton, new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn")]));
 
         var reply = Assert.IsType<NackFrame>(await peer.ExchangeAsync(halfBad));
 
@@ -49,7 +50,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await peer.SendRawAsync(ProtocolPeer.Raw(Encoding.UTF8.GetBytes("{\"type\":\"deliver\",\"version\":1,\"messageId\":")));
 
         Assert.True(Assert.IsType<NackFrame>(await peer.ReadAsync()).Permanent);
-        var save = new DeliverFrame(30, new MessageBody(MessageKind.Save, Personnel: [Newton]));
+        var save = new DeliverFrame(30, MessageUids.For(30), new MessageBody(MessageKind.Save, Personnel: [Newton]));
         Assert.Equal(new AckFrame(30), await peer.ExchangeAsync(save));
         Assert.Equal(["12345678900"], await _client.ListedSsnsAsync());
     }
@@ -66,7 +67,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         }
 
         using var again = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        Assert.Equal(new AckFrame(40), await again.ExchangeAsync(new DeliverFrame(40, new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(new AckFrame(40), await again.ExchangeAsync(new DeliverFrame(40, MessageUids.For(40), new MessageBody(MessageKind.DeleteAll))));
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         var challenge = TransportAuth.NewChallenge();
 
         var answer = await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof("not-the-shared-secret", hello.Challenge, challenge)));
-        await peer.SendAsync(new DeliverFrame(50, new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        await peer.SendAsync(new DeliverFrame(50, MessageUids.For(50), new MessageBody(MessageKind.Save, Personnel: [Newton])));
 
         Assert.IsType<NackFrame>(answer);
         Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
@@ -90,7 +91,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         using var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort);
         Assert.IsType<HelloFrame>(await peer.ReadAsync());
 
-        await peer.SendAsync(new DeliverFrame(51, new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        await peer.SendAsync(new DeliverFrame(51, MessageUids.For(51), new MessageBody(MessageKind.Save, Personnel: [Newton])));
 
         Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
         Assert.Empty(await _client.StoredRowsAsync());
@@ -106,7 +107,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
             var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
             var challenge = TransportAuth.NewChallenge();
             var auth = ProtocolPeer.Encode(new AuthFrame(challenge, TransportAuth.ServerProof(ClientDaemon.SharedSecret, hello.Challenge, challenge)));
-            var deleteAll = ProtocolPeer.Encode(new DeliverFrame(60, new MessageBody(MessageKind.DeleteAll)));
+            var deleteAll = ProtocolPeer.Encode(new DeliverFrame(60, MessageUids.For(60), new MessageBody(MessageKind.DeleteAll)));
             recorded.AddRange([auth, deleteAll]);
             await peer.SendRawAsync(auth);
             Assert.IsType<WelcomeFrame>(await peer.ReadAsync());
@@ -116,7 +117,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
 
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            Assert.Equal(new AckFrame(61), await legit.ExchangeAsync(new DeliverFrame(61, new MessageBody(MessageKind.Save, Personnel: [Newton]))));
+            Assert.Equal(new AckFrame(61), await legit.ExchangeAsync(new DeliverFrame(61, MessageUids.For(61), new MessageBody(MessageKind.Save, Personnel: [Newton]))));
         }
 
         // The replay: the daemon's new challenge does not match the recorded proof.
@@ -136,13 +137,13 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         using var silent = await ProtocolPeer.ConnectAsync(_client.TcpPort);
         using var trickler = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        var frame = ProtocolPeer.Encode(new DeliverFrame(70, new MessageBody(MessageKind.DeleteAll)));
+        var frame = ProtocolPeer.Encode(new DeliverFrame(70, MessageUids.For(70), new MessageBody(MessageKind.DeleteAll)));
         await trickler.SendRawAsync(frame[..6]);
 
         Assert.True(await silent.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "no handshake within the handshake timeout");
         Assert.True(await trickler.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "a frame not finished within the frame timeout");
         using var fine = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        Assert.Equal(new AckFrame(71), await fine.ExchangeAsync(new DeliverFrame(71, new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(new AckFrame(71), await fine.ExchangeAsync(new DeliverFrame(71, MessageUids.For(71), new MessageBody(MessageKind.DeleteAll))));
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
 
         for (var id = 1; id <= 350; id++)
         {
-            Assert.Equal(new AckFrame(id), await peer.ExchangeAsync(new DeliverFrame(id, new MessageBody(MessageKind.Delete, PersonnelIds: [id]))));
+            Assert.Equal(new AckFrame(id), await peer.ExchangeAsync(new DeliverFrame(id, MessageUids.For(id), new MessageBody(MessageKind.Delete, PersonnelIds: [id]))));
         }
 
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={small.DatabasePath};Mode=ReadOnly;Pooling=False");
@@ -165,6 +166,6 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         await reader.ReadAsync();
         Assert.InRange(reader.GetInt64(0), 100, 110);
         Assert.True(reader.GetInt64(1) > 200, "the oldest ids went first");
-        Assert.Equal(new AckFrame(340, Duplicate: true), await peer.ExchangeAsync(new DeliverFrame(340, new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(new AckFrame(340, Duplicate: true), await peer.ExchangeAsync(new DeliverFrame(340, MessageUids.For(340), new MessageBody(MessageKind.DeleteAll))));
     }
 }

@@ -67,8 +67,8 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         await using var db = new MySqlConnection(_stack.ConnectionString);
         // As if written by an older server that did not validate SSNs.
         var bad = await db.ExecuteScalarAsync<long>("""
-            INSERT INTO messages (client_id, kind, item_count, payload, created_at)
-            VALUES (@client, 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
+            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
             SELECT LAST_INSERT_ID();
             """, new { client });
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");

@@ -33,23 +33,35 @@ public sealed class RelayStack(
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The MariaDB the stack's database lives in.</summary>
+    public MariaDbServer MariaDb { get; private set; } = null!;
+
+    public string DatabaseName => new MySqlConnector.MySqlConnectionStringBuilder(ConnectionString).Database;
+
     /// <summary>Starts one server and registers every client; starts the clients unless told not to.</summary>
     public async Task StartAsync(bool startClients = true)
     {
-        ConnectionString = await (mariadb ?? await MariaDbServer.Shared).CreateDatabaseAsync("e2e");
+        MariaDb = mariadb ?? await MariaDbServer.Shared;
+        ConnectionString = await MariaDb.CreateDatabaseAsync("e2e");
         await StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
             var client = new ClientDaemon($"client{i}", _directory, clientSettings);
             _clients.Add(client);
-            var response = await Api.PostAsJsonAsync("/clients", new { name = $"Client #{i}", host = "127.0.0.1", port = client.TcpPort });
-            response.EnsureSuccessStatusCode();
-            ClientIds.Add((await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>());
+            ClientIds.Add(await RegisterAsync(client, $"Client #{i}"));
             if (startClients)
             {
                 await client.StartAsync();
             }
         }
+    }
+
+    /// <summary>Registers a client daemon with the server; returns its id.</summary>
+    public async Task<long> RegisterAsync(ClientDaemon client, string name)
+    {
+        var response = await Api.PostAsJsonAsync("/clients", new { name, host = client.TcpHost, port = client.TcpPort });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
 
     /// <summary>Starts a server instance on the stack's database (one more, or a replacement after a kill).</summary>

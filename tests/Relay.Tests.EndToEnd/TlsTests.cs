@@ -70,7 +70,7 @@ public sealed class TlsTests : IDisposable
         await client.StartAsync();
         using var peer = await ProtocolPeer.ConnectAsync(client.TcpPort);
 
-        await peer.SendRawAsync(ProtocolPeer.Encode(new Contracts.Protocol.DeliverFrame(1, new Contracts.Protocol.MessageBody(Contracts.Protocol.MessageKind.DeleteAll))));
+        await peer.SendRawAsync(ProtocolPeer.Encode(new Contracts.Protocol.DeliverFrame(1, MessageUids.For(1), new Contracts.Protocol.MessageBody(Contracts.Protocol.MessageKind.DeleteAll))));
 
         Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(10)));
     }

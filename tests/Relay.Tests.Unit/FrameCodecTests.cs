@@ -9,7 +9,7 @@ namespace Relay.Tests.Unit;
 
 public sealed class FrameCodecTests
 {
-    private static readonly DeliverFrame Save = new(42, new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(7, "Ada", "Lovelace", "12345678901")]));
+    private static readonly DeliverFrame Save = new(42, DeliverFrame.NewUid(), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(7, "Ada", "Lovelace", "12345678901")]));
 
     [Fact]
     public void AFrameWrittenThenReadComesBackEqual()
@@ -21,8 +21,31 @@ public sealed class FrameCodecTests
         var frame = Assert.IsType<DeliverFrame>(FrameCodec.Parse(payload));
 
         Assert.Equal(Save.MessageId, frame.MessageId);
+        Assert.Equal(Save.MessageUid, frame.MessageUid);
         Assert.Equal(Save.Body.Personnel, frame.Body.Personnel);
         Assert.True(buffer.IsEmpty);
+    }
+
+    [Fact]
+    public void TheSendersStoredPayloadWriterProducesTheSameFrameAsTheSerializer()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliver(output, Save.MessageId, Save.MessageUid, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Save.Body, RelayJsonContext.Default.MessageBody));
+
+        var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
+        Assert.Equal(FrameReadStatus.Complete, FrameCodec.TryReadFrame(ref buffer, 1024, out var payload));
+        var frame = Assert.IsType<DeliverFrame>(FrameCodec.Parse(payload));
+
+        Assert.Equal((Save.MessageId, Save.MessageUid, Save.Body.Kind), (frame.MessageId, frame.MessageUid, frame.Body.Kind));
+        Assert.Equal(Save.Body.Personnel, frame.Body.Personnel);
+    }
+
+    [Fact]
+    public void ADeliverFrameWithoutAUidIsRefused()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"type":"deliver","version":2,"messageId":1,"body":{"kind":"deleteAll"}}""");
+
+        Assert.Throws<ProtocolException>(() => FrameCodec.Parse(new ReadOnlySequence<byte>(json)));
     }
 
     [Fact]
@@ -82,12 +105,13 @@ public sealed class FrameCodecTests
     [InlineData("{}")]
     [InlineData("null")]
     [InlineData("""{"type":"explode","version":1}""")]
-    [InlineData("""{"type":"ack","version":2,"messageId":1}""")]
-    [InlineData("""{"type":"ack","version":1,"messageId":"one"}""")]
-    [InlineData("""{"type":"ack","version":1,"messageId":1,"extra":true}""")]
-    [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
-    [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"obliterate"}}""")]
-    [InlineData("""{"type":"deliver","version":1,"messageId":1}""")]
+    [InlineData("""{"type":"ack","version":99,"messageId":1}""")]
+    [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"deleteAll"}}""")]
+    [InlineData("""{"type":"ack","version":2,"messageId":"one"}""")]
+    [InlineData("""{"type":"ack","version":2,"messageId":1,"extra":true}""")]
+    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
+    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"obliterate"}}""")]
+    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef"}""")]
     public void AnUnreadablePayloadIsAProtocolError(string json)
     {
         var payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));

@@ -1,3 +1,4 @@
+using Relay.Testing;
 using Relay.Client.Inbox;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
@@ -10,19 +11,21 @@ public sealed class MessageValidatorTests
 
     public static TheoryData<string, DeliverFrame> Invalid => new()
     {
-        { "message id", new DeliverFrame(0, new MessageBody(MessageKind.DeleteAll)) },
-        { "empty save", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [])) },
-        { "save without personnel", new DeliverFrame(1, new MessageBody(MessageKind.Save)) },
-        { "short ssn", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890" }])) },
-        { "letters in ssn", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890a" }])) },
-        { "blank name", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Name = " " }])) },
-        { "long surname", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Surname = new string('x', 101) }])) },
-        { "zero id", new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid with { Id = 0 }])) },
-        { "save with ids", new DeliverFrame(1, new MessageBody(MessageKind.Save, [Valid], [1])) },
-        { "delete without ids", new DeliverFrame(1, new MessageBody(MessageKind.Delete)) },
-        { "delete negative id", new DeliverFrame(1, new MessageBody(MessageKind.Delete, PersonnelIds: [3, -3])) },
-        { "delete all with ids", new DeliverFrame(1, new MessageBody(MessageKind.DeleteAll, PersonnelIds: [3])) },
-        { "undefined kind", new DeliverFrame(1, new MessageBody((MessageKind)99)) },
+        { "message id", new DeliverFrame(0, MessageUids.For(0), new MessageBody(MessageKind.DeleteAll)) },
+        { "short uid", new DeliverFrame(1, "abc", new MessageBody(MessageKind.DeleteAll)) },
+        { "upper-case uid", new DeliverFrame(1, MessageUids.For(1).ToUpperInvariant().Replace('0', 'A'), new MessageBody(MessageKind.DeleteAll)) },
+        { "empty save", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [])) },
+        { "save without personnel", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save)) },
+        { "short ssn", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890" }])) },
+        { "letters in ssn", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid with { Ssn = "1234567890a" }])) },
+        { "blank name", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid with { Name = " " }])) },
+        { "long surname", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid with { Surname = new string('x', 101) }])) },
+        { "zero id", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid with { Id = 0 }])) },
+        { "save with ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, [Valid], [1])) },
+        { "delete without ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Delete)) },
+        { "delete negative id", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Delete, PersonnelIds: [3, -3])) },
+        { "delete all with ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.DeleteAll, PersonnelIds: [3])) },
+        { "undefined kind", new DeliverFrame(1, MessageUids.For(1), new MessageBody((MessageKind)99)) },
     };
 
     [Theory]
@@ -35,8 +38,8 @@ public sealed class MessageValidatorTests
     [Fact]
     public void ValidMessagesOfEveryKindPass()
     {
-        Assert.Null(MessageValidator.Validate(new DeliverFrame(1, new MessageBody(MessageKind.Save, Personnel: [Valid, Valid with { Id = 2, Name = "Ünïcødé ' OR 1=1; --" }]))));
-        Assert.Null(MessageValidator.Validate(new DeliverFrame(2, new MessageBody(MessageKind.Delete, PersonnelIds: [1, 2]))));
-        Assert.Null(MessageValidator.Validate(new DeliverFrame(3, new MessageBody(MessageKind.DeleteAll))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid, Valid with { Id = 2, Name = "Ünïcødé ' OR 1=1; --" }]))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [1, 2]))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(3, MessageUids.For(3), new MessageBody(MessageKind.DeleteAll))));
     }
 }
