@@ -21,7 +21,7 @@ internal sealed partial class SchemaMigrator(
         var waitForMySql = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<MySqlException>(e => e.IsTransient || e.ErrorCode == MySqlErrorCode.UnableToConnectToHost),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(MySqlFaults.IsUnavailable),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

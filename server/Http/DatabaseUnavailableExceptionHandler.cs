@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Diagnostics;
-using MySqlConnector;
+using Relay.Server.Database;
 
 namespace Relay.Server.Http;
 
-/// <summary>When MySQL cannot be reached the API says so with a 503, so callers know to retry.</summary>
+/// <summary>
+/// When MySQL cannot be reached, or goes away in the middle of a request, the API says so with a
+/// 503 and <c>Retry-After</c>, so callers know to retry. A transaction cut short rolls back whole.
+/// </summary>
 internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<DatabaseUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (!IsUnavailable(exception))
+        if (!MySqlFaults.IsUnavailable(exception))
         {
             return false;
         }
@@ -23,17 +26,12 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The database is unavailable.",
-                Detail = "Relay cannot reach MySQL right now. Nothing was changed; retry later.",
+                Detail = MySqlFaults.CommitOutcomeIsUnknown(exception)
+                    ? "MySQL went away while this request's change was being committed: it took effect whole or not at all, and Relay cannot tell which. Check (GET /messages, or the resource) before sending it again."
+                    : "Relay cannot reach MySQL, or lost it during the request. Nothing was committed; retry later.",
             },
         });
     }
-
-    private static bool IsUnavailable(Exception e) => e switch
-    {
-        MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost,
-        TimeoutException => true,
-        _ => e.InnerException is not null && IsUnavailable(e.InnerException),
-    };
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "MySQL is unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
+using Relay.Server.Database;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
 
@@ -96,7 +97,18 @@ internal static class OperationsEndpoints
             return TypedResults.Accepted((string?)null, new OperationResult(queued.MessageIds, queued.MessageIds, []));
         }
 
-        var progress = await waiter.WaitAsync(queued.MessageIds, TimeSpan.FromSeconds(wait.Value), ct);
+        OperationProgress progress;
+        try
+        {
+            progress = await waiter.WaitAsync(queued.MessageIds, TimeSpan.FromSeconds(wait.Value), ct);
+        }
+        catch (Exception e) when (MySqlFaults.IsUnavailable(e))
+        {
+            // The operation is queued (committed); only its progress cannot be read. A 503 would
+            // invite the caller to send it again, so the answer is what is known: accepted.
+            return TypedResults.Accepted((string?)null, new OperationResult(queued.MessageIds, queued.MessageIds, []));
+        }
+
         var result = new OperationResult(queued.MessageIds, progress.Pending, progress.Failed);
         return progress.Delivered ? TypedResults.Ok(result) : TypedResults.Accepted((string?)null, result);
     }

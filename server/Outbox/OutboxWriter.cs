@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using Relay.Server.Database;
 using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
@@ -73,7 +74,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             }
         }
 
-        await tx.CommitAsync(ct);
+        await tx.CommitOrExplainAsync(ct);
         signal.Notify(clientIds);
         metrics.Enqueued(ids.Count);
         return new EnqueueResult(ids);

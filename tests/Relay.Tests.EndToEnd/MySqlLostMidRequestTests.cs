@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MySqlConnector;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>
+/// MySQL killed while a request is half way through its transaction: the caller gets a 503 it can
+/// act on, and once MySQL is back nothing of the half-done operation is there.
+/// </summary>
+public sealed class MySqlLostMidRequestTests : IAsyncLifetime
+{
+    private MariaDbServer _mariadb = null!;
+
+    public async Task InitializeAsync() => _mariadb = await MariaDbServer.StartAsync();
+
+    public async Task DisposeAsync() => await _mariadb.DisposeAsync();
+
+    [Theory]
+    [InlineData("/clients/all/personnel")]
+    [InlineData("/clients/all/personnel?replace=true")]
+    public async Task ABroadcastWhoseDatabaseDiesMidTransactionAnswers503AndLeavesNothingBehind(string path)
+    {
+        await using var stack = new RelayStack(clients: 2, _mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "200" });
+        await stack.StartAsync(startClients: false);
+        await using (var db = new MySqlConnection(stack.ConnectionString))
+        {
+            await db.OpenAsync();
+            for (var start = 0; start < 100_000; start += 2_000)
+            {
+                await SeedAsync(db, start, 2_000);
+            }
+        }
+
+        var call = stack.Api.PutAsync(path, null);
+        await KillMySqlOnceTheOperationHasWrittenAsync(stack, call);
+        using var response = await call;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(503, problem["status"]!.GetValue<int>());
+
+        await _mariadb.StartAgainAsync();
+        await using var after = new MySqlConnection(stack.ConnectionString);
+        await after.OpenAsync();
+        Assert.Equal(0L, await new MySqlCommand("SELECT COUNT(*) FROM messages", after).ExecuteScalarAsync());
+        Assert.Equal(0L, await new MySqlCommand("SELECT COUNT(*) FROM batches", after).ExecuteScalarAsync());
+        Assert.DoesNotContain("An unhandled exception", stack.Server.Process.Output);
+    }
+
+    [Fact]
+    public async Task AnOperationQueuedBeforeTheDatabaseDiedDuringItsWaitAnswers202NotARetryInvitation()
+    {
+        await using var stack = new RelayStack(clients: 1, _mariadb);
+        await stack.StartAsync(startClients: false);
+        var newton = await stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var call = stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=30");
+        await using (var db = new MySqlConnection(stack.ConnectionString))
+        {
+            await db.OpenAsync();
+            await Eventually.ReturnsAsync(async () => (long)(await new MySqlCommand("SELECT COUNT(*) FROM messages", db).ExecuteScalarAsync())!, n => n == 1, because: "the operation is queued");
+        }
+
+        _mariadb.Kill();
+        var (status, body) = await call;
+
+        Assert.Equal(202, status);
+        Assert.Single(body.Ids("messageIds"));
+        Assert.Equal(body.Ids("messageIds"), body.Ids("pendingMessageIds"));
+    }
+
+    /// <summary>Waits until the operation's transaction has written rows (seen by a dirty read: not committed), then kill -9.</summary>
+    private async Task KillMySqlOnceTheOperationHasWrittenAsync(RelayStack stack, Task<HttpResponseMessage> call)
+    {
+        await using var root = await _mariadb.OpenRootAsync();
+        await new MySqlCommand("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", root).ExecuteNonQueryAsync();
+        await Eventually.ReturnsAsync(
+            async () => call.IsCompleted ? -1 : (long)(await new MySqlCommand($"SELECT COUNT(*) FROM `{stack.DatabaseName}`.batches", root).ExecuteScalarAsync())!,
+            written => written != 0, TimeSpan.FromSeconds(20), because: "the broadcast's transaction is writing");
+        Assert.False(call.IsCompleted, "the operation finished before MySQL could be killed under it");
+        _mariadb.Kill();
+    }
+
+    private static async Task SeedAsync(MySqlConnection db, int start, int count)
+    {
+        await using var command = db.CreateCommand();
+        var values = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            values.Add($"(@n{i}, 'Surname', @s{i}, UTC_TIMESTAMP(6))");
+            command.Parameters.AddWithValue($"@n{i}", $"Name{start + i}");
+            command.Parameters.AddWithValue($"@s{i}", $"{start + i + 10_000_000_000L:D11}");
+        }
+
+        command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
+        await command.ExecuteNonQueryAsync();
+    }
+}
