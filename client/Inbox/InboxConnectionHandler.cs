@@ -16,6 +16,7 @@ namespace Relay.Client.Inbox;
 /// </summary>
 internal sealed class InboxConnectionHandler(
     PersonnelStore store,
+    StorageStatus storage,
     ClientMetrics metrics,
     IOptions<ClientOptions> options,
     ILogger<InboxConnectionHandler> logger) : ConnectionHandler
@@ -149,6 +150,10 @@ internal sealed class InboxConnectionHandler(
         try
         {
             var outcome = await store.ApplyAsync(deliver.MessageId, deliver.MessageUid, deliver.Body, ct);
+            if (outcome.Result == ApplyResult.Applied)
+            {
+                storage.Succeeded();
+            }
             switch (outcome.Result)
             {
                 case ApplyResult.Refused:
@@ -170,7 +175,11 @@ internal sealed class InboxConnectionHandler(
             // The store's fault, not the message's: the transaction rolled back and a retry may succeed.
             InboxLog.ApplyFailed(logger, e, deliver.MessageId);
             metrics.Rejected("storage");
-            return new NackFrame(deliver.MessageId, Permanent: false, $"SQLite error {e.SqliteErrorCode}.");
+
+            // SQLite's own words ("database or disk is full"), so the operator sees the cause from the server too.
+            var reason = $"The client could not write to its SQLite file: {e.Message.TrimEnd('.')}.";
+            storage.Failed(reason);
+            return new NackFrame(deliver.MessageId, Permanent: false, reason);
         }
     }
 

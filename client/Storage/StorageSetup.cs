@@ -8,6 +8,7 @@ internal static class StorageSetup
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PersonnelStore>();
+        builder.Services.AddSingleton<StorageStatus>();
         builder.Services.AddHostedService<StorageInitializer>();
         builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
     }
@@ -31,18 +32,24 @@ internal sealed class StorageInitializer(PersonnelStore store) : IHostedService
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
-internal sealed class SqliteHealthCheck(PersonnelStore store) : IHealthCheck
+/// <summary>Unhealthy while the last message could not be written, or when a write transaction cannot be opened.</summary>
+internal sealed class SqliteHealthCheck(PersonnelStore store, StorageStatus status) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
+        if (status.Fault is { } fault)
+        {
+            return HealthCheckResult.Unhealthy($"The last message could not be written to SQLite ({fault}); the sender retries it, and this clears once one is applied.");
+        }
+
         try
         {
             await store.IsWritableAsync(ct);
             return HealthCheckResult.Healthy("SQLite is writable.");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            return HealthCheckResult.Unhealthy("SQLite is not writable.", e);
+            return HealthCheckResult.Unhealthy($"SQLite is not writable: {e.Message}");
         }
     }
 }

@@ -70,13 +70,14 @@ internal sealed partial class DeliveryPipelines(
 
     private async ValueTask OnRetryAsync(long clientId, OnRetryArguments<IReadOnlyList<Frame>> args)
     {
-        var error = args.Outcome.Exception?.Message ?? "unknown error";
+        // An open circuit only says attempts are held back; the reason that opened it stays on record.
+        var error = args.Outcome.Exception is BrokenCircuitException ? null : args.Outcome.Exception?.Message ?? "unknown error";
         if (!args.Context.Properties.TryGetValue(MessageKey, out var message))
         {
             return;
         }
 
-        DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error);
+        DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error ?? "the circuit is open");
         metrics.Retried(clientId);
         try
         {

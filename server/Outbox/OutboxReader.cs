@@ -56,13 +56,14 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
     }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
-    public async Task RecordAttemptFailedAsync(PendingMessage message, string error, CancellationToken ct)
+    /// <remarks>A null <paramref name="error"/> counts the attempt and keeps the reason last recorded.</remarks>
+    public async Task RecordAttemptFailedAsync(PendingMessage message, string? error, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE clients SET last_error = @error WHERE id = @clientId;
-            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = @error WHERE id = @id;
-            """, new { id = message.Id, clientId = message.ClientId, error = Truncate(error), now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            UPDATE clients SET last_error = COALESCE(@error, last_error) WHERE id = @clientId;
+            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = COALESCE(@error, last_error) WHERE id = @id;
+            """, new { id = message.Id, clientId = message.ClientId, error = error is null ? null : Truncate(error), now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
     }
 
     /// <summary>The client refused the message for good; it stays in the outbox as failed and the queue moves on.</summary>

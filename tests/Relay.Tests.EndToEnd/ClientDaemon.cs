@@ -17,7 +17,7 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     public int HttpPort { get; } = FreePort.Next();
 
-    public string DatabasePath { get; } = Path.Combine(directory, name, "client.db");
+    public string DatabasePath { get; } = extraSettings?.GetValueOrDefault("Client:DatabasePath") ?? Path.Combine(directory, name, "client.db");
 
     public DaemonProcess? Process { get; private set; }
 

@@ -24,14 +24,7 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
     {
         await using var stack = new RelayStack(clients: 2, _mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "200" });
         await stack.StartAsync(startClients: false);
-        await using (var db = new MySqlConnection(stack.ConnectionString))
-        {
-            await db.OpenAsync();
-            for (var start = 0; start < 100_000; start += 2_000)
-            {
-                await SeedAsync(db, start, 2_000);
-            }
-        }
+        await stack.SeedPersonnelAsync(100_000);
 
         var call = stack.Api.PutAsync(path, null);
         await KillMySqlOnceTheOperationHasWrittenAsync(stack, call);
@@ -83,20 +76,5 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
             written => written != 0, TimeSpan.FromSeconds(20), because: "the broadcast's transaction is writing");
         Assert.False(call.IsCompleted, "the operation finished before MySQL could be killed under it");
         _mariadb.Kill();
-    }
-
-    private static async Task SeedAsync(MySqlConnection db, int start, int count)
-    {
-        await using var command = db.CreateCommand();
-        var values = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            values.Add($"(@n{i}, 'Surname', @s{i}, UTC_TIMESTAMP(6))");
-            command.Parameters.AddWithValue($"@n{i}", $"Name{start + i}");
-            command.Parameters.AddWithValue($"@s{i}", $"{start + i + 10_000_000_000L:D11}");
-        }
-
-        command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
-        await command.ExecuteNonQueryAsync();
     }
 }

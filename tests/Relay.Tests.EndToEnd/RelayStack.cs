@@ -100,6 +100,28 @@ public sealed class RelayStack(
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
 
+    /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the API would.</summary>
+    public async Task SeedPersonnelAsync(int count, string surname = "Surname")
+    {
+        await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
+        await db.OpenAsync();
+        for (var start = 0; start < count; start += 2_000)
+        {
+            await using var command = db.CreateCommand();
+            var values = new List<string>();
+            for (var i = 0; i < Math.Min(2_000, count - start); i++)
+            {
+                values.Add($"(@n{i}, @surname, @s{i}, UTC_TIMESTAMP(6))");
+                command.Parameters.AddWithValue($"@n{i}", $"Name{start + i}");
+                command.Parameters.AddWithValue($"@s{i}", $"{start + i + 10_000_000_000L:D11}");
+            }
+
+            command.Parameters.AddWithValue("@surname", surname);
+            command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     public Task<long[]> OperateAsync(HttpMethod method, string path) => Server.OperateAsync(method, path);
 
     /// <summary>Waits until the outbox holds nothing pending.</summary>
