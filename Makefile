@@ -18,6 +18,7 @@ build: ## Build everything (warnings are errors)
 test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-netfaults.sh
 	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=minimal"
 
 unit: build ## Unit tests only
@@ -29,10 +30,12 @@ integration: build ## Integration tests against a private MariaDB
 e2e: build ## End-to-end tests with real server and client processes
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-netfaults.sh
 	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo
 
-chaos: build ## The long randomized crash test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
+chaos: build ## The long randomized crash and partition test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
 	@scripts/ensure-mariadb.sh
+	@scripts/ensure-netfaults.sh
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 

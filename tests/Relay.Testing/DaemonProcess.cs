@@ -43,14 +43,23 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static DaemonProcess Start(string name, string dll, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the daemon; inside the network namespace <paramref name="netns"/> when one is given (ip netns exec execs it, same pid).</summary>
+    public static DaemonProcess Start(string name, string dll, IReadOnlyDictionary<string, string> settings, string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        if (netns is not null)
+        {
+            foreach (var arg in new[] { "netns", "exec", netns, "dotnet" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
         info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Information";

@@ -5,15 +5,21 @@ using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 
-/// <summary>One client daemon process with its own ports and SQLite file; can be stopped and started again.</summary>
-public sealed class ClientDaemon(string name, string directory, IReadOnlyDictionary<string, string>? extraSettings = null) : IAsyncDisposable
+/// <summary>
+/// One client daemon process with its own ports and SQLite file; can be stopped and started again.
+/// Given an <see cref="IsolatedHost"/>, it runs in that network namespace, where the link to it can be cut.
+/// </summary>
+public sealed class ClientDaemon(string name, string directory, IReadOnlyDictionary<string, string>? extraSettings = null, IsolatedHost? host = null) : IAsyncDisposable
 {
     public const string SharedSecret = "end-to-end-shared-secret";
 
     public int TcpPort { get; } = FreePort.Next();
 
     /// <summary>The address the server reaches the daemon's TCP listener at.</summary>
-    public string TcpHost { get; init; } = "127.0.0.1";
+    public string TcpHost => host?.Address ?? "127.0.0.1";
+
+    /// <summary>The namespace the daemon runs in, when it has a host of its own.</summary>
+    public IsolatedHost? Host => host;
 
     public int HttpPort { get; } = FreePort.Next();
 
@@ -21,7 +27,7 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     public DaemonProcess? Process { get; private set; }
 
-    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+    public string HttpUrl => $"http://{TcpHost}:{HttpPort}";
 
     public async Task StartAsync()
     {
@@ -29,6 +35,7 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
         {
             ["Client:DatabasePath"] = DatabasePath,
             ["Client:TcpPort"] = TcpPort.ToString(),
+            ["Client:TcpBindAddress"] = TcpHost,
             ["Client:HttpUrl"] = HttpUrl,
             ["Client:SharedSecret"] = SharedSecret,
             ["Client:HandshakeTimeout"] = "00:00:02",
@@ -39,7 +46,7 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
             settings[key] = value;
         }
 
-        Process = DaemonProcess.Start(name, Repo.ClientDll, settings);
+        Process = DaemonProcess.Start(name, Repo.ClientDll, settings, host?.Namespace);
         await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
     }
 
@@ -72,6 +79,11 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
         if (Process is not null)
         {
             await Process.DisposeAsync();
+        }
+
+        if (host is not null)
+        {
+            await host.DisposeAsync();
         }
     }
 }

@@ -7,12 +7,15 @@ namespace Relay.Tests.EndToEnd;
 /// <summary>
 /// The whole system as real processes: server instances on one database (in the shared private
 /// MariaDB unless the test brings its own), and client daemons each with their own SQLite file.
+/// The first <c>isolatedClients</c> clients run in network namespaces of their own, where a test
+/// can cut them off (<see cref="IsolatedHost"/>).
 /// </summary>
 public sealed class RelayStack(
     int clients,
     MariaDbServer? mariadb = null,
     IReadOnlyDictionary<string, string>? serverSettings = null,
-    IReadOnlyDictionary<string, string>? clientSettings = null) : IAsyncDisposable
+    IReadOnlyDictionary<string, string>? clientSettings = null,
+    int isolatedClients = 0) : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-api-key";
 
@@ -46,7 +49,7 @@ public sealed class RelayStack(
         await StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
-            var client = new ClientDaemon($"client{i}", _directory, clientSettings);
+            var client = new ClientDaemon($"client{i}", _directory, clientSettings, i <= isolatedClients ? await IsolatedHost.CreateAsync() : null);
             _clients.Add(client);
             ClientIds.Add(await RegisterAsync(client, $"Client #{i}"));
             if (startClients)
