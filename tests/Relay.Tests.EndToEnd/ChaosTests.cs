@@ -7,9 +7,10 @@ using Xunit.Abstractions;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>
-/// A seeded random stream of every kind of operation, with edits between sends, against a server
-/// and three clients, while clients and the server are killed with SIGKILL and MySQL is
-/// restarted once. At the end every client's SQLite file must equal the model. The seed is
+/// A seeded random stream of every kind of operation, with edits and server-side deletes between
+/// sends, against two server instances and three clients, each client in a network namespace of
+/// its own: clients and server instances are killed with SIGKILL, clients are cut off by the
+/// kernel (iptables DROP) and healed, and MySQL is restarted once. At the end every client's SQLite file must equal the model. The seed is
 /// printed on failure: RELAY_CHAOS_SEED=... replays it; RELAY_CHAOS_SECONDS sets the length
 /// (`make chaos` runs the long version).
 /// </summary>
@@ -25,11 +26,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine($"chaos seed {seed}, {seconds} s");
 
         await using var mariadb = await MariaDbServer.StartAsync();
-        await using var stack = new RelayStack(ClientCount, mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "3" });
+        await using var stack = new RelayStack(ClientCount, mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "3" }, isolatedClients: ClientCount);
         var run = new ChaosRun(stack, mariadb, new Random(seed), output);
         try
         {
             await stack.StartAsync();
+            await stack.StartServerAsync();
             await run.RunAsync(TimeSpan.FromSeconds(seconds));
             await run.SettleAsync();
             for (var i = 0; i < ClientCount; i++)
@@ -40,7 +42,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     $"client {i + 1} diverged from the model.\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}");
             }
 
-            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, no divergence");
+            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, {run.Partitions} partitions, no divergence");
         }
         catch (Exception e)
         {
@@ -54,6 +56,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random random, ITestOutputHelper output)
 {
     private readonly Dictionary<int, int> _clientBackAtStep = [];
+    private readonly Dictionary<int, int> _linkHealsAtStep = [];
     private int _ssn;
 
     public ChaosModel Model { get; } = new(ChaosTests.ClientCount);
@@ -61,6 +64,8 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
     public int Steps { get; private set; }
 
     public int Kills { get; private set; }
+
+    public int Partitions { get; private set; }
 
     public async Task RunAsync(TimeSpan length)
     {
@@ -93,6 +98,11 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
     /// <summary>Brings everything back, then waits until the outbox is empty and nothing failed.</summary>
     public async Task SettleAsync()
     {
+        foreach (var client in stack.Clients.Where(c => c.Host!.IsCut))
+        {
+            await client.Host!.HealAsync();
+        }
+
         for (var i = 0; i < stack.Clients.Count; i++)
         {
             if (stack.Clients[i].Process?.HasExited != false)
@@ -114,6 +124,13 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
             _clientBackAtStep.Remove(client);
         }
 
+        foreach (var (client, _) in _linkHealsAtStep.Where(kv => kv.Value <= Steps).ToList())
+        {
+            output.WriteLine($"step {Steps}: link to client {client + 1} healed");
+            await stack.Clients[client].Host!.HealAsync();
+            _linkHealsAtStep.Remove(client);
+        }
+
         var roll = random.NextDouble();
         if (roll < 0.04)
         {
@@ -128,10 +145,23 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
         }
         else if (roll < 0.06)
         {
-            output.WriteLine($"step {Steps}: kill -9 server");
-            stack.Server.Process.Kill();
+            var running = stack.Servers.Where(s => !s.Process.HasExited).ToList();
+            var victim = running[random.Next(running.Count)];
+            output.WriteLine($"step {Steps}: kill -9 {victim.Process.Name}");
+            victim.Process.Kill();
             Kills++;
             await stack.StartServerAsync();
+        }
+        else if (roll < 0.09)
+        {
+            var client = random.Next(stack.Clients.Count);
+            if (!_linkHealsAtStep.ContainsKey(client))
+            {
+                output.WriteLine($"step {Steps}: link to client {client + 1} cut");
+                await stack.Clients[client].Host!.CutAsync(stack.Clients[client].TcpPort);
+                _linkHealsAtStep[client] = Steps + random.Next(3, 30);
+                Partitions++;
+            }
         }
     }
 
@@ -198,7 +228,9 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
             try
             {
                 using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-                using var response = await stack.Api.SendAsync(request);
+                // Either server instance may take the call: they share one outbox.
+                var running = stack.Servers.Where(s => !s.Process.HasExited).ToList();
+                using var response = await running[random.Next(running.Count)].Api.SendAsync(request);
                 var text = await response.Content.ReadAsStringAsync();
                 if ((int)response.StatusCode is >= 200 and < 300)
                 {
