@@ -66,6 +66,45 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
         Assert.Equal(body.Ids("messageIds"), body.Ids("pendingMessageIds"));
     }
 
+    [Fact]
+    public async Task WithMySqlGoneEveryRouteAnswers503WithRetryAfter()
+    {
+        await using var stack = new RelayStack(clients: 1, _mariadb);
+        await stack.StartAsync(startClients: false);
+        var newton = await stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var client = stack.ClientIds[0];
+        _mariadb.Kill();
+
+        string[] routes =
+        [
+            "GET /clients", $"GET /clients/{client}", "POST /clients", $"PUT /clients/{client}", $"DELETE /clients/{client}",
+            "GET /personnel", $"GET /personnel/{newton}", "POST /personnel", $"PUT /personnel/{newton}", $"DELETE /personnel/{newton}",
+            "GET /messages", "GET /messages/1", "POST /messages/1/retry",
+            $"PUT /clients/{client}/personnel/{newton}", $"PUT /clients/all/personnel/{newton}", "PUT /clients/all/personnel?replace=true&wait=5",
+            $"PUT /clients/{client}/personnel", $"DELETE /clients/{client}/personnel/{newton}", $"DELETE /clients/all/personnel/{newton}",
+            "DELETE /clients/all/personnel?wait=5", $"DELETE /clients/{client}/personnel",
+        ];
+        foreach (var route in routes)
+        {
+            var (method, path) = (new HttpMethod(route.Split(' ')[0]), route.Split(' ')[1]);
+            using var request = new HttpRequestMessage(method, path);
+            if (path is "/personnel" || path == $"/personnel/{newton}" && method == HttpMethod.Put)
+            {
+                request.Content = System.Net.Http.Json.JsonContent.Create(new { name = "Ada", surname = "Lovelace", ssn = "11111111111" });
+            }
+            else if (path is "/clients" || path == $"/clients/{client}" && method == HttpMethod.Put)
+            {
+                request.Content = System.Net.Http.Json.JsonContent.Create(new { name = "Renamed", host = "127.0.0.1", port = 9 });
+            }
+
+            using var response = await stack.Api.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{route} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     /// <summary>Waits until the operation's transaction has written rows (seen by a dirty read: not committed), then kill -9.</summary>
     private async Task KillMySqlOnceTheOperationHasWrittenAsync(RelayStack stack, Task<HttpResponseMessage> call)
     {
