@@ -16,6 +16,7 @@ builder.AddRelayHttp();
 builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddOutbox();
+builder.AddPersonnel();
 builder.AddDelivery();
 builder.AddObservability();
 

@@ -33,7 +33,8 @@ internal static class MessageValidator
         return body.Kind switch
         {
             MessageKind.Replace => ValidateReplace(body),
-            MessageKind.Save => ValidateSave(body),
+            MessageKind.Save => ValidateSave(body, "save"),
+            MessageKind.Update => ValidateSave(body, "update"),
             MessageKind.Delete => ValidateDelete(body),
             MessageKind.DeleteAll when body.Personnel is { Count: > 0 } || body.PersonnelIds is { Count: > 0 } => "deleteAll carries no personnel or ids.",
             MessageKind.DeleteAll => null,
@@ -61,16 +62,16 @@ internal static class MessageValidator
         return body.PersonnelIds is { Count: > 0 } ? "replace carries personnel, not ids." : ValidatePersonnel(personnel);
     }
 
-    private static string? ValidateSave(MessageBody body)
+    private static string? ValidateSave(MessageBody body, string kind)
     {
         if (body.Personnel is not { Count: > 0 and <= MaxItems } personnel)
         {
-            return $"save needs between 1 and {MaxItems} personnel.";
+            return $"{kind} needs between 1 and {MaxItems} personnel.";
         }
 
         if (body.PersonnelIds is { Count: > 0 })
         {
-            return "save carries personnel, not ids.";
+            return $"{kind} carries personnel, not ids.";
         }
 
         return ValidatePersonnel(personnel);

@@ -115,6 +115,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 case MessageKind.Save:
                     await SaveAsync(connection, tx, body.Personnel!, ct);
                     break;
+                case MessageKind.Update:
+                    await WriteRowsAsync(connection, tx, "UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn WHERE id = $id", body.Personnel!, setId: null, ct);
+                    break;
                 case MessageKind.Delete:
                     await DeleteAsync(connection, tx, body.PersonnelIds!, ct);
                     break;

@@ -8,7 +8,7 @@ namespace Relay.Contracts.Protocol;
 /// operation is accepted, so it is a snapshot: later edits of the personnel do not change it.
 /// </summary>
 /// <param name="Kind">The action.</param>
-/// <param name="Personnel">For <see cref="MessageKind.Save"/>: the personnel to insert or update.</param>
+/// <param name="Personnel">For <see cref="MessageKind.Save"/>: the personnel to insert or update; for <see cref="MessageKind.Update"/>, to update where held.</param>
 /// <param name="PersonnelIds">For <see cref="MessageKind.Delete"/>: the ids to delete.</param>
 /// <param name="Replace">For <see cref="MessageKind.Replace"/>: which part of which replacement this is.</param>
 public sealed record MessageBody(
@@ -21,7 +21,7 @@ public sealed record MessageBody(
     [JsonIgnore]
     public int ItemCount => Kind switch
     {
-        MessageKind.Save or MessageKind.Replace => Personnel?.Count ?? 0,
+        MessageKind.Save or MessageKind.Replace or MessageKind.Update => Personnel?.Count ?? 0,
         MessageKind.Delete => PersonnelIds?.Count ?? 0,
         _ => 0,
     };

@@ -20,4 +20,11 @@ public enum MessageKind
     /// last part swaps its whole table for the staged rows in one transaction.
     /// </summary>
     [JsonStringEnumMemberName("replace")] Replace = 4,
+
+    /// <summary>
+    /// Update every personnel in <see cref="MessageBody.Personnel"/> that the client holds, by id;
+    /// ids it does not hold are left absent. An edit on the server reaches the clients this way
+    /// without adding the personnel where it was never sent.
+    /// </summary>
+    [JsonStringEnumMemberName("update")] Update = 5,
 }

@@ -21,7 +21,7 @@ internal static class OperationsEndpoints
         all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
             .WithSummary("Send all personnel to all clients; with replace=true each client ends up holding exactly them.");
         all.MapDelete("/{personnelId}", DeleteOneFromAll).WithName("DeleteOnePersonnelFromAllClients")
-            .WithSummary("Delete one personnel from all clients.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Delete one personnel from all clients, also one the server no longer has.");
         all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
             .WithSummary("Delete all personnel from all clients.");
 
@@ -32,7 +32,7 @@ internal static class OperationsEndpoints
             .WithSummary("Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapDelete("/{personnelId}", DeleteOneFromOne).WithName("DeleteOnePersonnelFromOneClient")
-            .WithSummary("Delete one personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Delete one personnel from one client, also one the server no longer has.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapDelete("/", DeleteAllFromOne).WithName("DeleteAllPersonnelFromOneClient")
             .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -37,21 +37,13 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
-        // Locking the target clients' rows serialises concurrent operations per client, so message
-        // ids (allocated after the lock) increase in commit order and the sender never delivers a
-        // later operation's message before an earlier one's.
-        var clientIds = (await connection.QueryAsync<long>(new CommandDefinition(
-            operation.ClientId is { } one
-                ? "SELECT id FROM clients WHERE id = @one FOR UPDATE"
-                : "SELECT id FROM clients ORDER BY id FOR UPDATE",
-            new { one = operation.ClientId }, tx, cancellationToken: ct))).AsList();
+        var clientIds = await LockClientsAsync(connection, tx, operation.ClientId, ct);
         if (operation.ClientId is { } wanted && clientIds.Count == 0)
         {
             return EnqueueResult.NotFound("Client", wanted);
         }
 
         var ids = new List<long>();
-        var now = time.GetUtcNow().UtcDateTime;
         await foreach (var body in BodiesAsync(connection, tx, operation, ct))
         {
             if (body is null)
@@ -59,25 +51,55 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
             }
 
-            var payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody);
-            if (clientIds.Count == 1)
-            {
-                ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                    INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-                    VALUES (@clientId, @uid, @kind, @count, @payload, @now);
-                    SELECT LAST_INSERT_ID();
-                    """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct)));
-            }
-            else
-            {
-                ids.AddRange(await BroadcastAsync(connection, tx, clientIds, body, payload, now, ct));
-            }
+            ids.AddRange(await QueueAsync(connection, tx, clientIds, body, ct));
         }
 
         await tx.CommitOrExplainAsync(ct);
-        signal.Notify(clientIds);
-        metrics.Enqueued(ids.Count);
+        Committed(clientIds, ids.Count);
         return new EnqueueResult(ids);
+    }
+
+    /// <summary>
+    /// Locks the target clients' rows (one, or all in id order). This serialises concurrent
+    /// operations per client, so message ids (allocated after the lock) increase in commit order
+    /// and the sender never delivers a later operation's message before an earlier one's. Every
+    /// transaction that queues messages takes these locks first, before touching anything else.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> LockClientsAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, CancellationToken ct) =>
+        (await connection.QueryAsync<long>(new CommandDefinition(
+            clientId is not null
+                ? "SELECT id FROM clients WHERE id = @clientId FOR UPDATE"
+                : "SELECT id FROM clients ORDER BY id FOR UPDATE",
+            new { clientId }, tx, cancellationToken: ct))).AsList();
+
+    /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
+    public async Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct)
+    {
+        if (clientIds.Count == 0)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody);
+
+        if (clientIds.Count == 1)
+        {
+            return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+                VALUES (@clientId, @uid, @kind, @count, @payload, @now);
+                SELECT LAST_INSERT_ID();
+                """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct))];
+        }
+
+        return (await BroadcastAsync(connection, tx, clientIds, body, payload, now, ct)).AsList();
+    }
+
+    /// <summary>After the commit: wake the senders of these clients, and count what was queued.</summary>
+    public void Committed(IReadOnlyList<long> clientIds, int messages)
+    {
+        signal.Notify(clientIds);
+        metrics.Enqueued(messages);
     }
 
     /// <summary>
@@ -120,20 +142,26 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         MessageKind.Delete => "delete",
         MessageKind.DeleteAll => "deleteAll",
         MessageKind.Replace => "replace",
+        MessageKind.Update => "update",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     /// <summary>The message bodies of the operation, in order; null means the named personnel does not exist.</summary>
     private async IAsyncEnumerable<MessageBody?> BodiesAsync(MySqlConnection connection, MySqlTransaction tx, Operation operation, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        if (operation.PersonnelId is { } deleted && operation.Delete)
+        {
+            // Deleting from clients needs no row on the server: the personnel may be gone from it already.
+            yield return new MessageBody(MessageKind.Delete, PersonnelIds: [deleted]);
+            yield break;
+        }
+
         if (operation.PersonnelId is { } personnelId)
         {
             var person = await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
                 "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id = @personnelId",
                 new { personnelId }, tx, cancellationToken: ct));
-            yield return person is null ? null
-                : operation.Delete ? new MessageBody(MessageKind.Delete, PersonnelIds: [person.Id])
-                : new MessageBody(MessageKind.Save, Personnel: [person]);
+            yield return person is null ? null : new MessageBody(MessageKind.Save, Personnel: [person]);
             yield break;
         }
 

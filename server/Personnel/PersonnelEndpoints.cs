@@ -11,6 +11,8 @@ internal static class PersonnelEndpoints
 {
     private const string Columns = "id AS Id, name AS Name, surname AS Surname, ssn AS Ssn";
 
+    public static void AddPersonnel(this WebApplicationBuilder builder) => builder.Services.AddSingleton<PersonnelChanges>();
+
     public static void MapPersonnel(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/personnel").WithTags("Personnel");
@@ -19,9 +21,11 @@ internal static class PersonnelEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", Get).WithName("GetPersonnel").WithSummary("Get one personnel.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", Update).WithName("UpdatePersonnel").WithSummary("Change a personnel. Messages already queued keep the old values.")
+        group.MapPut("/{id}", Update).WithName("UpdatePersonnel")
+            .WithSummary("Change a personnel; the clients that hold it are updated (none gains it). propagate=false holds the edit back from the clients.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel").WithSummary("Remove a personnel from the server. Clients keep it until an operation deletes it there.")
+        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel")
+            .WithSummary("Remove a personnel from the server and from every client. propagate=false keeps the clients' copies.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -80,7 +84,7 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Update(
-        MySqlDataSource db, TimeProvider time, long id, PersonnelRequest request, CancellationToken ct)
+        PersonnelChanges changes, long id, PersonnelRequest request, bool? propagate, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         foreach (var (field, messages) in RequestValidation.Validate(request))
@@ -93,28 +97,17 @@ internal static class PersonnelEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        try
-        {
-            var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id;
-                SELECT COUNT(*) FROM personnel WHERE id = @id;
-                """, new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-            if (found == 0)
-            {
-                return Problems.NotFound("Personnel", id);
-            }
-        }
-        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+        var change = await changes.UpdateAsync(id, request, propagate != false, ct);
+        if (change.SsnTaken)
         {
             return SsnTaken();
         }
 
-        return TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!));
+        return change.Found ? TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)) : Problems.NotFound("Personnel", id);
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        MySqlDataSource db, long id, CancellationToken ct)
+        PersonnelChanges changes, long id, bool? propagate, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -122,9 +115,8 @@ internal static class PersonnelEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
-        return deleted == 0 ? Problems.NotFound("Personnel", id) : TypedResults.NoContent();
+        var change = await changes.DeleteAsync(id, propagate != false, ct);
+        return change.Found ? TypedResults.NoContent() : Problems.NotFound("Personnel", id);
     }
 
     private static async Task<PersonnelRecord?> FindAsync(MySqlDataSource db, long id, CancellationToken ct)

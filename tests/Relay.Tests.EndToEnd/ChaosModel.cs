@@ -36,6 +36,15 @@ public sealed class ChaosModel(int clients)
         }
     }
 
+    /// <summary>An edit on the server: the clients that hold the personnel get the new values; no other client gains it.</summary>
+    public void Edit(long personnelId)
+    {
+        foreach (var held in Clients.Where(c => c.ContainsKey(personnelId)))
+        {
+            held[personnelId] = Server[personnelId];
+        }
+    }
+
     public void Delete(long personnelId, int? client)
     {
         foreach (var held in Targets(client))

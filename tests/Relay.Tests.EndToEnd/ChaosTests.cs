@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>
-/// A seeded random stream of every kind of operation, with edits and server-side deletes between
-/// sends, against two server instances and three clients, each client in a network namespace of
+/// A seeded random stream of every kind of operation, with edits and server-side deletes (most of
+/// them propagated to the clients) between sends, against two server instances and three clients, each client in a network namespace of
 /// its own: clients and server instances are killed with SIGKILL, clients are cut off by the
 /// kernel (iptables DROP) and healed, and MySQL is restarted once. At the end every client's SQLite file must equal the model. The seed is
 /// printed on failure: RELAY_CHAOS_SEED=... replays it; RELAY_CHAOS_SECONDS sets the length
@@ -57,6 +57,7 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
 {
     private readonly Dictionary<int, int> _clientBackAtStep = [];
     private readonly Dictionary<int, int> _linkHealsAtStep = [];
+    private readonly List<long> _removed = [];
     private int _ssn;
 
     public ChaosModel Model { get; } = new(ChaosTests.ClientCount);
@@ -175,15 +176,28 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
         {
             case < 15:
                 var edited = Model.Server[person] with { Name = RandomName(), Surname = RandomName() };
-                await CallAsync(HttpMethod.Put, $"/personnel/{person}", new { name = edited.Name, surname = edited.Surname, ssn = edited.Ssn });
+                var propagate = random.Next(4) > 0;
+                await CallAsync(HttpMethod.Put, $"/personnel/{person}{(propagate ? "" : "?propagate=false")}", new { name = edited.Name, surname = edited.Surname, ssn = edited.Ssn });
                 Model.Server[person] = edited;
+                if (propagate)
+                {
+                    Model.Edit(person);
+                }
+
                 break;
             case < 20 when ids.Length < 25:
                 await CreatePersonnelAsync();
                 break;
             case < 23 when ids.Length > 3:
-                await CallAsync(HttpMethod.Delete, $"/personnel/{person}");
+                var removeFromClients = random.Next(4) > 0;
+                await CallAsync(HttpMethod.Delete, $"/personnel/{person}{(removeFromClients ? "" : "?propagate=false")}");
                 Model.Server.Remove(person);
+                if (removeFromClients)
+                {
+                    Model.Delete(person, client: null);
+                }
+
+                _removed.Add(person);
                 break;
             case < 50:
                 await CallAsync(HttpMethod.Put, $"/clients/{target}/personnel/{person}");
@@ -198,8 +212,10 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
                 Model.SendAll(client, replace: true);
                 break;
             case < 92:
-                await CallAsync(HttpMethod.Delete, $"/clients/{target}/personnel/{person}");
-                Model.Delete(person, client);
+                // Now and then an id the server no longer has: deleting it from the clients still works.
+                var gone = _removed.Count > 0 && random.Next(5) == 0 ? _removed[random.Next(_removed.Count)] : person;
+                await CallAsync(HttpMethod.Delete, $"/clients/{target}/personnel/{gone}");
+                Model.Delete(gone, client);
                 break;
             default:
                 await CallAsync(HttpMethod.Delete, $"/clients/{target}/personnel");

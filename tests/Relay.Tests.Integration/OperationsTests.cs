@@ -126,15 +126,30 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AQueuedSaveKeepsTheValuesOfTheCallWhenThePersonnelIsEditedAfterwards()
+    public async Task AQueuedSaveKeepsTheValuesOfTheCallAndTheEditFollowsItAsAnUpdate()
     {
         await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
         var edit = await _http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
         edit.EnsureSuccessStatusCode();
         await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
 
-        var names = (await _app.RowsAsync()).Select(r => r.Body.Personnel!.Single().Name);
-        Assert.Equal(["Isaac", "Sir Isaac"], names);
+        var forClient = (await _app.RowsAsync()).Where(r => r.ClientId == _c1).Select(r => (r.Kind, r.Body.Personnel!.Single().Name));
+        Assert.Equal([("save", "Isaac"), ("update", "Sir Isaac"), ("save", "Sir Isaac")], forClient);
+    }
+
+    [Fact]
+    public async Task AnEditQueuesAnUpdateForEveryClientInItsOwnTransactionAndAHeldBackEditQueuesNothing()
+    {
+        var held = await _http.PutAsJsonAsync($"/personnel/{_newton}?propagate=false", new { name = "Held", surname = "Back", ssn = "12345678900" });
+        held.EnsureSuccessStatusCode();
+        Assert.Empty(await _app.RowsAsync());
+
+        var edit = await _http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
+        edit.EnsureSuccessStatusCode();
+
+        var rows = await _app.RowsAsync();
+        Assert.All(rows, r => Assert.Equal(("update", _newton, "Sir Isaac"), (r.Kind, r.Body.Personnel!.Single().Id, r.Body.Personnel!.Single().Name)));
+        Assert.Equal((await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/clients?limit=1000"))!["items"]!.AsArray().Count, rows.Count);
     }
 
     [Fact]
@@ -142,9 +157,10 @@ public sealed class OperationsTests : IAsyncLifetime
     {
         foreach (var id in new[] { _newton, _einstein, _curie })
         {
-            (await _http.DeleteAsync($"/personnel/{id}")).EnsureSuccessStatusCode();
+            (await _http.DeleteAsync($"/personnel/{id}?propagate=false")).EnsureSuccessStatusCode();
         }
 
+        Assert.Empty(await _app.RowsAsync());
         Assert.Empty(await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel"));
         Assert.Empty(await _app.RowsAsync());
     }
@@ -155,7 +171,6 @@ public sealed class OperationsTests : IAsyncLifetime
     [InlineData("PUT", "/clients/all/personnel/999", "Personnel")]
     [InlineData("PUT", "/clients/999/personnel", "Client")]
     [InlineData("DELETE", "/clients/999/personnel/{p}", "Client")]
-    [InlineData("DELETE", "/clients/all/personnel/999", "Personnel")]
     [InlineData("DELETE", "/clients/999/personnel", "Client")]
     public async Task AnUnknownIdIs404AndQueuesNothing(string method, string path, string what)
     {

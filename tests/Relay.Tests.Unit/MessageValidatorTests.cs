@@ -13,6 +13,8 @@ public sealed class MessageValidatorTests
     {
         { "message id", new DeliverFrame(0, MessageUids.For(0), new MessageBody(MessageKind.DeleteAll)) },
         { "short uid", new DeliverFrame(1, "abc", new MessageBody(MessageKind.DeleteAll)) },
+        { "empty update", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Update, Personnel: [])) },
+        { "update with ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Update, [Valid], [1])) },
         { "upper-case uid", new DeliverFrame(1, MessageUids.For(1).ToUpperInvariant().Replace('0', 'A'), new MessageBody(MessageKind.DeleteAll)) },
         { "empty save", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [])) },
         { "save without personnel", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save)) },
@@ -41,5 +43,6 @@ public sealed class MessageValidatorTests
         Assert.Null(MessageValidator.Validate(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Valid, Valid with { Id = 2, Name = "Ünïcødé ' OR 1=1; --" }]))));
         Assert.Null(MessageValidator.Validate(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [1, 2]))));
         Assert.Null(MessageValidator.Validate(new DeliverFrame(3, MessageUids.For(3), new MessageBody(MessageKind.DeleteAll))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(4, MessageUids.For(4), new MessageBody(MessageKind.Update, Personnel: [Valid]))));
     }
 }
