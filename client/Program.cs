@@ -1,5 +1,4 @@
 using Relay.Client;
-using Relay.Client.Http;
 using Relay.Client.Inbox;
 using Relay.Client.Observability;
 using Relay.Client.Personnel;
@@ -10,14 +9,15 @@ using Relay.Contracts.Http;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddClientOptions();
-builder.AddClientHttp();
+builder.Services.AddRequestProblems();
 builder.AddStorage();
 builder.AddInbox();
 builder.AddObservability();
 
 var app = builder.BuildWithValidSettings();
 
-app.UseClientHttp();
+app.UseRequestProblems();
+app.UseKnownQueryParameters();
 app.MapPersonnel();
 app.MapObservability();
 

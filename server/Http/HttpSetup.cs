@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 using Relay.Contracts.Http;
 using Relay.Server.Auth;
@@ -10,18 +8,8 @@ internal static class HttpSetup
 {
     public static void AddRelayHttp(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<BadRequestProblems>();
+        builder.Services.AddRequestProblems();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
-
-        // Binding failures (bad JSON, wrong types, non-numeric ids) become exceptions so the
-        // handler above can turn them into problem details that name the field.
-        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
 
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(o =>
@@ -46,9 +34,7 @@ internal static class HttpSetup
 
     public static void UseRelayHttp(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseStrictPaths();
+        app.UseRequestProblems();
         app.UseRequestSizeLimit();
         app.UseApiKeyAuth();
         app.UseKnownQueryParameters();
