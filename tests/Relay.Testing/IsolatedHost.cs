@@ -64,14 +64,11 @@ public sealed class IsolatedHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await RunAsync("ip", "link", "del", _rootSide, allowFailure: true);
-        await RunAsync("ip", "netns", "del", Namespace, allowFailure: true);
+        await RunAsync("ip", ["link", "del", _rootSide], allowFailure: true);
+        await RunAsync("ip", ["netns", "del", Namespace], allowFailure: true);
     }
 
     private static async Task RunAsync(string file, params string[] args) => await RunAsync(file, args, allowFailure: false);
-
-    private static async Task RunAsync(string file, string arg0, string arg1, string arg2, bool allowFailure) =>
-        await RunAsync(file, [arg0, arg1, arg2], allowFailure);
 
     private static async Task RunAsync(string file, string[] args, bool allowFailure)
     {
