@@ -8,6 +8,7 @@ using Relay.Server.Observability;
 using Relay.Server.Operations;
 using Relay.Server.Outbox;
 using Relay.Server.Personnel;
+using Relay.Server.Verification;
 
 // Settings files live beside the binary, whatever directory the daemon is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -17,6 +18,7 @@ builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddOutbox();
 builder.AddPersonnel();
+builder.AddVerification();
 builder.AddDelivery();
 builder.AddObservability();
 
@@ -27,6 +29,7 @@ app.MapClients();
 app.MapPersonnel();
 app.MapOperations();
 app.MapMessages();
+app.MapVerification();
 app.MapObservability();
 
 app.Run();

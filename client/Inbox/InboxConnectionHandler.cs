@@ -137,9 +137,14 @@ internal sealed class InboxConnectionHandler(
 
     private async Task<Frame> HandleAsync(string connectionId, Frame frame, CancellationToken ct)
     {
+        if (frame is DigestRequestFrame digest)
+        {
+            return await DescribeAsync(connectionId, digest, ct);
+        }
+
         if (frame is not DeliverFrame deliver)
         {
-            return Refuse(0, connectionId, $"A client only accepts deliver frames, not {frame.GetType().Name}.", "malformed");
+            return Refuse(0, connectionId, $"A client only accepts deliver and digestRequest frames, not {frame.GetType().Name}.", "malformed");
         }
 
         if (MessageValidator.Validate(deliver) is { } invalid)
@@ -180,6 +185,25 @@ internal sealed class InboxConnectionHandler(
             var reason = $"The client could not write to its SQLite file: {e.Message.TrimEnd('.')}.";
             storage.Failed(reason);
             return new NackFrame(deliver.MessageId, Permanent: false, reason);
+        }
+    }
+
+    /// <summary>Describes what the client holds, for the server to compare (verify, sync); changes nothing.</summary>
+    private async Task<Frame> DescribeAsync(string connectionId, DigestRequestFrame request, CancellationToken ct)
+    {
+        if (PersonnelDigests.Validate(request) is { } invalid)
+        {
+            return Refuse(0, connectionId, invalid, "invalid");
+        }
+
+        try
+        {
+            return await store.DescribeAsync(request, ct);
+        }
+        catch (SqliteException e)
+        {
+            InboxLog.DescribeFailed(logger, e);
+            return new NackFrame(0, Permanent: false, $"The client could not read its SQLite file: {e.Message.TrimEnd('.')}.");
         }
     }
 

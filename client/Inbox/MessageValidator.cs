@@ -25,14 +25,15 @@ internal static class MessageValidator
         }
 
         var body = frame.Body;
-        if (body.Replace is not null && body.Kind != MessageKind.Replace)
+        if (body.Part is not null && body.Kind is not (MessageKind.Replace or MessageKind.Patch))
         {
-            return $"{body.Kind} carries no replacement part.";
+            return $"{body.Kind} carries no part.";
         }
 
         return body.Kind switch
         {
             MessageKind.Replace => ValidateReplace(body),
+            MessageKind.Patch => ValidatePatch(body),
             MessageKind.Save => ValidateSave(body, "save"),
             MessageKind.Update => ValidateSave(body, "update"),
             MessageKind.Delete => ValidateDelete(body),
@@ -42,16 +43,47 @@ internal static class MessageValidator
         };
     }
 
-    private static string? ValidateReplace(MessageBody body)
+    private static string? ValidatePart(MessageBody body, string kind) => body.Part switch
     {
-        if (body.Replace is not { } part)
+        null => $"{kind} needs its part: setId, part and parts.",
+        var part when string.IsNullOrWhiteSpace(part.SetId) || part.SetId.Length > 64 || part.Parts is < 1 or > 1_000_000 || part.Part < 1 || part.Part > part.Parts
+            => $"{kind} part is out of range: setId of 1 to 64 characters, 1 <= part <= parts.",
+        _ => null,
+    };
+
+    private static string? ValidatePatch(MessageBody body)
+    {
+        if (ValidatePart(body, "patch") is { } badPart)
         {
-            return "replace needs its part: setId, part and parts.";
+            return badPart;
         }
 
-        if (string.IsNullOrWhiteSpace(part.SetId) || part.SetId.Length > 64 || part.Parts is < 1 or > 1_000_000 || part.Part < 1 || part.Part > part.Parts)
+        var personnel = body.Personnel ?? [];
+        var ids = body.PersonnelIds ?? [];
+        if (personnel.Count + ids.Count > MaxItems)
         {
-            return "replace part is out of range: setId of 1 to 64 characters, 1 <= part <= parts.";
+            return $"patch carries at most {MaxItems} personnel and ids together.";
+        }
+
+        if (ids.Any(id => id <= 0))
+        {
+            return "patch ids must be positive.";
+        }
+
+        var deleted = ids.ToHashSet();
+        if (deleted.Count != ids.Count || personnel.Any(p => p is not null && deleted.Contains(p.Id)))
+        {
+            return "patch ids must be unique and not also among its personnel.";
+        }
+
+        return ValidatePersonnel(personnel);
+    }
+
+    private static string? ValidateReplace(MessageBody body)
+    {
+        if (ValidatePart(body, "replace") is { } badPart)
+        {
+            return badPart;
         }
 
         if (body.Personnel is not { Count: <= MaxItems } personnel)

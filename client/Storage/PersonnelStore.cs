@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using static Relay.Client.Storage.Sqlite;
 
 namespace Relay.Client.Storage;
 
@@ -72,19 +73,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 message_id INTEGER NOT NULL,
                 applied_at TEXT NOT NULL
             );
-            CREATE TABLE IF NOT EXISTS replace_staging (
-                set_id TEXT NOT NULL,
-                id INTEGER NOT NULL,
-                name TEXT NOT NULL,
-                surname TEXT NOT NULL,
-                ssn TEXT NOT NULL,
-                PRIMARY KEY (set_id, id)
-            );
-            CREATE TABLE IF NOT EXISTS replace_parts (
-                set_id TEXT NOT NULL,
-                part INTEGER NOT NULL,
-                PRIMARY KEY (set_id, part)
-            );
+            {StagedChanges.Schema}
             PRAGMA user_version = {SchemaVersion};
             """, ct);
     }
@@ -119,15 +108,22 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     await WriteRowsAsync(connection, tx, "UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn WHERE id = $id", body.Personnel!, setId: null, ct);
                     break;
                 case MessageKind.Delete:
-                    await DeleteAsync(connection, tx, body.PersonnelIds!, ct);
+                    await WriteIdsAsync(connection, tx, "DELETE FROM personnel WHERE id = $id", body.PersonnelIds!, setId: null, ct);
                     break;
                 case MessageKind.DeleteAll:
                     await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
                     break;
                 case MessageKind.Replace:
-                    if (await ReplaceAsync(connection, tx, body.Replace!, body.Personnel!, ct) is { } refused)
+                    if (await StagedChanges.ReplaceAsync(connection, tx, body.Part!, body.Personnel!, ct) is { } refused)
                     {
                         return new ApplyOutcome(ApplyResult.Refused, refused);
+                    }
+
+                    break;
+                case MessageKind.Patch:
+                    if (await StagedChanges.PatchAsync(connection, tx, body.Part!, body.Personnel ?? [], body.PersonnelIds ?? [], ct) is { } unpatched)
+                    {
+                        return new ApplyOutcome(ApplyResult.Refused, unpatched);
                     }
 
                     break;
@@ -155,13 +151,20 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         }
     }
 
+    /// <summary>What the server's digest request asks for: bucket summaries or the listed buckets' row hashes.</summary>
+    public async Task<DigestReplyFrame> DescribeAsync(DigestRequestFrame request, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await PersonnelDigests.DescribeAsync(connection, request, ct);
+    }
+
     public async Task<IReadOnlyList<PersonnelRecord>> ListAsync(long afterId, int limit, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id > $after ORDER BY id LIMIT $limit");
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
-        return await ReadAsync(command, ct);
+        return await ReadPersonnelAsync(command, ct);
     }
 
     public async Task<PersonnelRecord?> FindAsync(long id, CancellationToken ct)
@@ -169,7 +172,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id = $id");
         command.Parameters.AddWithValue("$id", id);
-        return (await ReadAsync(command, ct)).SingleOrDefault();
+        return (await ReadPersonnelAsync(command, ct)).SingleOrDefault();
     }
 
     /// <summary>True when the file can be written: opens a write transaction and rolls it back.</summary>
@@ -188,85 +191,6 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
             """, personnel, setId: null, ct);
 
-    /// <summary>Runs one prepared statement per personnel, binding $id, $name, $surname, $ssn (and $set when given).</summary>
-    private static async Task WriteRowsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<PersonnelRecord> personnel, string? setId, CancellationToken ct)
-    {
-        await using var command = Command(connection, tx, sql);
-        if (setId is not null)
-        {
-            command.Parameters.AddWithValue("$set", setId);
-        }
-
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var name = command.Parameters.Add("$name", SqliteType.Text);
-        var surname = command.Parameters.Add("$surname", SqliteType.Text);
-        var ssn = command.Parameters.Add("$ssn", SqliteType.Text);
-        command.Prepare();
-        foreach (var p in personnel)
-        {
-            (id.Value, name.Value, surname.Value, ssn.Value) = (p.Id, p.Name, p.Surname, p.Ssn);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    /// <summary>
-    /// Stages one part of a replacement; the last part swaps the table for the staged rows. A
-    /// replacement with a missing part is refused as a whole and the table stays as it was.
-    /// </summary>
-    private static async Task<string?> ReplaceAsync(SqliteConnection connection, SqliteTransaction tx, ReplacePart part, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct)
-    {
-        await WriteRowsAsync(connection, tx, """
-            INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn) VALUES ($set, $id, $name, $surname, $ssn)
-            """, personnel, part.SetId, ct);
-
-        await using (var record = Command(connection, tx, "INSERT OR IGNORE INTO replace_parts (set_id, part) VALUES ($set, $part)"))
-        {
-            record.Parameters.AddWithValue("$set", part.SetId);
-            record.Parameters.AddWithValue("$part", part.Part);
-            await record.ExecuteNonQueryAsync(ct);
-        }
-
-        if (!part.IsLast)
-        {
-            return null;
-        }
-
-        await using (var count = Command(connection, tx, "SELECT COUNT(*) FROM replace_parts WHERE set_id = $set"))
-        {
-            count.Parameters.AddWithValue("$set", part.SetId);
-            var staged = (long)(await count.ExecuteScalarAsync(ct))!;
-            if (staged != part.Parts)
-            {
-                return $"replacement {part.SetId} has {staged} of its {part.Parts} parts; the table was left as it was.";
-            }
-        }
-
-        await using (var swap = Command(connection, tx, """
-            DELETE FROM personnel;
-            INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set;
-            DELETE FROM replace_staging;
-            DELETE FROM replace_parts;
-            """))
-        {
-            swap.Parameters.AddWithValue("$set", part.SetId);
-            await swap.ExecuteNonQueryAsync(ct);
-        }
-
-        return null;
-    }
-
-    private static async Task DeleteAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<long> ids, CancellationToken ct)
-    {
-        await using var delete = Command(connection, tx, "DELETE FROM personnel WHERE id = $id");
-        var id = delete.Parameters.Add("$id", SqliteType.Integer);
-        delete.Prepare();
-        foreach (var value in ids)
-        {
-            id.Value = value;
-            await delete.ExecuteNonQueryAsync(ct);
-        }
-    }
-
     private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, int keep, CancellationToken ct)
     {
         // By order of application, not by id: ids start again after a server database reset.
@@ -282,26 +206,5 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         return connection;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) =>
-        new(sql, connection, tx);
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var command = Command(connection, tx, sql);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<IReadOnlyList<PersonnelRecord>> ReadAsync(SqliteCommand command, CancellationToken ct)
-    {
-        var list = new List<PersonnelRecord>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new PersonnelRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
-        }
-
-        return list;
     }
 }

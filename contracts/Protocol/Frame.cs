@@ -10,6 +10,8 @@ namespace Relay.Contracts.Protocol;
 [JsonDerivedType(typeof(HelloFrame), "hello")]
 [JsonDerivedType(typeof(AuthFrame), "auth")]
 [JsonDerivedType(typeof(WelcomeFrame), "welcome")]
+[JsonDerivedType(typeof(DigestRequestFrame), "digestRequest")]
+[JsonDerivedType(typeof(DigestReplyFrame), "digestReply")]
 public abstract record Frame
 {
     /// <summary>Protocol version of the sender; see <see cref="ProtocolVersion"/>.</summary>
@@ -57,3 +59,17 @@ public sealed record AuthFrame(string Challenge, string Proof) : Frame;
 /// <summary>Client to server: the server is authenticated, and here is the client's proof in turn.</summary>
 /// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
 public sealed record WelcomeFrame(string Proof) : Frame;
+
+/// <summary>
+/// Server to client: describe the personnel you hold, by buckets (see <c>PersonnelDigest</c>). It
+/// changes nothing on the client and is answered at once, between messages.
+/// </summary>
+/// <param name="Buckets">How many buckets: a power of two from 1 to 65,536.</param>
+/// <param name="ListBuckets">Absent: answer every bucket's summary. Present: list the (id, hash) pairs of these buckets' rows instead.</param>
+public sealed record DigestRequestFrame(int Buckets, IReadOnlyList<int>? ListBuckets = null) : Frame;
+
+/// <summary>Client to server: the answer to a <see cref="DigestRequestFrame"/>.</summary>
+/// <param name="Rows">How many personnel the client holds.</param>
+/// <param name="BucketSummaries">Every bucket's count and XOR of hashes (12 bytes a bucket, base64), when no buckets were listed.</param>
+/// <param name="RowHashes">The listed buckets' rows as (id, hash) pairs (16 bytes a row, base64), when buckets were listed.</param>
+public sealed record DigestReplyFrame(long Rows, byte[]? BucketSummaries = null, byte[]? RowHashes = null) : Frame;

@@ -108,13 +108,14 @@ public static class FrameCodec
         output.Write(json.WrittenSpan);
     }
 
-    /// <summary>Writes one frame: length prefix, then its JSON.</summary>
-    public static void Write(IBufferWriter<byte> output, Frame frame)
+    /// <summary>Writes one frame: length prefix, then its JSON. Returns the bytes written.</summary>
+    public static int Write(IBufferWriter<byte> output, Frame frame)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(frame, RelayJsonContext.Default.Frame);
         var header = output.GetSpan(HeaderLength);
         BinaryPrimitives.WriteInt32BigEndian(header, json.Length);
         output.Advance(HeaderLength);
         output.Write(json);
+        return HeaderLength + json.Length;
     }
 }

@@ -16,7 +16,7 @@ public enum MessageKind
     [JsonStringEnumMemberName("deleteAll")] DeleteAll = 3,
 
     /// <summary>
-    /// One part of a replacement: the client stages <see cref="MessageBody.Personnel"/>, and on the
+    /// One part of a replacement (see <see cref="MessageBody.Part"/>): the client stages <see cref="MessageBody.Personnel"/>, and on the
     /// last part swaps its whole table for the staged rows in one transaction.
     /// </summary>
     [JsonStringEnumMemberName("replace")] Replace = 4,
@@ -27,4 +27,11 @@ public enum MessageKind
     /// without adding the personnel where it was never sent.
     /// </summary>
     [JsonStringEnumMemberName("update")] Update = 5,
+
+    /// <summary>
+    /// One part of a repair by difference: the client stages <see cref="MessageBody.Personnel"/> to
+    /// insert or update and <see cref="MessageBody.PersonnelIds"/> to delete, and on the last part
+    /// applies all of it in one transaction. What a sync sends: only the rows that differ.
+    /// </summary>
+    [JsonStringEnumMemberName("patch")] Patch = 6,
 }

@@ -6,6 +6,8 @@ public static class ProtocolVersion
     /// <summary>
     /// The only version accepted today. Version 2 added <c>messageUid</c> to deliver frames: a
     /// version 1 server's ids alone cannot tell a new message from an old one after a database reset.
+    /// Version 3 added digests (<c>digestRequest</c>, <c>digestReply</c>) and <c>patch</c> messages,
+    /// and renamed a staged message's <c>replace</c> to <c>part</c>.
     /// </summary>
-    public const int Current = 2;
+    public const int Current = 3;
 }

@@ -91,6 +91,45 @@ internal static class Migrations
             "UPDATE messages SET uid = LOWER(REPLACE(UUID(), '-', '')) WHERE uid IS NULL",
             "ALTER TABLE messages MODIFY uid CHAR(32) CHARACTER SET ascii NOT NULL",
         ]),
+        (5, "what each client should hold (a watermark and exceptions, not a row per client and personnel), and verifications",
+        [
+            new("ALTER TABLE clients ADD COLUMN holds_all_upto BIGINT NULL", OnlyIfMissing: "clients.holds_all_upto"),
+            """
+            CREATE TABLE IF NOT EXISTS client_holdings (
+                client_id BIGINT NOT NULL,
+                personnel_id BIGINT NOT NULL,
+                held BOOLEAN NOT NULL,
+                PRIMARY KEY (client_id, personnel_id),
+                KEY ix_holdings_personnel (personnel_id),
+                CONSTRAINT fk_holdings_client FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE CASCADE
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS verifications (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                client_id BIGINT NOT NULL,
+                message_id BIGINT NULL,
+                kind VARCHAR(16) NOT NULL,
+                state VARCHAR(16) NOT NULL,
+                requested_at DATETIME(6) NOT NULL,
+                judged_at DATETIME(6) NULL,
+                expected_rows BIGINT NULL,
+                client_rows BIGINT NULL,
+                missing BIGINT NULL,
+                extra BIGINT NULL,
+                different BIGINT NULL,
+                not_judged BIGINT NULL,
+                sample_ids TEXT NULL,
+                bytes_moved BIGINT NULL,
+                rows_sent BIGINT NULL,
+                note VARCHAR(1000) NULL,
+                KEY ix_verifications_client (client_id, id),
+                KEY ix_verifications_message (message_id),
+                KEY ix_verifications_judged (judged_at),
+                CONSTRAINT fk_verifications_client FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE CASCADE
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

@@ -18,6 +18,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
     private PipeReader? _reader;
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
+    private long _lastFrameBytes;
 
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
@@ -63,6 +64,31 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
             }
 
             return replies;
+        }
+        catch
+        {
+            await CloseAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends one request that the client answers at once without applying anything (a digest
+    /// request) and returns its answer, with the bytes both ways.
+    /// </summary>
+    public async Task<(Frame Reply, long Bytes)> RequestAsync(string host, int port, Frame request, CancellationToken ct)
+    {
+        try
+        {
+            if (_socket is null || _endpoint != (host, port))
+            {
+                await OpenAsync(host, port, ct);
+            }
+
+            var sent = FrameCodec.Write(_writer!, request);
+            await _writer!.FlushAsync(ct);
+            var reply = await ReadFrameAsync(ct);
+            return (reply, sent + _lastFrameBytes);
         }
         catch
         {
@@ -134,6 +160,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
             {
                 case FrameReadStatus.Complete:
                     var frame = FrameCodec.Parse(payload);
+                    _lastFrameBytes = FrameCodec.HeaderLength + payload.Length;
                     _reader.AdvanceTo(buffer.Start);
                     return frame;
                 case FrameReadStatus.TooLarge:

@@ -1,6 +1,7 @@
 using Polly;
 using Relay.Contracts.Protocol;
 using Relay.Server.Outbox;
+using Relay.Server.Verification;
 
 namespace Relay.Server.Delivery;
 
@@ -12,6 +13,7 @@ internal sealed class ClientDeliveryWorker(
     long clientId,
     OutboxReader outbox,
     OutboxSignal signal,
+    DriftChecks checks,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
     Func<bool> holdsLease,
     DeliveryOptions options,
@@ -42,11 +44,21 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
+                // A verify or sync runs alone, when everything queued before it has been applied.
+                var firstCheck = IndexOfFirstCheck(window);
+
                 // A stop lets the frame in flight finish and its acknowledgement be recorded, briefly.
                 using var inFlight = new CancellationTokenSource();
                 await using (ct.Register(() => inFlight.CancelAfter(ShutdownGrace)))
                 {
-                    await DeliverAsync(connection, window, inFlight.Token);
+                    if (firstCheck == 0)
+                    {
+                        await checks.RunAsync(connection, window[0], pipeline, inFlight.Token);
+                    }
+                    else
+                    {
+                        await DeliverAsync(connection, firstCheck > 0 ? window.Take(firstCheck).ToList() : window, inFlight.Token);
+                    }
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -62,6 +74,19 @@ internal sealed class ClientDeliveryWorker(
         }
 
         DeliveryLog.WorkerStopped(logger, clientId);
+    }
+
+    private static int IndexOfFirstCheck(IReadOnlyList<PendingMessage> window)
+    {
+        for (var i = 0; i < window.Count; i++)
+        {
+            if (Verifications.IsCheck(window[i].Kind))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private async Task DeliverAsync(ClientConnection connection, IReadOnlyList<PendingMessage> window, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Relay.Server.Outbox;
+using Relay.Server.Verification;
 
 namespace Relay.Server.Delivery;
 
@@ -12,6 +13,7 @@ internal sealed class DeliveryService(
     ClientLeases leases,
     OutboxReader outbox,
     OutboxSignal signal,
+    DriftChecks checks,
     DeliveryPipelines pipelines,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -89,7 +91,7 @@ internal sealed class DeliveryService(
         foreach (var id in held.Where(id => !_workers.ContainsKey(id)))
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var worker = new ClientDeliveryWorker(id, outbox, signal, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
     }

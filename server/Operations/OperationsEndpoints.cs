@@ -19,7 +19,7 @@ internal static class OperationsEndpoints
         all.MapPut("/{personnelId}", SendOneToAll).WithName("SendOnePersonnelToAllClients")
             .WithSummary("Send one personnel to all clients.").ProducesProblem(StatusCodes.Status404NotFound);
         all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
-            .WithSummary("Send all personnel to all clients; with replace=true each client ends up holding exactly them.");
+            .WithSummary("Send all personnel to all clients; with replace=true each client ends up holding exactly them, with sync=true too but sending only the rows that differ.");
         all.MapDelete("/{personnelId}", DeleteOneFromAll).WithName("DeleteOnePersonnelFromAllClients")
             .WithSummary("Delete one personnel from all clients, also one the server no longer has.");
         all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
@@ -29,7 +29,7 @@ internal static class OperationsEndpoints
         one.MapPut("/{personnelId}", SendOneToOne).WithName("SendOnePersonnelToOneClient")
             .WithSummary("Send one personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapPut("/", SendAllToOne).WithName("SendAllPersonnelToOneClient")
-            .WithSummary("Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise).")
+            .WithSummary("Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise), with sync=true too but sending only the rows that differ (repair).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapDelete("/{personnelId}", DeleteOneFromOne).WithName("DeleteOnePersonnelFromOneClient")
             .WithSummary("Delete one personnel from one client, also one the server no longer has.").ProducesProblem(StatusCodes.Status404NotFound);
@@ -46,12 +46,12 @@ internal static class OperationsEndpoints
         RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
     private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToAll(
-        OutboxWriter outbox, OperationWaiter waiter, bool? replace, int? wait, CancellationToken ct) =>
-        RunAsync(outbox, waiter, new Operation(null, null, Delete: false, Replace: replace == true), wait, ct);
+        OutboxWriter outbox, OperationWaiter waiter, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(null, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
     private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToOne(
-        OutboxWriter outbox, OperationWaiter waiter, long clientId, bool? replace, int? wait, CancellationToken ct) =>
-        RunAsync(outbox, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true), wait, ct);
+        OutboxWriter outbox, OperationWaiter waiter, long clientId, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
+        RunAsync(outbox, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
     private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteOneFromOne(
         OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
@@ -79,6 +79,11 @@ internal static class OperationsEndpoints
         if (wait is < 0 or > OperationWaiter.MaxWaitSeconds)
         {
             errors["wait"] = [$"wait must be between 0 and {OperationWaiter.MaxWaitSeconds} seconds."];
+        }
+
+        if (operation is { Replace: true, Sync: true })
+        {
+            errors["sync"] = ["sync and replace cannot both be true: replace sends every row, sync only those that differ."];
         }
 
         if (errors.Count > 0)

@@ -7,7 +7,7 @@ namespace Relay.Server.Outbox;
 /// <summary>
 /// Removes shared batches once every client acknowledged its message (done apart from the
 /// acknowledgements so that two clients finishing the same batch at once never race over it),
-/// and the status of delivered messages once it is older than the retention.
+/// and the status of delivered messages and judged verifications once older than the retention.
 /// </summary>
 internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOptions> options, TimeProvider time, ILogger<BatchSweeper> logger) : BackgroundService
 {
@@ -30,9 +30,13 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
 
                 // In slices, so a large backlog never holds long locks.
                 var before = time.GetUtcNow().UtcDateTime - options.Value.DeliveredRetention;
-                while (await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM delivered_messages WHERE delivered_at < @before LIMIT 10000", new { before }, cancellationToken: stoppingToken)) == 10000)
+                foreach (var sql in (string[])[
+                    "DELETE FROM delivered_messages WHERE delivered_at < @before LIMIT 10000",
+                    "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000"])
                 {
+                    while (await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: stoppingToken)) == 10000)
+                    {
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -7,6 +7,7 @@ using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
 using Relay.Server.Observability;
+using Relay.Server.Verification;
 
 namespace Relay.Server.Outbox;
 
@@ -15,7 +16,8 @@ namespace Relay.Server.Outbox;
 /// <param name="PersonnelId">One personnel, or null for all of them.</param>
 /// <param name="Delete">True to delete from the clients, false to save onto them.</param>
 /// <param name="Replace">With all personnel saved: the clients end up holding exactly them, swapped in atomically.</param>
-internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete, bool Replace = false);
+/// <param name="Sync">Like <paramref name="Replace"/>, but only the rows that differ are sent, found by comparing digests when the client is reached.</param>
+internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete, bool Replace = false, bool Sync = false);
 
 /// <summary>The messages an operation queued, or which id it could not find.</summary>
 internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Missing = null, long MissingId = 0)
@@ -44,16 +46,24 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         }
 
         var ids = new List<long>();
-        await foreach (var body in BodiesAsync(connection, tx, operation, ct))
+        if (operation.Sync)
         {
-            if (body is null)
+            ids.AddRange(await Verifications.QueueAsync(this, connection, tx, clientIds, Verifications.Sync, ct));
+        }
+        else
+        {
+            await foreach (var body in BodiesAsync(connection, tx, operation, ct))
             {
-                return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
-            }
+                if (body is null)
+                {
+                    return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
+                }
 
-            ids.AddRange(await QueueAsync(connection, tx, clientIds, body, ct));
+                ids.AddRange(await QueueAsync(connection, tx, clientIds, body, ct));
+            }
         }
 
+        await RecordHoldingsAsync(connection, tx, operation, ct);
         await tx.CommitOrExplainAsync(ct);
         Committed(clientIds, ids.Count);
         return new EnqueueResult(ids);
@@ -72,8 +82,33 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 : "SELECT id FROM clients ORDER BY id FOR UPDATE",
             new { clientId }, tx, cancellationToken: ct))).AsList();
 
+    /// <summary>What the clients should hold after the operation, in its transaction (see <see cref="Holdings"/>).</summary>
+    private static async Task RecordHoldingsAsync(MySqlConnection connection, MySqlTransaction tx, Operation operation, CancellationToken ct)
+    {
+        switch (operation)
+        {
+            case { PersonnelId: { } one, Delete: false }:
+                await Holdings.SentOneAsync(connection, tx, operation.ClientId, one, ct);
+                break;
+            case { PersonnelId: { } one, Delete: true }:
+                await Holdings.DeletedOneAsync(connection, tx, operation.ClientId, one, ct);
+                break;
+            case { Delete: true }:
+                await Holdings.DeletedAllAsync(connection, tx, operation.ClientId, ct);
+                break;
+            default:
+                var upto = await Holdings.HighestPersonnelIdAsync(connection, tx, ct);
+                await Holdings.SentAllAsync(connection, tx, operation.ClientId, upto, exactly: operation.Replace || operation.Sync, ct);
+                break;
+        }
+    }
+
     /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
-    public async Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct)
+    public Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct) =>
+        QueueAsync(connection, tx, clientIds, KindName(body.Kind), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, ct);
+
+    /// <summary>Queues one message of any kind (also the server's own checks, which are not sent as they are).</summary>
+    public async Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, string payload, int itemCount, CancellationToken ct)
     {
         if (clientIds.Count == 0)
         {
@@ -81,7 +116,6 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody);
 
         if (clientIds.Count == 1)
         {
@@ -89,10 +123,10 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
                 VALUES (@clientId, @uid, @kind, @count, @payload, @now);
                 SELECT LAST_INSERT_ID();
-                """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind = KindName(body.Kind), count = body.ItemCount, payload, now }, tx, cancellationToken: ct))];
+                """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct))];
         }
 
-        return (await BroadcastAsync(connection, tx, clientIds, body, payload, now, ct)).AsList();
+        return (await BroadcastAsync(connection, tx, clientIds, kind, itemCount, payload, now, ct)).AsList();
     }
 
     /// <summary>After the commit: wake the senders of these clients, and count what was queued.</summary>
@@ -107,7 +141,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     /// points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
     /// </summary>
     private static async Task<IEnumerable<long>> BroadcastAsync(
-        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, string payload, DateTime now, CancellationToken ct)
+        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, int itemCount, string payload, DateTime now, CancellationToken ct)
     {
         var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
@@ -116,8 +150,8 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         foreach (var chunk in clientIds.Chunk(500))
         {
             await using var insert = new MySqlCommand { Connection = connection, Transaction = tx };
-            insert.Parameters.AddWithValue("@kind", KindName(body.Kind));
-            insert.Parameters.AddWithValue("@count", body.ItemCount);
+            insert.Parameters.AddWithValue("@kind", kind);
+            insert.Parameters.AddWithValue("@count", itemCount);
             insert.Parameters.AddWithValue("@batch", batchId);
             insert.Parameters.AddWithValue("@now", now);
             var rows = new List<string>(chunk.Length);
@@ -143,6 +177,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         MessageKind.DeleteAll => "deleteAll",
         MessageKind.Replace => "replace",
         MessageKind.Update => "update",
+        MessageKind.Patch => "patch",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -190,7 +225,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 new { after, batchSize }, tx, cancellationToken: ct))).AsList();
             if (operation.Replace)
             {
-                yield return new MessageBody(MessageKind.Replace, Personnel: page, Replace: new ReplacePart(setId, part, parts));
+                yield return new MessageBody(MessageKind.Replace, Personnel: page, Part: new StagedPart(setId, part, parts));
                 if (part >= parts)
                 {
                     yield break;

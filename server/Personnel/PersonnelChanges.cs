@@ -4,6 +4,7 @@ using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
 using Relay.Server.Outbox;
+using Relay.Server.Verification;
 
 namespace Relay.Server.Personnel;
 
@@ -32,7 +33,13 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
         Transactions.RetryDeadlocksAsync(() => ChangeAsync(propagate, async (connection, tx) =>
         {
             var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, tx, cancellationToken: ct));
-            return deleted == 0 ? null : new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
+            if (deleted == 0)
+            {
+                return null;
+            }
+
+            await Holdings.RemovedFromServerAsync(connection, tx, id, ct);
+            return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
         }, ct));
 
     /// <summary>Runs the change after locking the clients (the order every queuing transaction follows), then queues its message to all of them.</summary>

@@ -43,7 +43,7 @@ public sealed class FrameCodecTests
     [Fact]
     public void ADeliverFrameWithoutAUidIsRefused()
     {
-        var json = Encoding.UTF8.GetBytes("""{"type":"deliver","version":2,"messageId":1,"body":{"kind":"deleteAll"}}""");
+        var json = Encoding.UTF8.GetBytes("""{"type":"deliver","version":3,"messageId":1,"body":{"kind":"deleteAll"}}""");
 
         Assert.Throws<ProtocolException>(() => FrameCodec.Parse(new ReadOnlySequence<byte>(json)));
     }
@@ -107,11 +107,14 @@ public sealed class FrameCodecTests
     [InlineData("""{"type":"explode","version":1}""")]
     [InlineData("""{"type":"ack","version":99,"messageId":1}""")]
     [InlineData("""{"type":"deliver","version":1,"messageId":1,"body":{"kind":"deleteAll"}}""")]
-    [InlineData("""{"type":"ack","version":2,"messageId":"one"}""")]
-    [InlineData("""{"type":"ack","version":2,"messageId":1,"extra":true}""")]
-    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
-    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"obliterate"}}""")]
-    [InlineData("""{"type":"deliver","version":2,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef"}""")]
+    [InlineData("""{"type":"ack","version":2,"messageId":1,"duplicate":false}""")]
+    [InlineData("""{"type":"digestRequest","version":3,"buckets":8,"listBuckets":"all"}""")]
+    [InlineData("""{"type":"digestReply","version":3,"rows":1,"bucketSummaries":"not base64!"}""")]
+    [InlineData("""{"type":"ack","version":3,"messageId":"one"}""")]
+    [InlineData("""{"type":"ack","version":3,"messageId":1,"extra":true}""")]
+    [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
+    [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"obliterate"}}""")]
+    [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef"}""")]
     public void AnUnreadablePayloadIsAProtocolError(string json)
     {
         var payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));

@@ -27,6 +27,12 @@ public sealed class MessageValidatorTests
         { "delete without ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Delete)) },
         { "delete negative id", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Delete, PersonnelIds: [3, -3])) },
         { "delete all with ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.DeleteAll, PersonnelIds: [3])) },
+        { "patch without part", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Patch, [Valid], [2])) },
+        { "patch deleting what it saves", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Patch, [Valid], [1], new StagedPart("s", 1, 1))) },
+        { "patch with repeated ids", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Patch, PersonnelIds: [2, 2], Part: new StagedPart("s", 1, 1))) },
+        { "patch part beyond parts", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Patch, PersonnelIds: [2], Part: new StagedPart("s", 3, 2))) },
+        { "patch with an invalid personnel", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Patch, [Valid with { Ssn = "1" }], Part: new StagedPart("s", 1, 1))) },
+        { "save with a part", new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, [Valid], Part: new StagedPart("s", 1, 1))) },
         { "undefined kind", new DeliverFrame(1, MessageUids.For(1), new MessageBody((MessageKind)99)) },
     };
 
@@ -44,5 +50,7 @@ public sealed class MessageValidatorTests
         Assert.Null(MessageValidator.Validate(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [1, 2]))));
         Assert.Null(MessageValidator.Validate(new DeliverFrame(3, MessageUids.For(3), new MessageBody(MessageKind.DeleteAll))));
         Assert.Null(MessageValidator.Validate(new DeliverFrame(4, MessageUids.For(4), new MessageBody(MessageKind.Update, Personnel: [Valid]))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(5, MessageUids.For(5), new MessageBody(MessageKind.Patch, [Valid], [2, 3], new StagedPart("s", 1, 2)))));
+        Assert.Null(MessageValidator.Validate(new DeliverFrame(6, MessageUids.For(6), new MessageBody(MessageKind.Patch, PersonnelIds: [4], Part: new StagedPart("s", 2, 2)))));
     }
 }

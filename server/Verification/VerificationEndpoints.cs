@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Relay.Contracts.Api;
+using Relay.Server.Database;
+using Relay.Server.Http;
+using Relay.Server.Outbox;
+
+namespace Relay.Server.Verification;
+
+/// <summary>
+/// Whether clients hold exactly what they should. Each call queues a comparison behind the
+/// client's pending messages and answers 202 with it; with <c>?wait=SECONDS</c> it answers 200
+/// once judged. Only digests cross the network (see <c>contracts/PROTOCOL.md</c>).
+/// </summary>
+internal static class VerificationEndpoints
+{
+    public static void MapVerification(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/").WithTags("Verification");
+        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient")
+            .WithSummary("Compare what one client holds with what it should hold, after every message queued for it before this call.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients")
+            .WithSummary("Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should.");
+        group.MapGet("/verifications/{id}", Get).WithName("GetVerification")
+            .WithSummary("One verification or sync: pending, or what it found.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ValidationProblem, ProblemHttpResult>> VerifyOne(
+        Verifications verifications, OperationWaiter waiter, long clientId, int? wait, CancellationToken ct)
+    {
+        var errors = Validate(wait, ("clientId", clientId));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await verifications.RequestAsync(clientId, ct) is not [var queued])
+        {
+            return Problems.NotFound("Client", clientId);
+        }
+
+        var result = (await WaitAsync(verifications, waiter, [queued], wait, ct))[0];
+        return result.State == "pending" ? TypedResults.Accepted($"/verifications/{result.Id}", result) : TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>, ValidationProblem>> VerifyAll(
+        Verifications verifications, OperationWaiter waiter, int? wait, CancellationToken ct)
+    {
+        var errors = Validate(wait);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var results = await WaitAsync(verifications, waiter, (await verifications.RequestAsync(null, ct))!, wait, ct);
+        var pending = results.Count(r => r.State == "pending");
+        var drifted = results.Count(r => r.InSync == false || r.State == "failed");
+        var fleet = new FleetVerification(
+            drifted > 0 ? false : pending > 0 ? null : true,
+            results.Count,
+            results.Count(r => r.State == "judged"),
+            drifted,
+            pending,
+            results);
+        return pending > 0 ? TypedResults.Accepted((string?)null, fleet) : TypedResults.Ok(fleet);
+    }
+
+    private static async Task<Results<Ok<VerificationResult>, ValidationProblem, ProblemHttpResult>> Get(
+        Verifications verifications, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await verifications.FindAsync(id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Verification", id);
+    }
+
+    private static Dictionary<string, string[]> Validate(int? wait, params (string Name, long Value)[] ids)
+    {
+        var errors = Paging.ValidateIds(ids);
+        if (wait is < 0 or > OperationWaiter.MaxWaitSeconds)
+        {
+            errors["wait"] = [$"wait must be between 0 and {OperationWaiter.MaxWaitSeconds} seconds."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Waits (when asked) until the checks have run, then reads them again.</summary>
+    private static async Task<IReadOnlyList<VerificationResult>> WaitAsync(
+        Verifications verifications, OperationWaiter waiter, IReadOnlyList<VerificationResult> queued, int? wait, CancellationToken ct)
+    {
+        if (wait is not > 0 || queued.Count == 0)
+        {
+            return queued;
+        }
+
+        try
+        {
+            var messageIds = queued.Select(q => q.MessageId!.Value).ToList();
+            await waiter.WaitAsync(messageIds, TimeSpan.FromSeconds(wait.Value), ct);
+            return await verifications.ForMessagesAsync(messageIds, ct);
+        }
+        catch (Exception e) when (MySqlFaults.IsUnavailable(e))
+        {
+            // Queued (committed) already; only the outcome cannot be read now.
+            return queued;
+        }
+    }
+}

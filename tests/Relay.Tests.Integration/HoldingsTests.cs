@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using MySqlConnector;
+using Relay.Server.Verification;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>
+/// What the server believes each client should hold, kept as operations are queued: the target a
+/// verify compares against. It must follow every operation, and cost rows only for personnel
+/// named one by one, never clients × personnel.
+/// </summary>
+public sealed class HoldingsTests : IAsyncLifetime
+{
+    private readonly ServerApp _app = new();
+    private HttpClient _http = null!;
+    private long _c1, _c2, _p1, _p2, _p3;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _http = _app.CreateClient();
+        _c1 = await _http.CreateClientAsync("Client #1", 5001);
+        _c2 = await _http.CreateClientAsync("Client #2", 5002);
+        _p1 = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        _p2 = await _http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        _p3 = await _http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+    }
+
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task TheTargetFollowsSendsAndDeletesOfAllAndOfOne()
+    {
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
+        var p4 = await _http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
+        var p5 = await _http.CreatePersonnelAsync("Alan", "Turing", "55566677799");
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{p4}");
+
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_p3}");
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_p1}");
+        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c2}/personnel/{_p3}");
+
+        // Created after "send all" and never sent: not held, although its id is above nothing sent.
+        Assert.Equal([_p1, _p3, p4], await TargetAsync(_c1));
+        Assert.Equal([_p1], await TargetAsync(_c2));
+        Assert.DoesNotContain(p5, await TargetAsync(_c1));
+
+        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel");
+        Assert.Empty(await TargetAsync(_c1));
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel?replace=true");
+        Assert.Equal([_p1, _p2, _p3, p4, p5], await TargetAsync(_c1));
+    }
+
+    [Fact]
+    public async Task APersonnelRemovedFromTheServerLeavesEveryTargetWithItsExceptions()
+    {
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_p1}");
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel");
+
+        (await _http.DeleteAsync($"/personnel/{_p1}?propagate=false")).EnsureSuccessStatusCode();
+
+        Assert.Empty(await TargetAsync(_c1));
+        Assert.Equal([_p2, _p3], await TargetAsync(_c2));
+        await using var db = await _app.OpenDatabaseAsync();
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings WHERE personnel_id = @_p1", new { _p1 }));
+    }
+
+    [Fact]
+    public async Task AFleetSentEverythingCostsNoHoldingsRowsWhateverItsSize()
+    {
+        await using (var db = await _app.OpenDatabaseAsync())
+        {
+            await db.ExecuteAsync($"""
+                INSERT INTO clients (name, host, port, created_at)
+                SELECT CONCAT('Site ', n), CONCAT('10.1.', n DIV 250, '.', n MOD 250), 7000, UTC_TIMESTAMP(6)
+                FROM (SELECT a.i * 100 + b.i * 10 + c.i + 1 AS n FROM {Digits("a")} CROSS JOIN {Digits("b")} CROSS JOIN {Digits("c")}) numbers
+                """);
+        }
+
+        await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+        await _http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
+
+        await using var check = await _app.OpenDatabaseAsync();
+        var clients = await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients");
+        Assert.Equal(1_002, clients);
+        Assert.Equal(clients, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients WHERE holds_all_upto = @_p3", new { _p3 }));
+
+        // One exception per client for the one personnel deleted from all: rows grow with what was named, not with the register.
+        Assert.Equal(clients, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
+        Assert.Equal([_p1, _p3], await TargetAsync(_c2));
+    }
+
+    [Fact]
+    public async Task MessagesQueuedAfterAVerifyAreLeftOutOfItsJudgementAndAWholeTableChangeSupersedesIt()
+    {
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+        var verify = await VerifyAsync(_c1);
+        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
+        (await _http.PutAsJsonAsync($"/personnel/{_p3}", new { name = "Marie", surname = "Skłodowska-Curie", ssn = "11122233344" })).EnsureSuccessStatusCode();
+
+        var target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        Assert.Equal([_p2, _p3], target.NotJudged.Order());
+        Assert.Null(target.SupersededBy);
+
+        var deleteAll = (await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel")).Single();
+        target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        Assert.Equal(deleteAll, target.SupersededBy);
+    }
+
+    [Fact]
+    public async Task AVerifyIsQueuedBehindTheClientsMessagesAndAnswersPendingWithWhereToLook()
+    {
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+
+        using var response = await _http.GetAsync($"/clients/{_c1}/verify");
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(("verify", "pending"), (body["kind"]!.GetValue<string>(), body["state"]!.GetValue<string>()));
+        Assert.Equal($"/verifications/{body["id"]}", response.Headers.Location!.OriginalString);
+        await using (var db = await _app.OpenDatabaseAsync())
+        {
+            Assert.Equal(["save", "verify"], await db.QueryAsync<string>("SELECT kind FROM messages ORDER BY id"));
+        }
+
+        Assert.Equal(body.ToJsonString(), (await _http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("/clients/0/verify", "clientId")]
+    [InlineData("/clients/1/verify?wait=61", "wait")]
+    [InlineData("/clients/all/verify?wait=-1", "wait")]
+    [InlineData("/verifications/0", "id")]
+    [InlineData("/clients/1/personnel?sync=true&replace=true", "sync")]
+    public async Task BadVerifyAndSyncRequestsNameTheirField(string path, string field)
+    {
+        var method = path.Contains("sync") ? HttpMethod.Put : HttpMethod.Get;
+        using var response = await _http.SendAsync(new HttpRequestMessage(method, path));
+
+        Assert.Contains(field, (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+    }
+
+    [Fact]
+    public async Task VerifyingAnUnknownClientOrVerificationIs404()
+    {
+        using var client = await _http.GetAsync("/clients/999/verify");
+        using var verification = await _http.GetAsync("/verifications/999");
+
+        await client.ProblemAsync(HttpStatusCode.NotFound);
+        await verification.ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private async Task<long> VerifyAsync(long clientId) =>
+        (await _http.GetFromJsonAsync<JsonObject>($"/clients/{clientId}/verify"))!["messageId"]!.GetValue<long>();
+
+    private async Task<long[]> TargetAsync(long clientId)
+    {
+        var target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), clientId, long.MaxValue, CancellationToken.None);
+        return [.. target.Rows.Keys.Order()];
+    }
+
+    private static string Digits(string alias) => $"(SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) {alias}";
+}
