@@ -28,6 +28,12 @@ public sealed class BenchStack : IAsyncDisposable
 
     private MariaDbServer _mariadb = null!;
 
+    /// <summary>The server's API, with the key.</summary>
+    public HttpClient Api => _api;
+
+    /// <summary>One client's id on the server and its SQLite file.</summary>
+    public (long Id, string DatabasePath) Client(int index) => (_clients[index].Id, _clients[index].DatabasePath);
+
     public static async Task<BenchStack> StartAsync(MariaDbServer mariadb, int clients)
     {
         var stack = new BenchStack { _mariadb = mariadb };

@@ -16,6 +16,7 @@ await using var stack = await BenchStack.StartAsync(mariadb, clients);
 await stack.SeedPersonnelAsync(personnel);
 
 var bulk = await stack.BulkAsync(personnel);
+var repair = await RepairBench.RunAsync(stack, clients - 1, personnel);
 var latency = await stack.LatencyAsync(singles);
 var broadcast = await stack.BroadcastAsync(100);
 
@@ -27,6 +28,7 @@ var results = new
     bulk,
     latency,
     broadcast,
+    repair,
     limits,
 };
 
@@ -42,6 +44,11 @@ Row("single op p95", $"{latency.P95Ms:0.0} ms");
 Row("single op p99", $"{latency.P99Ms:0.0} ms");
 Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
 Row($"  payload stored for {broadcast.Clients} clients", $"{broadcast.PayloadMiB:0.0} MiB", $"{broadcast.SnapshotMiB:0.0} MiB", broadcast.PayloadMiB / broadcast.SnapshotMiB);
+Row($"verify, {repair.Personnel:N0} rows, {repair.RowsWrong} wrong", $"{repair.VerifySeconds:0.000} s", $"{repair.VerifyBytes / 1024.0:N0} KiB moved");
+Row($"  found missing / extra / different", $"{repair.Missing} / {repair.Extra} / {repair.Different}");
+Row("  verify of a client in sync", $"{repair.InSyncVerifySeconds:0.000} s", $"{repair.InSyncVerifyBytes / 1024.0:N0} KiB moved");
+Row("sync (repair by difference)", $"{repair.SyncSeconds:0.000} s", $"{repair.SyncRowsSent:N0} rows sent");
+Row("replace (the same repair, whole table)", $"{repair.ReplaceSeconds:0.000} s", $"{repair.ReplaceRowsSent:N0} rows sent");
 Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
 Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
 

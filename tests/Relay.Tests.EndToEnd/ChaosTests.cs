@@ -42,13 +42,46 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     $"client {i + 1} diverged from the model.\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}");
             }
 
-            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, {run.Partitions} partitions, no divergence");
+            await VerifyThenSyncAsync(stack, run.Model);
+            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, {run.Partitions} partitions, no divergence; verify and sync agreed with the model");
         }
         catch (Exception e)
         {
             var tail = string.Join('\n', stack.Diagnostics().Split('\n').TakeLast(80));
             throw new InvalidOperationException($"Chaos run failed; replay with RELAY_CHAOS_SEED={seed} RELAY_CHAOS_SECONDS={seconds}: {e.Message}\n{tail}", e);
         }
+    }
+
+    /// <summary>
+    /// Verify must see what the model sees: a client holds extra what the server removed without
+    /// telling the clients, and different what it edited the same way; nothing is missing. A sync
+    /// then makes every client hold exactly the server's personnel.
+    /// </summary>
+    private static async Task VerifyThenSyncAsync(RelayStack stack, ChaosModel model)
+    {
+        var (_, fleet) = await stack.Api.SendJsonAsync(HttpMethod.Get, "/clients/all/verify?wait=60");
+        var verdicts = fleet["verifications"]!.AsArray().Select(v => v!.AsObject()).ToList();
+        for (var i = 0; i < ClientCount; i++)
+        {
+            var held = model.Clients[i];
+            var verdict = verdicts.Single(v => v["clientId"]!.GetValue<long>() == stack.ClientIds[i]);
+            var extra = held.Keys.Count(id => !model.Server.ContainsKey(id));
+            var different = held.Count(h => model.Server.TryGetValue(h.Key, out var now) && now != h.Value);
+            Assert.True(
+                (verdict["state"]!.GetValue<string>(), verdict["missing"]!.GetValue<long>(), verdict["extra"]!.GetValue<long>(), verdict["different"]!.GetValue<long>()) == ("judged", 0, extra, different),
+                $"client {i + 1}: verify said {verdict.ToJsonString()}, the model {extra} extra and {different} different");
+        }
+
+        var (status, _) = await stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel?sync=true&wait=60");
+        Assert.Equal(200, status);
+        var server = model.Server.Values.OrderBy(p => p.Id).Select(p => (p.Id, p.Name, p.Surname, p.Ssn)).ToArray();
+        foreach (var client in stack.Clients)
+        {
+            Assert.Equal(server, await client.StoredRowsAsync());
+        }
+
+        var (_, again) = await stack.Api.SendJsonAsync(HttpMethod.Get, "/clients/all/verify?wait=60");
+        Assert.True(again["inSync"]!.GetValue<bool>(), again.ToJsonString());
     }
 }
 
