@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Relay.Server.Auth;
 
 /// <summary>
-/// Every request that can change data (anything but GET, HEAD and OPTIONS) must carry the
-/// configured key in <c>X-Api-Key</c>; reads, health and Swagger UI stay open.
+/// Every request that can change data (anything but GET, HEAD and OPTIONS), and every GET marked
+/// <see cref="RequiresApiKey"/>, must carry the configured key in <c>X-Api-Key</c>; other reads,
+/// health and Swagger UI stay open.
 /// </summary>
 internal static partial class ApiKeyMiddleware
 {
@@ -31,7 +32,8 @@ internal static partial class ApiKeyMiddleware
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         app.Use(async (http, next) =>
         {
-            if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
+            var safe = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method);
+            if (safe && !RequiresApiKey.On(http.GetEndpoint()))
             {
                 await next(http);
                 return;
@@ -53,7 +55,7 @@ internal static partial class ApiKeyMiddleware
                 {
                     Status = StatusCodes.Status401Unauthorized,
                     Title = given.Length == 0 ? "An API key is required." : "The API key is not valid.",
-                    Detail = $"Send the API key in the {Header} header to change data.",
+                    Detail = safe ? $"Send the API key in the {Header} header: this call makes the server work on the clients." : $"Send the API key in the {Header} header to change data.",
                 },
             });
         });

@@ -10,7 +10,8 @@ internal sealed class ApiKeyOperationFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (context.ApiDescription.HttpMethod is "GET" or "HEAD" or "OPTIONS")
+        if (context.ApiDescription.HttpMethod is "GET" or "HEAD" or "OPTIONS"
+            && !context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKey>().Any())
         {
             return;
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
+using Relay.Server.Auth;
 using Relay.Server.Database;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
@@ -9,17 +10,18 @@ namespace Relay.Server.Verification;
 /// <summary>
 /// Whether clients hold exactly what they should. Each call queues a comparison behind the
 /// client's pending messages and answers 202 with it; with <c>?wait=SECONDS</c> it answers 200
-/// once judged. Only digests cross the network (see <c>contracts/PROTOCOL.md</c>).
+/// once judged. Only digests cross the network (see <c>contracts/PROTOCOL.md</c>). Although a
+/// GET, it needs the API key: it makes the server and the client work.
 /// </summary>
 internal static class VerificationEndpoints
 {
     public static void MapVerification(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").WithTags("Verification");
-        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient")
+        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient").RequireApiKey()
             .WithSummary("Compare what one client holds with what it should hold, after every message queued for it before this call.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients")
+        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients").RequireApiKey()
             .WithSummary("Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should.");
         group.MapGet("/verifications/{id}", Get).WithName("GetVerification")
             .WithSummary("One verification or sync: pending, or what it found.")

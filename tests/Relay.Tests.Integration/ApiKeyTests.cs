@@ -42,6 +42,11 @@ public sealed class ApiKeyTests : IAsyncLifetime
             await _anonymous.DeleteAsync($"/clients/{client}"),
             await _anonymous.PutAsync("/clients/all/personnel", null),
             await _anonymous.DeleteAsync("/clients/all/personnel"),
+            await _anonymous.PutAsync($"/clients/{client}/personnel?sync=true", null),
+
+            // Reads, but they queue work on the server and the clients.
+            await _anonymous.GetAsync($"/clients/{client}/verify"),
+            await _anonymous.GetAsync("/clients/all/verify"),
         };
 
         foreach (var response in attempts)
