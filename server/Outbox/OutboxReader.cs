@@ -83,8 +83,11 @@ internal sealed class OutboxReader(MySqlDataSource db, OutboxSignal signal, Rela
     public async Task<bool> RetryFailedAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var requeued = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE messages SET state = 'pending' WHERE id = @id AND state = 'failed'", new { id }, cancellationToken: ct));
+        // A verify or sync refused before is judged afresh when it runs again.
+        var requeued = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE messages SET state = 'pending' WHERE id = @id AND state = 'failed';
+            UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed' AND ROW_COUNT() > 0;
+            """, new { id }, cancellationToken: ct));
         if (requeued == 0)
         {
             return false;

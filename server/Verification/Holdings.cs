@@ -12,7 +12,12 @@ namespace Relay.Server.Verification;
 /// </summary>
 internal static class Holdings
 {
-    /// <summary>One personnel sent: covered by the watermark it needs no row, above it it becomes an exception.</summary>
+    /// <summary>
+    /// One personnel sent: covered by the watermark it needs no row, above it it becomes an
+    /// exception. When the client then holds every personnel up to it (the usual case: a new hire
+    /// sent to sites that were sent everyone), the watermark moves up instead and the exceptions
+    /// it covers go, so sending newcomers one by one costs no rows.
+    /// </summary>
     public static Task SentOneAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long personnelId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition("""
             DELETE h FROM client_holdings h JOIN clients c ON c.id = h.client_id
@@ -21,6 +26,14 @@ internal static class Holdings
             SELECT id, @personnelId, TRUE FROM clients
             WHERE (holds_all_upto IS NULL OR holds_all_upto < @personnelId) AND (@clientId IS NULL OR id = @clientId)
             ON DUPLICATE KEY UPDATE held = TRUE;
+            UPDATE clients c SET c.holds_all_upto = @personnelId
+            WHERE c.holds_all_upto < @personnelId AND (@clientId IS NULL OR c.id = @clientId)
+              AND NOT EXISTS (
+                SELECT 1 FROM personnel p
+                WHERE p.id > c.holds_all_upto AND p.id < @personnelId
+                  AND NOT EXISTS (SELECT 1 FROM client_holdings h WHERE h.client_id = c.id AND h.personnel_id = p.id AND h.held));
+            DELETE h FROM client_holdings h JOIN clients c ON c.id = h.client_id
+            WHERE h.held AND h.personnel_id <= c.holds_all_upto AND (@clientId IS NULL OR c.id = @clientId);
             """, new { clientId, personnelId }, tx, cancellationToken: ct));
 
     /// <summary>One personnel deleted from clients: below the watermark it is an exception, above it the row goes.</summary>

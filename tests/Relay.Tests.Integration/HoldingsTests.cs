@@ -83,16 +83,25 @@ public sealed class HoldingsTests : IAsyncLifetime
         }
 
         await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+
+        // Newcomers sent one by one to sites that hold everyone move the watermark: no rows either.
+        var hire = await _http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{hire}");
+        await using (var db = await _app.OpenDatabaseAsync())
+        {
+            Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
+            Assert.Equal(1_002, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients WHERE holds_all_upto = @hire", new { hire }));
+        }
+
         await _http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
 
         await using var check = await _app.OpenDatabaseAsync();
         var clients = await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients");
         Assert.Equal(1_002, clients);
-        Assert.Equal(clients, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients WHERE holds_all_upto = @_p3", new { _p3 }));
 
         // One exception per client for the one personnel deleted from all: rows grow with what was named, not with the register.
         Assert.Equal(clients, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
-        Assert.Equal([_p1, _p3], await TargetAsync(_c2));
+        Assert.Equal([_p1, _p3, hire], await TargetAsync(_c2));
     }
 
     [Fact]
