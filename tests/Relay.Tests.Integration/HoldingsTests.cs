@@ -140,6 +140,25 @@ public sealed class HoldingsTests : IAsyncLifetime
         Assert.Equal(body.ToJsonString(), (await _http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString());
     }
 
+    [Fact]
+    public async Task ARefusedVerifyRetriedIsPendingAgain()
+    {
+        var verify = await VerifyAsync(_c1);
+        await using (var db = await _app.OpenDatabaseAsync())
+        {
+            // As the sender records a client's permanent refusal of the digest request.
+            await db.ExecuteAsync("""
+                UPDATE messages SET state = 'failed', last_error = 'refused' WHERE id = @verify;
+                UPDATE verifications SET state = 'failed', judged_at = UTC_TIMESTAMP(6), note = 'refused' WHERE message_id = @verify;
+                """, new { verify });
+        }
+
+        (await _http.PostAsync($"/messages/{verify}/retry", null)).EnsureSuccessStatusCode();
+
+        await using var check = await _app.OpenDatabaseAsync();
+        Assert.Equal(("pending", null), await check.QuerySingleAsync<(string, string?)>("SELECT state, note FROM verifications WHERE message_id = @verify", new { verify }));
+    }
+
     [Theory]
     [InlineData("/clients/0/verify", "clientId")]
     [InlineData("/clients/1/verify?wait=61", "wait")]
