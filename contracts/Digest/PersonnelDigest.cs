@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -27,43 +28,28 @@ public static class PersonnelDigest
     /// </summary>
     public static ulong RowHash(PersonnelRecord row)
     {
-        Span<byte> buffer = stackalloc byte[8 + (3 * 4) + (3 * 4 * 100)];
-        var written = 0;
-        BinaryPrimitives.WriteInt64BigEndian(buffer, row.Id);
-        written += 8;
-        foreach (var field in (ReadOnlySpan<string>)[row.Name, row.Surname, row.Ssn])
+        var length = 8 + (3 * 4) + Encoding.UTF8.GetByteCount(row.Name) + Encoding.UTF8.GetByteCount(row.Surname) + Encoding.UTF8.GetByteCount(row.Ssn);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            var max = Encoding.UTF8.GetMaxByteCount(field.Length);
-            if (written + 4 + max > buffer.Length)
+            var buffer = rented.AsSpan(0, length);
+            BinaryPrimitives.WriteInt64BigEndian(buffer, row.Id);
+            var written = 8;
+            foreach (var field in (ReadOnlySpan<string>)[row.Name, row.Surname, row.Ssn])
             {
-                return RowHashSlow(row);
+                var bytes = Encoding.UTF8.GetBytes(field, buffer[(written + 4)..]);
+                BinaryPrimitives.WriteInt32BigEndian(buffer[written..], bytes);
+                written += 4 + bytes;
             }
 
-            var length = Encoding.UTF8.GetBytes(field, buffer[(written + 4)..]);
-            BinaryPrimitives.WriteInt32BigEndian(buffer[written..], length);
-            written += 4 + length;
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer, hash);
+            return BinaryPrimitives.ReadUInt64BigEndian(hash);
         }
-
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(buffer[..written], hash);
-        return BinaryPrimitives.ReadUInt64BigEndian(hash);
-    }
-
-    private static ulong RowHashSlow(PersonnelRecord row)
-    {
-        using var stream = new MemoryStream();
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, row.Id);
-        stream.Write(number);
-        foreach (var field in new[] { row.Name, row.Surname, row.Ssn })
+        finally
         {
-            var bytes = Encoding.UTF8.GetBytes(field);
-            BinaryPrimitives.WriteInt32BigEndian(number, bytes.Length);
-            stream.Write(number[..4]);
-            stream.Write(bytes);
+            ArrayPool<byte>.Shared.Return(rented);
         }
-
-        return BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(stream.ToArray()));
     }
 
     /// <summary>The bucket of an id: its low bits, so consecutive ids spread evenly.</summary>

@@ -29,10 +29,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
     {
         try
         {
-            if (_socket is null || _endpoint != (host, port))
-            {
-                await OpenAsync(host, port, ct);
-            }
+            await EnsureOpenAsync(host, port, ct);
 
             foreach (var message in messages)
             {
@@ -80,10 +77,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
     {
         try
         {
-            if (_socket is null || _endpoint != (host, port))
-            {
-                await OpenAsync(host, port, ct);
-            }
+            await EnsureOpenAsync(host, port, ct);
 
             var sent = FrameCodec.Write(_writer!, request);
             await _writer!.FlushAsync(ct);
@@ -94,6 +88,14 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
         {
             await CloseAsync();
             throw;
+        }
+    }
+
+    private async Task EnsureOpenAsync(string host, int port, CancellationToken ct)
+    {
+        if (_socket is null || _endpoint != (host, port))
+        {
+            await OpenAsync(host, port, ct);
         }
     }
 

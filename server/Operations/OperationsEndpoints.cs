@@ -76,10 +76,7 @@ internal static class OperationsEndpoints
             .. operation.ClientId is { } c ? [("clientId", c)] : Array.Empty<(string, long)>(),
             .. operation.PersonnelId is { } p ? [("personnelId", p)] : Array.Empty<(string, long)>(),
         ]);
-        if (wait is < 0 or > OperationWaiter.MaxWaitSeconds)
-        {
-            errors["wait"] = [$"wait must be between 0 and {OperationWaiter.MaxWaitSeconds} seconds."];
-        }
+        OperationWaiter.ValidateWait(wait, errors);
 
         if (operation is { Replace: true, Sync: true })
         {

@@ -18,6 +18,15 @@ internal sealed class OperationWaiter(MySqlDataSource db, OutboxSignal signal, T
 {
     public const int MaxWaitSeconds = 60;
 
+    /// <summary>Adds the error for a <c>?wait=</c> outside 0–<see cref="MaxWaitSeconds"/> seconds.</summary>
+    public static void ValidateWait(int? wait, Dictionary<string, string[]> errors)
+    {
+        if (wait is < 0 or > MaxWaitSeconds)
+        {
+            errors["wait"] = [$"wait must be between 0 and {MaxWaitSeconds} seconds."];
+        }
+    }
+
     public async Task<OperationProgress> WaitAsync(IReadOnlyList<long> messageIds, TimeSpan timeout, CancellationToken ct)
     {
         var started = time.GetTimestamp();

@@ -4,6 +4,7 @@ using Dapper;
 using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Verification;
 
@@ -30,7 +31,7 @@ internal sealed record ClientTarget(IReadOnlyDictionary<long, PersonnelRecord> R
             """, new { clientId, checkMessageId }, tx, cancellationToken: ct));
         foreach (var (id, kind, payload) in later)
         {
-            if (kind is "replace" or "deleteAll" or Verifications.Sync)
+            if (kind == OutboxWriter.KindName(MessageKind.Replace) || kind == OutboxWriter.KindName(MessageKind.DeleteAll) || kind == Verifications.Sync)
             {
                 return new ClientTarget(new Dictionary<long, PersonnelRecord>(), notJudged, SupersededBy: id);
             }

@@ -35,29 +35,35 @@ internal static class DriftFinder
 
         var differing = Enumerable.Range(0, buckets).Where(b => !ours.SameAs(theirs, b)).ToList();
         var held = new Dictionary<long, ulong>();
-        var listed = new List<int>();
-        long listedRows = 0;
-        foreach (var bucket in differing.Where(b => theirs.CountOf(b) > 0).Append(-1))
+        async Task ListAsync(List<int> listed)
         {
-            if (bucket >= 0 && listedRows + theirs.CountOf(bucket) <= RowsPerListing)
+            var (listing, listingBytes) = await AskAsync(connection, host, port, new DigestRequestFrame(buckets, listed), ct);
+            bytes += listingBytes;
+            var rows = listing.RowHashes is { } pairs ? RowHashes.Decode(pairs) : null;
+            foreach (var (id, hash) in rows ?? throw new ProtocolException("The client's digest reply does not list row hashes."))
             {
-                listed.Add(bucket);
-                listedRows += theirs.CountOf(bucket);
-                continue;
+                held[id] = hash;
+            }
+        }
+
+        // A bucket the client holds nothing of needs no listing: all its expected rows are missing.
+        var group = new List<int>();
+        long groupRows = 0;
+        foreach (var bucket in differing.Where(b => theirs.CountOf(b) > 0))
+        {
+            if (group.Count > 0 && groupRows + theirs.CountOf(bucket) > RowsPerListing)
+            {
+                await ListAsync(group);
+                (group, groupRows) = ([], 0);
             }
 
-            if (listed.Count > 0)
-            {
-                var (listing, listingBytes) = await AskAsync(connection, host, port, new DigestRequestFrame(buckets, listed), ct);
-                bytes += listingBytes;
-                var rows = listing.RowHashes is { } pairs ? RowHashes.Decode(pairs) : null;
-                foreach (var (id, hash) in rows ?? throw new ProtocolException("The client's digest reply does not list row hashes."))
-                {
-                    held[id] = hash;
-                }
-            }
+            group.Add(bucket);
+            groupRows += theirs.CountOf(bucket);
+        }
 
-            (listed, listedRows) = (bucket >= 0 ? [bucket] : [], bucket >= 0 ? theirs.CountOf(bucket) : 0);
+        if (group.Count > 0)
+        {
+            await ListAsync(group);
         }
 
         return Compare(target, hashes, held, differing.ToHashSet(), buckets, summary.Rows, bytes);

@@ -83,10 +83,7 @@ internal static class VerificationEndpoints
     private static Dictionary<string, string[]> Validate(int? wait, params (string Name, long Value)[] ids)
     {
         var errors = Paging.ValidateIds(ids);
-        if (wait is < 0 or > OperationWaiter.MaxWaitSeconds)
-        {
-            errors["wait"] = [$"wait must be between 0 and {OperationWaiter.MaxWaitSeconds} seconds."];
-        }
+        OperationWaiter.ValidateWait(wait, errors);
 
         return errors;
     }
