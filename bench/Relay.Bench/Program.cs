@@ -1,60 +1,79 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Relay.Bench;
 using Relay.Testing;
 
 // `make bench`: a fresh stack on private ports, measured end to end on this machine, next to
-// the raw limits of SQLite and MySQL measured in the same run.
-var personnel = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_PERSONNEL"), out var p) ? p : 100_000;
-var clients = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_CLIENTS"), out var c) ? c : 4;
-var singles = int.TryParse(Environment.GetEnvironmentVariable("RELAY_BENCH_SINGLE_OPS"), out var s) ? s : 1000;
+// the raw limits of SQLite and MySQL measured in the same run; then a simulated fleet.
+var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
+var clients = Setting("RELAY_BENCH_CLIENTS", 4);
+var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
+var fleetSize = Setting("RELAY_BENCH_FLEET", 2000);
+var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,fleet").Split(',', StringSplitOptions.TrimEntries);
 
-Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations; {Environment.ProcessorCount} cores");
+Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores");
 await using var mariadb = await MariaDbServer.StartAsync();
-var limits = await Limits.MeasureAsync(mariadb);
-await using var stack = await BenchStack.StartAsync(mariadb, clients);
-await stack.SeedPersonnelAsync(personnel);
-
-var bulk = await stack.BulkAsync(personnel);
-var repair = await RepairBench.RunAsync(stack, clients - 1, personnel);
-var latency = await stack.LatencyAsync(singles);
-var broadcast = await stack.BroadcastAsync(100);
-
-var results = new
+var results = new Dictionary<string, object>
 {
-    machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
-    personnel,
-    clients,
-    bulk,
-    latency,
-    broadcast,
-    repair,
-    limits,
+    ["machine"] = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
 };
 
 Console.WriteLine();
 Console.WriteLine($"{"measure",-44} {"value",14} {"limit",14} {"ratio",7}");
-Row("bulk enqueue (PUT /clients/all/personnel)", $"{bulk.EnqueueSeconds:0.000} s");
-Row("bulk end to end (call to last row committed)", $"{bulk.EndToEndSeconds:0.000} s");
-Row("bulk personnel-rows/s end to end", $"{bulk.RowsPerSecond:N0}", $"{limits.SqliteRowsPerSecond:N0}", bulk.RowsPerSecond / limits.SqliteRowsPerSecond);
-Row("  CPU during bulk: server / clients / MySQL", $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s", $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s");
-Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
-Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
-Row("single op p95", $"{latency.P95Ms:0.0} ms");
-Row("single op p99", $"{latency.P99Ms:0.0} ms");
-Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
-Row($"  payload stored for {broadcast.Clients} clients", $"{broadcast.PayloadMiB:0.0} MiB", $"{broadcast.SnapshotMiB:0.0} MiB", broadcast.PayloadMiB / broadcast.SnapshotMiB);
-Row($"verify, {repair.Personnel:N0} rows, {repair.RowsWrong} wrong", $"{repair.VerifySeconds:0.000} s", $"{repair.VerifyBytes / 1024.0:N0} KiB moved");
-Row($"  found missing / extra / different", $"{repair.Missing} / {repair.Extra} / {repair.Different}");
-Row("  verify of a client in sync", $"{repair.InSyncVerifySeconds:0.000} s", $"{repair.InSyncVerifyBytes / 1024.0:N0} KiB moved");
-Row("sync (repair by difference)", $"{repair.SyncSeconds:0.000} s", $"{repair.SyncRowsSent:N0} rows sent");
-Row("replace (the same repair, whole table)", $"{repair.ReplaceSeconds:0.000} s", $"{repair.ReplaceRowsSent:N0} rows sent");
-Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
-Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
+if (sections.Contains("stack"))
+{
+    var limits = await Limits.MeasureAsync(mariadb);
+    await using var stack = await BenchStack.StartAsync(mariadb, clients);
+    await stack.SeedPersonnelAsync(personnel);
+
+    var bulk = await stack.BulkAsync(personnel);
+    var repair = await RepairBench.RunAsync(stack, clients - 1, personnel);
+    var latency = await stack.LatencyAsync(singles);
+    var broadcast = await stack.BroadcastAsync(100);
+    results["personnel"] = personnel;
+    results["clients"] = clients;
+    results["bulk"] = bulk;
+    results["latency"] = latency;
+    results["broadcast"] = broadcast;
+    results["repair"] = repair;
+    results["limits"] = limits;
+
+    Row("bulk enqueue (PUT /clients/all/personnel)", $"{bulk.EnqueueSeconds:0.000} s");
+    Row("bulk end to end (call to last row committed)", $"{bulk.EndToEndSeconds:0.000} s");
+    Row("bulk personnel-rows/s end to end", $"{bulk.RowsPerSecond:N0}", $"{limits.SqliteRowsPerSecond:N0}", bulk.RowsPerSecond / limits.SqliteRowsPerSecond);
+    Row("  CPU during bulk: server / clients / MySQL", $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s", $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s");
+    Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
+    Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
+    Row("single op p95", $"{latency.P95Ms:0.0} ms");
+    Row("single op p99", $"{latency.P99Ms:0.0} ms");
+    Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
+    Row($"  payload stored for {broadcast.Clients} clients", $"{broadcast.PayloadMiB:0.0} MiB", $"{broadcast.SnapshotMiB:0.0} MiB", broadcast.PayloadMiB / broadcast.SnapshotMiB);
+    Row($"verify, {repair.Personnel:N0} rows, {repair.RowsWrong} wrong", $"{repair.VerifySeconds:0.000} s", $"{repair.VerifyBytes / 1024.0:N0} KiB moved");
+    Row($"  found missing / extra / different", $"{repair.Missing} / {repair.Extra} / {repair.Different}");
+    Row("  verify of a client in sync", $"{repair.InSyncVerifySeconds:0.000} s", $"{repair.InSyncVerifyBytes / 1024.0:N0} KiB moved");
+    Row("sync (repair by difference)", $"{repair.SyncSeconds:0.000} s", $"{repair.SyncRowsSent:N0} rows sent");
+    Row("replace (the same repair, whole table)", $"{repair.ReplaceSeconds:0.000} s", $"{repair.ReplaceRowsSent:N0} rows sent");
+    Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
+    Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
+}
+
+if (sections.Contains("fleet"))
+{
+    var fleet = await FleetBench.RunAsync(mariadb, fleetSize);
+    results["fleet"] = fleet;
+    Row($"fleet of {fleet.Clients:N0}: idle MySQL queries/s", $"{fleet.IdleQueriesPerSecond:0.0}", "10");
+    Row("  one personnel to all, acknowledged, p50", $"{fleet.FanOutP50Seconds:0.000} s");
+    Row("  one personnel to all, acknowledged, p99", $"{fleet.FanOutP99Seconds:0.000} s");
+    Row($"  bulk {1000:N0} personnel x fleet", $"{fleet.BulkRowsPerSecond:N0} rows/s", $"{fleet.BulkSeconds:0.0} s");
+    Row("  accept all 100,000 personnel to all", $"{fleet.BroadcastAcceptSeconds:0.000} s", $"{fleet.BroadcastRowsWritten:N0} rows");
+    Row("    its answer", $"{fleet.BroadcastAnswerBytes / 1024.0:N0} KiB");
+    Row("  server RSS idle / peak", $"{fleet.ServerIdleRssMiB:0} / {fleet.ServerPeakRssMiB:0} MiB", "600 MiB");
+}
 
 var path = Path.Combine(Repo.Root, "bench", "results.json");
 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"\nwritten to {path}");
+
+static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
 
 static void Row(string name, string value, string limit = "", double? ratio = null) =>
     Console.WriteLine($"{name,-44} {value,14} {limit,14} {(ratio is { } r ? r.ToString("P0") : ""),7}");

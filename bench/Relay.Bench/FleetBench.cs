@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using MySqlConnector;
+using Relay.Fleet;
+using Relay.Testing;
+
+namespace Relay.Bench;
+
+public sealed record FleetResult(
+    int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds,
+    double BulkRowsPerSecond, double BulkSeconds, double BroadcastAcceptSeconds, long BroadcastRowsWritten, long BroadcastAnswerBytes,
+    double ServerIdleRssMiB, double ServerPeakRssMiB);
+
+/// <summary>
+/// A fleet of simulated clients (the real protocol, applied in memory) behind one server
+/// process: what the fleet costs while idle, how fast one change reaches all of it, and what
+/// accepting a broadcast of everyone costs.
+/// </summary>
+public static class FleetBench
+{
+    private const string Secret = "fleet-shared-secret-0123456789";
+    private const string ApiKey = "fleet-api-key-0123456789";
+    private const int BulkPersonnel = 1_000;
+    private const int BroadcastPersonnel = 100_000;
+    private const int FanOutRounds = 20;
+
+    public static async Task<FleetResult> RunAsync(MariaDbServer mariadb, int clients)
+    {
+        var connectionString = await mariadb.CreateDatabaseAsync("fleet");
+        await using var fleet = FleetSimulator.Start(clients, Secret, FreePort.Next());
+        var port = FreePort.Next();
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { { "X-Api-Key", ApiKey } }, Timeout = TimeSpan.FromMinutes(5) };
+        await using var server = DaemonProcess.Start("fleet-server", Repo.ServerDll, new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Relay"] = connectionString,
+            ["Urls"] = api.BaseAddress.ToString().TrimEnd('/'),
+            ["Auth:ApiKey"] = ApiKey,
+            ["Delivery:SharedSecret"] = Secret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await server.WaitUntilAnswersAsync($"{api.BaseAddress}health/ready");
+
+        await RegisterAsync(api, fleet);
+        await using var db = new MySqlConnection(connectionString);
+        await db.OpenAsync();
+        await SeedAsync(db, 0, BulkPersonnel);
+
+        // The first change opens every connection (and its handshake); the fleet is connected from then on.
+        await FanOutAsync(api, 1);
+        var idleQueries = await IdleQueriesPerSecondAsync(db, TimeSpan.FromSeconds(10));
+        var idleRss = server.ResidentBytes() / 1048576.0;
+
+        var fanOut = new List<double>();
+        for (var i = 0; i < FanOutRounds; i++)
+        {
+            fanOut.Add(await FanOutAsync(api, 2 + i));
+        }
+
+        fanOut.Sort();
+        var (bulkSeconds, peakRss) = await BulkAsync(api, fleet, server);
+
+        await SeedAsync(db, BulkPersonnel, BroadcastPersonnel - BulkPersonnel);
+        var rowsBefore = await RowsWrittenAsync(db);
+        var watch = Stopwatch.StartNew();
+        using var accepted = await api.PutAsync("/clients/all/personnel", null);
+        var acceptSeconds = watch.Elapsed.TotalSeconds;
+        accepted.EnsureSuccessStatusCode();
+        var answerBytes = (await accepted.Content.ReadAsByteArrayAsync()).LongLength;
+        var rowsWritten = await RowsWrittenAsync(db) - rowsBefore;
+
+        return new FleetResult(
+            clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99),
+            BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
+            idleRss, peakRss);
+    }
+
+    private static async Task RegisterAsync(HttpClient api, FleetSimulator fleet)
+    {
+        await Parallel.ForEachAsync(fleet.Clients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (client, ct) =>
+        {
+            using var created = await api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = fleet.Port }, ct);
+            created.EnsureSuccessStatusCode();
+            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
+        });
+    }
+
+    private static async Task SeedAsync(MySqlConnection db, int start, int count)
+    {
+        for (var offset = 0; offset < count; offset += 1000)
+        {
+            await Seed.InsertBatchAsync(db, start + offset, Math.Min(1000, count - offset));
+        }
+    }
+
+    /// <summary>One personnel to every client, from the call to the answer that all acknowledged it.</summary>
+    private static async Task<double> FanOutAsync(HttpClient api, long personnelId)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await api.PutAsync($"/clients/all/personnel/{personnelId}?wait=60", null);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if ((int)response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"fan-out of personnel {personnelId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return seconds;
+    }
+
+    /// <summary>Statements MySQL executed per second while nothing was sent (our own two reads left out).</summary>
+    private static async Task<double> IdleQueriesPerSecondAsync(MySqlConnection db, TimeSpan over)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = await QuestionsAsync(db);
+        await Task.Delay(over);
+        var after = await QuestionsAsync(db);
+        return (after - before - 1) / over.TotalSeconds;
+    }
+
+    private static async Task<long> QuestionsAsync(MySqlConnection db) =>
+        (await db.QuerySingleAsync<(string Name, string Value)>("SHOW GLOBAL STATUS LIKE 'Questions'")).Value is var v ? long.Parse(v) : 0;
+
+    /// <summary>Every personnel to every client: from the call until each client holds the last one.</summary>
+    private static async Task<(double Seconds, double PeakRssMiB)> BulkAsync(HttpClient api, FleetSimulator fleet, DaemonProcess server)
+    {
+        var peak = server.ResidentBytes();
+        var watch = Stopwatch.StartNew();
+        using (var response = await api.PutAsync("/clients/all/personnel", null))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        while (!fleet.Clients.All(c => c.Holds(BulkPersonnel)))
+        {
+            peak = Math.Max(peak, server.ResidentBytes());
+            if (watch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"the fleet bulk did not finish in 10 minutes:\n{server.Output}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return (watch.Elapsed.TotalSeconds, Math.Max(peak, server.ResidentBytes()) / 1048576.0);
+    }
+
+    /// <summary>Rows in the outbox tables; a delivered message moves from one to another, so delivery does not change the sum.</summary>
+    private static Task<long> RowsWrittenAsync(MySqlConnection db) =>
+        db.ExecuteScalarAsync<long>("SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM delivered_messages) + (SELECT COUNT(*) FROM batches)");
+
+    private static double At(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
+}
