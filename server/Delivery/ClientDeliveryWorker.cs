@@ -7,7 +7,9 @@ namespace Relay.Server.Delivery;
 
 /// <summary>
 /// Delivers one client's queue, oldest message first, one at a time over one persistent
-/// connection. A message leaves the outbox only once the client acknowledged it.
+/// connection. A message leaves the outbox only once the client acknowledged it. An idle worker
+/// costs MySQL nothing: it reads its queue only when woken (by an operation committed in this
+/// process, or by <see cref="DeliveryService"/>'s poll finding work for it).
 /// </summary>
 internal sealed class ClientDeliveryWorker(
     long clientId,
@@ -22,8 +24,15 @@ internal sealed class ClientDeliveryWorker(
 {
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
+    private volatile bool _waitingForWork;
+
+    /// <summary>True while the worker found its queue empty and waits for a wake.</summary>
+    public bool WaitingForWork => _waitingForWork;
+
     public async Task RunAsync(CancellationToken ct)
     {
+        // A new worker starts idle: the poll that started it says whether work waits.
+        var readQueue = false;
         await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!, TlsSettings.From(options));
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
@@ -37,10 +46,19 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
+                if (!readQueue)
+                {
+                    _waitingForWork = true;
+                    await signal.WaitForMessagesAsync(clientId, Timeout.InfiniteTimeSpan, time, ct);
+                    _waitingForWork = false;
+                    readQueue = true;
+                    continue;
+                }
+
                 var window = await outbox.NextPendingAsync(clientId, options.Window, ct);
                 if (window.Count == 0)
                 {
-                    await signal.WaitForMessagesAsync(clientId, options.PollInterval, time, ct);
+                    readQueue = false;
                     continue;
                 }
 

@@ -8,7 +8,9 @@ namespace Relay.Server.Delivery;
 /// Which server instance delivers to which client. A lease is a pair of columns on the client row
 /// (owner, expiry by MySQL's clock), taken and renewed with single UPDATE statements, so two
 /// instances can never hold one client at once and a dead instance's clients are free again once
-/// its leases expire. Instances share the clients evenly, counted from their heartbeats.
+/// its leases expire. Instances share the clients evenly, counted from their heartbeats. One
+/// renewal is a fixed handful of statements whatever the number of clients, and its last one also
+/// says which of them have messages waiting: the only look at the queues an idle instance makes.
 /// </summary>
 internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions> options)
 {
@@ -17,7 +19,7 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
 
     private long LeaseMicroseconds => (long)options.Value.LeaseDuration.TotalMicroseconds;
 
-    /// <summary>Renews this instance's leases, takes free ones up to its fair share, and says what it holds.</summary>
+    /// <summary>Renews this instance's leases, takes free ones up to its fair share, and says what it holds and where work waits.</summary>
     public async Task<LeaseSnapshot> RenewAndAcquireAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -37,16 +39,19 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
         var owned = await OwnedAsync(connection, ct);
         if (owned.Count < fairShare)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            var taken = await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE clients SET lease_owner = @me, lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease MICROSECOND
                 WHERE lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < UTC_TIMESTAMP(6)
                 ORDER BY id
                 LIMIT @take
                 """, new { args.me, args.lease, take = fairShare - owned.Count }, cancellationToken: ct));
-            owned = await OwnedAsync(connection, ct);
+            if (taken > 0)
+            {
+                owned = await OwnedAsync(connection, ct);
+            }
         }
 
-        return new LeaseSnapshot(owned, fairShare);
+        return new LeaseSnapshot(owned.Select(o => o.Id).ToList(), owned.Where(o => o.Pending).Select(o => o.Id).ToHashSet(), fairShare);
     }
 
     /// <summary>Gives clients back (their workers must already be stopped) so another instance can take them at once.</summary>
@@ -74,10 +79,12 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
             """, new { me = InstanceId }, cancellationToken: ct));
     }
 
-    private async Task<List<long>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
-        (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM clients WHERE lease_owner = @me ORDER BY id", new { me = InstanceId }, cancellationToken: ct))).AsList();
+    private async Task<List<(long Id, bool Pending)>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<(long, bool)>(new CommandDefinition("""
+            SELECT c.id, EXISTS (SELECT 1 FROM messages m WHERE m.client_id = c.id AND m.state = 'pending')
+            FROM clients c WHERE c.lease_owner = @me ORDER BY c.id
+            """, new { me = InstanceId }, cancellationToken: ct))).AsList();
 }
 
-/// <summary>The clients this instance holds, and how many it should hold with the instances alive now.</summary>
-internal sealed record LeaseSnapshot(IReadOnlyList<long> Owned, int FairShare);
+/// <summary>The clients this instance holds, those of them with messages waiting, and how many it should hold with the instances alive now.</summary>
+internal sealed record LeaseSnapshot(IReadOnlyList<long> Owned, IReadOnlySet<long> WithPending, int FairShare);

@@ -19,7 +19,7 @@ internal sealed class DeliveryService(
     TimeProvider time,
     ILogger<DeliveryService> logger) : BackgroundService
 {
-    private readonly Dictionary<long, (CancellationTokenSource Stop, Task Run)> _workers = [];
+    private readonly Dictionary<long, (ClientDeliveryWorker Worker, CancellationTokenSource Stop, Task Run)> _workers = [];
     private long _renewedAt;
 
     /// <summary>
@@ -92,8 +92,13 @@ internal sealed class DeliveryService(
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var worker = new ClientDeliveryWorker(id, outbox, signal, checks, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
-            _workers[id] = (stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
+            _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
+
+        // Workers wait for a wake instead of each polling its own queue: this poll is the one
+        // look for work queued by other instances (or a wake that was lost). A worker pausing
+        // after failed attempts is left to its pause.
+        signal.Notify(snapshot.WithPending.Where(id => _workers.TryGetValue(id, out var w) && w.Worker.WaitingForWork));
     }
 
     private async Task StopWorkersAsync(IReadOnlyCollection<long> clientIds)

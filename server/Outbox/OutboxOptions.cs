@@ -14,6 +14,10 @@ internal sealed class OutboxOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Memory for shared batch payloads being delivered (see <see cref="BatchCache"/>), in bytes.</summary>
+    [Range(1L << 20, 1L << 34)]
+    public long BatchCacheBytes { get; init; } = 64L << 20;
+
     /// <summary>How long the status of a delivered message stays available at <c>GET /messages/{id}</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan DeliveredRetention { get; init; } = TimeSpan.FromDays(7);

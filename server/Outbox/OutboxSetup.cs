@@ -10,6 +10,7 @@ internal static class OutboxSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxWriter>();
+        builder.Services.AddSingleton<BatchCache>();
         builder.Services.AddSingleton<OutboxReader>();
         builder.Services.AddSingleton<OperationWaiter>();
         builder.Services.AddHostedService<BatchSweeper>();

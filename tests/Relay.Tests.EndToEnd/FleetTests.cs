@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using MySqlConnector;
+using Relay.Fleet;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>
+/// A few hundred simulated clients (the real protocol, applied in memory) behind one server, on a
+/// MariaDB of their own so its global counters (statements, commits, rows read) count only this
+/// fleet: what the fleet costs MySQL must grow with the work, not with the number of clients.
+/// </summary>
+public sealed class FleetTests : IAsyncLifetime
+{
+    private const int Size = 300;
+
+    private MariaDbServer _mariadb = null!;
+    private RelayStack _stack = null!;
+    private FleetSimulator _fleet = null!;
+
+    public async Task InitializeAsync()
+    {
+        _mariadb = await MariaDbServer.StartAsync();
+        _stack = new RelayStack(0, _mariadb, new Dictionary<string, string>
+        {
+            // The shipped poll interval: the idle cost is judged at the settings operators run.
+            ["Delivery:PollInterval"] = "00:00:02",
+            ["Delivery:LeaseDuration"] = "00:00:10",
+            ["Outbox:SweepInterval"] = "00:00:30",
+        });
+        await _stack.StartAsync();
+        _fleet = FleetSimulator.Start(Size, ClientDaemon.SharedSecret, FreePort.Next());
+        await Parallel.ForEachAsync(_fleet.Clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (client, ct) =>
+        {
+            using var created = await _stack.Api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = _fleet.Port }, ct);
+            created.EnsureSuccessStatusCode();
+            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
+        });
+        await _stack.SeedPersonnelAsync(2_500);
+
+        // Connect the whole fleet once.
+        await FanOutAsync(1);
+    }
+
+    [Fact]
+    public async Task An_idle_connected_fleet_costs_mysql_a_few_statements_a_second_not_a_few_per_client()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var before = await GlobalStatusAsync("Questions");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var perSecond = (await GlobalStatusAsync("Questions") - before - 1) / 6.0;
+
+        Assert.Equal(Size, _fleet.OpenConnections);
+        Assert.True(perSecond <= 10, $"{Size} idle clients cost {perSecond:0.0} MySQL statements/s; at most 10 whatever the fleet size\n{_stack.Diagnostics()}");
+    }
+
+    [Fact]
+    public async Task Acknowledgements_arriving_together_are_recorded_in_a_few_transactions()
+    {
+        var before = await GlobalStatusAsync("Com_commit");
+        await FanOutAsync(2);
+        var commits = await GlobalStatusAsync("Com_commit") - before;
+
+        Assert.All(_fleet.Clients, c => Assert.True(c.Holds(2)));
+        Assert.True(commits <= Size / 10, $"one personnel to {Size} clients took {commits} transactions; acknowledgements arriving together belong in one");
+    }
+
+    [Fact]
+    public async Task A_shared_batch_is_read_from_mysql_once_however_many_clients_it_goes_to()
+    {
+        await using var root = await _mariadb.OpenRootAsync();
+        await root.ExecuteAsync("SET GLOBAL userstat = 1; FLUSH TABLE_STATISTICS");
+
+        using (var sent = await _stack.Api.PutAsync("/clients/all/personnel", null))
+        {
+            Assert.Equal(202, (int)sent.StatusCode);
+        }
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(_fleet.Clients.Count(c => c.Rows == 2_500)), n => n == Size, TimeSpan.FromSeconds(60), "every client holds all 2,500 personnel");
+        var rowsRead = await root.ExecuteScalarAsync<long?>(
+            "SELECT ROWS_READ FROM information_schema.TABLE_STATISTICS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = 'batches'",
+            new { schema = _stack.DatabaseName }) ?? 0;
+
+        // Three batches of 1,000, 1,000 and 500 personnel; read per client it would be 900 rows.
+        Assert.True(rowsRead <= 3 * 3, $"the 3 shared batches were read {rowsRead} times for {Size} clients");
+        Assert.All(_fleet.Clients, c => Assert.Equal((0, 0), (c.Duplicates, c.OutOfOrder)));
+    }
+
+    private async Task FanOutAsync(long personnelId)
+    {
+        using var response = await _stack.Api.PutAsync($"/clients/all/personnel/{personnelId}?wait=30", null);
+        Assert.True((int)response.StatusCode == 200, $"fan-out answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{_stack.Diagnostics()}");
+    }
+
+    private async Task<long> GlobalStatusAsync(string name)
+    {
+        await using var root = await _mariadb.OpenRootAsync();
+        return long.Parse((await root.QuerySingleAsync<(string, string)>("SHOW GLOBAL STATUS LIKE @name", new { name })).Item2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fleet.DisposeAsync();
+        await _stack.DisposeAsync();
+        await _mariadb.DisposeAsync();
+    }
+}

@@ -1,0 +1,66 @@
+using Relay.Server.Outbox;
+
+namespace Relay.Tests.Unit;
+
+public sealed class CallGroupsTests
+{
+    [Fact]
+    public async Task Calls_made_while_a_group_runs_form_the_next_group_and_each_gets_its_own_answer()
+    {
+        var release = new TaskCompletionSource();
+        var groups = new List<int[]>();
+        using var calls = new CallGroups<int, int>(async requests =>
+        {
+            lock (groups)
+            {
+                groups.Add([.. requests]);
+            }
+
+            await release.Task;
+            return requests.Select(r => r * 10).ToList();
+        }, maxGroup: 100, concurrency: 1);
+
+        var first = calls.CallAsync(1, default);
+        await WaitUntilAsync(() => groups.Count == 1);
+        var rest = Enumerable.Range(2, 50).Select(i => calls.CallAsync(i, default)).ToList();
+        release.SetResult();
+
+        Assert.Equal(10, await first);
+        Assert.Equal(Enumerable.Range(2, 50).Select(i => i * 10), await Task.WhenAll(rest));
+        Assert.Equal([[1], [.. Enumerable.Range(2, 50)]], groups);
+    }
+
+    [Fact]
+    public async Task A_failed_group_fails_every_call_in_it_and_the_next_group_still_runs()
+    {
+        var fail = true;
+        using var calls = new CallGroups<int, int>(requests =>
+            fail ? throw new InvalidOperationException("MySQL is away") : Task.FromResult<IReadOnlyList<int>>(requests.ToList()), maxGroup: 10, concurrency: 1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => calls.CallAsync(1, default));
+        Assert.Equal("MySQL is away", error.Message);
+
+        fail = false;
+        Assert.Equal(2, await calls.CallAsync(2, default));
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_is_released_at_once()
+    {
+        var never = new TaskCompletionSource<IReadOnlyList<int>>();
+        using var calls = new CallGroups<int, int>(_ => never.Task, maxGroup: 10, concurrency: 1);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => calls.CallAsync(1, cancel.Token));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}
