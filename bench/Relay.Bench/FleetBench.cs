@@ -9,7 +9,7 @@ using Relay.Testing;
 namespace Relay.Bench;
 
 public sealed record FleetResult(
-    int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds,
+    int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds, double FanOutServerCpuSeconds, double FanOutMySqlCpuSeconds,
     double BulkRowsPerSecond, double BulkSeconds, double BroadcastAcceptSeconds, long BroadcastRowsWritten, long BroadcastAnswerBytes,
     double ServerIdleRssMiB, double ServerPeakRssMiB);
 
@@ -47,19 +47,23 @@ public static class FleetBench
         await db.OpenAsync();
         await SeedAsync(db, 0, BulkPersonnel);
 
-        // The first change opens every connection (and its handshake); the fleet is connected from then on.
+        // The first change opens every connection (and its handshake); the bulk then gives every
+        // client its personnel: the fleet is connected and holds everyone, as in service.
         await FanOutAsync(api, 1);
+        var (bulkSeconds, peakRss) = await BulkAsync(api, fleet, server);
         var idleQueries = await IdleQueriesPerSecondAsync(db, TimeSpan.FromSeconds(10));
         var idleRss = server.ResidentBytes() / 1048576.0;
 
+        var cpu = (Server: server.CpuTime(), MySql: mariadb.CpuTime());
         var fanOut = new List<double>();
         for (var i = 0; i < FanOutRounds; i++)
         {
-            fanOut.Add(await FanOutAsync(api, 2 + i));
+            fanOut.Add(await FanOutAsync(api, 1 + i));
         }
 
+        var fanOutCpu = ((server.CpuTime() - cpu.Server).TotalSeconds / FanOutRounds, (mariadb.CpuTime() - cpu.MySql).TotalSeconds / FanOutRounds);
         fanOut.Sort();
-        var (bulkSeconds, peakRss) = await BulkAsync(api, fleet, server);
+        peakRss = Math.Max(peakRss, server.ResidentBytes() / 1048576.0);
 
         await SeedAsync(db, BulkPersonnel, BroadcastPersonnel - BulkPersonnel);
         var rowsBefore = await RowsWrittenAsync(db);
@@ -71,7 +75,7 @@ public static class FleetBench
         var rowsWritten = await RowsWrittenAsync(db) - rowsBefore;
 
         return new FleetResult(
-            clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99),
+            clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99), fanOutCpu.Item1, fanOutCpu.Item2,
             BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
             idleRss, peakRss);
     }

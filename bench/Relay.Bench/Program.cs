@@ -63,6 +63,7 @@ if (sections.Contains("fleet"))
     Row($"fleet of {fleet.Clients:N0}: idle MySQL queries/s", $"{fleet.IdleQueriesPerSecond:0.0}", "10");
     Row("  one personnel to all, acknowledged, p50", $"{fleet.FanOutP50Seconds:0.000} s");
     Row("  one personnel to all, acknowledged, p99", $"{fleet.FanOutP99Seconds:0.000} s");
+    Row("    CPU per fan-out: server / MySQL", $"{fleet.FanOutServerCpuSeconds:0.000}/{fleet.FanOutMySqlCpuSeconds:0.000} s");
     Row($"  bulk {1000:N0} personnel x fleet", $"{fleet.BulkRowsPerSecond:N0} rows/s", $"{fleet.BulkSeconds:0.0} s");
     Row("  accept all 100,000 personnel to all", $"{fleet.BroadcastAcceptSeconds:0.000} s", $"{fleet.BroadcastRowsWritten:N0} rows");
     Row("    its answer", $"{fleet.BroadcastAnswerBytes / 1024.0:N0} KiB");

@@ -9,10 +9,10 @@ namespace Relay.Server.Clients;
 
 internal static class ClientsEndpoints
 {
-    private const string Columns = """
+    private const string Columns = $"""
         c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, c.last_contact_at AS LastContactAt, c.last_error AS LastError,
-        (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'pending') AS PendingMessages,
-        (SELECT MIN(m.created_at) FROM messages m WHERE m.client_id = c.id AND m.state = 'pending') AS OldestPendingAt,
+        {ClientQueue.PendingCount} AS PendingMessages,
+        {ClientQueue.OldestPendingAt} AS OldestPendingAt,
         (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
         CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy
         """;

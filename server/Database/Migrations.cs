@@ -130,6 +130,16 @@ internal static class Migrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ]),
+        (6, "broadcasts: one outbox row per batch for the whole fleet, and how far each client has come through them",
+        [
+            "ALTER TABLE messages MODIFY client_id BIGINT NULL",
+            new("ALTER TABLE messages ADD COLUMN audience_upto BIGINT NULL", OnlyIfMissing: "messages.audience_upto"),
+            new("ALTER TABLE messages ADD COLUMN origin_id BIGINT NULL", OnlyIfMissing: "messages.origin_id"),
+            new("CREATE INDEX ix_messages_origin ON messages (origin_id)", OnlyIfMissing: "index:messages.ix_messages_origin"),
+            new("ALTER TABLE clients ADD COLUMN broadcast_position BIGINT NOT NULL DEFAULT 0", OnlyIfMissing: "clients.broadcast_position"),
+            new("CREATE INDEX ix_clients_broadcast_position ON clients (broadcast_position)", OnlyIfMissing: "index:clients.ix_clients_broadcast_position"),
+            "ALTER TABLE delivered_messages MODIFY client_id BIGINT NULL",
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

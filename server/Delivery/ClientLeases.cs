@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Delivery;
 
@@ -80,8 +81,8 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
     }
 
     private async Task<List<(long Id, bool Pending)>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
-        (await connection.QueryAsync<(long, bool)>(new CommandDefinition("""
-            SELECT c.id, EXISTS (SELECT 1 FROM messages m WHERE m.client_id = c.id AND m.state = 'pending')
+        (await connection.QueryAsync<(long, bool)>(new CommandDefinition($"""
+            SELECT c.id, {ClientQueue.HasPending}
             FROM clients c WHERE c.lease_owner = @me ORDER BY c.id
             """, new { me = InstanceId }, cancellationToken: ct))).AsList();
 }

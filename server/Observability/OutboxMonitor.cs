@@ -1,5 +1,6 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Observability;
 
@@ -16,10 +17,9 @@ internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, Ti
             try
             {
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                var rows = await connection.QueryAsync<(long ClientId, long Pending, double Age)>(new CommandDefinition("""
-                    SELECT c.id, COUNT(m.id), COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(m.created_at), UTC_TIMESTAMP(6)) / 1000000.0, 0)
-                    FROM clients c LEFT JOIN messages m ON m.client_id = c.id AND m.state = 'pending'
-                    GROUP BY c.id
+                var rows = await connection.QueryAsync<(long ClientId, long Pending, double Age)>(new CommandDefinition($"""
+                    SELECT c.id, {ClientQueue.PendingCount}, COALESCE(TIMESTAMPDIFF(MICROSECOND, {ClientQueue.OldestPendingAt}, UTC_TIMESTAMP(6)) / 1000000.0, 0)
+                    FROM clients c
                     """, cancellationToken: stoppingToken));
                 metrics.Backlog(rows.Select(r => new ClientBacklog(r.ClientId, r.Pending, r.Age)).ToList());
             }

@@ -5,7 +5,7 @@ using MySqlConnector;
 namespace Relay.Server.Outbox;
 
 /// <summary>
-/// Removes shared batches once every client acknowledged its message (done apart from the
+/// Retires broadcasts every remaining client has passed, removes shared batches once every client acknowledged its message (done apart from the
 /// acknowledgements so that two clients finishing the same batch at once never race over it),
 /// and the status of delivered messages and judged verifications once older than the retention.
 /// </summary>
@@ -19,6 +19,9 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
             try
             {
                 await timer.WaitForNextTickAsync(stoppingToken);
+                // Broadcasts left pending only by clients since unregistered.
+                await OutboxReader.RetireBroadcastsAsync(db, null, time.GetUtcNow().UtcDateTime, stoppingToken);
+
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 var removed = await Transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""
                     DELETE b FROM batches b LEFT JOIN messages m ON m.batch_id = b.id WHERE m.id IS NULL

@@ -3,7 +3,10 @@ using MySqlConnector;
 
 namespace Relay.Server.Outbox;
 
-/// <summary>Where an operation's messages stand: the ones not yet acknowledged, and the ones refused for good.</summary>
+/// <summary>
+/// Where an operation's messages stand: the ones not yet acknowledged, and the ones refused for
+/// good (for a broadcast, the refusing client's failed copy: the id to retry).
+/// </summary>
 internal sealed record OperationProgress(IReadOnlyList<long> Pending, IReadOnlyList<long> Failed)
 {
     public bool Delivered => Pending.Count == 0 && Failed.Count == 0;
@@ -53,8 +56,13 @@ internal sealed class OperationWaiter(MySqlDataSource db, OutboxSignal signal, T
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(long Id, string State)>(new CommandDefinition(
-            "SELECT id, state FROM messages WHERE id IN @messageIds ORDER BY id", new { messageIds }, cancellationToken: ct))).AsList();
+        // A broadcast a client refused stays pending for the others; the refusal is that client's failed copy.
+        var rows = (await connection.QueryAsync<(long Id, string State)>(new CommandDefinition("""
+            SELECT id, state FROM messages WHERE id IN @messageIds
+            UNION ALL
+            SELECT id, state FROM messages WHERE origin_id IN @messageIds AND state = 'failed'
+            ORDER BY id
+            """, new { messageIds }, cancellationToken: ct))).AsList();
         return new(rows.Where(r => r.State == "pending").Select(r => r.Id).ToList(), rows.Where(r => r.State == "failed").Select(r => r.Id).ToList());
     }
 }

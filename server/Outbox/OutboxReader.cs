@@ -1,11 +1,13 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
-internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port);
+/// <param name="IsBroadcast">One row for every client (see <see cref="ClientQueue"/>): passing it moves the client's position, it does not leave the outbox.</param>
+internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port, bool IsBroadcast = false);
 
 /// <summary>
 /// The sender's side of the outbox: read the head of a client's queue, record what happened to it.
@@ -24,12 +26,14 @@ internal sealed class OutboxReader : IDisposable
     private readonly BatchCache _batches;
     private readonly CallGroups<(long ClientId, int Limit), IReadOnlyList<PendingMessage>> _reads;
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
+    private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
     public OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, BatchCache batches)
     {
         (_db, _signal, _metrics, _time, _batches) = (db, signal, metrics, time, batches);
         _reads = new(ReadHeadsAsync, MaxGroup, concurrency: 2);
         _acknowledgements = new(RecordDeliveredAsync, MaxGroup, concurrency: 2);
+        _failedAttempts = new(RecordAttemptsFailedAsync, MaxGroup, concurrency: 1);
     }
 
     /// <summary>The oldest pending messages of a client, in delivery order.</summary>
@@ -45,65 +49,148 @@ internal sealed class OutboxReader : IDisposable
         }
     }
 
-    /// <summary>The heads of several clients' queues with one statement; a shared batch's payload comes from <see cref="BatchCache"/>.</summary>
-    private async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadHeadsAsync(IReadOnlyList<(long ClientId, int Limit)> requests)
+    /// <summary>
+    /// The heads of several clients' queues in four statements whatever their number: the clients'
+    /// positions, the ids of their own pending messages (from the index), those rows, and the
+    /// broadcasts pending past the lowest position, merged per client in memory. Payloads of
+    /// shared batches come from <see cref="BatchCache"/>.
+    /// </summary>
+    private Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadHeadsAsync(IReadOnlyList<(long ClientId, int Limit)> requests) =>
+        ReadHeadsAsync(requests, skipBroadcastsUpto: 0);
+
+    /// <param name="skipBroadcastsUpto">Broadcasts up to this id are known to be none of these clients' business.</param>
+    private async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadHeadsAsync(IReadOnlyList<(long ClientId, int Limit)> requests, long skipBroadcastsUpto)
     {
-        var clients = requests.DistinctBy(r => r.ClientId).ToList();
-        await using var command = new MySqlCommand();
-        var parts = new List<string>(clients.Count);
-        for (var i = 0; i < clients.Count; i++)
+        var ids = requests.Select(r => r.ClientId).Distinct().ToArray();
+        var limit = requests.Max(r => r.Limit);
+        await using var connection = await _db.OpenConnectionAsync();
+        var clients = (await connection.QueryAsync<(long Id, string Host, int Port, long Position)>(new CommandDefinition(
+                "SELECT id, host, port, broadcast_position FROM clients WHERE id IN @ids", new { ids })))
+            .ToDictionary(c => c.Id, c => c with { Position = Math.Max(c.Position, skipBroadcastsUpto) });
+        if (clients.Count == 0)
         {
-            parts.Add($"""
-                (SELECT m.id AS Id, m.uid AS Uid, m.client_id AS ClientId, m.kind AS Kind, m.payload AS Payload, m.batch_id AS BatchId,
-                        m.attempts AS Attempts, m.created_at AS CreatedAt, c.host AS Host, c.port AS Port
-                 FROM messages m JOIN clients c ON c.id = m.client_id
-                 WHERE m.client_id = @c{i} AND m.state = 'pending' ORDER BY m.id LIMIT @l{i})
-                """);
-            command.Parameters.AddWithValue($"@c{i}", clients[i].ClientId);
-            command.Parameters.AddWithValue($"@l{i}", clients[i].Limit);
+            return requests.Select(_ => (IReadOnlyList<PendingMessage>)[]).ToList();
         }
 
-        command.CommandText = string.Join("\nUNION ALL\n", parts);
-        await using var connection = await _db.OpenConnectionAsync();
-        command.Connection = connection;
-        var rows = new List<HeadRow>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        var ownIds = (await connection.QueryAsync<(long Id, long ClientId)>(new CommandDefinition(
+                "SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = 'pending' ORDER BY client_id, id", new { ids })))
+            .GroupBy(m => m.ClientId)
+            .SelectMany(g => g.Take(limit).Select(m => m.Id))
+            .ToArray();
+        var own = ownIds.Length == 0 ? [] : (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
+            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt
+            FROM messages WHERE id IN @ownIds
+            """, new { ownIds }))).AsList();
+
+        // Broadcasts are shared: read once for the group, from the lowest position on. When the
+        // cap cuts the list, every window stops at the last broadcast read, so none is overtaken.
+        var broadcastCap = Math.Max(1000, 4 * limit);
+        var broadcasts = (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
+            SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
+                   attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
+            FROM messages WHERE client_id IS NULL AND state = 'pending' AND id > @from ORDER BY id LIMIT @broadcastCap
+            """, new { from = clients.Values.Min(c => c.Position), broadcastCap }))).AsList();
+        var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
+
+        var payloads = await _batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
+        string PayloadOf(HeadRow row) => row.Payload ?? payloads[row.BatchId!.Value];
+
+        var ownByClient = own.ToLookup(r => r.ClientId);
+        var windows = requests.Select(request =>
         {
-            var parser = reader.GetRowParser<HeadRow>();
-            while (await reader.ReadAsync())
+            if (!clients.TryGetValue(request.ClientId, out var client))
             {
-                rows.Add(parser(reader));
+                return (IReadOnlyList<PendingMessage>)[];
+            }
+
+            var mine = ownByClient[client.Id]
+                .Select(r => new PendingMessage(r.Id, r.Uid, client.Id, r.Kind, PayloadOf(r), r.Attempts, r.CreatedAt, client.Host, client.Port));
+            var shared = broadcasts
+                .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
+                .Select(b => new PendingMessage(b.Id, b.Uid, client.Id, b.Kind, PayloadOf(b), b.Attempts, b.CreatedAt, client.Host, client.Port, IsBroadcast: true));
+            return (IReadOnlyList<PendingMessage>)mine.Concat(shared).Where(m => m.Id <= cutoff).OrderBy(m => m.Id).Take(request.Limit).ToList();
+        }).ToList();
+
+        // A client the cut left with nothing (its work lies past the broadcasts read) reads on
+        // from there, so a long list of broadcasts for others never starves it.
+        var starved = Enumerable.Range(0, requests.Count)
+            .Where(i => windows[i].Count == 0 && cutoff != long.MaxValue && clients.ContainsKey(requests[i].ClientId))
+            .ToList();
+        if (starved.Count > 0)
+        {
+            var more = await ReadHeadsAsync(starved.Select(i => requests[i]).ToList(), cutoff);
+            for (var i = 0; i < starved.Count; i++)
+            {
+                windows[starved[i]] = more[i];
             }
         }
 
-        var payloads = await _batches.GetAsync(connection, rows.Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
-        var byClient = rows
-            .Select(r => new PendingMessage(r.Id, r.Uid, r.ClientId, r.Kind, r.Payload ?? payloads[r.BatchId!.Value], r.Attempts, r.CreatedAt, r.Host, r.Port))
-            .ToLookup(m => m.ClientId);
-        return requests.Select(r => (IReadOnlyList<PendingMessage>)byClient[r.ClientId].OrderBy(m => m.Id).ToList()).ToList();
+        return windows;
     }
 
-    /// <summary>Acknowledgements of several clients in one transaction.</summary>
+    /// <summary>
+    /// Acknowledgements of several clients in one transaction: their own messages leave the
+    /// outbox, and their positions move past the broadcasts they acknowledged. A broadcast every
+    /// client has passed then leaves the outbox too.
+    /// </summary>
     private async Task<IReadOnlyList<bool>> RecordDeliveredAsync(IReadOnlyList<IReadOnlyList<PendingMessage>> groups)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var messages = groups.SelectMany(g => g).ToList();
-        var ids = messages.Select(m => m.Id).ToArray();
+        var ids = messages.Where(m => !m.IsBroadcast).Select(m => m.Id).ToArray();
         var clientIds = messages.Select(m => m.ClientId).Distinct().Order().ToArray();
+        var positions = messages.Where(m => m.IsBroadcast)
+            .GroupBy(m => m.ClientId, (client, passed) => (Client: client, Position: passed.Max(m => m.Id)))
+            .GroupBy(p => p.Position, p => p.Client)
+            .ToList();
         await Transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await _db.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
 
-            // The client rows first, in id order, as operations lock them: the same order everywhere, so no deadlock.
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id IN @clientIds;
-                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
-                SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id IN @ids;
-                DELETE FROM messages WHERE id IN @ids;
-                """, new { ids, clientIds, now }, tx));
+            // The client rows first, in id order, as operations lock them: the same order everywhere,
+            // so no deadlock. A fan-out moves every client to the same position: one statement.
+            var moved = positions.SelectMany(p => p).ToHashSet();
+            var contacted = clientIds.Where(id => !moved.Contains(id)).ToArray();
+            if ((contacted.Length > 0 ? 1 : 0) + positions.Count > 1)
+            {
+                // Several statements would lock in several orders: take the locks in one, first.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT id FROM clients WHERE id IN @clientIds ORDER BY id FOR UPDATE", new { clientIds }, tx));
+            }
+
+            if (contacted.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id IN @contacted", new { contacted, now }, tx));
+            }
+
+            foreach (var group in positions)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    UPDATE clients SET last_contact_at = @now, last_error = NULL, broadcast_position = GREATEST(broadcast_position, @position)
+                    WHERE id IN @clients
+                    """, new { position = group.Key, clients = group.Order().ToArray(), now }, tx));
+            }
+
+            if (ids.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
+                    SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id IN @ids;
+                    DELETE FROM messages WHERE id IN @ids;
+                    """, new { ids, now }, tx));
+            }
+
             await tx.CommitAsync();
         });
+
+        var broadcasts = messages.Where(m => m.IsBroadcast).Select(m => m.Id).Distinct().ToArray();
+        if (broadcasts.Length > 0)
+        {
+            await RetireBroadcastsAsync(_db, broadcasts, now, default);
+        }
+
         _signal.NotifySettled();
         foreach (var message in messages)
         {
@@ -113,34 +200,117 @@ internal sealed class OutboxReader : IDisposable
         return groups.Select(_ => true).ToList();
     }
 
+    /// <summary>
+    /// Moves broadcasts every client of their audience has passed out of the outbox (all pending
+    /// ones when <paramref name="ids"/> is null). Idempotent: whoever commits the last position
+    /// sees them all passed, and the sweeper catches any left behind.
+    /// </summary>
+    public static Task RetireBroadcastsAsync(MySqlDataSource db, long[]? ids, DateTime now, CancellationToken ct) =>
+        Transactions.RetryDeadlocksAsync(async () =>
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var passed = $"""
+                m.client_id IS NULL AND m.state = 'pending' {(ids is null ? "" : "AND m.id IN @ids")}
+                AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.broadcast_position < m.id AND c.id <= m.audience_upto)
+                """;
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
+                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now FROM messages m WHERE {passed};
+                DELETE m FROM messages m WHERE {passed};
+                """, new { ids, now }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        });
+
     public void Dispose()
     {
         _reads.Dispose();
         _acknowledgements.Dispose();
+        _failedAttempts.Dispose();
     }
 
-    private sealed record HeadRow(long Id, string Uid, long ClientId, string Kind, string? Payload, long? BatchId, int Attempts, DateTime CreatedAt, string Host, int Port);
+    /// <summary>One outbox row as <see cref="ReadHeadsAsync"/> reads it.</summary>
+    private sealed class HeadRow
+    {
+        public long Id { get; init; }
+
+        public string Uid { get; init; } = "";
+
+        public long ClientId { get; init; }
+
+        public string Kind { get; init; } = "";
+
+        public string? Payload { get; init; }
+
+        public long? BatchId { get; init; }
+
+        public int Attempts { get; init; }
+
+        public DateTime CreatedAt { get; init; }
+
+        public long? AudienceUpto { get; init; }
+    }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
-    /// <remarks>A null <paramref name="error"/> counts the attempt and keeps the reason last recorded.</remarks>
-    public async Task RecordAttemptFailedAsync(PendingMessage message, string? error, CancellationToken ct)
+    /// <remarks>
+    /// A null <paramref name="error"/> counts the attempt and keeps the reason last recorded.
+    /// Grouped like acknowledgements: a fleet that becomes unreachable at once fails together.
+    /// </remarks>
+    public Task RecordAttemptFailedAsync(PendingMessage message, string? error, CancellationToken ct) =>
+        _failedAttempts.CallAsync((message, error is null ? null : Truncate(error)), ct);
+
+    private async Task<IReadOnlyList<bool>> RecordAttemptsFailedAsync(IReadOnlyList<(PendingMessage Message, string? Error)> attempts)
     {
-        await using var connection = await _db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE clients SET last_error = COALESCE(@error, last_error) WHERE id = @clientId;
-            UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = COALESCE(@error, last_error) WHERE id = @id;
-            """, new { id = message.Id, clientId = message.ClientId, error = error is null ? null : Truncate(error), now = _time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        var now = _time.GetUtcNow().UtcDateTime;
+        await using var connection = await _db.OpenConnectionAsync();
+
+        // A broadcast's row is shared by the fleet: one client's trouble is kept on that client.
+        foreach (var byError in attempts.GroupBy(a => a.Error))
+        {
+            var clients = byError.Select(a => a.Message.ClientId).Distinct().Order().ToArray();
+            var own = byError.Where(a => !a.Message.IsBroadcast).Select(a => a.Message.Id).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE clients SET last_error = COALESCE(@error, last_error) WHERE id IN @clients", new { clients, error = byError.Key }));
+            if (own.Length > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE messages SET attempts = attempts + 1, last_attempt_at = @now, last_error = COALESCE(@error, last_error) WHERE id IN @own",
+                    new { own, error = byError.Key, now }));
+            }
+        }
+
+        return attempts.Select(_ => true).ToList();
     }
 
     /// <summary>The client refused the message for good; it stays in the outbox as failed and the queue moves on.</summary>
     public async Task MarkFailedAsync(PendingMessage message, string reason, CancellationToken ct)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        await using var connection = await _db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId;
-            UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id;
-            """, new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now }, cancellationToken: ct));
+        var args = new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now, uid = DeliverFrame.NewUid() };
+        await Transactions.RetryDeadlocksAsync(async () =>
+        {
+            await using var connection = await _db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId", args, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(message.IsBroadcast
+                // The fleet's row moves on; this client keeps a failed copy of its own (same payload,
+                // a new uid as it applied nothing), which can be retried or removed like any message.
+                ? """
+                  INSERT INTO messages (client_id, origin_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
+                  SELECT @clientId, id, @uid, kind, item_count, payload, batch_id, 'failed', 1, created_at, @now, @reason FROM messages WHERE id = @id;
+                  UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId;
+                  """
+                : "UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
+                args, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        });
+
+        if (message.IsBroadcast)
+        {
+            await RetireBroadcastsAsync(_db, [message.Id], now, ct);
+        }
+
         _signal.NotifySettled();
         _metrics.Failed(message.ClientId);
     }

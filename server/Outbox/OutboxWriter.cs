@@ -59,7 +59,9 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                     return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
                 }
 
-                ids.AddRange(await QueueAsync(connection, tx, clientIds, body, ct));
+                ids.AddRange(operation.ClientId is null
+                    ? await BroadcastAsync(connection, tx, clientIds, body, ct)
+                    : await QueueAsync(connection, tx, clientIds, body, ct));
             }
         }
 
@@ -103,6 +105,34 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         }
     }
 
+    /// <summary>
+    /// Queues one message body for every client registered now, as one row whatever their number
+    /// (see <see cref="ClientQueue"/>); the payload goes to <c>batches</c> so that a client that
+    /// refuses it can keep a failed copy pointing at the same payload.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> BroadcastAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct)
+    {
+        if (clientIds.Count == 0)
+        {
+            return [];
+        }
+
+        return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
+            INSERT INTO messages (client_id, audience_upto, uid, kind, item_count, batch_id, created_at)
+            VALUES (NULL, @audience, @uid, @kind, @count, LAST_INSERT_ID(), @now);
+            SELECT LAST_INSERT_ID();
+            """, new
+            {
+                payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
+                audience = clientIds.Max(),
+                uid = DeliverFrame.NewUid(),
+                kind = KindName(body.Kind),
+                count = body.ItemCount,
+                now = time.GetUtcNow().UtcDateTime,
+            }, tx, cancellationToken: ct))];
+    }
+
     /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
     public Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct) =>
         QueueAsync(connection, tx, clientIds, KindName(body.Kind), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, ct);
@@ -126,7 +156,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct))];
         }
 
-        return (await BroadcastAsync(connection, tx, clientIds, kind, itemCount, payload, now, ct)).AsList();
+        return (await QueueSharedAsync(connection, tx, clientIds, kind, itemCount, payload, now, ct)).AsList();
     }
 
     /// <summary>After the commit: wake the senders of these clients, and count what was queued.</summary>
@@ -137,10 +167,10 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     }
 
     /// <summary>
-    /// A message for many clients stores its payload once, in <c>batches</c>; each client's row
-    /// points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
+    /// A message for several named clients (the server's checks of the whole fleet) stores its
+    /// payload once, in <c>batches</c>; each client's row points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
     /// </summary>
-    private static async Task<IEnumerable<long>> BroadcastAsync(
+    private static async Task<IEnumerable<long>> QueueSharedAsync(
         MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, int itemCount, string payload, DateTime now, CancellationToken ct)
     {
         var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""

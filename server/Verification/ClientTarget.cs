@@ -23,11 +23,15 @@ internal sealed record ClientTarget(IReadOnlyDictionary<long, PersonnelRecord> R
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
         var notJudged = new HashSet<long>();
-        var later = await connection.QueryAsync<(long Id, string Kind, string? Payload)>(new CommandDefinition("""
+        var later = await connection.QueryAsync<(long Id, string Kind, string? Payload)>(new CommandDefinition($"""
             SELECT m.id, m.kind, COALESCE(m.payload, b.payload)
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id
             WHERE m.client_id = @clientId AND m.state IN ('pending', 'failed') AND m.id > @checkMessageId
-            ORDER BY m.id
+            UNION ALL
+            SELECT m.id, m.kind, b.payload
+            FROM clients c JOIN messages m ON {ClientQueue.BroadcastPending} LEFT JOIN batches b ON b.id = m.batch_id
+            WHERE c.id = @clientId AND m.id > @checkMessageId
+            ORDER BY 1
             """, new { clientId, checkMessageId }, tx, cancellationToken: ct));
         foreach (var (id, kind, payload) in later)
         {

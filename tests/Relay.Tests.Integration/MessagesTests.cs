@@ -13,24 +13,34 @@ public sealed class MessagesTests : AppTest
         var c1 = await Http.CreateClientAsync("One", 6001);
         var c2 = await Http.CreateClientAsync("Two", 6002);
         var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        var ids = await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{person}");
+        var own = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{c2}/personnel/{person}")).Single();
+        var everyone = (await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{person}")).Single();
 
-        var forC2 = await Http.GetFromJsonAsync<JsonObject>($"/messages?clientId={c2}");
-        Assert.Equal([ids[1]], forC2!["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
+        Assert.Equal([everyone], await ListedAsync($"/messages?clientId={c1}"));
+        Assert.Equal([own, everyone], await ListedAsync($"/messages?clientId={c2}"));
+        var pending = await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}");
+        Assert.Equal(("pending", 0, null), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]?.GetValue<long>()));
 
-        var pending = await Http.GetFromJsonAsync<JsonObject>($"/messages/{ids[0]}");
-        Assert.Equal(("pending", 0, c1), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]!.GetValue<long>()));
-
+        // A message to every client stays pending until the last of them acknowledged it.
         var outbox = App.Services.GetRequiredService<OutboxReader>();
-        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c1, 1, default), default);
+        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c1, 8, default), default);
+        Assert.Empty(await ListedAsync($"/messages?clientId={c1}"));
+        Assert.Equal("pending", (await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}"))!["state"]!.GetValue<string>());
 
-        var delivered = await Http.GetFromJsonAsync<JsonObject>($"/messages/{ids[0]}");
-        Assert.Equal("delivered", delivered!["state"]!.GetValue<string>());
-        Assert.NotNull(delivered["deliveredAt"]);
-        var stillPending = await Http.GetFromJsonAsync<JsonObject>("/messages");
-        Assert.Equal([ids[1]], stillPending!["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
-        Assert.DoesNotContain(ids[0], (await App.RowsAsync()).Select(r => r.Id));
+        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c2, 8, default), default);
+        foreach (var id in (long[])[own, everyone])
+        {
+            var delivered = await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
+            Assert.Equal("delivered", delivered!["state"]!.GetValue<string>());
+            Assert.NotNull(delivered["deliveredAt"]);
+        }
+
+        Assert.Empty(await ListedAsync("/messages"));
+        Assert.Empty(await App.RowsAsync());
     }
+
+    private async Task<long[]> ListedAsync(string path) =>
+        (await Http.GetFromJsonAsync<JsonObject>(path))!["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()).ToArray();
 
     [Fact]
     public async Task AFailedAttemptIsCountedWithItsReason()

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 
@@ -37,42 +38,79 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendingOnePersonnelToAllClientsQueuesOneSavePerClient()
+    public async Task SendingOnePersonnelToAllClientsQueuesOneSaveForTheWholeFleet()
     {
         var ids = await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_einstein}");
 
-        var rows = await _app.RowsAsync();
-        Assert.Equal(ids, rows.Select(r => r.Id));
-        Assert.Equal([_c1, _c2], rows.Select(r => r.ClientId));
-        Assert.All(rows, r => Assert.Equal([_einstein], r.Body.Personnel!.Select(p => p.Id)));
+        var row = Assert.Single(await _app.RowsAsync());
+        Assert.Equal([row.Id], ids);
+        Assert.Equal((null, _c2, "save"), (row.ClientId, row.AudienceUpto, row.Kind));
+        Assert.Equal([_einstein], row.Body.Personnel!.Select(p => p.Id));
     }
 
     [Fact]
-    public async Task SendingAllPersonnelToAllClientsQueuesEveryPersonnelInBatchesForEachClientInIdOrder()
+    public async Task SendingAllPersonnelToAllClientsQueuesEveryPersonnelInBatchesInIdOrder()
     {
         var ids = await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
         var rows = await _app.RowsAsync();
         Assert.Equal(ids, rows.Select(r => r.Id));
-        foreach (var client in new[] { _c1, _c2 })
-        {
-            var batches = rows.Where(r => r.ClientId == client).Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray()).ToList();
-            Assert.Equal([[_newton, _einstein], [_curie]], batches);
-        }
+        Assert.All(rows, r => Assert.Null(r.ClientId));
+        Assert.Equal([[_newton, _einstein], [_curie]], rows.Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray()));
     }
 
     [Fact]
-    public async Task ABroadcastStoresEachBatchOnceForAllClients()
+    public async Task ABroadcastWritesOneRowPerBatchWhateverTheNumberOfClients()
     {
-        await _http.CreateClientAsync("Client #3", 5003);
+        for (var i = 3; i <= 40; i++)
+        {
+            await _http.CreateClientAsync($"Client #{i}", 5000 + i);
+        }
 
         await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
         await using var db = await _app.OpenDatabaseAsync();
-        var (batches, inline, pointing) = await db.QuerySingleAsync<(long, long, long)>(
-            "SELECT (SELECT COUNT(*) FROM batches), (SELECT COUNT(*) FROM messages WHERE payload IS NOT NULL), (SELECT COUNT(DISTINCT batch_id) FROM messages)");
-        Assert.Equal((2L, 0L, 2L), (batches, inline, pointing));
-        Assert.Equal(6, (await _app.RowsAsync()).Count);
+        var (messages, batches) = await db.QuerySingleAsync<(long, long)>("SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM batches)");
+        Assert.Equal((2L, 2L), (messages, batches));
+        foreach (var client in (long[])[_c1, _c2])
+        {
+            var listed = await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{client}");
+            Assert.Equal(2, listed!["pendingMessages"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public async Task AClientRegisteredAfterABroadcastDoesNotReceiveIt()
+    {
+        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}");
+        var late = await _http.CreateClientAsync("Late", 5009);
+        var own = Assert.Single(await _http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
+
+        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.OutboxReader>();
+        Assert.Equal([own], (await outbox.NextPendingAsync(late, 8, default)).Select(m => m.Id));
+        var listed = await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
+        Assert.Equal(1, listed!["pendingMessages"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AClientsOwnMessagesAndBroadcastsReachItInTheOrderTheyWereQueued()
+    {
+        var first = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
+        var everyone = await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
+        var last = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
+
+        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.OutboxReader>();
+        var head = await outbox.NextPendingAsync(_c1, 8, default);
+        Assert.Equal([.. first, .. everyone, .. last], head.Select(m => m.Id));
+        Assert.Equal(["save", "deleteAll", "save"], head.Select(m => m.Kind));
+        Assert.Equal([false, true, false], head.Select(m => m.IsBroadcast));
+
+        // The other client has only the broadcast; acknowledging it there leaves it pending here.
+        var other = await outbox.NextPendingAsync(_c2, 8, default);
+        await outbox.MarkDeliveredAsync(other, default);
+        Assert.Equal(everyone, other.Select(m => m.Id));
+        Assert.Equal(3, (await outbox.NextPendingAsync(_c1, 8, default)).Count);
+        Assert.Empty(await outbox.NextPendingAsync(_c2, 8, default));
     }
 
     [Fact]
@@ -97,23 +135,22 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeletingOnePersonnelFromAllClientsQueuesOneDeletePerClient()
+    public async Task DeletingOnePersonnelFromAllClientsQueuesOneDeleteForTheWholeFleet()
     {
         await _http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_newton}");
 
-        var rows = await _app.RowsAsync();
-        Assert.Equal([_c1, _c2], rows.Select(r => r.ClientId));
-        Assert.All(rows, r => Assert.Equal([_newton], r.Body.PersonnelIds));
+        var row = Assert.Single(await _app.RowsAsync());
+        Assert.Equal((null, _c2), (row.ClientId, row.AudienceUpto));
+        Assert.Equal([_newton], row.Body.PersonnelIds);
     }
 
     [Fact]
-    public async Task DeletingAllPersonnelFromAllClientsQueuesOneDeleteAllPerClient()
+    public async Task DeletingAllPersonnelFromAllClientsQueuesOneDeleteAllForTheWholeFleet()
     {
         await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
 
-        var rows = await _app.RowsAsync();
-        Assert.Equal([_c1, _c2], rows.Select(r => r.ClientId));
-        Assert.All(rows, r => Assert.Equal(MessageKind.DeleteAll, r.Body.Kind));
+        var row = Assert.Single(await _app.RowsAsync());
+        Assert.Equal((null, MessageKind.DeleteAll), (row.ClientId, row.Body.Kind));
     }
 
     [Fact]

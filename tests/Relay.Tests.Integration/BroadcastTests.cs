@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Relay.Server.Outbox;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>
+/// A message to every client is one outbox row with a position per client: what happens when
+/// one client refuses it, or leaves, while the others acknowledge it.
+/// </summary>
+public sealed class BroadcastTests : IAsyncLifetime
+{
+    private readonly ServerApp _app = new ServerApp().With("Outbox:SweepInterval", "00:00:00.200");
+    private HttpClient _http = null!;
+    private OutboxReader _outbox = null!;
+    private long _c1, _c2, _newton;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _http = _app.CreateClient();
+        _outbox = _app.Services.GetRequiredService<OutboxReader>();
+        _c1 = await _http.CreateClientAsync("One", 6001);
+        _c2 = await _http.CreateClientAsync("Two", 6002);
+        _newton = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+    }
+
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task AClientThatRefusesABroadcastKeepsAFailedCopyTheOthersGoOnAndARetrySendsItAgain()
+    {
+        var everyone = (await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}")).Single();
+        var later = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
+
+        await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
+        var refused = (await _outbox.NextPendingAsync(_c2, 8, default))[0];
+        await _outbox.MarkFailedAsync(refused, "the client's disk is read-only", default);
+
+        // The broadcast is done for the fleet; client 2's queue goes on with its later message.
+        Assert.Equal("delivered", await StateAsync(everyone));
+        Assert.Equal([later], (await _outbox.NextPendingAsync(_c2, 8, default)).Select(m => m.Id));
+        var failed = Assert.Single((await _http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray())!;
+        Assert.Equal((_c2, everyone, "the client's disk is read-only"),
+            (failed["clientId"]!.GetValue<long>(), failed["originId"]!.GetValue<long>(), failed["lastError"]!.GetValue<string>()));
+        var client = await _http.GetFromJsonAsync<JsonObject>($"/clients/{_c2}");
+        Assert.Equal((1, 1), (client!["pendingMessages"]!.GetValue<int>(), client["failedMessages"]!.GetValue<int>()));
+
+        // The waiter reports the copy, the id to retry.
+        var waited = await _app.Services.GetRequiredService<OperationWaiter>().WaitAsync([everyone], TimeSpan.Zero, default);
+        Assert.Equal([failed["id"]!.GetValue<long>()], waited.Failed);
+
+        var retry = await _http.PostAsync($"/messages/{failed["id"]}/retry", null);
+        Assert.Equal(202, (int)retry.StatusCode);
+        var again = await _outbox.NextPendingAsync(_c2, 8, default);
+        Assert.Equal([later, failed["id"]!.GetValue<long>()], again.Select(m => m.Id));
+        Assert.Equal(refused.Payload, again[1].Payload);
+        Assert.NotEqual(refused.Uid, again[1].Uid);
+    }
+
+    [Fact]
+    public async Task ABroadcastLeftPendingOnlyByAClientThatWasUnregisteredIsRetiredByTheSweep()
+    {
+        var everyone = (await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel")).Single();
+        await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
+        Assert.Equal("pending", await StateAsync(everyone));
+
+        (await _http.DeleteAsync($"/clients/{_c2}")).EnsureSuccessStatusCode();
+
+        await Relay.Testing.Eventually.ReturnsAsync(() => StateAsync(everyone), s => s == "delivered", TimeSpan.FromSeconds(10), "the sweep retires it");
+        await using var db = await _app.OpenDatabaseAsync();
+        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages"));
+    }
+
+    [Fact]
+    public async Task AClientFarBehindOnBroadcastsGetsThemInOrderAndOneTheyAreNotForIsNotHeldUpByThem()
+    {
+        // More broadcasts pending than one read of the queue heads takes in, all for clients 1 and 2.
+        await using (var db = await _app.OpenDatabaseAsync())
+        {
+            for (var i = 0; i < 1_200; i += 300)
+            {
+                await db.ExecuteAsync(
+                    "INSERT INTO messages (client_id, audience_upto, uid, kind, item_count, payload, created_at) " +
+                    string.Join(" UNION ALL ", Enumerable.Range(i, 300).Select(n => $"SELECT NULL, @c2, '{n:x32}', 'deleteAll', 0, '{{\"kind\":\"deleteAll\"}}', UTC_TIMESTAMP(6)")),
+                    new { c2 = _c2 });
+            }
+        }
+
+        var late = await _http.CreateClientAsync("Late", 6003);
+        var ownOfLate = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_newton}")).Single();
+        var ownOfFirst = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}")).Single();
+
+        var heads = await Task.WhenAll(_outbox.NextPendingAsync(late, 8, default), _outbox.NextPendingAsync(_c1, 8, default));
+
+        Assert.Equal([ownOfLate], heads[0].Select(m => m.Id));
+        Assert.Equal(8, heads[1].Count);
+        Assert.All(heads[1], m => Assert.True(m.IsBroadcast && m.Id < ownOfFirst));
+        Assert.Equal(heads[1].Select(m => m.Id).Order(), heads[1].Select(m => m.Id));
+    }
+
+    private async Task<string> StateAsync(long id) =>
+        (await _http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>();
+}
