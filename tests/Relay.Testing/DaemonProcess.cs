@@ -40,6 +40,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
