@@ -50,7 +50,7 @@ public static class FleetBench
         // The first change opens every connection (and its handshake); the bulk then gives every
         // client its personnel: the fleet is connected and holds everyone, as in service.
         await FanOutAsync(api, 1);
-        var (bulkSeconds, peakRss) = await BulkAsync(api, fleet, server);
+        var (bulkSeconds, peakRss) = await BulkAsync(api, fleet, server, db);
         var idleQueries = await IdleQueriesPerSecondAsync(db, TimeSpan.FromSeconds(10));
         var idleRss = server.ResidentBytes() / 1048576.0;
 
@@ -125,8 +125,8 @@ public static class FleetBench
     private static async Task<long> QuestionsAsync(MySqlConnection db) =>
         (await db.QuerySingleAsync<(string Name, string Value)>("SHOW GLOBAL STATUS LIKE 'Questions'")).Value is var v ? long.Parse(v) : 0;
 
-    /// <summary>Every personnel to every client: from the call until each client holds the last one.</summary>
-    private static async Task<(double Seconds, double PeakRssMiB)> BulkAsync(HttpClient api, FleetSimulator fleet, DaemonProcess server)
+    /// <summary>Every personnel to every client: from the call until each client holds the last one and the server has recorded it.</summary>
+    private static async Task<(double Seconds, double PeakRssMiB)> BulkAsync(HttpClient api, FleetSimulator fleet, DaemonProcess server, MySqlConnection db)
     {
         var peak = server.ResidentBytes();
         var watch = Stopwatch.StartNew();
@@ -135,7 +135,7 @@ public static class FleetBench
             response.EnsureSuccessStatusCode();
         }
 
-        while (!fleet.Clients.All(c => c.Holds(BulkPersonnel)))
+        while (!fleet.Clients.All(c => c.Holds(BulkPersonnel)) || await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages") > 0)
         {
             peak = Math.Max(peak, server.ResidentBytes());
             if (watch.Elapsed > TimeSpan.FromMinutes(10))

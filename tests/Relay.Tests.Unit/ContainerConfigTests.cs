@@ -42,6 +42,15 @@ public sealed partial class ContainerConfigTests
     }
 
     [Fact]
+    public void TheServerMayOpenAConnectionPerClientForTenThousandClients()
+    {
+        // One TCP connection per client it serves, plus MySQL, HTTP and files: see README, Sizing.
+        var nofile = (YamlMappingNode)Child((YamlMappingNode)Child(Services()["server"], "ulimits")!, "nofile")!;
+        Assert.True(int.Parse(Scalar(nofile, "soft")!) >= 20_000, "the server's soft file-descriptor limit");
+        Assert.True(int.Parse(Scalar(nofile, "hard")!) >= int.Parse(Scalar(nofile, "soft")!));
+    }
+
+    [Fact]
     public void EverySettingTheServerIsGivenIsARealOptionThatTheTestsUse()
     {
         foreach (var key in Environment("server"))
