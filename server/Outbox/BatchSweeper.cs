@@ -20,7 +20,7 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
             {
                 await timer.WaitForNextTickAsync(stoppingToken);
                 // Broadcasts left pending only by clients since unregistered.
-                await OutboxReader.RetireBroadcastsAsync(db, null, time.GetUtcNow().UtcDateTime, stoppingToken);
+                await Broadcasts.RetireAsync(db, null, time.GetUtcNow().UtcDateTime, stoppingToken);
 
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 var removed = await Transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""

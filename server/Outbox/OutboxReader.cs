@@ -23,15 +23,14 @@ internal sealed class OutboxReader : IDisposable
     private readonly OutboxSignal _signal;
     private readonly RelayMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly BatchCache _batches;
     private readonly CallGroups<(long ClientId, int Limit), IReadOnlyList<PendingMessage>> _reads;
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
     private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
     public OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, BatchCache batches)
     {
-        (_db, _signal, _metrics, _time, _batches) = (db, signal, metrics, time, batches);
-        _reads = new(ReadHeadsAsync, MaxGroup, concurrency: 2);
+        (_db, _signal, _metrics, _time) = (db, signal, metrics, time);
+        _reads = new(requests => QueueHeads.ReadAsync(db, batches, requests), MaxGroup, concurrency: 2);
         _acknowledgements = new(RecordDeliveredAsync, MaxGroup, concurrency: 2);
         _failedAttempts = new(RecordAttemptsFailedAsync, MaxGroup, concurrency: 1);
     }
@@ -47,85 +46,6 @@ internal sealed class OutboxReader : IDisposable
         {
             await _acknowledgements.CallAsync(messages, ct);
         }
-    }
-
-    /// <summary>
-    /// The heads of several clients' queues in four statements whatever their number: the clients'
-    /// positions, the ids of their own pending messages (from the index), those rows, and the
-    /// broadcasts pending past the lowest position, merged per client in memory. Payloads of
-    /// shared batches come from <see cref="BatchCache"/>.
-    /// </summary>
-    private Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadHeadsAsync(IReadOnlyList<(long ClientId, int Limit)> requests) =>
-        ReadHeadsAsync(requests, skipBroadcastsUpto: 0);
-
-    /// <param name="skipBroadcastsUpto">Broadcasts up to this id are known to be none of these clients' business.</param>
-    private async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadHeadsAsync(IReadOnlyList<(long ClientId, int Limit)> requests, long skipBroadcastsUpto)
-    {
-        var ids = requests.Select(r => r.ClientId).Distinct().ToArray();
-        var limit = requests.Max(r => r.Limit);
-        await using var connection = await _db.OpenConnectionAsync();
-        var clients = (await connection.QueryAsync<(long Id, string Host, int Port, long Position)>(new CommandDefinition(
-                "SELECT id, host, port, broadcast_position FROM clients WHERE id IN @ids", new { ids })))
-            .ToDictionary(c => c.Id, c => c with { Position = Math.Max(c.Position, skipBroadcastsUpto) });
-        if (clients.Count == 0)
-        {
-            return requests.Select(_ => (IReadOnlyList<PendingMessage>)[]).ToList();
-        }
-
-        var ownIds = (await connection.QueryAsync<(long Id, long ClientId)>(new CommandDefinition(
-                "SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = 'pending' ORDER BY client_id, id", new { ids })))
-            .GroupBy(m => m.ClientId)
-            .SelectMany(g => g.Take(limit).Select(m => m.Id))
-            .ToArray();
-        var own = ownIds.Length == 0 ? [] : (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
-            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt
-            FROM messages WHERE id IN @ownIds
-            """, new { ownIds }))).AsList();
-
-        // Broadcasts are shared: read once for the group, from the lowest position on. When the
-        // cap cuts the list, every window stops at the last broadcast read, so none is overtaken.
-        var broadcastCap = Math.Max(1000, 4 * limit);
-        var broadcasts = (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
-            SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
-                   attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
-            FROM messages WHERE client_id IS NULL AND state = 'pending' AND id > @from ORDER BY id LIMIT @broadcastCap
-            """, new { from = clients.Values.Min(c => c.Position), broadcastCap }))).AsList();
-        var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
-
-        var payloads = await _batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
-        string PayloadOf(HeadRow row) => row.Payload ?? payloads[row.BatchId!.Value];
-
-        var ownByClient = own.ToLookup(r => r.ClientId);
-        var windows = requests.Select(request =>
-        {
-            if (!clients.TryGetValue(request.ClientId, out var client))
-            {
-                return (IReadOnlyList<PendingMessage>)[];
-            }
-
-            var mine = ownByClient[client.Id]
-                .Select(r => new PendingMessage(r.Id, r.Uid, client.Id, r.Kind, PayloadOf(r), r.Attempts, r.CreatedAt, client.Host, client.Port));
-            var shared = broadcasts
-                .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
-                .Select(b => new PendingMessage(b.Id, b.Uid, client.Id, b.Kind, PayloadOf(b), b.Attempts, b.CreatedAt, client.Host, client.Port, IsBroadcast: true));
-            return (IReadOnlyList<PendingMessage>)mine.Concat(shared).Where(m => m.Id <= cutoff).OrderBy(m => m.Id).Take(request.Limit).ToList();
-        }).ToList();
-
-        // A client the cut left with nothing (its work lies past the broadcasts read) reads on
-        // from there, so a long list of broadcasts for others never starves it.
-        var starved = Enumerable.Range(0, requests.Count)
-            .Where(i => windows[i].Count == 0 && cutoff != long.MaxValue && clients.ContainsKey(requests[i].ClientId))
-            .ToList();
-        if (starved.Count > 0)
-        {
-            var more = await ReadHeadsAsync(starved.Select(i => requests[i]).ToList(), cutoff);
-            for (var i = 0; i < starved.Count; i++)
-            {
-                windows[starved[i]] = more[i];
-            }
-        }
-
-        return windows;
     }
 
     /// <summary>
@@ -188,7 +108,7 @@ internal sealed class OutboxReader : IDisposable
         var broadcasts = messages.Where(m => m.IsBroadcast).Select(m => m.Id).Distinct().ToArray();
         if (broadcasts.Length > 0)
         {
-            await RetireBroadcastsAsync(_db, broadcasts, now, default);
+            await Broadcasts.RetireAsync(_db, broadcasts, now, default);
         }
 
         _signal.NotifySettled();
@@ -200,55 +120,11 @@ internal sealed class OutboxReader : IDisposable
         return groups.Select(_ => true).ToList();
     }
 
-    /// <summary>
-    /// Moves broadcasts every client of their audience has passed out of the outbox (all pending
-    /// ones when <paramref name="ids"/> is null). Idempotent: whoever commits the last position
-    /// sees them all passed, and the sweeper catches any left behind.
-    /// </summary>
-    public static Task RetireBroadcastsAsync(MySqlDataSource db, long[]? ids, DateTime now, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(async () =>
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var passed = $"""
-                m.client_id IS NULL AND m.state = 'pending' {(ids is null ? "" : "AND m.id IN @ids")}
-                AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.broadcast_position < m.id AND c.id <= m.audience_upto)
-                """;
-            await connection.ExecuteAsync(new CommandDefinition($"""
-                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
-                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now FROM messages m WHERE {passed};
-                DELETE m FROM messages m WHERE {passed};
-                """, new { ids, now }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-        });
-
     public void Dispose()
     {
         _reads.Dispose();
         _acknowledgements.Dispose();
         _failedAttempts.Dispose();
-    }
-
-    /// <summary>One outbox row as <see cref="ReadHeadsAsync"/> reads it.</summary>
-    private sealed class HeadRow
-    {
-        public long Id { get; init; }
-
-        public string Uid { get; init; } = "";
-
-        public long ClientId { get; init; }
-
-        public string Kind { get; init; } = "";
-
-        public string? Payload { get; init; }
-
-        public long? BatchId { get; init; }
-
-        public int Attempts { get; init; }
-
-        public DateTime CreatedAt { get; init; }
-
-        public long? AudienceUpto { get; init; }
     }
 
     /// <summary>One attempt failed and will be retried: count it and keep the reason for the operator.</summary>
@@ -308,7 +184,7 @@ internal sealed class OutboxReader : IDisposable
 
         if (message.IsBroadcast)
         {
-            await RetireBroadcastsAsync(_db, [message.Id], now, ct);
+            await Broadcasts.RetireAsync(_db, [message.Id], now, ct);
         }
 
         _signal.NotifySettled();
