@@ -88,8 +88,10 @@ internal sealed class DeliveryService(
         var held = snapshot.Owned.Take(snapshot.FairShare).ToHashSet();
         await StopWorkersAsync(_workers.Keys.Where(id => !held.Contains(id)).ToList());
 
+        var started = new HashSet<long>();
         foreach (var id in held.Where(id => !_workers.ContainsKey(id)))
         {
+            started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var worker = new ClientDeliveryWorker(id, outbox, signal, checks, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
@@ -97,8 +99,9 @@ internal sealed class DeliveryService(
 
         // Workers wait for a wake instead of each polling its own queue: this poll is the one
         // look for work queued by other instances (or a wake that was lost). A worker pausing
-        // after failed attempts is left to its pause.
-        signal.Notify(snapshot.WithPending.Where(id => _workers.TryGetValue(id, out var w) && w.Worker.WaitingForWork));
+        // after failed attempts is left to its pause; one just started may not be waiting yet,
+        // and its wake is kept until it is.
+        signal.Notify(snapshot.WithPending.Where(id => started.Contains(id) || (_workers.TryGetValue(id, out var w) && w.Worker.WaitingForWork)));
     }
 
     private async Task StopWorkersAsync(IReadOnlyCollection<long> clientIds)
