@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
 using Relay.Fleet;
@@ -42,7 +40,7 @@ public static class FleetBench
         });
         await server.WaitUntilAnswersAsync($"{api.BaseAddress}health/ready");
 
-        await RegisterAsync(api, fleet);
+        await fleet.RegisterWithAsync(api, parallelism: 8);
         await using var db = new MySqlConnection(connectionString);
         await db.OpenAsync();
         await SeedAsync(db, 0, BulkPersonnel);
@@ -78,16 +76,6 @@ public static class FleetBench
             clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99), fanOutCpu.Item1, fanOutCpu.Item2,
             BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
             idleRss, peakRss);
-    }
-
-    private static async Task RegisterAsync(HttpClient api, FleetSimulator fleet)
-    {
-        await Parallel.ForEachAsync(fleet.Clients, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (client, ct) =>
-        {
-            using var created = await api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = fleet.Port }, ct);
-            created.EnsureSuccessStatusCode();
-            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
-        });
     }
 
     private static async Task SeedAsync(MySqlConnection db, int start, int count)

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Fleet;
@@ -50,6 +52,15 @@ public sealed class FleetSimulator : IAsyncDisposable
         fleet._accepting = Task.Run(fleet.AcceptAsync);
         return fleet;
     }
+
+    /// <summary>Registers every client with a server through its API (<c>POST /clients</c>) and keeps the ids it gives.</summary>
+    public Task RegisterWithAsync(HttpClient api, int parallelism) =>
+        Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (client, ct) =>
+        {
+            using var created = await api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = Port }, ct);
+            created.EnsureSuccessStatusCode();
+            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
+        });
 
     private async Task AcceptAsync()
     {

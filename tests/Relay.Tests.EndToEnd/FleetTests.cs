@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
 using Relay.Fleet;
@@ -32,12 +30,7 @@ public sealed class FleetTests : IAsyncLifetime
         });
         await _stack.StartAsync();
         _fleet = FleetSimulator.Start(Size, ClientDaemon.SharedSecret, FreePort.Next());
-        await Parallel.ForEachAsync(_fleet.Clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (client, ct) =>
-        {
-            using var created = await _stack.Api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = _fleet.Port }, ct);
-            created.EnsureSuccessStatusCode();
-            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
-        });
+        await _fleet.RegisterWithAsync(_stack.Api, parallelism: 4);
         await _stack.SeedPersonnelAsync(2_500);
 
         // Connect the whole fleet once.

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
 using Relay.Fleet;
@@ -30,12 +28,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     {
         await _stack.StartAsync();
         _fleet = FleetSimulator.Start(Size, ClientDaemon.SharedSecret, FreePort.Next());
-        await Parallel.ForEachAsync(_fleet.Clients, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (client, ct) =>
-        {
-            using var created = await _stack.Api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = _fleet.Port }, ct);
-            created.EnsureSuccessStatusCode();
-            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
-        });
+        await _fleet.RegisterWithAsync(_stack.Api, parallelism: 4);
         await _stack.SeedPersonnelAsync(40);
         await _stack.StartServerAsync();
         await _stack.StartServerAsync();
