@@ -28,6 +28,7 @@ app.UseRelayHttp();
 app.MapClients();
 app.MapPersonnel();
 app.MapOperations();
+app.MapOperationStatus();
 app.MapMessages();
 app.MapVerification();
 app.MapObservability();

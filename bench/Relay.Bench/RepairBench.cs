@@ -59,9 +59,11 @@ public static class RepairBench
     private static async Task<long> ItemsSentAsync(BenchStack stack, JsonObject operation)
     {
         long rows = 0;
-        foreach (var messageId in operation["messageIds"]!.AsArray())
+        for (long? after = 0; after is not null;)
         {
-            rows += (await stack.Api.GetFromJsonAsync<JsonObject>($"/messages/{messageId}"))!["itemCount"]!.GetValue<long>();
+            var page = (await stack.Api.GetFromJsonAsync<JsonObject>($"/operations/{operation["id"]}/messages?limit=1000&afterId={after}"))!;
+            rows += page["items"]!.AsArray().Sum(m => m!["itemCount"]!.GetValue<long>());
+            after = page["nextAfterId"]?.GetValue<long>();
         }
 
         return rows;

@@ -140,6 +140,25 @@ internal static class Migrations
             new("CREATE INDEX ix_clients_broadcast_position ON clients (broadcast_position)", OnlyIfMissing: "index:clients.ix_clients_broadcast_position"),
             "ALTER TABLE delivered_messages MODIFY client_id BIGINT NULL",
         ]),
+        (7, "operations: each call that queues messages is stored, and its messages point at it",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS operations (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                kind VARCHAR(16) NOT NULL,
+                client_id BIGINT NULL,
+                personnel_id BIGINT NULL,
+                audience_upto BIGINT NULL,
+                created_at DATETIME(6) NOT NULL,
+                KEY ix_operations_created (created_at)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            new("ALTER TABLE messages ADD COLUMN operation_id BIGINT NULL", OnlyIfMissing: "messages.operation_id"),
+            new("CREATE INDEX ix_messages_operation ON messages (operation_id, client_id, state)", OnlyIfMissing: "index:messages.ix_messages_operation"),
+            new("ALTER TABLE delivered_messages ADD COLUMN operation_id BIGINT NULL", OnlyIfMissing: "delivered_messages.operation_id"),
+            new("ALTER TABLE delivered_messages ADD COLUMN origin_id BIGINT NULL", OnlyIfMissing: "delivered_messages.origin_id"),
+            new("CREATE INDEX ix_delivered_operation ON delivered_messages (operation_id, client_id)", OnlyIfMissing: "index:delivered_messages.ix_delivered_operation"),
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

@@ -3,19 +3,27 @@ using Relay.Contracts.Api;
 using Relay.Server.Database;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
+using OperationAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Relay.Server.Operations.OperationStatus>,
+    Microsoft.AspNetCore.Http.HttpResults.Accepted<Relay.Server.Operations.OperationStatus>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Relay.Server.Operations;
 
 /// <summary>
-/// The operations that bring clients up to date. Each only queues messages (one transaction) and
-/// answers 202 with their ids; the sender delivers them. With <c>?wait=SECONDS</c> the call
-/// answers 200 once every message is acknowledged, or 202 when the time is up.
+/// The operations that bring clients up to date. Each is stored and queues its messages (one
+/// transaction), and answers 202 with the operation (<c>Location: /operations/{id}</c>); the
+/// sender delivers them. With <c>?wait=SECONDS</c> the call answers when the operation is settled:
+/// 200 when every client acknowledged everything, 409 when a client refused a message for good,
+/// and 202 (still pending) when the time is up.
 /// </summary>
 internal static class OperationsEndpoints
 {
     public static void MapOperations(this IEndpointRouteBuilder app)
     {
-        var all = app.MapGroup("/clients/all/personnel").WithTags("Operations");
+        // 409 only with ?wait: the operation settled with a client refusing a message for good.
+        var all = app.MapGroup("/clients/all/personnel").WithTags("Operations").ProducesProblem(StatusCodes.Status409Conflict);
         all.MapPut("/{personnelId}", SendOneToAll).WithName("SendOnePersonnelToAllClients")
             .WithSummary("Send one personnel to all clients.").ProducesProblem(StatusCodes.Status404NotFound);
         all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
@@ -25,7 +33,7 @@ internal static class OperationsEndpoints
         all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
             .WithSummary("Delete all personnel from all clients.");
 
-        var one = app.MapGroup("/clients/{clientId}/personnel").WithTags("Operations");
+        var one = app.MapGroup("/clients/{clientId}/personnel").WithTags("Operations").ProducesProblem(StatusCodes.Status409Conflict);
         one.MapPut("/{personnelId}", SendOneToOne).WithName("SendOnePersonnelToOneClient")
             .WithSummary("Send one personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapPut("/", SendAllToOne).WithName("SendAllPersonnelToOneClient")
@@ -37,40 +45,31 @@ internal static class OperationsEndpoints
             .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendOneToOne(
-        OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToOne(OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendOneToAll(
-        OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToAll(OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToAll(
-        OutboxWriter outbox, OperationWaiter waiter, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToAll(OutboxWriter outbox, OperationWaiter waiter, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> SendAllToOne(
-        OutboxWriter outbox, OperationWaiter waiter, long clientId, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToOne(OutboxWriter outbox, OperationWaiter waiter, long clientId, bool? replace, bool? sync, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteOneFromOne(
-        OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromOne(OutboxWriter outbox, OperationWaiter waiter, long clientId, long personnelId, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteOneFromAll(
-        OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromAll(OutboxWriter outbox, OperationWaiter waiter, long personnelId, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteAllFromAll(
-        OutboxWriter outbox, OperationWaiter waiter, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromAll(OutboxWriter outbox, OperationWaiter waiter, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, null, Delete: true), wait, ct);
 
-    private static Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> DeleteAllFromOne(
-        OutboxWriter outbox, OperationWaiter waiter, long clientId, int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromOne(OutboxWriter outbox, OperationWaiter waiter, long clientId, int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, null, Delete: true), wait, ct);
 
-    private static async Task<Results<Ok<OperationResult>, Accepted<OperationResult>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        OutboxWriter outbox, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
+    private static async Task<OperationAnswer> RunAsync(OutboxWriter outbox, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
     {
         var errors = Paging.ValidateIds([
             .. operation.ClientId is { } c ? [("clientId", c)] : Array.Empty<(string, long)>(),
@@ -94,24 +93,32 @@ internal static class OperationsEndpoints
             return Problems.NotFound(what, queued.MissingId);
         }
 
+        var location = $"/operations/{queued.Operation.Id}";
+
+        // As queued: the answer costs no further query, and is the truth at the commit.
+        var asQueued = OperationAnswers.AsQueued(queued.Operation, queued.Clients, queued.Messages);
         if (wait is not > 0)
         {
-            return TypedResults.Accepted((string?)null, new OperationResult(queued.MessageIds, queued.MessageIds, []));
+            return TypedResults.Accepted(location, asQueued);
         }
 
-        OperationProgress progress;
+        OperationStatus status;
         try
         {
-            progress = await waiter.WaitAsync(queued.MessageIds, TimeSpan.FromSeconds(wait.Value), ct);
+            status = await waiter.WaitAsync(queued.Operation, TimeSpan.FromSeconds(wait.Value), ct);
         }
         catch (Exception e) when (MySqlFaults.IsUnavailable(e))
         {
             // The operation is queued (committed); only its progress cannot be read. A 503 would
             // invite the caller to send it again, so the answer is what is known: accepted.
-            return TypedResults.Accepted((string?)null, new OperationResult(queued.MessageIds, queued.MessageIds, []));
+            return TypedResults.Accepted(location, asQueued);
         }
 
-        var result = new OperationResult(queued.MessageIds, progress.Pending, progress.Failed);
-        return progress.Delivered ? TypedResults.Ok(result) : TypedResults.Accepted((string?)null, result);
+        return status.State switch
+        {
+            OperationStatus.Delivered => TypedResults.Ok(status),
+            OperationStatus.Failed => OperationAnswers.Refused(status, location),
+            _ => TypedResults.Accepted(location, status),
+        };
     }
 }

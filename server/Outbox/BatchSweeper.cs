@@ -7,7 +7,7 @@ namespace Relay.Server.Outbox;
 /// <summary>
 /// Retires broadcasts every remaining client has passed, removes shared batches once every client acknowledged its message (done apart from the
 /// acknowledgements so that two clients finishing the same batch at once never race over it),
-/// and the status of delivered messages and judged verifications once older than the retention.
+/// and the status of delivered messages, judged verifications and settled operations once older than the retention.
 /// </summary>
 internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOptions> options, TimeProvider time, ILogger<BatchSweeper> logger) : BackgroundService
 {
@@ -35,7 +35,9 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
                 var before = time.GetUtcNow().UtcDateTime - options.Value.DeliveredRetention;
                 foreach (var sql in (string[])[
                     "DELETE FROM delivered_messages WHERE delivered_at < @before LIMIT 10000",
-                    "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000"])
+                    "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000",
+                    // An operation is kept as long as its delivered messages, and while any is still in the outbox.
+                    "DELETE FROM operations WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = operations.id) LIMIT 10000"])
                 {
                     while (await connection.ExecuteAsync(new CommandDefinition(sql, new { before }, cancellationToken: stoppingToken)) == 10000)
                     {

@@ -21,8 +21,8 @@ internal static class Broadcasts
                 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.broadcast_position < m.id AND c.id <= m.audience_upto)
                 """;
             await connection.ExecuteAsync(new CommandDefinition($"""
-                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
-                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now FROM messages m WHERE {passed};
+                INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at, operation_id)
+                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now, m.operation_id FROM messages m WHERE {passed};
                 DELETE m FROM messages m WHERE {passed};
                 """, new { ids, now }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);

@@ -17,4 +17,16 @@ public sealed record MessageStatus(
     DateTime? LastAttemptAt,
     string? LastError,
     DateTime? DeliveredAt,
-    long? OriginId);
+    long? OriginId)
+{
+    /// <summary>The columns of <c>messages</c> that make a status.</summary>
+    public const string OutboxColumns = """
+        id AS Id, client_id AS ClientId, kind AS Kind, item_count AS ItemCount, state AS State, attempts AS Attempts,
+        created_at AS CreatedAt, last_attempt_at AS LastAttemptAt, last_error AS LastError, CAST(NULL AS DATETIME(6)) AS DeliveredAt, origin_id AS OriginId
+        """;
+
+    /// <summary>The columns of <c>delivered_messages</c> that make a status, in the same order.</summary>
+    public const string DeliveredColumns = """
+        id, client_id, kind, item_count, 'delivered', attempts, created_at, delivered_at, NULL, delivered_at, origin_id
+        """;
+}

@@ -8,11 +8,6 @@ namespace Relay.Server.Outbox;
 
 internal static class MessagesEndpoints
 {
-    private const string OutboxColumns = """
-        id AS Id, client_id AS ClientId, kind AS Kind, item_count AS ItemCount, state AS State, attempts AS Attempts,
-        created_at AS CreatedAt, last_attempt_at AS LastAttemptAt, last_error AS LastError, CAST(NULL AS DATETIME(6)) AS DeliveredAt, origin_id AS OriginId
-        """;
-
     public static void MapMessages(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/messages").WithTags("Messages");
@@ -68,7 +63,7 @@ internal static class MessagesEndpoints
         var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
-            SELECT {OutboxColumns} FROM messages
+            SELECT {MessageStatus.OutboxColumns} FROM messages
             WHERE state = @state AND id > @after
               AND (@clientId IS NULL OR client_id = @clientId
                    OR (client_id IS NULL AND audience_upto >= @clientId AND id > (SELECT broadcast_position FROM clients WHERE id = @clientId)))
@@ -94,10 +89,9 @@ internal static class MessagesEndpoints
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<MessageStatus>(new CommandDefinition($"""
-            SELECT {OutboxColumns} FROM messages WHERE id = @id
+            SELECT {MessageStatus.OutboxColumns} FROM messages WHERE id = @id
             UNION ALL
-            SELECT id, client_id, kind, item_count, 'delivered', attempts, created_at, delivered_at, NULL, delivered_at, NULL
-            FROM delivered_messages WHERE id = @id
+            SELECT {MessageStatus.DeliveredColumns} FROM delivered_messages WHERE id = @id
             LIMIT 1
             """, new { id }, cancellationToken: ct));
     }

@@ -96,8 +96,8 @@ internal sealed class OutboxReader : IDisposable
             if (ids.Length > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""
-                    INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at)
-                    SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now FROM messages WHERE id IN @ids;
+                    INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at, operation_id, origin_id)
+                    SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now, operation_id, origin_id FROM messages WHERE id IN @ids;
                     DELETE FROM messages WHERE id IN @ids;
                     """, new { ids, now }, tx));
             }
@@ -173,8 +173,8 @@ internal sealed class OutboxReader : IDisposable
                 // The fleet's row moves on; this client keeps a failed copy of its own (same payload,
                 // a new uid as it applied nothing), which can be retried or removed like any message.
                 ? """
-                  INSERT INTO messages (client_id, origin_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
-                  SELECT @clientId, id, @uid, kind, item_count, payload, batch_id, 'failed', 1, created_at, @now, @reason FROM messages WHERE id = @id;
+                  INSERT INTO messages (client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
+                  SELECT @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, 'failed', 1, created_at, @now, @reason FROM messages WHERE id = @id;
                   UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId;
                   """
                 : "UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",

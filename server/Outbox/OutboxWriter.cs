@@ -7,6 +7,7 @@ using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
 using Relay.Server.Observability;
+using Relay.Server.Operations;
 using Relay.Server.Verification;
 
 namespace Relay.Server.Outbox;
@@ -17,12 +18,26 @@ namespace Relay.Server.Outbox;
 /// <param name="Delete">True to delete from the clients, false to save onto them.</param>
 /// <param name="Replace">With all personnel saved: the clients end up holding exactly them, swapped in atomically.</param>
 /// <param name="Sync">Like <paramref name="Replace"/>, but only the rows that differ are sent, found by comparing digests when the client is reached.</param>
-internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete, bool Replace = false, bool Sync = false);
-
-/// <summary>The messages an operation queued, or which id it could not find.</summary>
-internal sealed record EnqueueResult(IReadOnlyList<long> MessageIds, string? Missing = null, long MissingId = 0)
+internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete, bool Replace = false, bool Sync = false)
 {
-    public static EnqueueResult NotFound(string what, long id) => new([], what, id);
+    /// <summary>What the operation does, as <c>GET /operations</c> names it.</summary>
+    public string Kind => this switch
+    {
+        { Sync: true } => OperationKinds.Sync,
+        { Replace: true } => OperationKinds.Replace,
+        { Delete: true, PersonnelId: not null } => OperationKinds.DeleteOne,
+        { Delete: true } => OperationKinds.DeleteAll,
+        { PersonnelId: not null } => OperationKinds.SendOne,
+        _ => OperationKinds.SendAll,
+    };
+}
+
+/// <summary>The operation an API call stored, with what it queued; or which id it could not find.</summary>
+/// <param name="Clients">How many clients it is for.</param>
+/// <param name="Messages">How many messages it queued, counted per client (a broadcast batch once for each client).</param>
+internal sealed record EnqueueResult(StoredOperation Operation, int Clients, long Messages, string? Missing = null, long MissingId = 0)
+{
+    public static EnqueueResult NotFound(string what, long id) => new(null!, 0, 0, what, id);
 }
 
 /// <summary>
@@ -45,10 +60,11 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             return EnqueueResult.NotFound("Client", wanted);
         }
 
-        var ids = new List<long>();
+        var stored = await StartOperationAsync(connection, tx, operation.Kind, operation.ClientId, operation.PersonnelId, clientIds, ct);
+        var rows = 0;
         if (operation.Sync)
         {
-            ids.AddRange(await Verifications.QueueAsync(this, connection, tx, clientIds, Verifications.Sync, ct));
+            rows += (await Verifications.QueueAsync(this, connection, tx, clientIds, Verifications.Sync, stored.Id, ct)).Count;
         }
         else
         {
@@ -59,16 +75,32 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                     return EnqueueResult.NotFound("Personnel", operation.PersonnelId!.Value);
                 }
 
-                ids.AddRange(operation.ClientId is null
-                    ? await BroadcastAsync(connection, tx, clientIds, body, ct)
-                    : await QueueAsync(connection, tx, clientIds, body, ct));
+                rows += operation.ClientId is null
+                    ? (await BroadcastAsync(connection, tx, clientIds, body, stored.Id, ct)).Count * clientIds.Count
+                    : (await QueueAsync(connection, tx, clientIds, body, stored.Id, ct)).Count;
             }
         }
 
         await RecordHoldingsAsync(connection, tx, operation, ct);
         await tx.CommitOrExplainAsync(ct);
-        Committed(clientIds, ids.Count);
-        return new EnqueueResult(ids);
+        Committed(clientIds, rows);
+        return new EnqueueResult(stored, clientIds.Count, rows);
+    }
+
+    /// <summary>
+    /// Stores the operation, inside its transaction and after the clients' locks: <c>audience_upto</c>
+    /// (the highest client id now) says which clients an operation on all of them is for.
+    /// </summary>
+    public async Task<StoredOperation> StartOperationAsync(
+        MySqlConnection connection, MySqlTransaction tx, string kind, long? clientId, long? personnelId, IReadOnlyList<long> clientIds, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var audience = clientId is null && clientIds.Count > 0 ? clientIds.Max() : (long?)null;
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO operations (kind, client_id, personnel_id, audience_upto, created_at) VALUES (@kind, @clientId, @personnelId, @audience, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { kind, clientId, personnelId, audience, now }, tx, cancellationToken: ct));
+        return new StoredOperation(id, kind, clientId, personnelId, audience, now);
     }
 
     /// <summary>
@@ -110,7 +142,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     /// (see <see cref="ClientQueue"/>); the payload goes to <c>batches</c> so that a client that
     /// refuses it can keep a failed copy pointing at the same payload.
     /// </summary>
-    private async Task<IReadOnlyList<long>> BroadcastAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> BroadcastAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, long operationId, CancellationToken ct)
     {
         if (clientIds.Count == 0)
         {
@@ -119,13 +151,14 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
 
         return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
-            INSERT INTO messages (client_id, audience_upto, uid, kind, item_count, batch_id, created_at)
-            VALUES (NULL, @audience, @uid, @kind, @count, LAST_INSERT_ID(), @now);
+            INSERT INTO messages (client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
+            VALUES (NULL, @audience, @operationId, @uid, @kind, @count, LAST_INSERT_ID(), @now);
             SELECT LAST_INSERT_ID();
             """, new
             {
                 payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
                 audience = clientIds.Max(),
+                operationId,
                 uid = DeliverFrame.NewUid(),
                 kind = KindName(body.Kind),
                 count = body.ItemCount,
@@ -134,11 +167,13 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     }
 
     /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
-    public Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, CancellationToken ct) =>
-        QueueAsync(connection, tx, clientIds, KindName(body.Kind), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, ct);
+    public Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, long operationId, CancellationToken ct) =>
+        QueueAsync(connection, tx, clientIds, KindName(body.Kind), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, operationId, ct);
 
     /// <summary>Queues one message of any kind (also the server's own checks, which are not sent as they are).</summary>
-    public async Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, string payload, int itemCount, CancellationToken ct)
+    /// <param name="operationId">The operation the message belongs to, or null for one of the server's own (a verification).</param>
+    public async Task<IReadOnlyList<long>> QueueAsync(
+        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, string payload, int itemCount, long? operationId, CancellationToken ct)
     {
         if (clientIds.Count == 0)
         {
@@ -150,13 +185,13 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         if (clientIds.Count == 1)
         {
             return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-                VALUES (@clientId, @uid, @kind, @count, @payload, @now);
+                INSERT INTO messages (client_id, operation_id, uid, kind, item_count, payload, created_at)
+                VALUES (@clientId, @operationId, @uid, @kind, @count, @payload, @now);
                 SELECT LAST_INSERT_ID();
-                """, new { clientId = clientIds[0], uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct))];
+                """, new { clientId = clientIds[0], operationId, uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct))];
         }
 
-        return (await QueueSharedAsync(connection, tx, clientIds, kind, itemCount, payload, now, ct)).AsList();
+        return (await QueueSharedAsync(connection, tx, clientIds, kind, itemCount, payload, operationId, now, ct)).AsList();
     }
 
     /// <summary>After the commit: wake the senders of these clients, and count what was queued.</summary>
@@ -171,7 +206,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     /// payload once, in <c>batches</c>; each client's row points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
     /// </summary>
     private static async Task<IEnumerable<long>> QueueSharedAsync(
-        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, int itemCount, string payload, DateTime now, CancellationToken ct)
+        MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, int itemCount, string payload, long? operationId, DateTime now, CancellationToken ct)
     {
         var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
@@ -184,15 +219,16 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             insert.Parameters.AddWithValue("@count", itemCount);
             insert.Parameters.AddWithValue("@batch", batchId);
             insert.Parameters.AddWithValue("@now", now);
+            insert.Parameters.AddWithValue("@operation", operationId);
             var rows = new List<string>(chunk.Length);
             for (var i = 0; i < chunk.Length; i++)
             {
-                rows.Add($"(@c{i}, @u{i}, @kind, @count, @batch, @now)");
+                rows.Add($"(@c{i}, @u{i}, @kind, @count, @batch, @operation, @now)");
                 insert.Parameters.AddWithValue($"@c{i}", chunk[i]);
                 insert.Parameters.AddWithValue($"@u{i}", DeliverFrame.NewUid());
             }
 
-            insert.CommandText = $"INSERT INTO messages (client_id, uid, kind, item_count, batch_id, created_at) VALUES {string.Join(',', rows)}";
+            insert.CommandText = $"INSERT INTO messages (client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
             await insert.ExecuteNonQueryAsync(ct);
         }
 

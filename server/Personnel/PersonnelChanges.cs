@@ -3,13 +3,15 @@ using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
+using Relay.Server.Operations;
 using Relay.Server.Outbox;
 using Relay.Server.Verification;
 
 namespace Relay.Server.Personnel;
 
 /// <summary>What an edit or a removal on the server did: whether the personnel was there, and what it queued for the clients.</summary>
-internal sealed record PersonnelChange(bool Found, IReadOnlyList<long> MessageIds, bool SsnTaken = false);
+/// <param name="OperationId">The operation that carries the change to the clients, or null when held back.</param>
+internal sealed record PersonnelChange(bool Found, long? OperationId = null, bool SsnTaken = false);
 
 /// <summary>
 /// Edits and removals of the server's personnel, with their propagation queued in the same
@@ -20,7 +22,7 @@ internal sealed record PersonnelChange(bool Found, IReadOnlyList<long> MessageId
 internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, TimeProvider time)
 {
     public Task<PersonnelChange> UpdateAsync(long id, PersonnelRequest request, bool propagate, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(() => ChangeAsync(propagate, async (connection, tx) =>
+        Transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Update : null, async (connection, tx) =>
         {
             var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id;
@@ -30,7 +32,7 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
         }, ct));
 
     public Task<PersonnelChange> DeleteAsync(long id, bool propagate, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(() => ChangeAsync(propagate, async (connection, tx) =>
+        Transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Remove : null, async (connection, tx) =>
         {
             var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, tx, cancellationToken: ct));
             if (deleted == 0)
@@ -42,12 +44,16 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
             return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
         }, ct));
 
-    /// <summary>Runs the change after locking the clients (the order every queuing transaction follows), then queues its message to all of them.</summary>
-    private async Task<PersonnelChange> ChangeAsync(bool propagate, Func<MySqlConnection, MySqlTransaction, Task<MessageBody?>> change, CancellationToken ct)
+    /// <summary>
+    /// Runs the change after locking the clients (the order every queuing transaction follows),
+    /// then, unless held back (<paramref name="operationKind"/> null), queues its message to all of
+    /// them as an operation of that kind: one broadcast row, whatever the number of clients.
+    /// </summary>
+    private async Task<PersonnelChange> ChangeAsync(long id, string? operationKind, Func<MySqlConnection, MySqlTransaction, Task<MessageBody?>> change, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var clientIds = propagate ? await OutboxWriter.LockClientsAsync(connection, tx, clientId: null, ct) : [];
+        var clientIds = operationKind is not null ? await OutboxWriter.LockClientsAsync(connection, tx, clientId: null, ct) : [];
         MessageBody? body;
         try
         {
@@ -55,17 +61,24 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
-            return new PersonnelChange(Found: true, [], SsnTaken: true);
+            return new PersonnelChange(Found: true, SsnTaken: true);
         }
 
         if (body is null)
         {
-            return new PersonnelChange(Found: false, []);
+            return new PersonnelChange(Found: false);
         }
 
-        var ids = await outbox.QueueAsync(connection, tx, clientIds, body, ct);
+        if (operationKind is null)
+        {
+            await tx.CommitOrExplainAsync(ct);
+            return new PersonnelChange(Found: true);
+        }
+
+        var operation = await outbox.StartOperationAsync(connection, tx, operationKind, clientId: null, personnelId: id, clientIds, ct);
+        var rows = await outbox.BroadcastAsync(connection, tx, clientIds, body, operation.Id, ct);
         await tx.CommitOrExplainAsync(ct);
-        outbox.Committed(clientIds, ids.Count);
-        return new PersonnelChange(Found: true, ids);
+        outbox.Committed(clientIds, rows.Count * clientIds.Count);
+        return new PersonnelChange(Found: true, operation.Id);
     }
 }

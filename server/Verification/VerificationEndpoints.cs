@@ -3,6 +3,7 @@ using Relay.Contracts.Api;
 using Relay.Server.Auth;
 using Relay.Server.Database;
 using Relay.Server.Http;
+using Relay.Server.Operations;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Verification;
@@ -100,7 +101,7 @@ internal static class VerificationEndpoints
         try
         {
             var messageIds = queued.Select(q => q.MessageId!.Value).ToList();
-            await waiter.WaitAsync(messageIds, TimeSpan.FromSeconds(wait.Value), ct);
+            await waiter.WaitForMessagesAsync(messageIds, TimeSpan.FromSeconds(wait.Value), ct);
             return await verifications.ForMessagesAsync(messageIds, ct);
         }
         catch (Exception e) when (MySqlFaults.IsUnavailable(e))

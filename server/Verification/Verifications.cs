@@ -45,7 +45,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
                 return null;
             }
 
-            var ids = await QueueAsync(outbox, connection, tx, clientIds, Verify, ct);
+            var ids = await QueueAsync(outbox, connection, tx, clientIds, Verify, operationId: null, ct);
             await tx.CommitOrExplainAsync(ct);
             outbox.Committed(clientIds, ids.Count);
             return ids;
@@ -54,9 +54,10 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
     }
 
     /// <summary>Queues a check of the given kind for each client, inside the caller's transaction (clients locked); returns the message ids.</summary>
-    public static async Task<IReadOnlyList<long>> QueueAsync(OutboxWriter outbox, MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, CancellationToken ct)
+    public static async Task<IReadOnlyList<long>> QueueAsync(
+        OutboxWriter outbox, MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, long? operationId, CancellationToken ct)
     {
-        var ids = await outbox.QueueAsync(connection, tx, clientIds, kind, "{}", itemCount: 0, ct);
+        var ids = await outbox.QueueAsync(connection, tx, clientIds, kind, "{}", itemCount: 0, operationId, ct);
         if (ids.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition("""

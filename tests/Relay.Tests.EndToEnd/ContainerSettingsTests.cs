@@ -63,7 +63,7 @@ public sealed class ContainerSettingsTests
         Assert.All(client.Output.Split('\n').Where(l => l.Length > 0), l => JsonNode.Parse(l));
         var delivered = lines.First(IsDelivered);
         Assert.Equal(seeded, delivered["State"]!["ClientId"]!.GetValue<long>());
-        Assert.Contains(delivered["State"]!["MessageId"]!.GetValue<long>(), body.Ids("messageIds"));
+        Assert.Contains(delivered["State"]!["MessageId"]!.GetValue<long>(), await apiClient.MessageIdsOfAsync(body));
         Directory.Delete(directory, recursive: true);
     }
 }

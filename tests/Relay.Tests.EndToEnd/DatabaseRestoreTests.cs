@@ -32,7 +32,7 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
         var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/clients/{clientId}/personnel?wait=10");
 
         Assert.Equal(200, status);
-        Assert.Equal(1, body.Ids("messageIds").Single());
+        Assert.Equal(1, (await _stack.Api.MessageIdsOfAsync(body)).Single());
         Assert.Empty(await Client.StoredRowsAsync());
         Assert.DoesNotContain("already applied", Client.Process!.Output);
     }

@@ -20,12 +20,12 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10");
 
         Assert.Equal(200, status);
-        Assert.Empty(body.Ids("pendingMessageIds"));
+        Assert.Equal(("delivered", 1, 0), (body["state"]!.GetValue<string>(), body["clients"]!["done"]!.GetValue<int>(), body["messages"]!["pending"]!.GetValue<long>()));
         Assert.Equal("12345678900", Assert.Single(await _stack.Clients[0].StoredRowsAsync()).Ssn);
     }
 
     [Fact]
-    public async Task WaitingOnADownClientAnswers202WithWhatIsStillPending()
+    public async Task WaitingOnADownClientAnswers202WithTheClientStillPending()
     {
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         await _stack.Clients[1].Process!.StopAsync();
@@ -34,7 +34,11 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
 
         // One message for the fleet: client 1 has it, it stays pending for the client that is down.
         Assert.Equal(202, status);
-        Assert.Equal(body.Ids("messageIds"), body.Ids("pendingMessageIds"));
+        Assert.Equal("pending", body["state"]!.GetValue<string>());
+        Assert.Equal((2, 1, 1, 0), (body["clients"]!["total"]!.GetValue<int>(), body["clients"]!["done"]!.GetValue<int>(), body["clients"]!["pending"]!.GetValue<int>(), body["clients"]!["failed"]!.GetValue<int>()));
+        var lagging = Assert.Single((await _stack.Api.JsonAsync($"/operations/{body["id"]}/clients"))["items"]!.AsArray());
+        Assert.Equal(_stack.ClientIds[1], lagging!["clientId"]!.GetValue<long>());
+        Assert.Single(await _stack.Api.MessageIdsOfAsync(body));
         Assert.Contains(newton, (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Id));
         Assert.Equal(400, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=61")).Status);
     }

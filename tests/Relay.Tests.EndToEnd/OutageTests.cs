@@ -42,7 +42,7 @@ public sealed class OutageTests : IAsyncLifetime
 
         await Eventually.ReturnsAsync(stack.Clients[0].ListedSsnsAsync, s => s.Length == 2, TimeSpan.FromSeconds(20), because: "delivery resumes");
         Assert.Equal(HttpStatusCode.OK, (await stack.Api.GetAsync("/health/ready")).StatusCode);
-        Assert.Single(accepted.Body.Ids("messageIds"));
+        Assert.Single(await stack.Api.MessageIdsOfAsync(accepted.Body));
     }
 
     [Fact]

@@ -177,7 +177,7 @@ public sealed class ServerInstance(int port) : IAsyncDisposable
         var response = await Api.SendAsync(new HttpRequestMessage(method, path));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode is 200 or 202, $"{method} {path} answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!["messageIds"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+        return await Api.OperationMessageIdsAsync(JsonNode.Parse(body)!["id"]!.GetValue<long>());
     }
 
     public async ValueTask DisposeAsync()

@@ -65,7 +65,7 @@ public sealed class VerifyAndSyncTests : IAsyncLifetime
 
         var (syncStatus, sync) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel?sync=true&wait=30");
         Assert.Equal(200, syncStatus);
-        var message = await _stack.Api.JsonAsync($"/messages/{sync.Ids("messageIds").Single()}");
+        var message = await _stack.Api.JsonAsync($"/messages/{(await _stack.Api.MessageIdsOfAsync(sync)).Single()}");
         Assert.Equal(("sync", "delivered", 3), (message["kind"]!.GetValue<string>(), message["state"]!.GetValue<string>(), message["itemCount"]!.GetValue<int>()));
 
         var rows = await client.StoredRowsAsync();

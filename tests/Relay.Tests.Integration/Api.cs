@@ -22,13 +22,33 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
     }
 
-    /// <summary>Runs an operation, asserts 202, and returns the ids of the messages it queued.</summary>
-    public static async Task<long[]> OperateAsync(this HttpClient http, HttpMethod method, string path)
+    /// <summary>Runs an operation, asserts 202 with its location, and returns the ids of the messages it queued.</summary>
+    public static async Task<long[]> OperateAsync(this HttpClient http, HttpMethod method, string path) =>
+        await http.OperationMessageIdsAsync((await http.StartOperationAsync(method, path))["id"]!.GetValue<long>());
+
+    /// <summary>Runs an operation, asserts 202 with its location, and returns the answer: the operation.</summary>
+    public static async Task<JsonObject> StartOperationAsync(this HttpClient http, HttpMethod method, string path)
     {
         var response = await http.SendAsync(new HttpRequestMessage(method, path));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{method} {path} answered {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!["messageIds"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+        var operation = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal($"/operations/{operation["id"]}", response.Headers.Location?.OriginalString);
+        return operation;
+    }
+
+    /// <summary>Every message id of an operation, read page by page as a script would.</summary>
+    public static async Task<long[]> OperationMessageIdsAsync(this HttpClient http, long operationId)
+    {
+        var ids = new List<long>();
+        for (long? after = 0; after is not null;)
+        {
+            var page = JsonNode.Parse(await http.GetStringAsync($"/operations/{operationId}/messages?limit=1000&afterId={after}"))!;
+            ids.AddRange(page["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
+            after = page["nextAfterId"]?.GetValue<long>();
+        }
+
+        return [.. ids];
     }
 
     public static async Task<JsonObject> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)

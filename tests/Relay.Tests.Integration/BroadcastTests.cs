@@ -32,7 +32,8 @@ public sealed class BroadcastTests : IAsyncLifetime
     [Fact]
     public async Task AClientThatRefusesABroadcastKeepsAFailedCopyTheOthersGoOnAndARetrySendsItAgain()
     {
-        var everyone = (await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}")).Single();
+        var operation = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}"))["id"]!.GetValue<long>();
+        var everyone = (await _http.OperationMessageIdsAsync(operation)).Single();
         var later = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
 
         await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
@@ -48,9 +49,16 @@ public sealed class BroadcastTests : IAsyncLifetime
         var client = await _http.GetFromJsonAsync<JsonObject>($"/clients/{_c2}");
         Assert.Equal((1, 1), (client!["pendingMessages"]!.GetValue<int>(), client["failedMessages"]!.GetValue<int>()));
 
-        // The waiter reports the copy, the id to retry.
-        var waited = await _app.Services.GetRequiredService<OperationWaiter>().WaitAsync([everyone], TimeSpan.Zero, default);
-        Assert.Equal([failed["id"]!.GetValue<long>()], waited.Failed);
+        // The operation failed on client 2, with its reason; the copy is among its messages, the id to retry.
+        var status = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
+        Assert.Equal(("failed", 2, 1, 1), (status["state"]!.GetValue<string>(), status["clients"]!["total"]!.GetValue<int>(),
+            status["clients"]!["done"]!.GetValue<int>(), status["clients"]!["failed"]!.GetValue<int>()));
+        Assert.Equal((2L, 1L, 1L, 0L), (status["messages"]!["total"]!.GetValue<long>(), status["messages"]!["delivered"]!.GetValue<long>(),
+            status["messages"]!["failed"]!.GetValue<long>(), status["messages"]!["pending"]!.GetValue<long>()));
+        var refusing = Assert.Single(status["unfinishedClients"]!["items"]!.AsArray())!;
+        Assert.Equal((_c2, "failed", "the client's disk is read-only"),
+            (refusing["clientId"]!.GetValue<long>(), refusing["state"]!.GetValue<string>(), refusing["lastError"]!.GetValue<string>()));
+        Assert.Equal([everyone, failed["id"]!.GetValue<long>()], await _http.OperationMessageIdsAsync(operation));
 
         var retry = await _http.PostAsync($"/messages/{failed["id"]}/retry", null);
         Assert.Equal(202, (int)retry.StatusCode);
@@ -58,7 +66,18 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Equal([later, failed["id"]!.GetValue<long>()], again.Select(m => m.Id));
         Assert.Equal(refused.Payload, again[1].Payload);
         Assert.NotEqual(refused.Uid, again[1].Uid);
+
+        // Retried and delivered: the operation is delivered everywhere.
+        Assert.Equal("pending", await OperationStateAsync(operation));
+        await _outbox.MarkDeliveredAsync(again, default);
+        Assert.Equal("delivered", await OperationStateAsync(operation));
+        var done = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))!["items"]!.AsArray();
+        Assert.Equal([_c1, _c2], done.Select(c => c!["clientId"]!.GetValue<long>()));
+        Assert.All(done, c => Assert.Equal((1L, 1L, 0L), (c!["messages"]!["total"]!.GetValue<long>(), c["messages"]!["delivered"]!.GetValue<long>(), c["messages"]!["pending"]!.GetValue<long>())));
     }
+
+    private async Task<string> OperationStateAsync(long id) =>
+        (await _http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!["state"]!.GetValue<string>();
 
     [Fact]
     public async Task ABroadcastLeftPendingOnlyByAClientThatWasUnregisteredIsRetiredByTheSweep()

@@ -1,0 +1,175 @@
+using Dapper;
+using MySqlConnector;
+using Relay.Contracts.Api;
+using Relay.Server.Outbox;
+
+namespace Relay.Server.Operations;
+
+/// <summary>A stored operation: what was asked, and which clients it is for.</summary>
+/// <param name="ClientId">The one client, or null for every client registered at the call (ids up to <paramref name="AudienceUpto"/>).</param>
+internal sealed record StoredOperation(long Id, string Kind, long? ClientId, long? PersonnelId, long? AudienceUpto, DateTime CreatedAt)
+{
+    /// <summary>Condition on <c>c</c> (clients): a client this operation is for (and still registered).</summary>
+    public string Audience => ClientId is not null ? "c.id = @ClientId" : AudienceUpto is not null ? "c.id <= @AudienceUpto" : "FALSE";
+}
+
+/// <summary>
+/// How far an operation has come, read from the outbox. An operation's messages are its own rows
+/// (<c>operation_id</c>) for one client, plus broadcasts: a client has received those up to its
+/// <c>broadcast_position</c> (see <see cref="ClientQueue"/>), so progress over the whole fleet is a
+/// grouping of positions, not a row per client and message. A client that refused a broadcast
+/// has a copy of its own (<c>origin_id</c>), which stands for that broadcast from then on.
+/// </summary>
+internal sealed class OperationProgress(MySqlDataSource db)
+{
+    public const string Done = "done";
+
+    private const string StoredColumns = "id AS Id, kind AS Kind, client_id AS ClientId, personnel_id AS PersonnelId, audience_upto AS AudienceUpto, created_at AS CreatedAt";
+
+    public async Task<StoredOperation?> FindAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StoredOperation>(new CommandDefinition(
+            $"SELECT {StoredColumns} FROM operations WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Operations before <paramref name="beforeId"/>, newest first.</summary>
+    public async Task<IReadOnlyList<StoredOperation>> RecentAsync(long? beforeId, int take, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<StoredOperation>(new CommandDefinition(
+            $"SELECT {StoredColumns} FROM operations WHERE id < @before ORDER BY id DESC LIMIT @take",
+            new { before = beforeId ?? long.MaxValue, take }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>The ids of the operation's broadcasts (in the outbox or delivered), in order: fixed once it is committed.</summary>
+    public async Task<long[]> BroadcastIdsAsync(StoredOperation operation, CancellationToken ct)
+    {
+        if (operation.ClientId is not null)
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT id FROM messages WHERE operation_id = @Id AND client_id IS NULL
+            UNION ALL
+            SELECT id FROM delivered_messages WHERE operation_id = @Id AND client_id IS NULL
+            ORDER BY id
+            """, operation, cancellationToken: ct))).ToArray();
+    }
+
+    /// <summary>True while some client of the operation has a message of it to receive: two index lookups, whatever the fleet.</summary>
+    public async Task<bool> HasPendingAsync(StoredOperation operation, long[] broadcasts, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
+            SELECT EXISTS (SELECT 1 FROM messages WHERE operation_id = @Id AND client_id IS NOT NULL AND state = 'pending')
+                OR EXISTS (SELECT 1 FROM clients c WHERE {operation.Audience} AND c.broadcast_position < @last)
+            """, new { operation.Id, operation.ClientId, operation.AudienceUpto, last = broadcasts.LastOrDefault() }, cancellationToken: ct));
+    }
+
+    public async Task<OperationStatus> StatusAsync(StoredOperation operation, long[] broadcasts, CancellationToken ct)
+    {
+        var args = new { operation.Id, operation.ClientId, operation.AudienceUpto, last = broadcasts.LastOrDefault() };
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var audience = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM clients c WHERE {operation.Audience}", args, cancellationToken: ct));
+
+        // Clients short of the last broadcast, grouped by how far they are: few groups, however many clients.
+        var behind = broadcasts.Length == 0 ? [] : (await connection.QueryAsync<(long Position, long Clients)>(new CommandDefinition($"""
+            SELECT c.broadcast_position, COUNT(*) FROM clients c WHERE {operation.Audience} AND c.broadcast_position < @last GROUP BY c.broadcast_position
+            """, args, cancellationToken: ct))).AsList();
+
+        // Clients with rows of their own in the operation (all of them for an operation on one client).
+        var own = (await connection.QueryAsync<OwnRows>(new CommandDefinition($"""
+            SELECT x.client_id AS ClientId, c.broadcast_position AS Position, CAST(SUM(x.pending) AS SIGNED) AS Pending,
+                   CAST(SUM(x.failed) AS SIGNED) AS Failed, CAST(SUM(x.delivered) AS SIGNED) AS Delivered, CAST(SUM(x.copy) AS SIGNED) AS Copies
+            FROM (
+                SELECT client_id, state = 'pending' AS pending, state = 'failed' AS failed, 0 AS delivered, origin_id IS NOT NULL AS copy
+                FROM messages WHERE operation_id = @Id AND client_id IS NOT NULL
+                UNION ALL
+                SELECT client_id, 0, 0, 1, origin_id IS NOT NULL FROM delivered_messages WHERE operation_id = @Id AND client_id IS NOT NULL
+            ) x JOIN clients c ON c.id = x.client_id
+            WHERE {operation.Audience}
+            GROUP BY x.client_id, c.broadcast_position
+            """, args, cancellationToken: ct))).AsList();
+
+        long k = broadcasts.Length;
+        var lagging = (int)behind.Sum(b => b.Clients);
+        var broadcastPending = behind.Sum(b => b.Clients * (k - Passed(broadcasts, b.Position)));
+        var pending = broadcastPending + own.Sum(o => o.Pending);
+        var failed = own.Sum(o => o.Failed);
+        var total = k * audience + own.Sum(o => o.Pending + o.Failed + o.Delivered - o.Copies);
+        var messages = new MessageCounts(total, pending, total - pending - failed, failed);
+
+        var failedClients = own.Count(o => o.Failed > 0);
+        var pendingClients = lagging
+            + own.Count(o => o.Failed == 0 && o.Pending > 0 && Passed(broadcasts, o.Position) == k)
+            - own.Count(o => o.Failed > 0 && Passed(broadcasts, o.Position) < k);
+        var clients = new ClientCounts(audience, audience - failedClients - pendingClients, pendingClients, failedClients);
+        return new OperationStatus(operation.Id, operation.Kind, new(operation.ClientId, operation.PersonnelId), OperationStatus.StateOf(messages), operation.CreatedAt, clients, messages);
+    }
+
+    /// <summary>
+    /// The operation's clients in one state (<c>failed</c>, <c>pending</c>, <c>done</c>), or
+    /// <c>unfinished</c> (failed or pending) or <c>all</c>, by client id.
+    /// </summary>
+    public async Task<Page<OperationClient>> ClientsAsync(StoredOperation operation, long[] broadcasts, string state, long afterId, int take, CancellationToken ct)
+    {
+        const string open = "EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id)";
+        const string refused = "EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'failed')";
+        const string waiting = "(c.broadcast_position < @last OR EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'pending'))";
+        var filter = state switch
+        {
+            OperationStatus.Failed => refused,
+            OperationStatus.Pending => $"NOT {refused} AND {waiting}",
+            Done => $"NOT {open} AND c.broadcast_position >= @last",
+            "unfinished" => $"({open} OR c.broadcast_position < @last)",
+            _ => "TRUE",
+        };
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<ClientRow>(new CommandDefinition($"""
+            SELECT c.id AS ClientId, c.name AS Name, c.broadcast_position AS Position, c.last_error AS ClientError,
+                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'pending') AS Pending,
+                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'failed') AS Failed,
+                   (SELECT COUNT(*) FROM delivered_messages d WHERE d.operation_id = @Id AND d.client_id = c.id) AS Delivered,
+                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.origin_id IS NOT NULL)
+                   + (SELECT COUNT(*) FROM delivered_messages d WHERE d.operation_id = @Id AND d.client_id = c.id AND d.origin_id IS NOT NULL) AS Copies,
+                   (SELECT m.last_error FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.last_error IS NOT NULL
+                    ORDER BY m.last_attempt_at DESC LIMIT 1) AS LastError,
+                   (SELECT MAX(m.last_attempt_at) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id) AS LastAttemptAt
+            FROM clients c
+            WHERE {operation.Audience} AND c.id > @afterId AND {filter}
+            ORDER BY c.id LIMIT @take
+            """, new { operation.Id, operation.ClientId, operation.AudienceUpto, last = broadcasts.LastOrDefault(), afterId, take }, cancellationToken: ct))).AsList();
+
+        var items = rows.Select(r => r.ToClient(broadcasts)).ToList();
+        return new Page<OperationClient>(items, items.Count == take ? items[^1].ClientId : null);
+    }
+
+    /// <summary>How many of the broadcasts a client at <paramref name="position"/> has passed.</summary>
+    private static long Passed(long[] broadcasts, long position)
+    {
+        var at = Array.BinarySearch(broadcasts, position);
+        return at >= 0 ? at + 1 : ~at;
+    }
+
+    private sealed record OwnRows(long ClientId, long Position, long Pending, long Failed, long Delivered, long Copies);
+
+    private sealed record ClientRow(
+        long ClientId, string Name, long Position, string? ClientError, long Pending, long Failed, long Delivered, long Copies, string? LastError, DateTime? LastAttemptAt)
+    {
+        public OperationClient ToClient(long[] broadcasts)
+        {
+            var passed = Passed(broadcasts, Position);
+            var pending = broadcasts.Length - passed + Pending;
+            var messages = new MessageCounts(broadcasts.Length + Pending + Failed + Delivered - Copies, pending, passed - Copies + Delivered, Failed);
+            var state = Failed > 0 ? OperationStatus.Failed : pending > 0 ? OperationStatus.Pending : Done;
+
+            // A client that cannot be reached has no error on the operation's rows, but on itself.
+            return new OperationClient(ClientId, Name, state, messages, LastError ?? (state == OperationStatus.Pending ? ClientError : null), LastAttemptAt);
+        }
+    }
+}

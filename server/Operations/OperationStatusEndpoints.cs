@@ -1,0 +1,147 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MySqlConnector;
+using Relay.Contracts.Api;
+using Relay.Server.Http;
+using Relay.Server.Outbox;
+
+namespace Relay.Server.Operations;
+
+/// <summary>
+/// Stored operations: where each stands, which clients are behind or refused (with why), and its
+/// messages, each list paged so that no answer grows with the fleet.
+/// </summary>
+internal static class OperationStatusEndpoints
+{
+    /// <summary>Operations listed per page: each costs a few grouped queries.</summary>
+    public const int MaxOperationsPerPage = 100;
+
+    private const int DefaultOperationsPerPage = 20;
+
+    /// <summary>Unfinished clients shown in an operation's own answer; the rest are a page away.</summary>
+    private const int UnfinishedPreview = 20;
+
+    private static readonly string[] ClientStates = ["unfinished", OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, "all"];
+
+    public static void MapOperationStatus(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/operations").WithTags("Operations");
+        group.MapGet("/", List).WithName("ListOperations")
+            .WithSummary("Recent operations, newest first, each with how far it has come.");
+        group.MapGet("/{id}", Get).WithName("GetOperation")
+            .WithSummary("Where an operation stands, with its failed and still pending clients first.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/clients", Clients).WithName("ListOperationClients")
+            .WithSummary("An operation's clients, by client id: unfinished (failed or pending, the default), failed, pending, done or all; each with its last error.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/messages", Messages).WithName("ListOperationMessages")
+            .WithSummary("The messages an operation queued (a broadcast is one message for all its clients; a client's failed copy of one is listed too), by id.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<OperationsPage>, ValidationProblem>> List(OperationProgress progress, int? limit, long? beforeId, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxOperationsPerPage)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxOperationsPerPage}."];
+        }
+
+        if (beforeId is <= 0)
+        {
+            errors["beforeId"] = ["beforeId must be a positive id."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var take = limit ?? DefaultOperationsPerPage;
+        var items = new List<OperationStatus>();
+        foreach (var operation in await progress.RecentAsync(beforeId, take, ct))
+        {
+            items.Add(await progress.StatusAsync(operation, await progress.BroadcastIdsAsync(operation, ct), ct));
+        }
+
+        return TypedResults.Ok(new OperationsPage(items, items.Count == take ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<OperationDetail>, ValidationProblem, ProblemHttpResult>> Get(OperationProgress progress, long id, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await progress.FindAsync(id, ct) is not { } operation)
+        {
+            return Problems.NotFound("Operation", id);
+        }
+
+        var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
+        var status = await progress.StatusAsync(operation, broadcasts, ct);
+        var unfinished = await progress.ClientsAsync(operation, broadcasts, "unfinished", afterId: 0, UnfinishedPreview, ct);
+        return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
+    }
+
+    private static async Task<Results<Ok<Page<OperationClient>>, ValidationProblem, ProblemHttpResult>> Clients(
+        OperationProgress progress, long id, string? state, int? limit, long? afterId, CancellationToken ct)
+    {
+        var errors = Paging.Validate(limit, afterId);
+        foreach (var (field, messages) in Paging.ValidateIds(("id", id)))
+        {
+            errors[field] = messages;
+        }
+
+        state ??= "unfinished";
+        if (!ClientStates.Contains(state))
+        {
+            errors["state"] = [$"state must be one of {string.Join(", ", ClientStates.Select(s => $"'{s}'"))}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await progress.FindAsync(id, ct) is not { } operation)
+        {
+            return Problems.NotFound("Operation", id);
+        }
+
+        var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
+        return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, state, afterId ?? 0, limit ?? Paging.DefaultLimit, ct));
+    }
+
+    private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem, ProblemHttpResult>> Messages(
+        OperationProgress progress, MySqlDataSource db, long id, int? limit, long? afterId, CancellationToken ct)
+    {
+        var errors = Paging.Validate(limit, afterId);
+        foreach (var (field, messages) in Paging.ValidateIds(("id", id)))
+        {
+            errors[field] = messages;
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await progress.FindAsync(id, ct) is null)
+        {
+            return Problems.NotFound("Operation", id);
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
+            (SELECT {MessageStatus.OutboxColumns} FROM messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
+            UNION ALL
+            (SELECT {MessageStatus.DeliveredColumns} FROM delivered_messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
+            ORDER BY Id LIMIT @take
+            """, new { id, after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == take ? items[^1].Id : null));
+    }
+}

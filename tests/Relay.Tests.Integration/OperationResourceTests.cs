@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Relay.Server.Outbox;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>
+/// Every operation call is stored: it answers with the operation (not its message ids), which
+/// shows how far it has come, which clients are behind or refused, and pages its messages. The
+/// sender is off: acknowledgements and refusals are recorded through the outbox as it would.
+/// </summary>
+public sealed class OperationResourceTests : IAsyncLifetime
+{
+    private const int Fleet = 30;
+
+    private readonly ServerApp _app = new ServerApp()
+        .With("Outbox:BatchSize", "2")
+        .With("Outbox:SweepInterval", "00:00:00.200")
+        .With("Outbox:DeliveredRetention", "00:00:02");
+
+    private HttpClient _http = null!;
+    private OutboxReader _outbox = null!;
+    private readonly List<long> _clients = [];
+    private readonly List<long> _personnel = [];
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)_app).InitializeAsync();
+        _http = _app.CreateClient();
+        _outbox = _app.Services.GetRequiredService<OutboxReader>();
+        for (var i = 0; i < Fleet; i++)
+        {
+            _clients.Add(await _http.CreateClientAsync($"Site {i}", 7000 + i));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            _personnel.Add(await _http.CreatePersonnelAsync($"Name{i}", "Surname", $"1000000000{i}"));
+        }
+    }
+
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task AnOperationAnswers202WithItsLocationAndCountsNotIdsSoTheAnswerDoesNotGrowWithTheFleet()
+    {
+        var response = await _http.PutAsync("/clients/all/personnel", null);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var operation = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal($"/operations/{operation["id"]}", response.Headers.Location?.OriginalString);
+        Assert.Equal(["id", "kind", "target", "state", "createdAt", "clients", "messages"], operation.Select(p => p.Key));
+        Assert.Equal(("sendAll", "pending"), (operation["kind"]!.GetValue<string>(), operation["state"]!.GetValue<string>()));
+        Assert.Null(operation["target"]!["clientId"]);
+
+        // 5 personnel in batches of 2: three messages for each of 30 clients, stored as three rows.
+        Assert.Equal((Fleet, 0, Fleet, 0), Counts(operation["clients"]!, "total", "done", "pending", "failed"));
+        Assert.Equal((3L * Fleet, 3L * Fleet, 0L, 0L), LongCounts(operation["messages"]!, "total", "pending", "delivered", "failed"));
+        Assert.Equal(3, (await _http.OperationMessageIdsAsync(operation["id"]!.GetValue<long>())).Length);
+        Assert.True(text.Length < 400, $"the answer is {text.Length} characters");
+    }
+
+    [Fact]
+    public async Task AnOperationShowsItsProgressAndItsFailedAndLaggingClientsFirstWithTheirErrors()
+    {
+        var id = (await _http.StartOperationAsync(HttpMethod.Put, "/clients/all/personnel"))["id"]!.GetValue<long>();
+
+        // Nine clients take everything, one takes the first batch and refuses the second, the rest are behind.
+        foreach (var client in _clients.Take(9))
+        {
+            await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(client, 8, default), default);
+        }
+
+        var refusing = _clients[9];
+        var heads = await _outbox.NextPendingAsync(refusing, 8, default);
+        await _outbox.MarkDeliveredAsync([heads[0]], default);
+        await _outbox.MarkFailedAsync(heads[1], "SSN 100000000xx is not valid here", default);
+        await _outbox.RecordAttemptFailedAsync((await _outbox.NextPendingAsync(_clients[10], 1, default))[0], "connection refused", default);
+
+        var status = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!;
+        Assert.Equal("pending", status["state"]!.GetValue<string>());
+        Assert.Equal((Fleet, 9, Fleet - 10, 1), Counts(status["clients"]!, "total", "done", "pending", "failed"));
+
+        // 9 × 3 delivered, and 1 of the refusing client's; its refusal failed; everything else pending.
+        Assert.Equal((3L * Fleet, 28L, 1L, 3L * Fleet - 29), LongCounts(status["messages"]!, "total", "delivered", "failed", "pending"));
+
+        var unfinished = status["unfinishedClients"]!["items"]!.AsArray();
+        Assert.Equal(20, unfinished.Count);
+        Assert.Equal(_clients.Skip(9).Take(20), unfinished.Select(c => c!["clientId"]!.GetValue<long>()));
+        Assert.Equal(("failed", "SSN 100000000xx is not valid here", (3L, 1L, 1L, 1L)),
+            (unfinished[0]!["state"]!.GetValue<string>(), unfinished[0]!["lastError"]!.GetValue<string>(), LongCounts(unfinished[0]!["messages"]!, "total", "delivered", "failed", "pending")));
+        Assert.Equal(("pending", "connection refused"), (unfinished[1]!["state"]!.GetValue<string>(), unfinished[1]!["lastError"]!.GetValue<string>()));
+        Assert.Equal(_clients[29], (await ClientsAsync(id, $"afterId={status["unfinishedClients"]!["nextAfterId"]}")).Single());
+
+        Assert.Equal([refusing], await ClientsAsync(id, "state=failed"));
+        Assert.Equal(_clients.Take(9), await ClientsAsync(id, "state=done"));
+        Assert.Equal(_clients.Skip(10), await ClientsAsync(id, "state=pending&limit=1000"));
+        Assert.Equal(_clients.Take(7), await ClientsAsync(id, "state=all&limit=7"));
+    }
+
+    [Fact]
+    public async Task WaitingTellsDeliveredFromRefusedFromTimedOut()
+    {
+        var one = _clients[0];
+
+        // Nobody delivers: the time is up, still pending.
+        var (status, body) = await SendAsync($"/clients/{one}/personnel/{_personnel[0]}?wait=1");
+        Assert.Equal((HttpStatusCode.Accepted, "pending"), (status, body["state"]!.GetValue<string>()));
+        await DeliverAllAsync(one);
+
+        // Delivered while the caller waits: 200.
+        var waiting = SendAsync($"/clients/{one}/personnel/{_personnel[1]}?wait=20");
+        await DeliverAllAsync(one);
+        (status, body) = await waiting;
+        Assert.Equal((HttpStatusCode.OK, "delivered"), (status, body["state"]!.GetValue<string>()));
+        Assert.Equal((1, 1), Counts(body["clients"]!, "total", "done"));
+
+        // Refused for good while the caller waits: 409 problem details that still read as the operation.
+        waiting = SendAsync($"/clients/{one}/personnel/{_personnel[2]}?wait=20");
+        await RefuseAllAsync(one);
+        (status, body) = await waiting;
+        Assert.Equal((HttpStatusCode.Conflict, "failed", 1), (status, body["state"]!.GetValue<string>(), body["clients"]!["failed"]!.GetValue<int>()));
+        Assert.Equal($"/operations/{body["id"]}", body["instance"]!.GetValue<string>());
+        Assert.Contains("clients?state=failed", body["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RecentOperationsAreListedNewestFirstAndPagedBackwards()
+    {
+        var ids = new List<long>();
+        foreach (var path in new[] { $"/clients/{_clients[0]}/personnel/{_personnel[0]}", $"/clients/all/personnel/{_personnel[1]}", $"/clients/{_clients[1]}/personnel" })
+        {
+            ids.Add((await _http.StartOperationAsync(HttpMethod.Delete, path))["id"]!.GetValue<long>());
+        }
+
+        var page = (await _http.GetFromJsonAsync<JsonObject>("/operations?limit=2"))!;
+        Assert.Equal([ids[2], ids[1]], page["items"]!.AsArray().Select(o => o!["id"]!.GetValue<long>()));
+        Assert.Equal(["deleteAll", "deleteOne"], page["items"]!.AsArray().Select(o => o!["kind"]!.GetValue<string>()));
+        var older = (await _http.GetFromJsonAsync<JsonObject>($"/operations?limit=2&beforeId={page["nextBeforeId"]}"))!;
+        Assert.Equal([ids[0]], older["items"]!.AsArray().Select(o => o!["id"]!.GetValue<long>()));
+        Assert.Null(older["nextBeforeId"]);
+    }
+
+    [Fact]
+    public async Task AnOperationIsForgottenAfterTheRetentionOnceSettledButNotWhileAMessageOfItIsFailed()
+    {
+        var delivered = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[0]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
+        var refused = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[1]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
+        await DeliverAllAsync(_clients[0]);
+        await RefuseAllAsync(_clients[1]);
+
+        await Relay.Testing.Eventually.ReturnsAsync(
+            async () => (await _http.GetAsync($"/operations/{delivered}")).StatusCode, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the sweep forgets it");
+        var kept = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
+        Assert.Equal("failed", kept["state"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/operations/0", "id")]
+    [InlineData("/operations?limit=0", "limit")]
+    [InlineData("/operations?limit=101", "limit")]
+    [InlineData("/operations?beforeId=-1", "beforeId")]
+    [InlineData("/operations/1/clients?state=lagging", "state")]
+    [InlineData("/operations/1/clients?limit=1001", "limit")]
+    [InlineData("/operations/1/messages?afterId=-5", "afterId")]
+    public async Task BadOperationQueriesAre400NamingTheField(string path, string field)
+    {
+        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.ErrorFields());
+    }
+
+    [Theory]
+    [InlineData("/operations/999999")]
+    [InlineData("/operations/999999/clients")]
+    [InlineData("/operations/999999/messages")]
+    public async Task AnUnknownOperationIs404(string path)
+    {
+        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("Operation not found.", problem["title"]!.GetValue<string>());
+    }
+
+    private async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(string path)
+    {
+        var response = await _http.PutAsync(path, null);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    private async Task DeliverAllAsync(long client) =>
+        await _outbox.MarkDeliveredAsync(await Relay.Testing.Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0), default);
+
+    private async Task RefuseAllAsync(long client)
+    {
+        foreach (var message in await Relay.Testing.Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0))
+        {
+            await _outbox.MarkFailedAsync(message, "refused", default);
+        }
+    }
+
+    private async Task<long[]> ClientsAsync(long operation, string query) =>
+        [.. (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?{query}"))!["items"]!.AsArray().Select(c => c!["clientId"]!.GetValue<long>())];
+
+    private static (int, int) Counts(JsonNode counts, string a, string b) => (counts[a]!.GetValue<int>(), counts[b]!.GetValue<int>());
+
+    private static (int, int, int, int) Counts(JsonNode counts, string a, string b, string c, string d) =>
+        (counts[a]!.GetValue<int>(), counts[b]!.GetValue<int>(), counts[c]!.GetValue<int>(), counts[d]!.GetValue<int>());
+
+    private static (long, long, long, long) LongCounts(JsonNode counts, string a, string b, string c, string d) =>
+        (counts[a]!.GetValue<long>(), counts[b]!.GetValue<long>(), counts[c]!.GetValue<long>(), counts[d]!.GetValue<long>());
+}
