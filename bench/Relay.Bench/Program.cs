@@ -66,7 +66,7 @@ if (sections.Contains("fleet"))
     Row("    CPU per fan-out: server / MySQL", $"{fleet.FanOutServerCpuSeconds:0.000}/{fleet.FanOutMySqlCpuSeconds:0.000} s");
     Row($"  bulk {1000:N0} personnel x fleet", $"{fleet.BulkRowsPerSecond:N0} rows/s", $"{fleet.BulkSeconds:0.0} s");
     Row("  accept all 100,000 personnel to all", $"{fleet.BroadcastAcceptSeconds:0.000} s", $"{fleet.BroadcastRowsWritten:N0} rows");
-    Row("    its answer", $"{fleet.BroadcastAnswerBytes / 1024.0:N0} KiB");
+    Row("    its answer", $"{fleet.BroadcastAnswerBytes:N0} bytes");
     Row("  server RSS idle / peak", $"{fleet.ServerIdleRssMiB:0} / {fleet.ServerPeakRssMiB:0} MiB", "600 MiB");
 }
 

@@ -83,29 +83,52 @@ public static class FrameCodec
         }
     }
 
+    /// <summary>What follows the body of a deliver frame started with <see cref="WriteDeliverStart"/>.</summary>
+    public static ReadOnlySpan<byte> DeliverEnd => "}"u8;
+
     /// <summary>
     /// Writes a deliver frame around a body that is already JSON (the payload as the server stored
     /// it), so the sender does not parse and re-serialise every message.
     /// </summary>
     public static void WriteDeliver(IBufferWriter<byte> output, long messageId, string messageUid, ReadOnlySpan<byte> bodyJson)
     {
-        var json = new ArrayBufferWriter<byte>(bodyJson.Length + 64);
-        using (var writer = new Utf8JsonWriter(json))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "deliver");
-            writer.WriteNumber("version", ProtocolVersion.Current);
-            writer.WriteNumber("messageId", messageId);
-            writer.WriteString("messageUid", messageUid);
-            writer.WritePropertyName("body");
-            writer.WriteRawValue(bodyJson, skipInputValidation: true);
-            writer.WriteEndObject();
-        }
+        // One contiguous span for the whole frame: one buffer, sent in one piece.
+        var envelope = DeliverEnvelope(messageId, messageUid);
+        var length = envelope.WrittenCount + bodyJson.Length + DeliverEnd.Length;
+        var frame = output.GetSpan(HeaderLength + length);
+        BinaryPrimitives.WriteInt32BigEndian(frame, length);
+        envelope.WrittenSpan.CopyTo(frame[HeaderLength..]);
+        bodyJson.CopyTo(frame[(HeaderLength + envelope.WrittenCount)..]);
+        DeliverEnd.CopyTo(frame[(HeaderLength + envelope.WrittenCount + bodyJson.Length)..]);
+        output.Advance(HeaderLength + length);
+    }
 
-        var header = output.GetSpan(HeaderLength);
-        BinaryPrimitives.WriteInt32BigEndian(header, json.WrittenCount);
-        output.Advance(HeaderLength);
-        output.Write(json.WrittenSpan);
+    /// <summary>
+    /// Writes the start of a deliver frame whose body of <paramref name="bodyLength"/> bytes the
+    /// caller sends itself, then <see cref="DeliverEnd"/>: a large body shared by thousands of
+    /// clients goes to each socket from the one buffer, never copied per client.
+    /// </summary>
+    public static void WriteDeliverStart(IBufferWriter<byte> output, long messageId, string messageUid, int bodyLength)
+    {
+        var envelope = DeliverEnvelope(messageId, messageUid);
+        var start = output.GetSpan(HeaderLength + envelope.WrittenCount);
+        BinaryPrimitives.WriteInt32BigEndian(start, envelope.WrittenCount + bodyLength + DeliverEnd.Length);
+        envelope.WrittenSpan.CopyTo(start[HeaderLength..]);
+        output.Advance(HeaderLength + envelope.WrittenCount);
+    }
+
+    private static ArrayBufferWriter<byte> DeliverEnvelope(long messageId, string messageUid)
+    {
+        var envelope = new ArrayBufferWriter<byte>(160);
+        using var writer = new Utf8JsonWriter(envelope);
+        writer.WriteStartObject();
+        writer.WriteString("type", "deliver");
+        writer.WriteNumber("version", ProtocolVersion.Current);
+        writer.WriteNumber("messageId", messageId);
+        writer.WriteString("messageUid", messageUid);
+        writer.WritePropertyName("body");
+        writer.Flush();
+        return envelope;
     }
 
     /// <summary>Writes one frame: length prefix, then its JSON. Returns the bytes written.</summary>

@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using Relay.Contracts.Protocol;
 using Relay.Server.Outbox;
 
@@ -14,7 +14,11 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, TlsSettings? tls) : IAsyncDisposable
 {
+    /// <summary>Bodies from this size on are sent from their own buffer.</summary>
+    private const int LargeBody = 16 * 1024;
+
     private Socket? _socket;
+    private Stream? _stream;
     private PipeReader? _reader;
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
@@ -33,7 +37,18 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
 
             foreach (var message in messages)
             {
-                FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, Encoding.UTF8.GetBytes(message.Payload));
+                if (message.Payload.Length < LargeBody)
+                {
+                    FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, message.Payload.Span);
+                    continue;
+                }
+
+                // A large body (a batch, the same array for every client it goes to) is written
+                // from where it is, not copied into a buffer per connection.
+                FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length);
+                await _writer!.FlushAsync(ct);
+                await _stream!.WriteAsync(message.Payload, ct);
+                _writer.Write(FrameCodec.DeliverEnd);
             }
 
             await _writer!.FlushAsync(ct);
@@ -122,8 +137,11 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
         }
 
         _socket = socket;
-        _reader = PipeReader.Create(stream);
-        _writer = PipeWriter.Create(stream);
+        _stream = stream;
+        // Thousands of connections at once: small buffers (answers are a few hundred bytes, a frame
+        // to send asks for its own size), and none held while waiting for the client to answer.
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, useZeroByteReads: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
         await AuthenticateAsync(ct);
     }
@@ -197,6 +215,7 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
         }
 
         _socket = null;
+        _stream = null;
         _reader = null;
         _writer = null;
     }

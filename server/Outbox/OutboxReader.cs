@@ -6,8 +6,9 @@ using Relay.Server.Observability;
 namespace Relay.Server.Outbox;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
+/// <param name="Payload">The message body's JSON, UTF-8: a broadcast's is one array shared by every client it is sent to.</param>
 /// <param name="IsBroadcast">One row for every client (see <see cref="ClientQueue"/>): passing it moves the client's position, it does not leave the outbox.</param>
-internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, string Payload, int Attempts, DateTime CreatedAt, string Host, int Port, bool IsBroadcast = false);
+internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, ReadOnlyMemory<byte> Payload, int Attempts, DateTime CreatedAt, string Host, int Port, bool IsBroadcast = false);
 
 /// <summary>
 /// The sender's side of the outbox: read the head of a client's queue, record what happened to it.

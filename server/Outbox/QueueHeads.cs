@@ -50,7 +50,7 @@ internal static class QueueHeads
         var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
 
         var payloads = await batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
-        string PayloadOf(HeadRow row) => row.Payload ?? payloads[row.BatchId!.Value];
+        byte[] PayloadOf(HeadRow row) => row.Payload is null ? payloads[row.BatchId!.Value] : row.Utf8Payload;
 
         var ownByClient = own.ToLookup(r => r.ClientId);
         var windows = requests.Select(request =>
@@ -97,6 +97,9 @@ internal static class QueueHeads
         public string Kind { get; init; } = "";
 
         public string? Payload { get; init; }
+
+        /// <summary>The payload stored in the row, encoded once however many clients this read serves.</summary>
+        public byte[] Utf8Payload => field ??= System.Text.Encoding.UTF8.GetBytes(Payload!);
 
         public long? BatchId { get; init; }
 

@@ -10,8 +10,7 @@ using Relay.Server.Verification;
 namespace Relay.Server.Personnel;
 
 /// <summary>What an edit or a removal on the server did: whether the personnel was there, and what it queued for the clients.</summary>
-/// <param name="OperationId">The operation that carries the change to the clients, or null when held back.</param>
-internal sealed record PersonnelChange(bool Found, long? OperationId = null, bool SsnTaken = false);
+internal sealed record PersonnelChange(bool Found, bool SsnTaken = false);
 
 /// <summary>
 /// Edits and removals of the server's personnel, with their propagation queued in the same
@@ -79,6 +78,6 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
         var rows = await outbox.BroadcastAsync(connection, tx, clientIds, body, operation.Id, ct);
         await tx.CommitOrExplainAsync(ct);
         outbox.Committed(clientIds, rows.Count * clientIds.Count);
-        return new PersonnelChange(Found: true, operation.Id);
+        return new PersonnelChange(Found: true);
     }
 }

@@ -81,7 +81,7 @@ internal sealed class DriftChecks(
         {
             // Each part is its own delivery; a sync run again after a crash recomputes the difference and stages a new set.
             Uid = DeliverFrame.NewUid(),
-            Payload = JsonSerializer.Serialize(
+            Payload = JsonSerializer.SerializeToUtf8Bytes(
                 new MessageBody(MessageKind.Patch, part.Upserts, part.Deletes, new StagedPart(setId, i + 1, parts.Count)),
                 RelayJsonContext.Default.MessageBody),
         }).ToList();

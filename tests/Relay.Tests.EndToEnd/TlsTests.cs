@@ -47,6 +47,12 @@ public sealed class TlsTests : IDisposable
 
         Assert.True(status == 200, stack.Diagnostics());
         Assert.Equal(["12345678900"], await stack.Clients[0].ListedSsnsAsync());
+
+        // A batch large enough to be sent from its own buffer (tens of KB), through TLS too.
+        await stack.SeedPersonnelAsync(500);
+        (status, _) = await stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel?wait=15");
+        Assert.True(status == 200, stack.Diagnostics());
+        Assert.Equal(501, (await stack.Clients[0].StoredRowsAsync()).Length);
     }
 
     [Fact]

@@ -41,6 +41,21 @@ public sealed class FrameCodecTests
     }
 
     [Fact]
+    public void AFrameWhoseBodyIsSentApartReadsAsTheSameFrame()
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Save.Body, RelayJsonContext.Default.MessageBody);
+        var whole = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliver(whole, Save.MessageId, Save.MessageUid, body);
+
+        var apart = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliverStart(apart, Save.MessageId, Save.MessageUid, body.Length);
+        apart.Write(body);
+        apart.Write(FrameCodec.DeliverEnd);
+
+        Assert.Equal(whole.WrittenSpan.ToArray(), apart.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void ADeliverFrameWithoutAUidIsRefused()
     {
         var json = Encoding.UTF8.GetBytes("""{"type":"deliver","version":3,"messageId":1,"body":{"kind":"deleteAll"}}""");
