@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Relay.Testing;
 
 namespace Relay.Bench;
 
@@ -58,15 +59,8 @@ public static class RepairBench
     /// <summary>Rows a delivered operation sent: the sum of its messages' item counts.</summary>
     private static async Task<long> ItemsSentAsync(BenchStack stack, JsonObject operation)
     {
-        long rows = 0;
-        for (long? after = 0; after is not null;)
-        {
-            var page = (await stack.Api.GetFromJsonAsync<JsonObject>($"/operations/{operation["id"]}/messages?limit=1000&afterId={after}"))!;
-            rows += page["items"]!.AsArray().Sum(m => m!["itemCount"]!.GetValue<long>());
-            after = page["nextAfterId"]?.GetValue<long>();
-        }
-
-        return rows;
+        var messages = await stack.Api.OperationMessagesAsync(operation["id"]!.GetValue<long>());
+        return messages.Sum(m => m["itemCount"]!.GetValue<long>());
     }
 
     private static async Task TamperAsync(string database)

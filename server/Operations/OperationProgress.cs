@@ -24,6 +24,11 @@ internal sealed class OperationProgress(MySqlDataSource db)
 {
     public const string Done = "done";
 
+    /// <summary>Failed or pending: the clients to look at.</summary>
+    public const string Unfinished = "unfinished";
+
+    public const string All = "all";
+
     private const string StoredColumns = "id AS Id, kind AS Kind, client_id AS ClientId, personnel_id AS PersonnelId, audience_upto AS AudienceUpto, created_at AS CreatedAt";
 
     public async Task<StoredOperation?> FindAsync(long id, CancellationToken ct)
@@ -125,7 +130,7 @@ internal sealed class OperationProgress(MySqlDataSource db)
             OperationStatus.Failed => refused,
             OperationStatus.Pending => $"NOT {refused} AND {waiting}",
             Done => $"NOT {open} AND c.broadcast_position >= @last",
-            "unfinished" => $"({open} OR c.broadcast_position < @last)",
+            Unfinished => $"({open} OR c.broadcast_position < @last)",
             _ => "TRUE",
         };
 

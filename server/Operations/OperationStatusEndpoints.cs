@@ -21,7 +21,7 @@ internal static class OperationStatusEndpoints
     /// <summary>Unfinished clients shown in an operation's own answer; the rest are a page away.</summary>
     private const int UnfinishedPreview = 20;
 
-    private static readonly string[] ClientStates = ["unfinished", OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, "all"];
+    private static readonly string[] ClientStates = [OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All];
 
     public static void MapOperationStatus(this IEndpointRouteBuilder app)
     {
@@ -82,7 +82,7 @@ internal static class OperationStatusEndpoints
 
         var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
         var status = await progress.StatusAsync(operation, broadcasts, ct);
-        var unfinished = await progress.ClientsAsync(operation, broadcasts, "unfinished", afterId: 0, UnfinishedPreview, ct);
+        var unfinished = await progress.ClientsAsync(operation, broadcasts, OperationProgress.Unfinished, afterId: 0, UnfinishedPreview, ct);
         return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
     }
 
@@ -95,7 +95,7 @@ internal static class OperationStatusEndpoints
             errors[field] = messages;
         }
 
-        state ??= "unfinished";
+        state ??= OperationProgress.Unfinished;
         if (!ClientStates.Contains(state))
         {
             errors["state"] = [$"state must be one of {string.Join(", ", ClientStates.Select(s => $"'{s}'"))}."];

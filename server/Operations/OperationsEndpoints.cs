@@ -88,15 +88,15 @@ internal static class OperationsEndpoints
         }
 
         var queued = await outbox.EnqueueAsync(operation, ct);
-        if (queued.Missing is { } what)
+        if (queued.Operation is not { } stored)
         {
-            return Problems.NotFound(what, queued.MissingId);
+            return Problems.NotFound(queued.Missing!, queued.MissingId);
         }
 
-        var location = $"/operations/{queued.Operation.Id}";
+        var location = $"/operations/{stored.Id}";
 
         // As queued: the answer costs no further query, and is the truth at the commit.
-        var asQueued = OperationAnswers.AsQueued(queued.Operation, queued.Clients, queued.Messages);
+        var asQueued = OperationAnswers.AsQueued(stored, queued.Clients, queued.Messages);
         if (wait is not > 0)
         {
             return TypedResults.Accepted(location, asQueued);
@@ -105,7 +105,7 @@ internal static class OperationsEndpoints
         OperationStatus status;
         try
         {
-            status = await waiter.WaitAsync(queued.Operation, TimeSpan.FromSeconds(wait.Value), ct);
+            status = await waiter.WaitAsync(stored, TimeSpan.FromSeconds(wait.Value), ct);
         }
         catch (Exception e) when (MySqlFaults.IsUnavailable(e))
         {

@@ -32,12 +32,12 @@ internal sealed record Operation(long? ClientId, long? PersonnelId, bool Delete,
     };
 }
 
-/// <summary>The operation an API call stored, with what it queued; or which id it could not find.</summary>
+/// <summary>The operation an API call stored, with what it queued; or, without one, which id it could not find.</summary>
 /// <param name="Clients">How many clients it is for.</param>
 /// <param name="Messages">How many messages it queued, counted per client (a broadcast batch once for each client).</param>
-internal sealed record EnqueueResult(StoredOperation Operation, int Clients, long Messages, string? Missing = null, long MissingId = 0)
+internal sealed record EnqueueResult(StoredOperation? Operation, int Clients, long Messages, string? Missing = null, long MissingId = 0)
 {
-    public static EnqueueResult NotFound(string what, long id) => new(null!, 0, 0, what, id);
+    public static EnqueueResult NotFound(string what, long id) => new(null, 0, 0, what, id);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
@@ -35,20 +36,6 @@ public static class Api
         var operation = JsonNode.Parse(body)!.AsObject();
         Assert.Equal($"/operations/{operation["id"]}", response.Headers.Location?.OriginalString);
         return operation;
-    }
-
-    /// <summary>Every message id of an operation, read page by page as a script would.</summary>
-    public static async Task<long[]> OperationMessageIdsAsync(this HttpClient http, long operationId)
-    {
-        var ids = new List<long>();
-        for (long? after = 0; after is not null;)
-        {
-            var page = JsonNode.Parse(await http.GetStringAsync($"/operations/{operationId}/messages?limit=1000&afterId={after}"))!;
-            ids.AddRange(page["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
-            after = page["nextAfterId"]?.GetValue<long>();
-        }
-
-        return [.. ids];
     }
 
     public static async Task<JsonObject> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)

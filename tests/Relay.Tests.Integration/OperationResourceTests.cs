@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Server.Outbox;
+using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
@@ -152,7 +153,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
         await DeliverAllAsync(_clients[0]);
         await RefuseAllAsync(_clients[1]);
 
-        await Relay.Testing.Eventually.ReturnsAsync(
+        await Eventually.ReturnsAsync(
             async () => (await _http.GetAsync($"/operations/{delivered}")).StatusCode, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the sweep forgets it");
         var kept = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
         Assert.Equal("failed", kept["state"]!.GetValue<string>());
@@ -189,11 +190,11 @@ public sealed class OperationResourceTests : IAsyncLifetime
     }
 
     private async Task DeliverAllAsync(long client) =>
-        await _outbox.MarkDeliveredAsync(await Relay.Testing.Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0), default);
+        await _outbox.MarkDeliveredAsync(await Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0), default);
 
     private async Task RefuseAllAsync(long client)
     {
-        foreach (var message in await Relay.Testing.Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0))
+        foreach (var message in await Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0))
         {
             await _outbox.MarkFailedAsync(message, "refused", default);
         }
