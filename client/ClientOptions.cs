@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Options;
+using Relay.Contracts.Auth;
 
 namespace Relay.Client;
 
@@ -24,6 +26,20 @@ internal sealed class ClientOptions : IValidatableObject
     [Required(ErrorMessage = "Client:SharedSecret is required: the secret shared with the server's Delivery:SharedSecret.")]
     [MinLength(Contracts.Protocol.TransportAuth.MinSecretLength, ErrorMessage = "Client:SharedSecret must be at least 16 characters.")]
     public string SharedSecret { get; init; } = "";
+
+    /// <summary>The key callers send in <c>X-Api-Key</c> to read this client's personnel (role read).</summary>
+    [MinLength(8, ErrorMessage = "Client:ReadApiKey must be at least 8 characters when set.")]
+    public string? ReadApiKey { get; init; }
+
+    /// <summary>The listing without a key. Off by default: it holds SSNs.</summary>
+    public bool OpenReads { get; init; }
+
+    /// <summary>Failed attempts (wrong HTTP keys, failed TCP handshakes) one address may make per <see cref="FailedAttemptsWindow"/>.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Client:FailedAttemptsAllowed must be between 1 and 1000000.")]
+    public int FailedAttemptsAllowed { get; init; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Client:FailedAttemptsWindow must be between 1 s and 1 day.")]
+    public TimeSpan FailedAttemptsWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Optional PKCS#12 (.pfx) certificate: when set, the TCP listener speaks TLS only.</summary>
     public string? TlsCertificatePath { get; init; }
@@ -61,6 +77,11 @@ internal sealed class ClientOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrEmpty(ReadApiKey) && !OpenReads)
+        {
+            yield return new ValidationResult("Client:ReadApiKey is required to read this client's personnel (or set Client:OpenReads=true to leave the listing open).", [nameof(ReadApiKey)]);
+        }
+
         if (!string.IsNullOrEmpty(TlsCertificatePath) && !File.Exists(TlsCertificatePath))
         {
             yield return new ValidationResult($"Client:TlsCertificatePath '{TlsCertificatePath}' does not exist.", [nameof(TlsCertificatePath)]);
@@ -90,13 +111,38 @@ internal sealed class ClientOptions : IValidatableObject
     }
 }
 
-internal static class ClientOptionsSetup
+internal static partial class ClientOptionsSetup
 {
+    public static void UseClientAuth(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<ClientOptions>>().Value.OpenReads)
+        {
+            LogOpenReads(app.Logger);
+        }
+
+        app.UseApiKeyAuthentication();
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Client:OpenReads is on: anyone who can reach this port can read the personnel it holds, including their SSNs")]
+    private static partial void LogOpenReads(ILogger logger);
+
     public static void AddClientOptions(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClientOptions>()
             .BindConfiguration(ClientOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddApiKeyAuthentication(
+            sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<ClientOptions>>().Value;
+                ApiKey[] keys = string.IsNullOrEmpty(options.ReadApiKey) ? [] : [ApiKey.FromSecret("read", options.ReadApiKey, ApiKeyRoles.Read)];
+                return new ApiKeySettings(keys, options.OpenReads);
+            },
+            sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<ClientOptions>>().Value;
+                return new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow);
+            });
     }
 }

@@ -17,6 +17,7 @@ builder.AddObservability();
 var app = builder.BuildWithValidSettings();
 
 app.UseRequestProblems();
+app.UseClientAuth();
 app.UseKnownQueryParameters();
 app.MapPersonnel();
 app.MapObservability();

@@ -61,7 +61,7 @@ pids+=($!)
 for n in 1 2; do
   say "starting client $n on TCP 500$n, HTTP http://127.0.0.1:800$n"
   Client__DatabasePath="$state/client$n/client.db" Client__TcpPort=500$n Client__HttpUrl=http://127.0.0.1:800$n \
-  Client__SharedSecret="$shared_secret" \
+  Client__SharedSecret="$shared_secret" Client__ReadApiKey="$api_key" \
     dotnet client/bin/Release/net10.0/Relay.Client.dll > >(prefix client$n) 2>&1 &
   pids+=($!)
 done

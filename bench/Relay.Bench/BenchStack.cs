@@ -59,6 +59,7 @@ public sealed class BenchStack : IAsyncDisposable
                 ["Client:TcpPort"] = tcp.ToString(),
                 ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
                 ["Client:SharedSecret"] = Secret,
+                ["Client:ReadApiKey"] = ApiKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");

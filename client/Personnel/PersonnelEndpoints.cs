@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Client.Storage;
 using Relay.Contracts.Api;
+using Relay.Contracts.Auth;
 using Relay.Contracts.Personnel;
 
 namespace Relay.Client.Personnel;
@@ -10,7 +11,7 @@ internal static class PersonnelEndpoints
 {
     public static void MapPersonnel(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/personnel").WithTags("Personnel");
+        var group = app.MapGroup("/personnel").WithTags("Personnel").RequireAuthorization(ApiKeyPolicies.Read);
         group.MapGet("/", List).WithName("ListPersonnel");
         group.MapGet("/{id}", Get).WithName("GetPersonnel");
     }

@@ -18,6 +18,12 @@ public static partial class ValidatedStart
     /// <summary>Builds the app, then runs every options validation registered with <c>ValidateOnStart</c>; exits on the first bad setting.</summary>
     public static WebApplication BuildWithValidSettings(this WebApplicationBuilder builder)
     {
+        var unreadable = SecretFiles.Load(builder.Configuration);
+        if (unreadable.Count > 0)
+        {
+            Exit(builder, unreadable);
+        }
+
         // Building resolves Kestrel's options, which may read settings already (the client's listeners do).
         WebApplication? app = null;
         try
@@ -27,15 +33,20 @@ public static partial class ValidatedStart
         }
         catch (Exception e) when (Failures(e).ToList() is { Count: > 0 } failures)
         {
-            foreach (var line in failures)
-            {
-                Console.Error.WriteLine($"{builder.Environment.ApplicationName}: invalid setting: {line}");
-            }
-
-            Environment.Exit(BadSettingExitCode);
+            Exit(builder, failures);
         }
 
         return app!;
+    }
+
+    private static void Exit(WebApplicationBuilder builder, IEnumerable<string> failures)
+    {
+        foreach (var line in failures)
+        {
+            Console.Error.WriteLine($"{builder.Environment.ApplicationName}: invalid setting: {line}");
+        }
+
+        Environment.Exit(BadSettingExitCode);
     }
 
     private static IEnumerable<string> Failures(Exception e) => e switch

@@ -1,24 +1,47 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
+using Relay.Contracts.Auth;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Relay.Server.Auth;
 
-/// <summary>Marks the operations that need the key, so Swagger UI sends it (Authorize button) only where it matters.</summary>
+/// <summary>
+/// Tells Swagger UI (and code generators) which calls need a key and which role: the Authorize
+/// button's key is sent where it is needed, and 401, 403 and 429 are documented there.
+/// </summary>
 internal sealed class ApiKeyOperationFilter : IOperationFilter
 {
     public const string SchemeName = "ApiKey";
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (context.ApiDescription.HttpMethod is "GET" or "HEAD" or "OPTIONS"
-            && !context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<RequiresApiKey>().Any())
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<IAllowAnonymous>().Any())
         {
             return;
         }
 
+        var policy = metadata.OfType<IAuthorizeData>().LastOrDefault()?.Policy;
+        var role = ApiKeyPolicies.RoleNeededBy(policy);
+        var needs = policy == ApiKeyPolicies.Status
+            ? "Open by default (no personal data); needs a key with the role `read` when `Auth:OpenStatus` is false."
+            : $"Needs a key with the role `{role}`.";
+        operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : $"{operation.Description}\n\n{needs}";
         operation.Security ??= [];
+        if (policy == ApiKeyPolicies.Status)
+        {
+            // An empty requirement beside the key: either satisfies the call.
+            operation.Security.Add(new OpenApiSecurityRequirement());
+        }
+
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
         operation.Responses ??= [];
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "The X-Api-Key header is missing or wrong." });
+        if (role != ApiKeyRoles.Read)
+        {
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The key's role is weaker than `{role}`." });
+        }
+
+        operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many wrong keys from this address; try again after Retry-After seconds." });
     }
 }

@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -20,14 +21,14 @@ internal static class ClientsEndpoints
     public static void MapClients(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/clients").WithTags("Clients");
-        group.MapGet("/", List).WithName("ListClients").WithSummary("List registered clients, by id.");
-        group.MapPost("/", Create).WithName("CreateClient").WithSummary("Register a client daemon.")
+        group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("List registered clients, by id.");
+        group.MapPost("/", Create).WithName("CreateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Register a client daemon.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", Get).WithName("GetClient").WithSummary("Get one client.")
+        group.MapGet("/{id}", Get).WithName("GetClient").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("Get one client.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", Update).WithName("UpdateClient").WithSummary("Change a client's name or address.")
+        group.MapPut("/{id}", Update).WithName("UpdateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Change a client's name or address.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id}", Delete).WithName("DeleteClient").WithSummary("Unregister a client; its pending messages are dropped.")
+        group.MapDelete("/{id}", Delete).WithName("DeleteClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Unregister a client; its pending messages are dropped.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using Relay.Contracts.Http;
+using Relay.Contracts.Auth;
 using Relay.Server.Auth;
 
 namespace Relay.Server.Http;
@@ -25,8 +26,8 @@ internal static class HttpSetup
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
-                Name = ApiKeyMiddleware.Header,
-                Description = "Required on every call that changes data.",
+                Name = ApiKeyAuthenticationHandler.Header,
+                Description = "A key from Auth:ApiKey or Auth:Keys. Each call needs a role: read, operate or admin (which includes the others).",
             });
             o.OperationFilter<ApiKeyOperationFilter>();
         });
@@ -36,9 +37,9 @@ internal static class HttpSetup
     {
         app.UseRequestProblems();
         app.UseRequestSizeLimit();
-        app.UseApiKeyAuth();
-        app.UseKnownQueryParameters();
         app.UseSwagger();
         app.UseSwaggerUI();
+        app.UseApiKeyAuth();
+        app.UseKnownQueryParameters();
     }
 }

@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -25,7 +26,7 @@ internal static class OperationStatusEndpoints
 
     public static void MapOperationStatus(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/operations").WithTags("Operations");
+        var group = app.MapGroup("/operations").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Status);
         group.MapGet("/", List).WithName("ListOperations")
             .WithSummary("Recent operations, newest first, each with how far it has come.");
         group.MapGet("/{id}", Get).WithName("GetOperation")

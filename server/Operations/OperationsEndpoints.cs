@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
 using Relay.Server.Database;
@@ -23,7 +24,7 @@ internal static class OperationsEndpoints
     public static void MapOperations(this IEndpointRouteBuilder app)
     {
         // 409 only with ?wait: the operation settled with a client refusing a message for good.
-        var all = app.MapGroup("/clients/all/personnel").WithTags("Operations").ProducesProblem(StatusCodes.Status409Conflict);
+        var all = app.MapGroup("/clients/all/personnel").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Operate).ProducesProblem(StatusCodes.Status409Conflict);
         all.MapPut("/{personnelId}", SendOneToAll).WithName("SendOnePersonnelToAllClients")
             .WithSummary("Send one personnel to all clients.").ProducesProblem(StatusCodes.Status404NotFound);
         all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
@@ -33,7 +34,7 @@ internal static class OperationsEndpoints
         all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
             .WithSummary("Delete all personnel from all clients.");
 
-        var one = app.MapGroup("/clients/{clientId}/personnel").WithTags("Operations").ProducesProblem(StatusCodes.Status409Conflict);
+        var one = app.MapGroup("/clients/{clientId}/personnel").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Operate).ProducesProblem(StatusCodes.Status409Conflict);
         one.MapPut("/{personnelId}", SendOneToOne).WithName("SendOnePersonnelToOneClient")
             .WithSummary("Send one personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
         one.MapPut("/", SendAllToOne).WithName("SendAllPersonnelToOneClient")

@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -11,12 +12,12 @@ internal static class MessagesEndpoints
     public static void MapMessages(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/messages").WithTags("Messages");
-        group.MapGet("/", List).WithName("ListMessages")
+        group.MapGet("/", List).WithName("ListMessages").RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("List messages still in the outbox (pending by default, or failed), oldest first.");
-        group.MapGet("/{id}", Get).WithName("GetMessage")
+        group.MapGet("/{id}", Get).WithName("GetMessage").RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("Where one message is: pending with attempts and last error, failed, or delivered and when.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id}/retry", Retry).WithName("RetryMessage")
+        group.MapPost("/{id}/retry", Retry).WithName("RetryMessage").RequireAuthorization(ApiKeyPolicies.Operate)
             .WithSummary("Queue a failed message again (after fixing what the client refused); later messages already went on.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }

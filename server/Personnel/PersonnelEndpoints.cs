@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -16,15 +17,15 @@ internal static class PersonnelEndpoints
     public static void MapPersonnel(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/personnel").WithTags("Personnel");
-        group.MapGet("/", List).WithName("ListPersonnel").WithSummary("List the server's personnel, by id.");
-        group.MapPost("/", Create).WithName("CreatePersonnel").WithSummary("Add a personnel. Clients get it only when an operation sends it.")
+        group.MapGet("/", List).WithName("ListPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("List the server's personnel, by id.");
+        group.MapPost("/", Create).WithName("CreatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Add a personnel. Clients get it only when an operation sends it.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", Get).WithName("GetPersonnel").WithSummary("Get one personnel.")
+        group.MapGet("/{id}", Get).WithName("GetPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("Get one personnel.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", Update).WithName("UpdatePersonnel")
+        group.MapPut("/{id}", Update).WithName("UpdatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Change a personnel; the clients that hold it are updated (none gains it). propagate=false holds the edit back from the clients.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel")
+        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Remove a personnel from the server and from every client. propagate=false keeps the clients' copies.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -1,3 +1,4 @@
+using Relay.Contracts.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
 using Relay.Server.Auth;
@@ -19,12 +20,12 @@ internal static class VerificationEndpoints
     public static void MapVerification(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").WithTags("Verification");
-        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient").RequireApiKey()
+        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient").RequireAuthorization(ApiKeyPolicies.KeyedRead)
             .WithSummary("Compare what one client holds with what it should hold, after every message queued for it before this call.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients").RequireApiKey()
+        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients").RequireAuthorization(ApiKeyPolicies.KeyedRead)
             .WithSummary("Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should.");
-        group.MapGet("/verifications/{id}", Get).WithName("GetVerification")
+        group.MapGet("/verifications/{id}", Get).WithName("GetVerification").RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("One verification or sync: pending, or what it found.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

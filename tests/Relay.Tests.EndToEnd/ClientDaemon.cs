@@ -38,6 +38,7 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
             ["Client:TcpBindAddress"] = TcpHost,
             ["Client:HttpUrl"] = HttpUrl,
             ["Client:SharedSecret"] = SharedSecret,
+            ["Client:ReadApiKey"] = RelayStack.ApiKey,
             ["Client:HandshakeTimeout"] = "00:00:02",
             ["Client:FrameTimeout"] = "00:00:02",
         };
@@ -50,11 +51,14 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
         await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
     }
 
+    /// <summary>An HTTP client for the daemon's REST port that sends its read key.</summary>
+    public HttpClient CreateHttp() => new() { BaseAddress = new Uri(HttpUrl), DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } } };
+
     /// <summary>The SSNs the client's REST listing shows, sorted.</summary>
     public async Task<string[]> ListedSsnsAsync()
     {
-        using var http = new HttpClient();
-        var page = await http.GetFromJsonAsync<JsonObject>($"{HttpUrl}/personnel?limit=1000");
+        using var http = CreateHttp();
+        var page = await http.GetFromJsonAsync<JsonObject>("/personnel?limit=1000");
         return page!["items"]!.AsArray().Select(p => p!["ssn"]!.GetValue<string>()).Order().ToArray();
     }
 

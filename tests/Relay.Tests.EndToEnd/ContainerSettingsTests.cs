@@ -21,6 +21,7 @@ public sealed class ContainerSettingsTests
             ["Client:TcpPort"] = tcp.ToString(),
             ["Client:HttpUrl"] = $"http://0.0.0.0:{http}",
             ["Client:SharedSecret"] = ClientDaemon.SharedSecret,
+            ["Client:ReadApiKey"] = RelayStack.ApiKey,
         });
         await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
         {

@@ -32,7 +32,7 @@ public sealed class FullDiskTests : IAsyncLifetime
     public async Task AClientOnAFullDiskReportsItAndRecoversWhenSpaceReturns()
     {
         var client = _stack.Clients[0];
-        using var http = new HttpClient { BaseAddress = new Uri(client.HttpUrl) };
+        using var http = client.CreateHttp();
         var filler = Path.Combine(_mount, "filler");
         await FillAsync(filler);
         await _stack.SeedPersonnelAsync(1_000, surname: new string('s', 80));

@@ -122,7 +122,7 @@ public sealed class InputTrapsTests : IAsyncLifetime
     [InlineData("/personnel/abc", "id", 400)]
     public async Task TheClientsListingAnswersABadQueryWithProblemDetails(string path, string field, int expected)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_stack.Clients[0].HttpUrl) };
+        using var http = _stack.Clients[0].CreateHttp();
         using var response = await http.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
 
@@ -134,7 +134,7 @@ public sealed class InputTrapsTests : IAsyncLifetime
     [Fact]
     public async Task TheClientsListingRefusesAnEmptySegment()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_stack.Clients[0].HttpUrl) };
+        using var http = _stack.Clients[0].CreateHttp();
         using var response = await http.GetAsync("/personnel/");
 
         Assert.Equal(404, (int)response.StatusCode);

@@ -104,6 +104,7 @@ public sealed class OutageTests : IAsyncLifetime
         {
             ["ConnectionStrings:Relay"] = database,
             ["Urls"] = url,
+            ["Auth:ApiKey"] = RelayStack.ApiKey,
             ["Delivery:SharedSecret"] = ClientDaemon.SharedSecret,
         });
 

@@ -92,7 +92,7 @@ public sealed class RelayStack(
 
         server.Process = DaemonProcess.Start($"server{Servers.Count + 1}", Repo.ServerDll, settings);
         Servers.Add(server);
-        await server.Process.WaitUntilAnswersAsync($"{server.Url}/clients");
+        await server.Process.WaitUntilAnswersAsync($"{server.Url}/health/ready");
         return server;
     }
 

@@ -12,6 +12,8 @@ public sealed class StartupTests
     [InlineData("Client:SharedSecret", "too-short", "Client:SharedSecret")]
     [InlineData("Client:DatabasePath", "", "Client:DatabasePath")]
     [InlineData("Client:MaxConnections", "0", "Client:MaxConnections")]
+    [InlineData("Client:ReadApiKey", "", "Client:ReadApiKey")]
+    [InlineData("Client:ReadApiKey_FILE", "/nonexistent/read-key", "Client:ReadApiKey_FILE")]
     public async Task AClientWithABadSettingStopsWithOneLineNamingIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string>
@@ -20,6 +22,7 @@ public sealed class StartupTests
             ["Client:TcpPort"] = FreePort.Next().ToString(),
             ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Client:SharedSecret"] = "a-shared-secret-long-enough",
+            ["Client:ReadApiKey"] = "a-read-key-long-enough",
             [key] = value,
         };
         await using var client = DaemonProcess.Start("client", Repo.ClientDll, settings);
@@ -49,6 +52,9 @@ public sealed class StartupTests
     [InlineData("Delivery:MaxRetryAttempts", "0", "MaxRetryAttempts")]
     [InlineData("Delivery:SharedSecret", "", "Delivery:SharedSecret")]
     [InlineData("Auth:ApiKey", "short", "Auth:ApiKey")]
+    [InlineData("Auth:ApiKey", "", "Auth:ApiKey")]
+    [InlineData("Auth:ApiKey_FILE", "/nonexistent/api-key", "Auth:ApiKey_FILE")]
+    [InlineData("Auth:Keys:0:Name", "ci", "Auth:Keys:0")]
     public async Task AServerWithABadSettingStopsWithOneLineNamingIt(string key, string value, string named)
     {
         await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
@@ -56,6 +62,7 @@ public sealed class StartupTests
             ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
             ["Delivery:SharedSecret"] = "a-shared-secret-long-enough",
+            ["Auth:ApiKey"] = "an-api-key-long-enough",
             [key] = value,
         });
 

@@ -1,22 +1,32 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Relay.Tests.Integration;
 
+/// <summary>Named keys with roles: read &lt; operate &lt; admin. Reads need a key too.</summary>
 public sealed class ApiKeyTests : IAsyncLifetime
 {
-    private const string Key = "a-long-enough-test-key";
-    private readonly ServerApp _app = new ServerApp().With("Auth:ApiKey", Key);
-    private HttpClient _anonymous = null!;
-    private HttpClient _authorized = null!;
+    private const string OperateKey = "ci-operate-key-0001";
+    private const string ReadKey = "dashboard-read-key-0001";
+    private const string HashedKey = "given-only-as-its-hash";
+
+    private readonly ServerApp _app = new ServerApp()
+        .With("Auth:Keys:0:Name", "ci").With("Auth:Keys:0:Key", OperateKey).With("Auth:Keys:0:Role", "operate")
+        .With("Auth:Keys:1:Name", "dashboard").With("Auth:Keys:1:Key", ReadKey).With("Auth:Keys:1:Role", "read")
+        .With("Auth:Keys:2:Name", "auditor").With("Auth:Keys:2:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey)))).With("Auth:Keys:2:Role", "read")
+
+        // Many wrong keys on purpose here; the brake has tests of its own.
+        .With("Auth:FailedAttemptsAllowed", "1000");
+
+    private HttpClient _admin = null!;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
-        _anonymous = _app.CreateClient();
-        _authorized = _app.CreateClient();
-        _authorized.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        _admin = _app.CreateClient();
     }
 
     public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
@@ -25,69 +35,210 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData(null)]
     [InlineData("")]
     [InlineData("wrong-key-of-some-length")]
-    [InlineData(Key + " ")]
-    public async Task ChangingDataWithoutTheRightKeyIs401AndChangesNothing(string? key)
+    [InlineData(ServerApp.AdminKey + " ")]
+    public async Task ChangingDataWithoutAValidKeyIs401AndChangesNothing(string? key)
     {
-        var client = await _authorized.CreateClientAsync("One", 6001);
-        var person = await _authorized.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        if (key is not null)
-        {
-            _anonymous.DefaultRequestHeaders.Add("X-Api-Key", key);
-        }
+        var client = await _admin.CreateClientAsync("One", 6001);
+        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var caller = _app.CreateClientWithKey(key);
 
         var attempts = new[]
         {
-            await _anonymous.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" }),
-            await _anonymous.PutAsJsonAsync($"/personnel/{person}", new { name = "Eve", surname = "Intruder", ssn = "12345678900" }),
-            await _anonymous.DeleteAsync($"/clients/{client}"),
-            await _anonymous.PutAsync("/clients/all/personnel", null),
-            await _anonymous.DeleteAsync("/clients/all/personnel"),
-            await _anonymous.PutAsync($"/clients/{client}/personnel?sync=true", null),
-
-            // Reads, but they queue work on the server and the clients.
-            await _anonymous.GetAsync($"/clients/{client}/verify"),
-            await _anonymous.GetAsync("/clients/all/verify"),
+            await caller.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" }),
+            await caller.PutAsJsonAsync($"/personnel/{person}", new { name = "Eve", surname = "Intruder", ssn = "12345678900" }),
+            await caller.DeleteAsync($"/clients/{client}"),
+            await caller.PutAsync("/clients/all/personnel", null),
+            await caller.DeleteAsync("/clients/all/personnel"),
+            await caller.PutAsync($"/clients/{client}/personnel?sync=true", null),
+            await caller.GetAsync($"/clients/{client}/verify"),
+            await caller.GetAsync("/clients/all/verify"),
         };
 
         foreach (var response in attempts)
         {
-            await response.ProblemAsync(HttpStatusCode.Unauthorized);
+            var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal(string.IsNullOrEmpty(key) ? "An API key is required." : "The API key is not valid.", problem["title"]!.GetValue<string>());
         }
 
         Assert.Empty(await _app.RowsAsync());
-        var stored = await _anonymous.GetFromJsonAsync<JsonObject>($"/personnel/{person}");
+        var stored = await _admin.GetFromJsonAsync<JsonObject>($"/personnel/{person}");
         Assert.Equal("Isaac", stored!["name"]!.GetValue<string>());
-        var all = await _anonymous.GetFromJsonAsync<JsonObject>("/personnel");
-        Assert.Single(all!["items"]!.AsArray());
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync($"/clients/{client}")).StatusCode);
+        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/clients/{client}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/personnel")]
+    [InlineData("/personnel/1")]
+    public async Task ReadingPersonnelWithoutAKeyIs401AndWithAReadKeyIsAllowed(string path)
+    {
+        await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var anonymous = _app.CreateClientWithKey(null);
+        using var reader = _app.CreateClientWithKey(ReadKey);
+        using var hashed = _app.CreateClientWithKey(HashedKey);
+
+        var refused = await anonymous.GetAsync(path);
+        await refused.ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.DoesNotContain("12345678900", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hashed.GetAsync(path)).StatusCode);
     }
 
     [Fact]
-    public async Task TheRightKeyIsAccepted()
+    public async Task AnOperateKeyRunsOperationsButCannotCreateAClient()
     {
-        var client = await _authorized.CreateClientAsync("One", 6001);
-        var person = await _authorized.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var client = await _admin.CreateClientAsync("One", 6001);
+        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var ci = _app.CreateClientWithKey(OperateKey);
 
-        var ids = await _authorized.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}");
+        var refused = await ci.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 6002 });
+        var problem = await refused.ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("'ci' has the role operate", problem["detail"]!.GetValue<string>());
+        Assert.Contains("role admin", problem["detail"]!.GetValue<string>());
+        await (await ci.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" })).ProblemAsync(HttpStatusCode.Forbidden);
 
-        Assert.Single(ids);
+        Assert.Single(await ci.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}"));
+        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!.AsArray());
+        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
     }
 
     [Fact]
-    public async Task ReadsAndSwaggerStayOpen()
+    public async Task AReadKeyCannotOperateButCanVerify()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync("/clients")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync("/messages")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync("/swagger/v1/swagger.json")).StatusCode);
+        var client = await _admin.CreateClientAsync("One", 6001);
+        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var reader = _app.CreateClientWithKey(ReadKey);
+
+        var problem = await (await reader.PutAsync($"/clients/{client}/personnel/{person}", null)).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("role operate", problem["detail"]!.GetValue<string>());
+        Assert.Empty(await _app.RowsAsync());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await reader.GetAsync($"/clients/{client}/verify")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/clients")]
+    [InlineData("/messages")]
+    [InlineData("/operations")]
+    public async Task StatusWithoutPersonalDataIsOpenByDefault(string path)
+    {
+        using var anonymous = _app.CreateClientWithKey(null);
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
     }
 
     [Fact]
-    public async Task TheDocumentTellsSwaggerUiWhichCallsNeedTheKey()
+    public async Task HealthMetricsAndSwaggerStayOpen()
     {
-        var document = await _anonymous.GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json");
+        using var anonymous = _app.CreateClientWithKey(null);
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/swagger/v1/swagger.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheDocumentTellsSwaggerUiWhichCallsNeedAKeyAndWhichRole()
+    {
+        var document = await _app.CreateClientWithKey(null).GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json");
 
         Assert.Equal("X-Api-Key", document!["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>());
-        Assert.NotNull(document["paths"]!["/clients/all/personnel"]!["put"]!["security"]);
-        Assert.Null(document["paths"]!["/clients"]!["get"]!["security"]);
+        var operate = document["paths"]!["/clients/all/personnel"]!["put"]!;
+        Assert.NotNull(operate["security"]);
+        Assert.Contains("role `operate`", operate["description"]!.GetValue<string>());
+        Assert.NotNull(operate["responses"]!["403"]);
+        var read = document["paths"]!["/personnel"]!["get"]!;
+        Assert.Single(read["security"]!.AsArray());
+        Assert.Null(read["responses"]!["403"]);
+        Assert.NotNull(read["responses"]!["401"]);
+        var status = document["paths"]!["/clients"]!["get"]!;
+        Assert.Equal(2, status["security"]!.AsArray().Count);
+    }
+}
+
+/// <summary>Status closed on purpose: every read needs a key.</summary>
+public sealed class ClosedStatusTests : AppTest
+{
+    public override Task InitializeAsync()
+    {
+        App.With("Auth:OpenStatus", "false");
+        return base.InitializeAsync();
+    }
+
+    [Theory]
+    [InlineData("/clients")]
+    [InlineData("/messages")]
+    [InlineData("/operations")]
+    public async Task StatusNeedsAReadKey(string path)
+    {
+        using var anonymous = App.CreateClientWithKey(null);
+
+        await (await anonymous.GetAsync(path)).ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(path)).StatusCode);
+    }
+}
+
+/// <summary>Reads opened on purpose: changes and verify still need a key.</summary>
+public sealed class OpenReadsTests : AppTest
+{
+    public override Task InitializeAsync()
+    {
+        App.With("Auth:OpenReads", "true");
+        return base.InitializeAsync();
+    }
+
+    [Fact]
+    public async Task ReadsAreOpenButChangesAndVerifyStillNeedAKey()
+    {
+        var client = await Http.CreateClientAsync("One", 6001);
+        using var anonymous = App.CreateClientWithKey(null);
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/personnel")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/clients")).StatusCode);
+        await (await anonymous.GetAsync($"/clients/{client}/verify")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await anonymous.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" })).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
+
+/// <summary>Guessing keys: an address that sent too many wrong ones is refused for a while, right key or not.</summary>
+public sealed class KeyGuessingTests : AppTest
+{
+    private const int Allowed = 3;
+
+    public override Task InitializeAsync()
+    {
+        App.With("Auth:FailedAttemptsAllowed", Allowed.ToString()).With("Auth:FailedAttemptsWindow", "00:01:00").With("Auth:OpenStatus", "false");
+        return base.InitializeAsync();
+    }
+
+    [Fact]
+    public async Task TheNextBadKeyAfterTheAllowedOnesGets429WithRetryAfter()
+    {
+        using var guesser = App.CreateClientWithKey("guess-number-one");
+        for (var i = 0; i < Allowed; i++)
+        {
+            await (await guesser.GetAsync("/clients")).ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        var braked = await guesser.GetAsync("/clients");
+        var problem = await braked.ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Contains("too many wrong API keys", problem["detail"]!.GetValue<string>());
+        var retryAfter = int.Parse(braked.Headers.GetValues("Retry-After").Single());
+        Assert.InRange(retryAfter, 1, 60);
+
+        // The right key from the same address is refused too: the answer must not tell a guesser they hit.
+        await (await Http.GetAsync("/clients")).ProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task CallsWithoutAKeyAreNotCountedAsGuesses()
+    {
+        using var anonymous = App.CreateClientWithKey(null);
+        for (var i = 0; i < Allowed * 2; i++)
+        {
+            await (await anonymous.GetAsync("/clients")).ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/clients")).StatusCode);
     }
 }

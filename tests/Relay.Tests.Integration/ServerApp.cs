@@ -11,9 +11,13 @@ namespace Relay.Tests.Integration;
 /// </summary>
 public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The admin key every client from <c>CreateClient</c> sends.</summary>
+    public const string AdminKey = "integration-admin-key";
+
     private readonly Dictionary<string, string?> _settings = new()
     {
         ["Delivery:Enabled"] = "false",
+        ["Auth:ApiKey"] = AdminKey,
     };
 
     public string ConnectionString { get; private set; } = "";
@@ -37,6 +41,25 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
         var connection = new MySqlConnection(ConnectionString + ";Pooling=false");
         await connection.OpenAsync();
         return connection;
+    }
+
+    /// <summary>A client that sends no key, or the one given.</summary>
+    public HttpClient CreateClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Relay.Contracts.Auth;
+
+namespace Relay.Server.Auth;
+
+internal static partial class AuthSetup
+{
+    public static void AddApiKeyAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddApiKeyAuthentication(
+            sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value.ToSettings(),
+            sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+                return new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow);
+            });
+    }
+
+    public static void UseApiKeyAuth(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.OpenReads)
+        {
+            LogOpenReads(app.Logger);
+        }
+
+        app.UseApiKeyAuthentication();
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Auth:OpenReads is on: anyone who can reach the API can read personnel, including their SSNs")]
+    private static partial void LogOpenReads(ILogger logger);
+}
