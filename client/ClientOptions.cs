@@ -22,10 +22,14 @@ internal sealed class ClientOptions : IValidatableObject
     [Required(ErrorMessage = "Client:HttpUrl is required, e.g. http://127.0.0.1:8001.")]
     public string HttpUrl { get; init; } = "";
 
-    /// <summary>The secret shared with the server (its <c>Delivery:SharedSecret</c>); nothing is applied from a peer that cannot prove it.</summary>
-    [Required(ErrorMessage = "Client:SharedSecret is required: the secret shared with the server's Delivery:SharedSecret.")]
-    [MinLength(Contracts.Protocol.TransportAuth.MinSecretLength, ErrorMessage = "Client:SharedSecret must be at least 16 characters.")]
-    public string SharedSecret { get; init; } = "";
+    /// <summary>
+    /// This client's link credential, as <c>POST /clients</c> or a rotation answered; nothing is
+    /// applied from a peer that cannot prove it holds the same. Or <see cref="CredentialFile"/>.
+    /// </summary>
+    public string? Credential { get; init; }
+
+    /// <summary>A file holding the credential, read again at every connection (rotation without restart).</summary>
+    public string? CredentialFile { get; init; }
 
     /// <summary>The key callers send in <c>X-Api-Key</c> to read this client's personnel (role read).</summary>
     [MinLength(8, ErrorMessage = "Client:ReadApiKey must be at least 8 characters when set.")]
@@ -77,6 +81,15 @@ internal sealed class ClientOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrEmpty(Credential) == string.IsNullOrEmpty(CredentialFile))
+        {
+            yield return new ValidationResult("Client:Credential or Client:CredentialFile is required (one, not both): the link credential POST /clients answered for this client.", [nameof(Credential)]);
+        }
+        else if (!string.IsNullOrEmpty(Credential) && !Contracts.Protocol.LinkCredential.TryParse(Credential, out _, out var why))
+        {
+            yield return new ValidationResult($"Client:Credential is not a link credential: {why}.", [nameof(Credential)]);
+        }
+
         if (string.IsNullOrEmpty(ReadApiKey) && !OpenReads)
         {
             yield return new ValidationResult("Client:ReadApiKey is required to read this client's personnel (or set Client:OpenReads=true to leave the listing open).", [nameof(ReadApiKey)]);

@@ -5,6 +5,11 @@ using Relay.Client.Personnel;
 using Relay.Client.Storage;
 using Relay.Contracts.Http;
 
+if (HealthProbe.IsProbe(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 // Settings files live beside the binary, whatever directory the daemon is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -22,4 +27,5 @@ app.UseKnownQueryParameters();
 app.MapPersonnel();
 app.MapObservability();
 
-app.Run();
+await app.RunAsync();
+return 0;

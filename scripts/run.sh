@@ -9,7 +9,7 @@ state=.relay/run
 # Below the kernel's ephemeral range (32768+), so no outgoing connection can hold it when MariaDB binds.
 mysql_port=${RELAY_MYSQL_PORT:-23306}
 api_key=${RELAY_API_KEY:-dev-api-key}
-shared_secret=${RELAY_SHARED_SECRET:-dev-shared-secret-change-me}
+master_key=${RELAY_MASTER_KEY:-dev-master-key-for-make-run-only-0123456789}
 parent=${RELAY_PARENT_PID:-$PPID}
 pids=()
 
@@ -50,9 +50,11 @@ prefix() { sed -u "s/^/[$1] /"; }
 say "starting server on http://127.0.0.1:8080 (Swagger UI: http://127.0.0.1:8080/swagger)"
 ConnectionStrings__Relay="Server=127.0.0.1;Port=$mysql_port;Database=relay;User ID=relay;Password=relay" \
 Urls=http://127.0.0.1:8080 \
-Auth__ApiKey="$api_key" Delivery__SharedSecret="$shared_secret" \
+Auth__ApiKey="$api_key" Credentials__MasterKey="$master_key" \
 Seed__Clients__0__Name="Client #1" Seed__Clients__0__Host=127.0.0.1 Seed__Clients__0__Port=5001 \
+Seed__Clients__0__CredentialFile="$state/client1/credential" \
 Seed__Clients__1__Name="Client #2" Seed__Clients__1__Host=127.0.0.1 Seed__Clients__1__Port=5002 \
+Seed__Clients__1__CredentialFile="$state/client2/credential" \
 Seed__Personnel__0__Name=Isaac Seed__Personnel__0__Surname=Newton Seed__Personnel__0__Ssn=12345678900 \
 Seed__Personnel__1__Name=Albert Seed__Personnel__1__Surname=Einstein Seed__Personnel__1__Ssn=98765432100 \
   dotnet server/bin/Release/net10.0/Relay.Server.dll > >(prefix server) 2>&1 &
@@ -61,7 +63,7 @@ pids+=($!)
 for n in 1 2; do
   say "starting client $n on TCP 500$n, HTTP http://127.0.0.1:800$n"
   Client__DatabasePath="$state/client$n/client.db" Client__TcpPort=500$n Client__HttpUrl=http://127.0.0.1:800$n \
-  Client__SharedSecret="$shared_secret" Client__ReadApiKey="$api_key" \
+  Client__CredentialFile="$state/client$n/credential" Client__ReadApiKey="$api_key" \
     dotnet client/bin/Release/net10.0/Relay.Client.dll > >(prefix client$n) 2>&1 &
   pids+=($!)
 done

@@ -1,6 +1,7 @@
 using Relay.Contracts.Http;
 using Relay.Server.Auth;
 using Relay.Server.Clients;
+using Relay.Server.Credentials;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
 using Relay.Server.Http;
@@ -10,12 +11,18 @@ using Relay.Server.Outbox;
 using Relay.Server.Personnel;
 using Relay.Server.Verification;
 
+if (HealthProbe.IsProbe(args))
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 // Settings files live beside the binary, whatever directory the daemon is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddRelayHttp();
 builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
+builder.AddCredentials();
 builder.AddOutbox();
 builder.AddPersonnel();
 builder.AddVerification();
@@ -26,6 +33,7 @@ var app = builder.BuildWithValidSettings();
 
 app.UseRelayHttp();
 app.MapClients();
+app.MapCredentials();
 app.MapPersonnel();
 app.MapOperations();
 app.MapOperationStatus();
@@ -33,6 +41,7 @@ app.MapMessages();
 app.MapVerification();
 app.MapObservability();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

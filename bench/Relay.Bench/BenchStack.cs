@@ -18,7 +18,7 @@ public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, d
 /// <summary>Server and clients as real processes on private ports, built in Release.</summary>
 public sealed class BenchStack : IAsyncDisposable
 {
-    private const string Secret = "bench-shared-secret-0123456789";
+    private const string MasterKey = "bench-master-key-0123456789abcdef0123";
     private const string ApiKey = "bench-api-key-0123456789";
     private readonly string _directory = Directory.CreateTempSubdirectory("relay-bench-").FullName;
     private readonly List<(DaemonProcess Process, string DatabasePath, long Id)> _clients = [];
@@ -45,7 +45,7 @@ public sealed class BenchStack : IAsyncDisposable
             ["ConnectionStrings:Relay"] = stack._connectionString,
             ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
             ["Auth:ApiKey"] = ApiKey,
-            ["Delivery:SharedSecret"] = Secret,
+            ["Credentials:MasterKey"] = MasterKey,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await stack._server.WaitUntilAnswersAsync($"{stack._api.BaseAddress}health/ready");
@@ -53,19 +53,20 @@ public sealed class BenchStack : IAsyncDisposable
         {
             var (tcp, http) = (FreePort.Next(), FreePort.Next());
             var database = Path.Combine(stack._directory, $"client{i}.db");
+            var created = await stack._api.PostAsJsonAsync("/clients", new { name = $"Bench #{i}", host = "127.0.0.1", port = tcp });
+            created.EnsureSuccessStatusCode();
+            var answer = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
             var process = DaemonProcess.Start($"client{i}", Repo.ClientDll, new Dictionary<string, string>
             {
                 ["Client:DatabasePath"] = database,
                 ["Client:TcpPort"] = tcp.ToString(),
                 ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
-                ["Client:SharedSecret"] = Secret,
+                ["Client:Credential"] = answer["credential"]!.GetValue<string>(),
                 ["Client:ReadApiKey"] = ApiKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");
-            var created = await stack._api.PostAsJsonAsync("/clients", new { name = $"Bench #{i}", host = "127.0.0.1", port = tcp });
-            created.EnsureSuccessStatusCode();
-            stack._clients.Add((process, database, (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>()));
+            stack._clients.Add((process, database, answer["id"]!.GetValue<long>()));
         }
 
         return stack;

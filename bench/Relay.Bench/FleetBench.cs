@@ -18,7 +18,7 @@ public sealed record FleetResult(
 /// </summary>
 public static class FleetBench
 {
-    private const string Secret = "fleet-shared-secret-0123456789";
+    private const string MasterKey = "fleet-bench-master-key-0123456789abcdef";
     private const string ApiKey = "fleet-api-key-0123456789";
     private const int BulkPersonnel = 1_000;
     private const int BroadcastPersonnel = 100_000;
@@ -27,7 +27,7 @@ public static class FleetBench
     public static async Task<FleetResult> RunAsync(MariaDbServer mariadb, int clients)
     {
         var connectionString = await mariadb.CreateDatabaseAsync("fleet");
-        await using var fleet = FleetSimulator.Start(clients, Secret, FreePort.Next());
+        await using var fleet = FleetSimulator.Start(clients, FreePort.Next());
         var port = FreePort.Next();
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { { "X-Api-Key", ApiKey } }, Timeout = TimeSpan.FromMinutes(5) };
         await using var server = DaemonProcess.Start("fleet-server", Repo.ServerDll, new Dictionary<string, string>
@@ -35,7 +35,7 @@ public static class FleetBench
             ["ConnectionStrings:Relay"] = connectionString,
             ["Urls"] = api.BaseAddress.ToString().TrimEnd('/'),
             ["Auth:ApiKey"] = ApiKey,
-            ["Delivery:SharedSecret"] = Secret,
+            ["Credentials:MasterKey"] = MasterKey,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await server.WaitUntilAnswersAsync($"{api.BaseAddress}health/ready");

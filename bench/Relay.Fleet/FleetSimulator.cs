@@ -20,10 +20,7 @@ public sealed class FleetSimulator : IAsyncDisposable
     private readonly Dictionary<IPAddress, SimulatedClient> _byAddress = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
-    private readonly string _secret;
     private Task _accepting = Task.CompletedTask;
-
-    private FleetSimulator(string secret) => _secret = secret;
 
     public IReadOnlyList<SimulatedClient> Clients { get; private set; } = [];
 
@@ -32,9 +29,9 @@ public sealed class FleetSimulator : IAsyncDisposable
     /// <summary>Connections open now, over all clients.</summary>
     public int OpenConnections;
 
-    public static FleetSimulator Start(int clients, string secret, int port)
+    public static FleetSimulator Start(int clients, int port)
     {
-        var fleet = new FleetSimulator(secret);
+        var fleet = new FleetSimulator();
         var list = new List<SimulatedClient>(clients);
         for (var i = 0; i < clients; i++)
         {
@@ -53,13 +50,17 @@ public sealed class FleetSimulator : IAsyncDisposable
         return fleet;
     }
 
-    /// <summary>Registers every client with a server through its API (<c>POST /clients</c>) and keeps the ids it gives.</summary>
+    /// <summary>Registers every client with a server through its API (<c>POST /clients</c>) and keeps the ids and credentials it gives.</summary>
     public Task RegisterWithAsync(HttpClient api, int parallelism) =>
         Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (client, ct) =>
         {
             using var created = await api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = Port }, ct);
             created.EnsureSuccessStatusCode();
-            client.ServerId = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<long>();
+            var answer = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!;
+            client.ServerId = answer["id"]!.GetValue<long>();
+            client.Credential = LinkCredential.TryParse(answer["credential"]!.GetValue<string>(), out var credential, out var problem)
+                ? credential
+                : throw new InvalidOperationException($"POST /clients answered an unusable credential: {problem}");
         });
 
     private async Task AcceptAsync()
@@ -101,16 +102,22 @@ public sealed class FleetSimulator : IAsyncDisposable
         var writer = PipeWriter.Create(stream);
         try
         {
+            if (client.Credential is not { } credential)
+            {
+                await SendAsync(writer, new NackFrame(0, true, "this simulated client was never registered"));
+                return;
+            }
+
             var challenge = TransportAuth.NewChallenge();
-            await SendAsync(writer, new HelloFrame(challenge));
+            await SendAsync(writer, new HelloFrame(challenge, credential.ClientId, credential.Generation));
             if (await ReadAsync(reader) is not AuthFrame auth
-                || !TransportAuth.Matches(TransportAuth.ServerProof(_secret, challenge, auth.Challenge), auth.Proof))
+                || !TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
             {
                 await SendAsync(writer, new NackFrame(0, true, "authentication failed"));
                 return;
             }
 
-            await SendAsync(writer, new WelcomeFrame(TransportAuth.ClientProof(_secret, auth.Challenge, challenge)));
+            await SendAsync(writer, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge)));
             while (await ReadAsync(reader) is { } frame)
             {
                 Frame reply = frame is DeliverFrame deliver

@@ -24,6 +24,9 @@ public sealed class SimulatedClient(int index, string host)
     /// <summary>The id the server gave this client when it was registered.</summary>
     public long ServerId { get; set; }
 
+    /// <summary>The link credential the server issued with that id.</summary>
+    public Relay.Contracts.Protocol.LinkCredential? Credential { get; set; }
+
     public int Applied { get; private set; }
 
     public int Duplicates { get; private set; }

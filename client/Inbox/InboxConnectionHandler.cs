@@ -1,10 +1,12 @@
 using System.IO.Pipelines;
+using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Client.Observability;
 using Relay.Client.Storage;
+using Relay.Contracts.Auth;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Client.Inbox;
@@ -18,6 +20,8 @@ internal sealed class InboxConnectionHandler(
     PersonnelStore store,
     StorageStatus storage,
     ClientMetrics metrics,
+    LinkCredentialSource credentials,
+    FailedAuthBrake brake,
     IOptions<ClientOptions> options,
     ILogger<InboxConnectionHandler> logger) : ConnectionHandler
 {
@@ -36,8 +40,17 @@ internal sealed class InboxConnectionHandler(
                 return;
             }
 
+            // An address that failed too many handshakes is not answered until its window ends.
+            var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+            if (brake.IsBraked(remote, out var retryAfter))
+            {
+                InboxLog.Closing(logger, id, $"too many failed handshakes from {remote}; refused for {retryAfter.TotalSeconds:0} s more");
+                metrics.Rejected("braked");
+                return;
+            }
+
             InboxLog.Connected(logger, id, connection.RemoteEndPoint?.ToString());
-            await ServeAsync(connection, settings);
+            await ServeAsync(connection, remote, settings);
         }
         catch (ProtocolException e)
         {
@@ -58,7 +71,7 @@ internal sealed class InboxConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(ConnectionContext connection, ClientOptions settings)
+    private async Task ServeAsync(ConnectionContext connection, IPAddress? remote, ClientOptions settings)
     {
         var id = connection.ConnectionId;
         var ct = connection.ConnectionClosed;
@@ -70,7 +83,7 @@ internal sealed class InboxConnectionHandler(
         var reader = new FrameReader(connection.Transport.Input, settings.MaxFrameBytes, settings.FrameTimeout);
         var output = connection.Transport.Output;
 
-        if (!await HandshakeAsync(id, reader, output, settings, stopReading.Token))
+        if (!await HandshakeAsync(id, remote, reader, output, settings, stopReading.Token))
         {
             return;
         }
@@ -94,13 +107,22 @@ internal sealed class InboxConnectionHandler(
         }
     }
 
-    /// <summary>Challenge the peer; it must prove the shared secret in time, then the client proves it back.</summary>
-    private async Task<bool> HandshakeAsync(string id, FrameReader reader, PipeWriter output, ClientOptions settings, CancellationToken ct)
+    /// <summary>Name the credential held and challenge the peer; it must prove that credential in time, then the client proves it back.</summary>
+    private async Task<bool> HandshakeAsync(string id, IPAddress? remote, FrameReader reader, PipeWriter output, ClientOptions settings, CancellationToken ct)
     {
+        if (!credentials.TryGet(out var credential, out var problem))
+        {
+            InboxLog.NoCredential(logger, id, problem);
+            metrics.Rejected("no_credential");
+            FrameCodec.Write(output, new NackFrame(0, Permanent: true, "This client has no usable link credential; its log says why."));
+            await output.FlushAsync(ct);
+            return false;
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(settings.HandshakeTimeout);
         var challenge = TransportAuth.NewChallenge();
-        FrameCodec.Write(output, new HelloFrame(challenge));
+        FrameCodec.Write(output, new HelloFrame(challenge, credential!.ClientId, credential.Generation));
         await output.FlushAsync(deadline.Token);
 
         Incoming answer;
@@ -112,20 +134,22 @@ internal sealed class InboxConnectionHandler(
         {
             InboxLog.AuthenticationFailed(logger, id, $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s");
             metrics.Rejected("unauthenticated");
+            brake.RecordFailure(remote);
             return false;
         }
 
         if (answer.Frame is AuthFrame auth
             && TransportAuth.IsWellFormedChallenge(auth.Challenge)
-            && TransportAuth.Matches(TransportAuth.ServerProof(settings.SharedSecret, challenge, auth.Challenge), auth.Proof))
+            && TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
         {
-            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(settings.SharedSecret, auth.Challenge, challenge)));
+            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge)));
             await output.FlushAsync(ct);
             return true;
         }
 
-        InboxLog.AuthenticationFailed(logger, id, answer.Closed ? "closed before authenticating" : $"no valid proof of the shared secret ({answer.Frame?.GetType().Name ?? answer.Error})");
+        InboxLog.AuthenticationFailed(logger, id, answer.Closed ? "closed before authenticating" : $"no valid proof of this client's credential ({answer.Frame?.GetType().Name ?? answer.Error})");
         metrics.Rejected("unauthenticated");
+        brake.RecordFailure(remote);
         if (!answer.Closed)
         {
             FrameCodec.Write(output, new NackFrame(0, Permanent: true, "Authentication failed."));

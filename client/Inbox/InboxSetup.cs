@@ -14,6 +14,7 @@ internal static class InboxSetup
     /// </summary>
     public static void AddInbox(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<LinkCredentialSource>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Reading Value runs the options validation, so a bad setting stops start-up here with its name.

@@ -47,11 +47,13 @@ public sealed record AckFrame(long MessageId, bool Duplicate = false) : Frame;
 /// <param name="Reason">Why, for the operator.</param>
 public sealed record NackFrame(long MessageId, bool Permanent, string Reason) : Frame;
 
-/// <summary>Client to server, first frame of a connection: a fresh random challenge the server must answer.</summary>
+/// <summary>Client to server, first frame of a connection: which credential the client holds, and a fresh random challenge the server must answer with it.</summary>
 /// <param name="Challenge">32 random bytes, base64.</param>
-public sealed record HelloFrame(string Challenge) : Frame;
+/// <param name="ClientId">The client id of the credential the client holds.</param>
+/// <param name="Generation">Its generation: during a rotation the server accepts the current one and, for a while, the one before.</param>
+public sealed record HelloFrame(string Challenge, long ClientId, int Generation) : Frame;
 
-/// <summary>Server to client: proof of the shared secret over the client's challenge, and a challenge of its own.</summary>
+/// <summary>Server to client: proof of the client's credential over the client's challenge, and a challenge of its own.</summary>
 /// <param name="Challenge">32 random bytes, base64, for the client to answer.</param>
 /// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
 public sealed record AuthFrame(string Challenge, string Proof) : Frame;

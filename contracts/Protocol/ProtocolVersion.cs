@@ -7,7 +7,9 @@ public static class ProtocolVersion
     /// The only version accepted today. Version 2 added <c>messageUid</c> to deliver frames: a
     /// version 1 server's ids alone cannot tell a new message from an old one after a database reset.
     /// Version 3 added digests (<c>digestRequest</c>, <c>digestReply</c>) and <c>patch</c> messages,
-    /// and renamed a staged message's <c>replace</c> to <c>part</c>.
+    /// and renamed a staged message's <c>replace</c> to <c>part</c>. Version 4 made the link
+    /// credential per client: <c>hello</c> names the client id and generation it holds, and the
+    /// proofs cover them.
     /// </summary>
-    public const int Current = 3;
+    public const int Current = 4;
 }

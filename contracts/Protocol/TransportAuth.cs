@@ -1,30 +1,29 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Relay.Contracts.Protocol;
 
 /// <summary>
-/// Mutual challenge-response over a shared secret, run at the start of every connection before
-/// any message is applied. Each side proves it knows the secret by an HMAC over both fresh
-/// challenges, so a recorded handshake is worthless on a later connection.
+/// Mutual challenge-response over one client's <see cref="LinkCredential"/>, run at the start of
+/// every connection before any message is applied. Each side proves it holds that client's
+/// secret by an HMAC over both fresh challenges and the client id, so a recorded handshake is
+/// worthless on a later connection, and a secret of one client proves nothing to another.
 /// </summary>
 public static class TransportAuth
 {
-    /// <summary>Shortest secret accepted by either side.</summary>
-    public const int MinSecretLength = 16;
-
     private const int ChallengeBytes = 32;
 
     /// <summary>A fresh random challenge, base64.</summary>
     public static string NewChallenge() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(ChallengeBytes));
 
     /// <summary>The server's proof: over the client's challenge, then its own.</summary>
-    public static string ServerProof(string secret, string clientChallenge, string serverChallenge) =>
-        Proof(secret, "relay-v1 server", clientChallenge, serverChallenge);
+    public static string ServerProof(LinkCredential credential, string clientChallenge, string serverChallenge) =>
+        Proof(credential, "relay-v4 server", clientChallenge, serverChallenge);
 
     /// <summary>The client's proof: over the server's challenge, then its own.</summary>
-    public static string ClientProof(string secret, string serverChallenge, string clientChallenge) =>
-        Proof(secret, "relay-v1 client", serverChallenge, clientChallenge);
+    public static string ClientProof(LinkCredential credential, string serverChallenge, string clientChallenge) =>
+        Proof(credential, "relay-v4 client", serverChallenge, clientChallenge);
 
     /// <summary>Constant-time comparison of a received proof with the expected one.</summary>
     public static bool Matches(string expected, string? received)
@@ -46,6 +45,8 @@ public static class TransportAuth
         return challenge is not null && Convert.TryFromBase64String(challenge, bytes, out var length) && length == ChallengeBytes;
     }
 
-    private static string Proof(string secret, string role, string first, string second) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{role}\n{first}\n{second}")));
+    private static string Proof(LinkCredential credential, string role, string first, string second) =>
+        Convert.ToBase64String(HMACSHA256.HashData(
+            credential.Secret,
+            Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{role}\n{credential.ClientId}\n{credential.Generation}\n{first}\n{second}"))));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Relay.Server.Clients;
 
 /// <summary>A registered client and how far behind it is.</summary>
@@ -7,6 +9,9 @@ namespace Relay.Server.Clients;
 /// <param name="OldestPendingAt">When the oldest of them was queued; null when none waits.</param>
 /// <param name="FailedMessages">Messages it refused for good (see <c>GET /messages?state=failed</c>).</param>
 /// <param name="ServedBy">The server instance that holds its delivery lease, if any.</param>
+/// <param name="CredentialGeneration">The generation of its link credential that is current.</param>
+/// <param name="PreviousCredentialValidUntil">After a rotation: until when the generation before still works.</param>
+/// <param name="CredentialInUse">The generation the client proved it holds at its last connection; null before it ever connected.</param>
 public sealed record ClientResponse(
     long Id,
     string Name,
@@ -17,4 +22,12 @@ public sealed record ClientResponse(
     long PendingMessages,
     DateTime? OldestPendingAt,
     long FailedMessages,
-    string? ServedBy);
+    string? ServedBy,
+    int CredentialGeneration,
+    DateTime? PreviousCredentialValidUntil,
+    int? CredentialInUse)
+{
+    /// <summary>Only in the answer to <c>POST /clients</c>: the client's link credential, shown once (give it to the daemon as <c>Client:Credential</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Credential { get; init; }
+}

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
 using Relay.Contracts.Api;
+using Relay.Server.Credentials;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
 
@@ -15,7 +16,8 @@ internal static class ClientsEndpoints
         {ClientQueue.PendingCount} AS PendingMessages,
         {ClientQueue.OldestPendingAt} AS OldestPendingAt,
         (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
-        CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy
+        CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy,
+        c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse
         """;
 
     public static void MapClients(this IEndpointRouteBuilder app)
@@ -63,7 +65,7 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Created<ClientResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientRequest request, CancellationToken ct)
+        MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientCredentials credentials, ClientRequest request, CancellationToken ct)
     {
         var errors = RequestValidation.Validate(request);
         if (errors.Count > 0)
@@ -79,7 +81,11 @@ internal static class ClientsEndpoints
                 SELECT LAST_INSERT_ID();
                 """, new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
             signal.NotifyClientsChanged();
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, null, null, 0, null, 0, null);
+            var credential = await credentials.CurrentAsync(id, ct);
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, null, null, 0, null, 0, null, credential!.Generation, null, null)
+            {
+                Credential = credential.Encode(),
+            };
             return TypedResults.Created($"/clients/{id}", created);
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)

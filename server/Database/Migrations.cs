@@ -159,6 +159,17 @@ internal static class Migrations
             new("ALTER TABLE delivered_messages ADD COLUMN origin_id BIGINT NULL", OnlyIfMissing: "delivered_messages.origin_id"),
             new("CREATE INDEX ix_delivered_operation ON delivered_messages (operation_id, client_id)", OnlyIfMissing: "index:delivered_messages.ix_delivered_operation"),
         ]),
+        (8, "link credentials per client: a salt and a generation to derive each client's secret from the master key, nothing secret stored",
+        [
+            new("ALTER TABLE clients ADD COLUMN credential_salt BINARY(16) NULL", OnlyIfMissing: "clients.credential_salt"),
+
+            // Not secret, only different for every client ever registered, so an id issued again after a reset gets other secrets.
+            "UPDATE clients SET credential_salt = UNHEX(REPLACE(UUID(), '-', '')) WHERE credential_salt IS NULL",
+            "ALTER TABLE clients MODIFY credential_salt BINARY(16) NOT NULL DEFAULT (UNHEX(REPLACE(UUID(), '-', '')))",
+            new("ALTER TABLE clients ADD COLUMN credential_generation INT NOT NULL DEFAULT 1", OnlyIfMissing: "clients.credential_generation"),
+            new("ALTER TABLE clients ADD COLUMN previous_credential_until DATETIME(6) NULL", OnlyIfMissing: "clients.previous_credential_until"),
+            new("ALTER TABLE clients ADD COLUMN credential_in_use INT NULL", OnlyIfMissing: "clients.credential_in_use"),
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

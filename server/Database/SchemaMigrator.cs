@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Polly;
 using Polly.Retry;
+using Relay.Server.Credentials;
 
 namespace Relay.Server.Database;
 
@@ -13,6 +14,7 @@ namespace Relay.Server.Database;
 internal sealed partial class SchemaMigrator(
     MySqlDataSource dataSource,
     IOptions<SeedOptions> seed,
+    ClientCredentials credentials,
     TimeProvider time,
     ILogger<SchemaMigrator> logger) : IHostedService
 {
@@ -117,6 +119,17 @@ internal sealed partial class SchemaMigrator(
                 options.Personnel.Select(p => new { p.Name, p.Surname, p.Ssn, now }), cancellationToken: ct));
             LogSeeded(logger, options.Personnel.Count, "personnel");
         }
+
+        foreach (var client in options.Clients.Where(c => !string.IsNullOrEmpty(c.CredentialFile)))
+        {
+            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT id FROM clients WHERE host = @Host AND port = @Port", new { client.Host, client.Port }, cancellationToken: ct));
+            if (id is { } clientId && await credentials.CurrentAsync(clientId, ct) is { } credential
+                && await CredentialFiles.WriteAsync(client.CredentialFile!, credential, ct))
+            {
+                LogCredentialWritten(logger, clientId, client.CredentialFile!);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "MySQL is not reachable yet (attempt {Attempt}); retrying in {DelaySeconds:0.0} s: {Reason}")]
@@ -127,4 +140,7 @@ internal sealed partial class SchemaMigrator(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Seeded {Count} {Table} into an empty database")]
     private static partial void LogSeeded(ILogger logger, int count, string table);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Wrote client {ClientId}'s link credential to {Path}")]
+    private static partial void LogCredentialWritten(ILogger logger, long clientId, string path);
 }

@@ -41,6 +41,9 @@ internal sealed class SeedClient
     public string Name { get; init; } = "";
     public string Host { get; init; } = "";
     public int Port { get; init; }
+
+    /// <summary>Where to write this client's link credential at every start (for a daemon on the same machine or volume to read as <c>Client:CredentialFile</c>).</summary>
+    public string? CredentialFile { get; init; }
 }
 
 internal sealed class SeedPersonnel

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Relay.Contracts.Protocol;
+using Relay.Server.Credentials;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Delivery;
@@ -12,7 +13,7 @@ namespace Relay.Server.Delivery;
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection.
 /// </summary>
-internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, TlsSettings? tls) : IAsyncDisposable
+internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
@@ -146,25 +147,40 @@ internal sealed class ClientConnection(int maxFrameBytes, string sharedSecret, T
         await AuthenticateAsync(ct);
     }
 
-    /// <summary>The client challenges, the server proves the secret and challenges back, the client proves it.</summary>
+    /// <summary>
+    /// The client says which credential it holds and challenges; the server proves that
+    /// credential (derived again from the master key) and challenges back; the client proves it.
+    /// </summary>
     private async Task AuthenticateAsync(CancellationToken ct)
     {
-        if (await ReadFrameAsync(ct) is not HelloFrame hello || !TransportAuth.IsWellFormedChallenge(hello.Challenge))
+        var first = await ReadFrameAsync(ct);
+        if (first is NackFrame declined)
+        {
+            throw new AuthenticationException($"The client declined to authenticate: {declined.Reason}");
+        }
+
+        if (first is not HelloFrame hello || !TransportAuth.IsWellFormedChallenge(hello.Challenge))
         {
             throw new AuthenticationException("The client did not open with a hello and a valid challenge.");
         }
 
+        var (credential, isNews) = await credentials.ForHandshakeAsync(clientId, hello, ct);
         var challenge = TransportAuth.NewChallenge();
-        FrameCodec.Write(_writer!, new AuthFrame(challenge, TransportAuth.ServerProof(sharedSecret, hello.Challenge, challenge)));
+        FrameCodec.Write(_writer!, new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge)));
         await _writer!.FlushAsync(ct);
         switch (await ReadFrameAsync(ct))
         {
-            case WelcomeFrame welcome when TransportAuth.Matches(TransportAuth.ClientProof(sharedSecret, challenge, hello.Challenge), welcome.Proof):
+            case WelcomeFrame welcome when TransportAuth.Matches(TransportAuth.ClientProof(credential, challenge, hello.Challenge), welcome.Proof):
+                if (isNews)
+                {
+                    await credentials.RecordUseAsync(clientId, hello.Generation, ct);
+                }
+
                 return;
             case WelcomeFrame:
-                throw new AuthenticationException("The client's proof is wrong: it does not hold the shared secret.");
+                throw new AuthenticationException($"The client's proof is wrong: it does not hold the credential it named ({credential}).");
             case NackFrame refused:
-                throw new AuthenticationException($"The client refused the server's proof ({refused.Reason}); Delivery:SharedSecret must equal the client's Client:SharedSecret.");
+                throw new AuthenticationException($"The client refused the server's proof ({refused.Reason}): its credential ({credential}) was not issued with this server's Credentials:MasterKey.");
             default:
                 throw new AuthenticationException("The client answered the handshake with an unexpected frame.");
         }

@@ -1,5 +1,6 @@
 using Polly;
 using Relay.Contracts.Protocol;
+using Relay.Server.Credentials;
 using Relay.Server.Outbox;
 using Relay.Server.Verification;
 
@@ -16,6 +17,7 @@ internal sealed class ClientDeliveryWorker(
     OutboxReader outbox,
     OutboxSignal signal,
     DriftChecks checks,
+    ClientCredentials credentials,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
     Func<bool> holdsLease,
     DeliveryOptions options,
@@ -33,7 +35,7 @@ internal sealed class ClientDeliveryWorker(
     {
         // A new worker starts idle: the poll that started it says whether work waits.
         var readQueue = false;
-        await using var connection = new ClientConnection(options.MaxFrameBytes, options.SharedSecret!, TlsSettings.From(options));
+        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options));
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {

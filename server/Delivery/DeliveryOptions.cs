@@ -6,12 +6,6 @@ internal sealed class DeliveryOptions : IValidatableObject
 {
     public const string Section = "Delivery";
 
-    /// <summary>
-    /// The secret shared with every client daemon (their <c>Client:SharedSecret</c>); each
-    /// connection starts with a mutual HMAC challenge over it. Required when delivery is enabled.
-    /// </summary>
-    public string? SharedSecret { get; init; }
-
     /// <summary>Speak TLS to the clients (their listeners need <c>Client:TlsCertificatePath</c>).</summary>
     public bool Tls { get; init; }
 
@@ -79,13 +73,6 @@ internal sealed class DeliveryOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Enabled && (SharedSecret?.Length ?? 0) < Contracts.Protocol.TransportAuth.MinSecretLength)
-        {
-            yield return new ValidationResult(
-                $"Delivery:SharedSecret is required (at least {Contracts.Protocol.TransportAuth.MinSecretLength} characters, the same as the clients' Client:SharedSecret) unless Delivery:Enabled is false.",
-                [nameof(SharedSecret)]);
-        }
-
         if (LeaseDuration < PollInterval * 2)
         {
             yield return new ValidationResult("Delivery:LeaseDuration must be at least twice Delivery:PollInterval, so a lease is renewed before it runs out.", [nameof(LeaseDuration)]);

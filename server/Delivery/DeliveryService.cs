@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Relay.Server.Credentials;
 using Relay.Server.Outbox;
 using Relay.Server.Verification;
 
@@ -14,6 +15,7 @@ internal sealed class DeliveryService(
     OutboxReader outbox,
     OutboxSignal signal,
     DriftChecks checks,
+    ClientCredentials credentials,
     DeliveryPipelines pipelines,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
@@ -93,7 +95,7 @@ internal sealed class DeliveryService(
         {
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, credentials, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

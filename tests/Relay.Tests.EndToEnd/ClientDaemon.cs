@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Relay.Contracts.Protocol;
 using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
@@ -11,7 +12,10 @@ namespace Relay.Tests.EndToEnd;
 /// </summary>
 public sealed class ClientDaemon(string name, string directory, IReadOnlyDictionary<string, string>? extraSettings = null, IsolatedHost? host = null) : IAsyncDisposable
 {
-    public const string SharedSecret = "end-to-end-shared-secret";
+    /// <summary>The credential of a daemon no server registered: a test that plays the server proves it.</summary>
+    public static readonly LinkCredential TestCredential = new(1, 1, Enumerable.Range(1, LinkCredential.SecretBytes).Select(i => (byte)i).ToArray());
+
+    private LinkCredential _credential = TestCredential;
 
     public int TcpPort { get; } = FreePort.Next();
 
@@ -27,17 +31,33 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     public DaemonProcess? Process { get; private set; }
 
+    /// <summary>The file the daemon reads its credential from at every connection (<c>Client:CredentialFile</c>).</summary>
+    public string CredentialFile { get; } = Path.Combine(directory, name, "credential");
+
+    /// <summary>The credential the daemon holds; setting it takes effect from the next connection, as a rotation does.</summary>
+    public LinkCredential Credential
+    {
+        get => _credential;
+        set
+        {
+            _credential = value;
+            Directory.CreateDirectory(Path.GetDirectoryName(CredentialFile)!);
+            File.WriteAllText(CredentialFile, value.Encode() + "\n");
+        }
+    }
+
     public string HttpUrl => $"http://{TcpHost}:{HttpPort}";
 
     public async Task StartAsync()
     {
+        Credential = _credential;
         var settings = new Dictionary<string, string>
         {
             ["Client:DatabasePath"] = DatabasePath,
             ["Client:TcpPort"] = TcpPort.ToString(),
             ["Client:TcpBindAddress"] = TcpHost,
             ["Client:HttpUrl"] = HttpUrl,
-            ["Client:SharedSecret"] = SharedSecret,
+            ["Client:CredentialFile"] = CredentialFile,
             ["Client:ReadApiKey"] = RelayStack.ApiKey,
             ["Client:HandshakeTimeout"] = "00:00:02",
             ["Client:FrameTimeout"] = "00:00:02",

@@ -71,13 +71,13 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task APeerWithTheWrongSecretIsRefusedAndNothingIsApplied()
+    public async Task APeerWithTheWrongCredentialIsRefusedAndNothingIsApplied()
     {
         using var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort);
         var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
         var challenge = TransportAuth.NewChallenge();
 
-        var answer = await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof("not-the-shared-secret", hello.Challenge, challenge)));
+        var answer = await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(new LinkCredential(hello.ClientId, hello.Generation, new byte[LinkCredential.SecretBytes]), hello.Challenge, challenge)));
         await peer.SendAsync(new DeliverFrame(50, MessageUids.For(50), new MessageBody(MessageKind.Save, Personnel: [Newton])));
 
         Assert.IsType<NackFrame>(answer);
@@ -106,7 +106,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         {
             var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
             var challenge = TransportAuth.NewChallenge();
-            var auth = ProtocolPeer.Encode(new AuthFrame(challenge, TransportAuth.ServerProof(ClientDaemon.SharedSecret, hello.Challenge, challenge)));
+            var auth = ProtocolPeer.Encode(new AuthFrame(challenge, TransportAuth.ServerProof(ClientDaemon.TestCredential, hello.Challenge, challenge)));
             var deleteAll = ProtocolPeer.Encode(new DeliverFrame(60, MessageUids.For(60), new MessageBody(MessageKind.DeleteAll)));
             recorded.AddRange([auth, deleteAll]);
             await peer.SendRawAsync(auth);

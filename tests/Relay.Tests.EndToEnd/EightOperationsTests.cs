@@ -36,7 +36,7 @@ public sealed class EightOperationsTests : IAsyncLifetime
         await Step(HttpMethod.Delete, $"/clients/{c2}/personnel", none, none);
 
         var logs = _stack.Diagnostics();
-        foreach (var secret in new[] { Newton, Einstein, RelayStack.ApiKey, ClientDaemon.SharedSecret })
+        foreach (var secret in new[] { Newton, Einstein, RelayStack.ApiKey, RelayStack.MasterKey, _stack.Clients[0].Credential.Encode().Split('.')[^1] })
         {
             Assert.DoesNotContain(secret, logs);
         }

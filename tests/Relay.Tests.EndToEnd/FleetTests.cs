@@ -29,7 +29,7 @@ public sealed class FleetTests : IAsyncLifetime
             ["Outbox:SweepInterval"] = "00:00:30",
         });
         await _stack.StartAsync();
-        _fleet = FleetSimulator.Start(Size, ClientDaemon.SharedSecret, FreePort.Next());
+        _fleet = FleetSimulator.Start(Size, FreePort.Next());
         await _fleet.RegisterWithAsync(_stack.Api, parallelism: 4);
         await _stack.SeedPersonnelAsync(2_500);
 

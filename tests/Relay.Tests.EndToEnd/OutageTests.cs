@@ -105,7 +105,7 @@ public sealed class OutageTests : IAsyncLifetime
             ["ConnectionStrings:Relay"] = database,
             ["Urls"] = url,
             ["Auth:ApiKey"] = RelayStack.ApiKey,
-            ["Delivery:SharedSecret"] = ClientDaemon.SharedSecret,
+            ["Credentials:MasterKey"] = RelayStack.MasterKey,
         });
 
         await Eventually.ReturnsAsync(() => Task.FromResult(server.Output), o => o.Contains("MySQL is not reachable yet", StringComparison.Ordinal), because: "the wait is logged");

@@ -17,14 +17,14 @@ public sealed class ProtocolPeer : IDisposable
         return peer;
     }
 
-    /// <summary>Connects and completes the handshake with the given secret, as the server does.</summary>
-    public static async Task<ProtocolPeer> AuthenticatedAsync(int port, string secret = ClientDaemon.SharedSecret)
+    /// <summary>Connects and completes the handshake with the given credential (the test daemon's by default), as the server does.</summary>
+    public static async Task<ProtocolPeer> AuthenticatedAsync(int port, LinkCredential? credential = null)
     {
         var peer = await ConnectAsync(port);
         var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
         var challenge = TransportAuth.NewChallenge();
-        var welcome = Assert.IsType<WelcomeFrame>(await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(secret, hello.Challenge, challenge))));
-        Assert.True(TransportAuth.Matches(TransportAuth.ClientProof(secret, challenge, hello.Challenge), welcome.Proof), "the client proves the secret too");
+        var welcome = Assert.IsType<WelcomeFrame>(await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(credential ?? ClientDaemon.TestCredential, hello.Challenge, challenge))));
+        Assert.True(TransportAuth.Matches(TransportAuth.ClientProof(credential ?? ClientDaemon.TestCredential, challenge, hello.Challenge), welcome.Proof), "the client proves the secret too");
         return peer;
     }
 

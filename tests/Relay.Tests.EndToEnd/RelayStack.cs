@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Relay.Contracts.Protocol;
 using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
@@ -18,6 +19,7 @@ public sealed class RelayStack(
     int isolatedClients = 0) : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-api-key";
+    public const string MasterKey = "end-to-end-master-key-0123456789abcdef";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"relay-e2e-{Guid.NewGuid():N}");
     private readonly List<ClientDaemon> _clients = [];
@@ -59,12 +61,14 @@ public sealed class RelayStack(
         }
     }
 
-    /// <summary>Registers a client daemon with the server; returns its id.</summary>
+    /// <summary>Registers a client daemon with the server and gives it the credential issued; returns its id.</summary>
     public async Task<long> RegisterAsync(ClientDaemon client, string name)
     {
         var response = await Api.PostAsJsonAsync("/clients", new { name, host = client.TcpHost, port = client.TcpPort });
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+        var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        client.Credential = LinkCredential.Parse(created["credential"]!.GetValue<string>());
+        return created["id"]!.GetValue<long>();
     }
 
     /// <summary>Starts a server instance on the stack's database (one more, or a replacement after a kill).</summary>
@@ -76,7 +80,7 @@ public sealed class RelayStack(
             ["ConnectionStrings:Relay"] = ConnectionString,
             ["Urls"] = server.Url,
             ["Auth:ApiKey"] = ApiKey,
-            ["Delivery:SharedSecret"] = ClientDaemon.SharedSecret,
+            ["Credentials:MasterKey"] = MasterKey,
             ["Delivery:PollInterval"] = "00:00:00.250",
             ["Delivery:RetryDelay"] = "00:00:00.050",
             ["Delivery:MaxRetryDelay"] = "00:00:00.500",

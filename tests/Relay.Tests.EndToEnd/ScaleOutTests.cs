@@ -27,7 +27,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _stack.StartAsync();
-        _fleet = FleetSimulator.Start(Size, ClientDaemon.SharedSecret, FreePort.Next());
+        _fleet = FleetSimulator.Start(Size, FreePort.Next());
         await _fleet.RegisterWithAsync(_stack.Api, parallelism: 4);
         await _stack.SeedPersonnelAsync(40);
         await _stack.StartServerAsync();

@@ -8,8 +8,9 @@ public sealed class StartupTests
     [InlineData("Client:TcpPort", "0", "Client:TcpPort")]
     [InlineData("Client:HttpUrl", "not a url", "Client:HttpUrl")]
     [InlineData("Client:TcpBindAddress", "localhost-ish", "Client:TcpBindAddress")]
-    [InlineData("Client:SharedSecret", "", "Client:SharedSecret")]
-    [InlineData("Client:SharedSecret", "too-short", "Client:SharedSecret")]
+    [InlineData("Client:Credential", "", "Client:Credential")]
+    [InlineData("Client:Credential", "relay-link-1.1.1.too-short", "Client:Credential")]
+    [InlineData("Client:CredentialFile", "/also/given/credential", "Client:Credential")]
     [InlineData("Client:DatabasePath", "", "Client:DatabasePath")]
     [InlineData("Client:MaxConnections", "0", "Client:MaxConnections")]
     [InlineData("Client:ReadApiKey", "", "Client:ReadApiKey")]
@@ -21,7 +22,7 @@ public sealed class StartupTests
             ["Client:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"relay-bad-{Guid.NewGuid():N}", "client.db"),
             ["Client:TcpPort"] = FreePort.Next().ToString(),
             ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["Client:SharedSecret"] = "a-shared-secret-long-enough",
+            ["Client:Credential"] = ClientDaemon.TestCredential.Encode(),
             ["Client:ReadApiKey"] = "a-read-key-long-enough",
             [key] = value,
         };
@@ -50,7 +51,8 @@ public sealed class StartupTests
 
     [Theory]
     [InlineData("Delivery:MaxRetryAttempts", "0", "MaxRetryAttempts")]
-    [InlineData("Delivery:SharedSecret", "", "Delivery:SharedSecret")]
+    [InlineData("Credentials:MasterKey", "", "Credentials:MasterKey")]
+    [InlineData("Credentials:MasterKey", "shorter-than-32-characters", "Credentials:MasterKey")]
     [InlineData("Auth:ApiKey", "short", "Auth:ApiKey")]
     [InlineData("Auth:ApiKey", "", "Auth:ApiKey")]
     [InlineData("Auth:ApiKey_FILE", "/nonexistent/api-key", "Auth:ApiKey_FILE")]
@@ -61,7 +63,7 @@ public sealed class StartupTests
         {
             ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
-            ["Delivery:SharedSecret"] = "a-shared-secret-long-enough",
+            ["Credentials:MasterKey"] = RelayStack.MasterKey,
             ["Auth:ApiKey"] = "an-api-key-long-enough",
             [key] = value,
         });

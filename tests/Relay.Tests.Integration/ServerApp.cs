@@ -18,6 +18,7 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         ["Delivery:Enabled"] = "false",
         ["Auth:ApiKey"] = AdminKey,
+        ["Credentials:MasterKey"] = "integration-master-key-0123456789abcdef",
     };
 
     public string ConnectionString { get; private set; } = "";

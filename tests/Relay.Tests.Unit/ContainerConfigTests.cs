@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Relay.Client;
 using Relay.Server.Auth;
+using Relay.Server.Credentials;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
 using Relay.Server.Outbox;
@@ -22,6 +23,7 @@ public sealed partial class ContainerConfigTests
     private static readonly Dictionary<string, Type> ServerSections = new()
     {
         ["Auth"] = typeof(AuthOptions),
+        ["Credentials"] = typeof(CredentialOptions),
         ["Delivery"] = typeof(DeliveryOptions),
         ["Outbox"] = typeof(OutboxOptions),
         ["Seed"] = typeof(SeedOptions),
@@ -38,7 +40,35 @@ public sealed partial class ContainerConfigTests
         Assert.Contains("8080:8080", Sequence(services["server"], "ports"));
         Assert.Equal(["5001:5001", "8001:8001"], Sequence(services["client1"], "ports"));
         Assert.Equal(["5002:5002", "8002:8002"], Sequence(services["client2"], "ports"));
-        Assert.All(new[] { "mysql", "client1", "client2" }, s => Assert.NotEmpty(Sequence(services[s], "volumes")));
+        Assert.All(new[] { "mysql", "client1", "client2" }, s => Assert.NotEmpty(((YamlSequenceNode)Child(services[s], "volumes")!).Children));
+        Assert.All(new[] { "client1", "client2" }, s => Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services[s], "depends_on")!, "server")!, "condition")));
+    }
+
+    [Theory]
+    [InlineData("client1")]
+    [InlineData("client2")]
+    public void EachClientMountsOnlyItsOwnCredentialWhichTheServerWritesThere(string client)
+    {
+        var services = Services();
+        var mount = ((YamlSequenceNode)Child(services[client], "volumes")!).Children.OfType<YamlMappingNode>().Single(m => Scalar(m, "source") == "credentials");
+        Assert.Equal("true", Scalar(mount, "read_only"));
+        Assert.Equal(client, Scalar((YamlMappingNode)Child(mount, "volume")!, "subpath"));
+        var file = $"{Scalar(mount, "target")}/{Path.GetFileName(Scalar((YamlMappingNode)Child(services[client], "environment")!, "Client__CredentialFile")!)}";
+        Assert.Equal($"{Scalar(mount, "target")}/credential", file);
+
+        var seeded = ((YamlMappingNode)Child(services["server"], "environment")!).Children
+            .Where(c => ((YamlScalarNode)c.Key).Value!.EndsWith("__CredentialFile", StringComparison.Ordinal))
+            .Select(c => ((YamlScalarNode)c.Value).Value);
+        Assert.Contains($"/credentials/{client}/credential", seeded);
+        Assert.Contains("credentials:/credentials", Sequence(services["server"], "volumes"));
+    }
+
+    [Fact]
+    public void TheServerHasAHealthCheckBuiltIntoItsBinary()
+    {
+        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()["server"], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
+        Assert.Equal(["CMD", "dotnet", "Relay.Server.dll", Contracts.Http.HealthProbe.Argument], test[..4]);
+        Assert.EndsWith("/health/ready", test[4]);
     }
 
     [Fact]

@@ -1,10 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Relay.Contracts.Protocol;
 
 namespace Relay.Tests.EndToEnd;
 
-/// <summary>A client daemon's listing holds SSNs: it needs its read key, and guessing the key is braked.</summary>
-public sealed class ClientReadKeyTests : IAsyncLifetime
+/// <summary>
+/// A client daemon's listing holds SSNs: it needs its read key. Guessing the key, or failing the
+/// TCP handshake, is braked per address.
+/// </summary>
+public sealed class ClientAccessTests : IAsyncLifetime
 {
     private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-readkey-{Guid.NewGuid():N}"),
         new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "3" });
@@ -43,5 +47,25 @@ public sealed class ClientReadKeyTests : IAsyncLifetime
 
         using var keyed = _client.CreateHttp();
         Assert.Equal(HttpStatusCode.TooManyRequests, (await keyed.GetAsync("/personnel")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AfterTooManyFailedHandshakesAnAddressGetsNoHandshakeForAWhile()
+    {
+        var wrong = new LinkCredential(ClientDaemon.TestCredential.ClientId, ClientDaemon.TestCredential.Generation, new byte[LinkCredential.SecretBytes]);
+        for (var i = 0; i < 3; i++)
+        {
+            using var guesser = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+            var hello = Assert.IsType<HelloFrame>(await guesser.ReadAsync());
+            var challenge = TransportAuth.NewChallenge();
+            Assert.IsType<NackFrame>(await guesser.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(wrong, hello.Challenge, challenge))));
+        }
+
+        // Even the right credential: the daemon says nothing to this address until the window ends.
+        using var next = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        Assert.True(await next.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)), "a braked address gets no hello");
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"{_client.HttpUrl}/metrics");
+        Assert.Contains("reason=\"braked\"", metrics);
     }
 }

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Relay.Contracts.Api;
+using Relay.Contracts.Auth;
+using Relay.Server.Http;
+
+namespace Relay.Server.Credentials;
+
+internal static class CredentialsEndpoints
+{
+    private const int MaxOverlapSeconds = 30 * 24 * 3600;
+
+    public static void AddCredentials(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CredentialOptions>()
+            .BindConfiguration(CredentialOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ClientCredentials>();
+    }
+
+    public static void MapCredentials(this IEndpointRouteBuilder app) =>
+        app.MapPost("/clients/{id}/credentials", Rotate).WithName("RotateClientCredential").WithTags("Clients")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<Results<Ok<IssuedCredential>, ValidationProblem, ProblemHttpResult>> Rotate(
+        ClientCredentials credentials, IOptions<CredentialOptions> options, long id, int? overlap, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        if (overlap is < 0 or > MaxOverlapSeconds)
+        {
+            errors["overlap"] = [$"overlap must be between 0 and {MaxOverlapSeconds} seconds (30 days)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var issued = await credentials.RotateAsync(id, overlap is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.Overlap, ct);
+        return issued is null ? Problems.NotFound("Client", id) : TypedResults.Ok(issued);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>Every client holds a link credential of its own; what one device holds opens no other.</summary>
+public sealed class LinkCredentialTests : IAsyncLifetime
+{
+    private readonly RelayStack _stack = new(clients: 2);
+
+    public Task InitializeAsync() => _stack.StartAsync();
+
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task OneClientsCredentialCannotPoseAsTheServerToAnotherClient()
+    {
+        var victim = _stack.Clients[0];
+        var stolen = _stack.Clients[1].Credential;
+        Assert.NotEqual(victim.Credential.ClientId, stolen.ClientId);
+
+        // Both ways a thief could try: as what they stole, and claiming to be the victim's with the stolen secret.
+        var attempts = new[] { stolen, new LinkCredential(victim.Credential.ClientId, victim.Credential.Generation, stolen.Secret.ToArray()) };
+        foreach (var credential in attempts)
+        {
+            using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
+            var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
+            Assert.Equal(victim.Credential.ClientId, hello.ClientId);
+            var challenge = TransportAuth.NewChallenge();
+            var answer = await thief.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge)));
+            await thief.SendAsync(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")])));
+
+            Assert.IsType<NackFrame>(answer);
+            Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        Assert.Empty(await victim.StoredRowsAsync());
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"{victim.HttpUrl}/metrics");
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("relay_client_frames_rejected", StringComparison.Ordinal) && l.Contains("reason=\"unauthenticated\"", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
+
+        // The real server still gets through to both.
+        await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel?wait=20");
+        Assert.Equal(200, status);
+    }
+
+    [Fact]
+    public async Task ADaemonHoldingAnotherClientsCredentialIsNotDeliveredToAndTheErrorSaysWhy()
+    {
+        var misplaced = _stack.Clients[0];
+        await misplaced.Process!.StopAsync();
+        misplaced.Credential = _stack.Clients[1].Credential;
+        await misplaced.StartAsync();
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=3");
+
+        Assert.Equal(202, status);
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[0]}"),
+            c => c["lastError"]?.GetValue<string>().Contains($"credential of client {_stack.ClientIds[1]}", StringComparison.Ordinal) == true,
+            because: "the client's last error names whose credential the daemon holds");
+        Assert.Empty(await misplaced.StoredRowsAsync());
+    }
+
+    [Fact]
+    public async Task ARotationKeepsTheOldCredentialWorkingForTheOverlapThenOnlyTheNewOneAndDeliveryNeverStops()
+    {
+        var client = _stack.Clients[0];
+        var id = _stack.ClientIds[0];
+        var old = client.Credential;
+        var rotated = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/clients/{id}/credentials?overlap=5");
+        Assert.Equal(200, rotated.Status);
+        var issued = LinkCredential.Parse(rotated.Body["credential"]!.GetValue<string>());
+        Assert.Equal(old.Generation + 1, issued.Generation);
+        var overlapEnds = rotated.Body["previousGenerationValidUntil"]!.GetValue<DateTime>();
+
+        // During the overlap the daemon, not yet given the new credential, still connects.
+        await client.Process!.StopAsync();
+        await client.StartAsync();
+        Assert.Equal(["12345678900"], await SendAsync("Isaac", "Newton", "12345678900"));
+
+        // Given the new one (the file is read at the next connection), it connects with that.
+        client.Credential = issued;
+        await client.Process!.StopAsync();
+        await client.StartAsync();
+        Assert.Equal(["12345678900", "98765432100"], await SendAsync("Albert", "Einstein", "98765432100"));
+        Assert.Equal(issued.Generation, (await _stack.Api.JsonAsync($"/clients/{id}"))["credentialInUse"]!.GetValue<int>());
+
+        // After the overlap the old one opens nothing; what was queued meanwhile arrives once the new one is back.
+        await client.Process!.StopAsync();
+        if (overlapEnds.ToUniversalTime() - DateTime.UtcNow is { Ticks: > 0 } left)
+        {
+            await Task.Delay(left);
+        }
+
+        client.Credential = old;
+        await client.StartAsync();
+        var marie = await _stack.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{id}/personnel/{marie}?wait=3");
+        Assert.Equal(202, status);
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{id}"),
+            c => c["lastError"]?.GetValue<string>().Contains($"generation {old.Generation}, which no longer works", StringComparison.Ordinal) == true,
+            because: "the client's last error says its credential has expired");
+        Assert.Equal(2, (await client.StoredRowsAsync()).Length);
+
+        await client.Process!.StopAsync();
+        client.Credential = issued;
+        await client.StartAsync();
+        await _stack.DrainedAsync();
+        Assert.Equal(["11122233344", "12345678900", "98765432100"], (await client.StoredRowsAsync()).Select(r => r.Ssn).Order());
+    }
+
+    private async Task<string[]> SendAsync(string name, string surname, string ssn)
+    {
+        var person = await _stack.CreatePersonnelAsync(name, surname, ssn);
+        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{person}?wait=20");
+        Assert.True(status == 200, $"delivered: {body}\n{_stack.Diagnostics()}");
+        return (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Ssn).Order().ToArray();
+    }
+}
