@@ -1,4 +1,5 @@
 using Relay.Contracts.Http;
+using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Clients;
 using Relay.Server.Credentials;
@@ -34,6 +35,7 @@ var app = builder.BuildWithValidSettings();
 app.UseRelayHttp();
 app.MapClients();
 app.MapCredentials();
+app.MapAudit();
 app.MapPersonnel();
 app.MapOperations();
 app.MapOperationStatus();

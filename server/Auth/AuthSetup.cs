@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Relay.Contracts.Auth;
+using Relay.Server.Audit;
 
 namespace Relay.Server.Auth;
 
@@ -27,7 +28,9 @@ internal static partial class AuthSetup
             LogOpenReads(app.Logger);
         }
 
-        app.UseApiKeyAuthentication();
+        app.UseAuthentication();
+        app.UseAuditLog();
+        app.UseAuthorization();
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Auth:OpenReads is on: anyone who can reach the API can read personnel, including their SSNs")]

@@ -170,6 +170,23 @@ internal static class Migrations
             new("ALTER TABLE clients ADD COLUMN previous_credential_until DATETIME(6) NULL", OnlyIfMissing: "clients.previous_credential_until"),
             new("ALTER TABLE clients ADD COLUMN credential_in_use INT NULL", OnlyIfMissing: "clients.credential_in_use"),
         ]),
+        (9, "audit_log: who changed what through the API (never personnel fields)",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS audit_log (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                at DATETIME(6) NOT NULL,
+                key_name VARCHAR(64) NULL,
+                method VARCHAR(10) NOT NULL,
+                route VARCHAR(200) NOT NULL,
+                target VARCHAR(400) NULL,
+                status INT NOT NULL,
+                remote VARCHAR(64) NULL,
+                KEY ix_audit_at (at),
+                KEY ix_audit_key (key_name, id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

@@ -1,6 +1,7 @@
 using Microsoft.OpenApi;
 using Relay.Contracts.Http;
 using Relay.Contracts.Auth;
+using Relay.Server.Audit;
 using Relay.Server.Auth;
 
 namespace Relay.Server.Http;

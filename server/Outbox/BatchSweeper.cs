@@ -36,6 +36,7 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
                 foreach (var sql in (string[])[
                     "DELETE FROM delivered_messages WHERE delivered_at < @before LIMIT 10000",
                     "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000",
+                    "DELETE FROM audit_log WHERE at < @before LIMIT 10000",
                     // An operation is kept as long as its delivered messages, and while any is still in the outbox.
                     "DELETE FROM operations WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = operations.id) LIMIT 10000"])
                 {

@@ -1,0 +1,57 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using MySqlConnector;
+using Relay.Contracts.Auth;
+
+namespace Relay.Server.Audit;
+
+internal static class AuditEndpoints
+{
+    private const int MaxPerPage = 500;
+    private const int DefaultPerPage = 100;
+
+    public static void MapAudit(this IEndpointRouteBuilder app) =>
+        app.MapGet("/audit", List).WithName("ListAudit").WithTags("Audit").RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive).");
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
+        MySqlDataSource db, int? limit, long? beforeId, string? key, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxPerPage)
+        {
+            errors["limit"] = [$"limit must be between 1 and {MaxPerPage}."];
+        }
+
+        if (beforeId is <= 0)
+        {
+            errors["beforeId"] = ["beforeId must be a positive id."];
+        }
+
+        if (key is { Length: 0 or > 64 })
+        {
+            errors["key"] = ["key must be a key name of 1-64 characters."];
+        }
+
+        if (from is not null && to is not null && from >= to)
+        {
+            errors["from"] = ["from must be before to."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var take = limit ?? DefaultPerPage;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<AuditEntry>(new CommandDefinition("""
+            SELECT id AS Id, at AS At, key_name AS KeyName, method AS Method, route AS Route, target AS Target, status AS Status, remote AS Remote
+            FROM audit_log
+            WHERE (@beforeId IS NULL OR id < @beforeId) AND (@key IS NULL OR key_name = @key)
+              AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+            ORDER BY id DESC LIMIT @take
+            """, new { beforeId, key, from = from?.UtcDateTime, to = to?.UtcDateTime, take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new AuditPage(items, items.Count == take ? items[^1].Id : null));
+    }
+}
