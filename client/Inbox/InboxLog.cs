@@ -26,9 +26,9 @@ internal static partial class InboxLog
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Connection {ConnectionId} failed to authenticate and was closed: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string connectionId, string reason);
 
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Connection {ConnectionId} refused: {Problem}")]
-    public static partial void NoCredential(ILogger logger, string connectionId, string problem);
-
     [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Could not read the personnel table to answer a digest request")]
     public static partial void DescribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Connection {ConnectionId} refused: {Problem}")]
+    public static partial void NoCredential(ILogger logger, string connectionId, string problem);
 }

@@ -1,6 +1,6 @@
 using Microsoft.OpenApi;
-using Relay.Contracts.Http;
 using Relay.Contracts.Auth;
+using Relay.Contracts.Http;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 

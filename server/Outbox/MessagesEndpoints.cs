@@ -1,8 +1,8 @@
-using Relay.Contracts.Auth;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
 using Relay.Contracts.Api;
+using Relay.Contracts.Auth;
 using Relay.Server.Http;
 
 namespace Relay.Server.Outbox;

@@ -1,6 +1,6 @@
-using Relay.Contracts.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
+using Relay.Contracts.Auth;
 using Relay.Server.Auth;
 using Relay.Server.Database;
 using Relay.Server.Http;

@@ -1,10 +1,10 @@
-using Relay.Testing;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 

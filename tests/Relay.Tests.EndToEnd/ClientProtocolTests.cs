@@ -1,8 +1,8 @@
-using Relay.Testing;
 using System.Buffers.Binary;
 using System.Text;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
+using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 

@@ -28,6 +28,9 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     public async Task WaitingOnADownClientAnswers202WithTheClientStillPending()
     {
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        // Connected (handshake done) before the one-second wait, so only the down client can keep it from settling.
+        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10")).Status);
         await _stack.Clients[1].Process!.StopAsync();
 
         var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=1");
