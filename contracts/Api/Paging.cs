@@ -26,6 +26,26 @@ public static class Paging
         return errors;
     }
 
+    /// <summary>
+    /// Per-field errors for a newest-first list (operations, the audit log): <c>?limit=</c> (1 to
+    /// <paramref name="maxLimit"/>) and <c>?beforeId=</c>; empty when it is valid.
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateNewestFirst(int? limit, long? beforeId, int maxLimit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 || limit > maxLimit)
+        {
+            errors["limit"] = [$"limit must be between 1 and {maxLimit}."];
+        }
+
+        if (beforeId is <= 0)
+        {
+            errors["beforeId"] = ["beforeId must be a positive id."];
+        }
+
+        return errors;
+    }
+
     /// <summary>Per-field errors for ids that must be positive, empty when all are.</summary>
     public static Dictionary<string, string[]> ValidateIds(params (string Name, long Value)[] ids)
     {

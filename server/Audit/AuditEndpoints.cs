@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
+using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
 
 namespace Relay.Server.Audit;
@@ -17,17 +18,7 @@ internal static class AuditEndpoints
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
         MySqlDataSource db, int? limit, long? beforeId, string? key, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxPerPage)
-        {
-            errors["limit"] = [$"limit must be between 1 and {MaxPerPage}."];
-        }
-
-        if (beforeId is <= 0)
-        {
-            errors["beforeId"] = ["beforeId must be a positive id."];
-        }
-
+        var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxPerPage);
         if (key is { Length: 0 or > 64 })
         {
             errors["key"] = ["key must be a key name of 1-64 characters."];

@@ -69,7 +69,7 @@ internal static partial class AuditLog
     private static string? TargetOf(HttpContext http)
     {
         var parts = http.Request.RouteValues
-            .Where(v => v.Key.EndsWith("id", StringComparison.OrdinalIgnoreCase) || v.Key.EndsWith("Id", StringComparison.Ordinal))
+            .Where(v => v.Key.EndsWith("id", StringComparison.OrdinalIgnoreCase))
             .Select(v => $"{v.Key}={v.Value}")
             .ToList();
         if (http.Response.Headers.Location is { Count: > 0 } location)

@@ -42,17 +42,7 @@ internal static class OperationStatusEndpoints
 
     private static async Task<Results<Ok<OperationsPage>, ValidationProblem>> List(OperationProgress progress, int? limit, long? beforeId, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxOperationsPerPage)
-        {
-            errors["limit"] = [$"limit must be between 1 and {MaxOperationsPerPage}."];
-        }
-
-        if (beforeId is <= 0)
-        {
-            errors["beforeId"] = ["beforeId must be a positive id."];
-        }
-
+        var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxOperationsPerPage);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

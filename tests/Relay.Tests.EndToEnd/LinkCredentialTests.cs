@@ -51,18 +51,10 @@ public sealed class LinkCredentialTests : IAsyncLifetime
     public async Task ADaemonHoldingAnotherClientsCredentialIsNotDeliveredToAndTheErrorSaysWhy()
     {
         var misplaced = _stack.Clients[0];
-        await misplaced.Process!.StopAsync();
-        misplaced.Credential = _stack.Clients[1].Credential;
-        await misplaced.StartAsync();
+        await RestartWithAsync(misplaced, _stack.Clients[1].Credential);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=3");
-
-        Assert.Equal(202, status);
-        await Eventually.ReturnsAsync(
-            () => _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[0]}"),
-            c => c["lastError"]?.GetValue<string>().Contains($"credential of client {_stack.ClientIds[1]}", StringComparison.Ordinal) == true,
-            because: "the client's last error names whose credential the daemon holds");
+        await NotDeliveredAsync(_stack.ClientIds[0], newton, $"credential of client {_stack.ClientIds[1]}");
         Assert.Empty(await misplaced.StoredRowsAsync());
     }
 
@@ -79,40 +71,48 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         var overlapEnds = rotated.Body["previousGenerationValidUntil"]!.GetValue<DateTime>();
 
         // During the overlap the daemon, not yet given the new credential, still connects.
-        await client.Process!.StopAsync();
-        await client.StartAsync();
+        await RestartWithAsync(client, old);
         Assert.Equal(["12345678900"], await SendAsync("Isaac", "Newton", "12345678900"));
 
         // Given the new one (the file is read at the next connection), it connects with that.
-        client.Credential = issued;
-        await client.Process!.StopAsync();
-        await client.StartAsync();
+        await RestartWithAsync(client, issued);
         Assert.Equal(["12345678900", "98765432100"], await SendAsync("Albert", "Einstein", "98765432100"));
         Assert.Equal(issued.Generation, (await _stack.Api.JsonAsync($"/clients/{id}"))["credentialInUse"]!.GetValue<int>());
 
         // After the overlap the old one opens nothing; what was queued meanwhile arrives once the new one is back.
-        await client.Process!.StopAsync();
         if (overlapEnds.ToUniversalTime() - DateTime.UtcNow is { Ticks: > 0 } left)
         {
             await Task.Delay(left);
         }
 
-        client.Credential = old;
-        await client.StartAsync();
+        await RestartWithAsync(client, old);
         var marie = await _stack.CreatePersonnelAsync("Marie", "Curie", "11122233344");
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{id}/personnel/{marie}?wait=3");
-        Assert.Equal(202, status);
-        await Eventually.ReturnsAsync(
-            () => _stack.Api.JsonAsync($"/clients/{id}"),
-            c => c["lastError"]?.GetValue<string>().Contains($"generation {old.Generation}, which no longer works", StringComparison.Ordinal) == true,
-            because: "the client's last error says its credential has expired");
+        await NotDeliveredAsync(id, marie, $"generation {old.Generation}, which no longer works");
         Assert.Equal(2, (await client.StoredRowsAsync()).Length);
 
-        await client.Process!.StopAsync();
-        client.Credential = issued;
-        await client.StartAsync();
+        await RestartWithAsync(client, issued);
         await _stack.DrainedAsync();
         Assert.Equal(["11122233344", "12345678900", "98765432100"], (await client.StoredRowsAsync()).Select(r => r.Ssn).Order());
+    }
+
+    /// <summary>Stops the daemon, gives it <paramref name="credential"/>, and starts it again.</summary>
+    private static async Task RestartWithAsync(ClientDaemon client, LinkCredential credential)
+    {
+        await client.Process!.StopAsync();
+        client.Credential = credential;
+        await client.StartAsync();
+    }
+
+    /// <summary>Sends one personnel to one client; it is not delivered, and the client's last error says <paramref name="why"/>.</summary>
+    private async Task NotDeliveredAsync(long clientId, long personnelId, string why)
+    {
+        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{clientId}/personnel/{personnelId}?wait=3");
+
+        Assert.Equal(202, status);
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{clientId}"),
+            c => c["lastError"]?.GetValue<string>().Contains(why, StringComparison.Ordinal) == true,
+            because: $"the client's last error says: {why}");
     }
 
     private async Task<string[]> SendAsync(string name, string surname, string ssn)
