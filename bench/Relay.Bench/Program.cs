@@ -8,7 +8,7 @@ var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
 var fleetSize = Setting("RELAY_BENCH_FLEET", 2000);
-var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,fleet").Split(',', StringSplitOptions.TrimEntries);
+var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet").Split(',', StringSplitOptions.TrimEntries);
 
 Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores");
 await using var mariadb = await MariaDbServer.StartAsync();
@@ -54,6 +54,16 @@ if (sections.Contains("stack"))
     Row("replace (the same repair, whole table)", $"{repair.ReplaceSeconds:0.000} s", $"{repair.ReplaceRowsSent:N0} rows sent");
     Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
     Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
+}
+
+if (sections.Contains("import"))
+{
+    await using var stack = await BenchStack.StartAsync(mariadb, 1);
+    var import = await ImportBench.RunAsync(stack.Api, personnel);
+    results["import"] = import;
+    Row($"import {import.Rows:N0} new personnel (CSV)", $"{import.ImportSeconds:0.000} s", "3 s", import.ImportSeconds / 3);
+    Row("  the same file again (all unchanged)", $"{import.UnchangedSeconds:0.000} s");
+    Row("  export the register (CSV)", $"{import.ExportSeconds:0.000} s", $"{import.ExportBytes / 1048576.0:0.0} MiB");
 }
 
 if (sections.Contains("fleet"))

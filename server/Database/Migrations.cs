@@ -187,6 +187,29 @@ internal static class Migrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ]),
+        (10, "personnel imports: an import's checked rows, staged until every line of the upload has been read",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS imports (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                started_at DATETIME(6) NOT NULL,
+                KEY ix_imports_started (started_at)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS personnel_imports (
+                import_id BIGINT NOT NULL,
+                line INT NOT NULL,
+                id BIGINT NULL,
+                name VARCHAR(100) NOT NULL,
+                surname VARCHAR(100) NOT NULL,
+                ssn CHAR(11) NOT NULL,
+                PRIMARY KEY (import_id, line),
+                KEY ix_personnel_imports_ssn (import_id, ssn),
+                KEY ix_personnel_imports_id (import_id, id)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

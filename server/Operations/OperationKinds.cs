@@ -15,4 +15,7 @@ internal static class OperationKinds
 
     /// <summary>A personnel removed from the server, and so from every client.</summary>
     public const string Remove = "removePersonnel";
+
+    /// <summary>Personnel changed by an import, their new data sent to the clients that hold them.</summary>
+    public const string Import = "importPersonnel";
 }

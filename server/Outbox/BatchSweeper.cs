@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Relay.Server.Import;
 
 namespace Relay.Server.Outbox;
 
@@ -44,6 +45,10 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
                     {
                     }
                 }
+
+                // An import stages its rows for as long as its upload takes; a day is far longer than any.
+                var abandoned = time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
+                await ImportStaging.SweepAbandonedAsync(connection, abandoned, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,0 +1,159 @@
+using System.Data;
+using Dapper;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+using Relay.Server.Database;
+using Relay.Server.Operations;
+using Relay.Server.Outbox;
+
+namespace Relay.Server.Import;
+
+/// <summary>What an import did. Rows are matched to the register by SSN.</summary>
+/// <param name="Rows">Valid lines read.</param>
+/// <param name="Inserted">New personnel (an SSN the register did not have).</param>
+/// <param name="Updated">Personnel whose name or surname changed.</param>
+/// <param name="Unchanged">Personnel already exactly so.</param>
+/// <param name="OperationId">The operation that updates the clients holding the changed personnel, or null when none was needed.</param>
+public sealed record ImportReport(int Rows, int Inserted, int Updated, int Unchanged, long? OperationId);
+
+/// <summary>Either a report, or why nothing changed.</summary>
+internal sealed record ImportOutcome(ImportReport? Report, IReadOnlyList<ImportError> Errors, int InvalidLines, bool TooManyRows = false);
+
+/// <summary>
+/// Imports personnel all or nothing: every line is read and checked (staged as it goes, so the
+/// upload is never held in memory), then the checks that need the register run, and only if no
+/// line failed is the register changed, in one transaction. Changed personnel are sent to the
+/// clients that hold them, as an edit through the API would be; new ones go to no client until an
+/// operation sends them.
+/// </summary>
+internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, TimeProvider time, IOptions<OutboxOptions> options)
+{
+    public const int MaxRows = 1_000_000;
+    public const int ListedErrors = 100;
+
+    public async Task<ImportOutcome> ImportAsync(IAsyncEnumerable<ImportLine> lines, bool propagate, Action<Func<Task>> afterAnswer, CancellationToken ct)
+    {
+        var staging = new ImportStaging(db, time);
+        afterAnswer(async () => await staging.DisposeAsync());
+        var errors = new List<ImportError>();
+        var invalid = 0;
+        var rows = 0;
+        await foreach (var line in lines.WithCancellation(ct))
+        {
+            if (++rows > MaxRows)
+            {
+                return new ImportOutcome(null, [], 0, TooManyRows: true);
+            }
+
+            var lineErrors = new List<ImportError>();
+            var row = ImportRules.Check(line, lineErrors);
+            if (row is null)
+            {
+                invalid++;
+                errors.AddRange(lineErrors.Take(ListedErrors - errors.Count));
+            }
+            else if (invalid == 0)
+            {
+                await staging.AddAsync(row, ct);
+            }
+        }
+
+        if (invalid > 0)
+        {
+            return new ImportOutcome(null, errors, invalid);
+        }
+
+        await staging.FlushAsync(ct);
+        return await Transactions.RetryDeadlocksAsync(() => MergeAsync(staging.ImportId, rows, propagate, ct));
+    }
+
+    private async Task<ImportOutcome> MergeAsync(long importId, int rows, bool propagate, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+        // Every transaction that may queue messages takes the clients' locks first (see OutboxWriter).
+        var clientIds = await OutboxWriter.LockClientsAsync(connection, tx, clientId: null, ct);
+        var args = new { import = importId, now = time.GetUtcNow().UtcDateTime };
+        var staged = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM personnel_imports WHERE import_id = @import", args, tx, cancellationToken: ct));
+        if (staged != rows)
+        {
+            throw new InvalidOperationException($"Import {importId} staged {rows} rows but {staged} are left; it was swept while it ran.");
+        }
+
+        var (conflicts, conflicting) = await ImportChecks.AgainstRegisterAsync(connection, tx, importId, ct);
+        if (conflicting > 0)
+        {
+            return new ImportOutcome(null, conflicts, conflicting);
+        }
+
+        // Sent first, while the rows that change can still be told apart from the rest.
+        long? operationId = null;
+        var messages = 0;
+        if (propagate && clientIds.Count > 0)
+        {
+            await foreach (var page in ChangedPagesAsync(connection, tx, importId, ct))
+            {
+                operationId ??= (await outbox.StartOperationAsync(connection, tx, OperationKinds.Import, clientId: null, personnelId: null, clientIds, ct)).Id;
+                messages += (await outbox.BroadcastAsync(connection, tx, clientIds, new MessageBody(MessageKind.Update, Personnel: page), operationId.Value, ct)).Count * clientIds.Count;
+            }
+        }
+
+        // A restored id may lie under a client's "holds everything up to" mark: that client has never been sent it.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO client_holdings (client_id, personnel_id, held)
+            SELECT c.id, s.id, FALSE FROM personnel_imports s JOIN clients c ON c.holds_all_upto >= s.id
+            WHERE s.import_id = @import AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
+            ON DUPLICATE KEY UPDATE held = FALSE
+            """, args, tx, cancellationToken: ct));
+
+        // Counted as matched rows (the connector's default), which the WHERE makes the changed ones.
+        var updated = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE personnel p JOIN personnel_imports s ON s.import_id = @import AND s.ssn = p.ssn
+            SET p.name = s.name, p.surname = s.surname, p.updated_at = @now
+            WHERE p.name <> s.name OR p.surname <> s.surname
+            """, args, tx, cancellationToken: ct));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO personnel (id, name, surname, ssn, updated_at)
+            SELECT s.id, s.name, s.surname, s.ssn, @now FROM personnel_imports s
+            WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
+            ORDER BY s.line
+            """, args, tx, cancellationToken: ct));
+
+        await tx.CommitOrExplainAsync(ct);
+        if (messages > 0)
+        {
+            outbox.Committed(clientIds, messages);
+        }
+
+        return new ImportOutcome(new ImportReport(rows, inserted, updated, rows - inserted - updated, operationId), [], 0);
+    }
+
+    /// <summary>The personnel the import changes, with their new data, in pages of a batch; walked by line, the staged rows' own order.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<PersonnelRecord>> ChangedPagesAsync(
+        MySqlConnection connection, MySqlTransaction tx, long importId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var after = 0;
+        while (true)
+        {
+            var page = (await connection.QueryAsync<ChangedRow>(new CommandDefinition("""
+                SELECT s.line AS Line, p.id AS Id, s.name AS Name, s.surname AS Surname, s.ssn AS Ssn
+                FROM personnel_imports s JOIN personnel p ON p.ssn = s.ssn
+                WHERE s.import_id = @import AND s.line > @after AND (p.name <> s.name OR p.surname <> s.surname)
+                ORDER BY s.line LIMIT @take
+                """, new { import = importId, after, take = options.Value.BatchSize }, tx, cancellationToken: ct))).AsList();
+            if (page.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return [.. page.Select(r => new PersonnelRecord(r.Id, r.Name, r.Surname, r.Ssn))];
+            after = page[^1].Line;
+        }
+    }
+
+    private sealed record ChangedRow(int Line, long Id, string Name, string Surname, string Ssn);
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using MySqlConnector;
+using Relay.Server.Verification;
+
+namespace Relay.Tests.Integration;
+
+/// <summary>
+/// Loading a register through the API: all or nothing, matched by SSN, with every bad line named,
+/// and the export an import takes back.
+/// </summary>
+public sealed class ImportTests : AppTest
+{
+    [Fact]
+    public async Task ACsvImportAddsNewSsnsUpdatesChangedNamesAndReportsWhatItDid()
+    {
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+
+        var report = await ImportOkAsync("""
+            name,surname,ssn
+            Isaac,Newton,12345678900
+            Albert,"Einstein, the physicist",98765432100
+            Marie,Curie,11122233344
+            """);
+
+        Assert.Equal((3, 1, 1, 1), (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged")));
+        var people = await RegisterAsync();
+        Assert.Equal(["Isaac Newton", "Albert Einstein, the physicist", "Marie Curie"], people.Select(p => $"{p["name"]} {p["surname"]}"));
+        Assert.Equal([newton, einstein], people.Take(2).Select(p => p["id"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task AnNdjsonImportTakesOneObjectPerLineWithAnOptionalId()
+    {
+        var report = await ImportOkAsync(
+            """
+            {"name": "Ada", "surname": "Lovelace", "ssn": "55566677788", "id": 500}
+
+            {"name": "Alan", "surname": "Turing", "ssn": "55566677799"}
+            """, "application/x-ndjson");
+
+        Assert.Equal((2, 2), (Int(report, "rows"), Int(report, "inserted")));
+        var people = await RegisterAsync();
+        Assert.Equal(500, people[0]["id"]!.GetValue<long>());
+        Assert.True(people[1]["id"]!.GetValue<long>() > 500);
+    }
+
+    [Fact]
+    public async Task OneBadLineRefusesTheWholeImportAndNamesEveryBadField()
+    {
+        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var problem = await ImportProblemAsync("""
+            name,surname,ssn
+            Isaac,Newer,12345678900
+            Marie,Curie,1112223334
+            ,Nobody,11122233355
+            "Unclosed,Quote,1
+            """);
+
+        Assert.Equal(3, problem["invalidLines"]!.GetValue<int>());
+        var lines = problem["lines"]!.AsArray().Select(l => (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>())).ToList();
+        Assert.Equal([(3, "ssn"), (4, "name"), (5, "line")], lines);
+        Assert.Contains("11 digits", problem["lines"]![0]!["message"]!.GetValue<string>());
+
+        // Nothing changed, the valid update on line 2 included, and nothing was left staged.
+        Assert.Equal(["Newton"], (await RegisterAsync()).Select(p => p["surname"]!.GetValue<string>()));
+        await WaitForNoStagedRowsAsync();
+    }
+
+    [Fact]
+    public async Task AnSsnTwiceInTheFileOrAnIdThatIsAnotherPersonnelsIsRefusedWithTheLinesNamed()
+    {
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var problem = await ImportProblemAsync($"""
+            id,name,surname,ssn
+            ,Marie,Curie,11122233344
+            ,Maria,Skłodowska,11122233344
+            {newton + 1},Isaac,Newton,12345678900
+            {newton},Ada,Lovelace,55566677788
+            """);
+
+        var lines = problem["lines"]!.AsArray().Select(l => (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>(), l["message"]!.GetValue<string>())).ToList();
+        Assert.Equal([3, 4, 5], lines.Select(l => l.Item1));
+        Assert.Equal(("ssn", "The same SSN is on line 2; each personnel appears once."), (lines[0].Item2, lines[0].Item3));
+        Assert.Contains($"belongs to personnel {newton}", lines[1].Item3);
+        Assert.Contains($"Id {newton} belongs to a personnel with another SSN", lines[2].Item3);
+        Assert.Single(await RegisterAsync());
+    }
+
+    [Fact]
+    public async Task TheFirstHundredBadLinesAreListedAndAllAreCounted()
+    {
+        var csv = new StringBuilder("name,surname,ssn\n");
+        for (var i = 0; i < 250; i++)
+        {
+            csv.Append("A,B,bad\n");
+        }
+
+        var problem = await ImportProblemAsync(csv.ToString());
+
+        Assert.Equal(250, problem["invalidLines"]!.GetValue<int>());
+        Assert.Equal(100, problem["lines"]!.AsArray().Count);
+        Assert.Equal(101, problem["lines"]![99]!["line"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AHeaderWithoutSsnAnUnknownColumnAnEmptyBodyAndAnotherMediaTypeAreRefusedClearly()
+    {
+        Assert.Contains("lacks ssn", Message(await ImportProblemAsync("name,surname\nA,B\n")));
+        Assert.Contains("'email' is not a column", Message(await ImportProblemAsync("name,surname,ssn,email\n")));
+        Assert.Contains("The body is empty", Message(await ImportProblemAsync("")));
+        Assert.Contains("must be a JSON object", Message(await ImportProblemAsync("[1,2]\n", "application/x-ndjson")));
+        Assert.Contains("is not a field", Message(await ImportProblemAsync("""{"name":"A","surname":"B","ssn":"12345678900","email":"x"}""", "application/x-ndjson")));
+
+        using var json = await Http.PostAsync("/personnel/import", new StringContent("[]", Encoding.UTF8, "application/json"));
+        await json.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        using var latin1 = await Http.PostAsync("/personnel/import", new StringContent("name,surname,ssn\n", Encoding.Latin1, "text/csv"));
+        await latin1.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task AnImportLargerThanOtherBodiesIsTakenOnItsRouteOnly()
+    {
+        var csv = new StringBuilder("name,surname,ssn\n");
+        for (var i = 0; i < 20_000; i++)
+        {
+            csv.Append($"Person,Number {i},{10_000_000_000 + i}\n");
+        }
+
+        Assert.True(csv.Length > 64 * 1024);
+        Assert.Equal(20_000, Int(await ImportOkAsync(csv.ToString()), "inserted"));
+
+        using var other = await Http.PostAsync("/personnel", new StringContent(csv.ToString(), Encoding.UTF8, "application/json"));
+        await other.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task MoreThanAMillionRowsIsRefusedWithoutChangingAnything()
+    {
+        var body = new StringBuilder("name,surname,ssn\n", 7_100_000);
+        for (var i = 0; i <= 1_000_000; i++)
+        {
+            body.Append("A,B,1\n");
+        }
+
+        using var response = await Http.PostAsync("/personnel/import", new StringContent(body.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Contains("at most 1,000,000 rows", Message(await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)));
+    }
+
+    [Fact]
+    public async Task ChangedPersonnelAreSentToTheClientsThatHoldThemUnlessHeldBack()
+    {
+        var client = await Http.CreateClientAsync("Site", 7001);
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var report = await ImportOkAsync("name,surname,ssn\nIsaac,Newton Jr,12345678900\nMarie,Curie,11122233344\n");
+
+        var operation = await Http.GetFromJsonAsync<JsonObject>($"/operations/{report["operationId"]}");
+        Assert.Equal("importPersonnel", operation!["kind"]!.GetValue<string>());
+        await using (var db = await App.OpenDatabaseAsync())
+        {
+            var payload = await db.ExecuteScalarAsync<string>(
+                "SELECT b.payload FROM messages m JOIN batches b ON b.id = m.batch_id WHERE m.operation_id = @id", new { id = report["operationId"]!.GetValue<long>() });
+            var body = JsonNode.Parse(payload!)!;
+            Assert.Equal([newton], body["personnel"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
+            Assert.Equal("Newton Jr", body["personnel"]![0]!["surname"]!.GetValue<string>());
+        }
+
+        var heldBack = await ImportOkAsync("name,surname,ssn\nIsaac,Newton III,12345678900\n", query: "?propagate=false");
+        Assert.Null(heldBack["operationId"]);
+        Assert.Equal(1, Int(heldBack, "updated"));
+        _ = client;
+    }
+
+    [Fact]
+    public async Task ARestoredIdUnderAClientsHoldEverythingMarkIsNotCountedAsHeldByIt()
+    {
+        var client = await Http.CreateClientAsync("Site", 7001);
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel");
+        (await Http.DeleteAsync($"/personnel/{newton}?propagate=false")).EnsureSuccessStatusCode();
+
+        await ImportOkAsync($"id,name,surname,ssn\n{newton},Isaac,Newton,12345678900\n");
+
+        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), client, long.MaxValue, CancellationToken.None);
+        Assert.Equal([einstein], target.Rows.Keys.Order());
+    }
+
+    [Fact]
+    public async Task TheExportIsTheRegisterAsCsvAndImportingItBackChangesNothing()
+    {
+        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await Http.CreatePersonnelAsync("Albert", "Einstein, \"the\" physicist", "98765432100");
+
+        using var export = await Http.GetAsync("/personnel/export");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        var csv = await export.Content.ReadAsStringAsync();
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal("id,name,surname,ssn", lines[0]);
+        Assert.EndsWith(",Isaac,Newton,12345678900", lines[1]);
+        Assert.EndsWith(",Albert,\"Einstein, \"\"the\"\" physicist\",98765432100", lines[2]);
+
+        var report = await ImportOkAsync(csv);
+        Assert.Equal((2, 0, 0, 2), (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged")));
+    }
+
+    private async Task<JsonObject> ImportOkAsync(string body, string contentType = "text/csv", string query = "")
+    {
+        using var response = await Http.PostAsync($"/personnel/import{query}", new StringContent(body, Encoding.UTF8, contentType));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"import answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private async Task<JsonObject> ImportProblemAsync(string body, string contentType = "text/csv")
+    {
+        using var response = await Http.PostAsync("/personnel/import", new StringContent(body, Encoding.UTF8, contentType));
+        return await response.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private async Task<List<JsonNode>> RegisterAsync() =>
+        [.. (await Http.GetFromJsonAsync<JsonObject>("/personnel?limit=1000"))!["items"]!.AsArray().Select(p => p!)];
+
+    private async Task WaitForNoStagedRowsAsync()
+    {
+        await using var db = await App.OpenDatabaseAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM personnel_imports") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "staged rows were left behind");
+            await Task.Delay(50);
+        }
+    }
+
+    private static int Int(JsonObject o, string name) => o[name]!.GetValue<int>();
+
+    private static string Message(JsonObject problem) =>
+        problem["lines"]?[0]?["message"]?.GetValue<string>() ?? problem["detail"]!.GetValue<string>();
+}
