@@ -4,6 +4,7 @@ using MySqlConnector;
 using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
 using Relay.Server.Http;
+using Relay.Server.Operations;
 
 namespace Relay.Server.Outbox;
 
@@ -18,12 +19,61 @@ internal static class MessagesEndpoints
             .WithSummary("Where one message is: pending with attempts and last error, failed, or delivered and when.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id}/retry", Retry).WithName("RetryMessage").RequireAuthorization(ApiKeyPolicies.Operate)
-            .WithSummary("Queue a failed message again (after fixing what the client refused); later messages already went on.")
+            .WithSummary("Queue a failed message again, as it was or (current=true) with its personnel's data now; later messages already went on.")
+            .WithDescription("""
+                After fixing what the client refused, `current=true` rebuilds a save or update from the personnel's current data
+                (those removed from the server since are left out). With `wait=SECONDS` the call answers when the client has
+                answered: 200 delivered, 409 refused again (with its reason), or 202 if the time ran out.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id}", Discard).WithName("DiscardMessage").RequireAuthorization(ApiKeyPolicies.Operate)
+            .WithSummary("Discard a failed message: it never reaches its client, and the client's failed count drops; a verify of the client shows what it lacks.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<Results<Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
-        MySqlDataSource db, OutboxReader outbox, long id, CancellationToken ct)
+    private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
+        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, long id, bool? current, int? wait, CancellationToken ct)
+    {
+        var errors = Paging.ValidateIds(("id", id));
+        OperationWaiter.ValidateWait(wait, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        switch (await failed.RetryAsync(id, current == true, ct))
+        {
+            case FailedMessageChange.NotFound:
+                return Problems.NotFound("Message", id);
+            case FailedMessageChange.NotFailed:
+                return Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {(await FindAsync(db, id, ct))?.State ?? "gone"}.");
+            case FailedMessageChange.NothingLeft:
+                return Problems.Conflict("Nothing is left to send.", $"None of the personnel of message {id} is on the server any more; discard it (DELETE /messages/{id}).");
+            case FailedMessageChange.StagedPart:
+                return Problems.Conflict("A part of a staged change cannot be rebuilt alone.",
+                    $"Message {id} is one part of a replace or sync; retry it as it was, or run the operation again.");
+        }
+
+        if (wait is > 0)
+        {
+            await waiter.WaitForMessagesAsync([id], TimeSpan.FromSeconds(wait.Value), ct);
+        }
+
+        var status = (await FindAsync(db, id, ct))!;
+        return status.State switch
+        {
+            "delivered" when wait is > 0 => TypedResults.Ok(status),
+            "failed" when wait is > 0 => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The client refused the message again.",
+                detail: status.LastError,
+                instance: $"/messages/{id}",
+                extensions: new Dictionary<string, object?> { ["message"] = status }),
+            _ => TypedResults.Accepted($"/messages/{id}", status),
+        };
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(FailedMessages failed, long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -31,14 +81,12 @@ internal static class MessagesEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (!await outbox.RetryFailedAsync(id, ct))
+        return await failed.DiscardAsync(id, ct) switch
         {
-            return await FindAsync(db, id, ct) is { } status
-                ? Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {status.State}.")
-                : Problems.NotFound("Message", id);
-        }
-
-        return TypedResults.Accepted($"/messages/{id}", (await FindAsync(db, id, ct))!);
+            FailedMessageChange.Done => TypedResults.NoContent(),
+            FailedMessageChange.NotFound => Problems.NotFound("Message", id),
+            _ => Problems.Conflict("Only a failed message can be discarded.", $"Message {id} is pending or delivered; it is not for an operator to drop."),
+        };
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(

@@ -192,25 +192,5 @@ internal sealed class OutboxReader : IDisposable
         _metrics.Failed(message.ClientId);
     }
 
-    /// <summary>Puts a failed message back in its client's queue; false when it is not failed.</summary>
-    public async Task<bool> RetryFailedAsync(long id, CancellationToken ct)
-    {
-        await using var connection = await _db.OpenConnectionAsync(ct);
-        // A verify or sync refused before is judged afresh when it runs again.
-        var requeued = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE messages SET state = 'pending' WHERE id = @id AND state = 'failed';
-            UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed' AND ROW_COUNT() > 0;
-            """, new { id }, cancellationToken: ct));
-        if (requeued == 0)
-        {
-            return false;
-        }
-
-        var clientId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT client_id FROM messages WHERE id = @id", new { id }, cancellationToken: ct));
-        _signal.Notify([clientId]);
-        return true;
-    }
-
     private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
 }

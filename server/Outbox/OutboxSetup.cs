@@ -14,6 +14,7 @@ internal static class OutboxSetup
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<BatchCache>();
         builder.Services.AddSingleton<OutboxReader>();
+        builder.Services.AddSingleton<FailedMessages>();
         builder.Services.AddSingleton<OperationProgress>();
         builder.Services.AddSingleton<OperationWaiter>();
         builder.Services.AddHostedService<BatchSweeper>();

@@ -100,6 +100,47 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARefusedMessageRetriedWithCurrentDataIsDeliveredAndOneThatCannotBeFixedIsDiscarded()
+    {
+        var client = _stack.ClientIds[0];
+        var fixable = await _stack.CreatePersonnelAsync("Bad", "Data", "12312312312");
+        var bad = await InjectRefusedSaveAsync(client, fixable);
+        var orphan = await InjectRefusedSaveAsync(client, 999_999);
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+        Assert.Equal(2, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
+
+        // As it was, the client refuses it again, and waiting says so with the client's reason.
+        var (again, refusal) = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry?wait=10");
+        Assert.Equal(409, again);
+        Assert.Contains("SSN", refusal["detail"]!.GetValue<string>());
+
+        // Rebuilt from the server's row, it goes through, and the wait answers once the client holds it.
+        var (retried, delivered) = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry?current=true&wait=10");
+        Assert.Equal(200, retried);
+        Assert.Equal("delivered", delivered["state"]!.GetValue<string>());
+        Assert.Contains((fixable, "12312312312"), (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn)));
+
+        // Nothing on the server to rebuild the other from: it can only be discarded.
+        Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{orphan}/retry?current=true")).Status);
+        Assert.Equal(204, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{orphan}")).Status);
+        Assert.Equal(0, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
+        Assert.Equal(404, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{orphan}")).Status);
+        Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{bad}")).Status);
+    }
+
+    /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not validate them.</summary>
+    private async Task<long> InjectRefusedSaveAsync(long client, long personnelId)
+    {
+        await using var db = new MySqlConnection(_stack.ConnectionString);
+        return await db.ExecuteScalarAsync<long>("""
+            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """, new { client, personnelId });
+    }
+
+    [Fact]
     public async Task AClientThatIsDownLongerThanTheBreakerWindowCatchesUpWhileTheOtherIsServedMeanwhile()
     {
         var (up, down) = (_stack.ClientIds[0], _stack.ClientIds[1]);

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Dapper;
+using MySqlConnector;
+using Relay.Contracts.Personnel;
+using Relay.Contracts.Protocol;
+using Relay.Server.Database;
+
+namespace Relay.Server.Outbox;
+
+/// <summary>What a retry or a discard of a failed message came to.</summary>
+internal enum FailedMessageChange
+{
+    Done,
+    NotFound,
+
+    /// <summary>The message is not failed (pending, or delivered).</summary>
+    NotFailed,
+
+    /// <summary>Current data was asked for, but none of its personnel is on the server any more.</summary>
+    NothingLeft,
+
+    /// <summary>Current data was asked for a part of a staged change, which is only whole with its other parts.</summary>
+    StagedPart,
+}
+
+/// <summary>
+/// What an operator does about a message a client refused for good: queue it again (as it was, or
+/// rebuilt from the personnel's data now, after fixing what the client refused), or discard it.
+/// </summary>
+internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
+{
+    public async Task<FailedMessageChange> RetryAsync(long id, bool currentData, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var message = await connection.QuerySingleOrDefaultAsync<Failed>(new CommandDefinition("""
+            SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
+            FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
+            """, new { id }, tx, cancellationToken: ct));
+        if (message is null)
+        {
+            return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM delivered_messages WHERE id = @id)", new { id }, tx, cancellationToken: ct))
+                ? FailedMessageChange.NotFailed
+                : FailedMessageChange.NotFound;
+        }
+
+        if (message.State != "failed")
+        {
+            return FailedMessageChange.NotFailed;
+        }
+
+        if (currentData && message.Kind is "save" or "update" or "replace" or "patch")
+        {
+            var body = JsonSerializer.Deserialize(message.Payload!, RelayJsonContext.Default.MessageBody)!;
+            if (body.Part is not null)
+            {
+                return FailedMessageChange.StagedPart;
+            }
+
+            var ids = body.Personnel!.Select(p => p.Id).ToList();
+            var current = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
+                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id IN @ids ORDER BY id", new { ids }, tx, cancellationToken: ct))).AsList();
+            if (current.Count == 0)
+            {
+                return FailedMessageChange.NothingLeft;
+            }
+
+            // Its own payload now, and a new uid: this is not the message the client refused.
+            var rebuilt = body with { Personnel = current };
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE messages SET payload = @payload, batch_id = NULL, item_count = @count, uid = @uid WHERE id = @id
+                """, new { id, payload = JsonSerializer.Serialize(rebuilt, RelayJsonContext.Default.MessageBody), count = rebuilt.ItemCount, uid = DeliverFrame.NewUid() }, tx, cancellationToken: ct));
+        }
+
+        // A verify or sync refused before is judged afresh when it runs again.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE messages SET state = 'pending' WHERE id = @id;
+            UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed';
+            """, new { id }, tx, cancellationToken: ct));
+        await tx.CommitOrExplainAsync(ct);
+        signal.Notify([message.ClientId!.Value]);
+        return FailedMessageChange.Done;
+    }
+
+    /// <summary>
+    /// Removes a failed message, so the client's failed count can return to 0. What it carried never
+    /// reaches the client; a verify of that client shows the difference.
+    /// </summary>
+    public async Task<FailedMessageChange> DiscardAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var state = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            DELETE FROM messages WHERE id = @id AND state = 'failed';
+            SELECT CASE WHEN ROW_COUNT() > 0 THEN 'discarded' ELSE (SELECT state FROM messages WHERE id = @id UNION ALL SELECT 'delivered' FROM delivered_messages WHERE id = @id LIMIT 1) END;
+            """, new { id }, cancellationToken: ct));
+        return state switch
+        {
+            "discarded" => FailedMessageChange.Done,
+            null => FailedMessageChange.NotFound,
+            _ => FailedMessageChange.NotFailed,
+        };
+    }
+
+    private sealed record Failed(long? ClientId, string Kind, string State, string? Payload);
+}
