@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e chaos bench openapi up down clean
+.PHONY: help run test build unit integration e2e chaos bench openapi secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,7 +47,10 @@ bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op late
 openapi: build ## Rewrite openapi.yaml from the document the server serves
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"
 
-up: ## Build and start the stack with docker compose (needs a Docker engine and a .env; see .env.example)
+secrets: ## Write random secrets for docker compose into ./secrets (existing ones are kept)
+	@scripts/make-secrets.sh
+
+up: secrets ## Build and start the stack with docker compose (needs a Docker engine); see README, "Run with docker compose"
 	docker compose up --build -d
 
 down: ## Stop the docker compose stack (volumes are kept)

@@ -24,6 +24,12 @@ public static partial class ValidatedStart
             Exit(builder, unreadable);
         }
 
+        var placeholders = PlaceholderSettings.Find(builder.Configuration);
+        if (placeholders.Count > 0)
+        {
+            Exit(builder, placeholders);
+        }
+
         // Building resolves Kestrel's options, which may read settings already (the client's listeners do).
         WebApplication? app = null;
         try

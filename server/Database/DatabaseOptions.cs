@@ -12,6 +12,9 @@ internal sealed class DatabaseOptions : IValidatableObject
 
     public string? ConnectionString { get; set; }
 
+    /// <summary><c>Database:Password</c>: the password, apart from the connection string, so it can come from a file (<c>Database__Password_FILE</c>) the MySQL container reads too.</summary>
+    public string? Password { get; set; }
+
     /// <summary>The connection string as the server uses it: UTC timestamps, a short connect timeout.</summary>
     public string Effective()
     {
@@ -20,6 +23,11 @@ internal sealed class DatabaseOptions : IValidatableObject
             // Timestamps are written as UTC from TimeProvider and must come back as UTC.
             DateTimeKind = MySqlDateTimeKind.Utc,
         };
+        if (!string.IsNullOrEmpty(Password))
+        {
+            csb.Password = Password;
+        }
+
         csb.ConnectionTimeout = Math.Min(csb.ConnectionTimeout, 5);
         return csb.ConnectionString;
     }

@@ -8,7 +8,11 @@ internal static class DatabaseSetup
     public static void AddRelayDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>()
-            .Configure<IConfiguration>((o, configuration) => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName))
+            .Configure<IConfiguration>((o, configuration) =>
+            {
+                o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+                o.Password = configuration["Database:Password"];
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new MySqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Effective())

@@ -15,6 +15,7 @@ public sealed class StartupTests
     [InlineData("Client:MaxConnections", "0", "Client:MaxConnections")]
     [InlineData("Client:ReadApiKey", "", "Client:ReadApiKey")]
     [InlineData("Client:ReadApiKey_FILE", "/nonexistent/read-key", "Client:ReadApiKey_FILE")]
+    [InlineData("Client:ReadApiKey", "change-me-api-key", "Client:ReadApiKey")]
     public async Task AClientWithABadSettingStopsWithOneLineNamingIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string>
@@ -57,6 +58,10 @@ public sealed class StartupTests
     [InlineData("Auth:ApiKey", "", "Auth:ApiKey")]
     [InlineData("Auth:ApiKey_FILE", "/nonexistent/api-key", "Auth:ApiKey_FILE")]
     [InlineData("Auth:Keys:0:Name", "ci", "Auth:Keys:0")]
+    [InlineData("Auth:ApiKey", "change-me-api-key", "Auth:ApiKey")]
+    [InlineData("Credentials:MasterKey", "change-me-to-a-long-random-master-key-of-32-or-more", "Credentials:MasterKey")]
+    [InlineData("ConnectionStrings:Relay", "Server=mysql;Database=relay;User ID=relay;Password=change-me-relay", "ConnectionStrings:Relay")]
+    [InlineData("Database:Password", "change-me-relay", "Database:Password")]
     public async Task AServerWithABadSettingStopsWithOneLineNamingIt(string key, string value, string named)
     {
         await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>

@@ -35,13 +35,68 @@ public sealed partial class ContainerConfigTests
         var services = Services();
         Assert.Equal(["client1", "client2", "mysql", "server"], services.Keys.Order());
         Assert.Equal("mysql:8.4", Scalar(services["mysql"], "image"));
-        Assert.NotNull(Child(services["mysql"], "healthcheck"));
+        Assert.Equal("relay-server:${RELAY_VERSION:-dev}", Scalar(services["server"], "image"));
+        Assert.All(services.Values, s => Assert.Equal("unless-stopped", Scalar(s, "restart")));
+        Assert.All(services.Values, s => Assert.NotNull(Child(s, "healthcheck")));
         Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services["server"], "depends_on")!, "mysql")!, "condition"));
         Assert.Contains("8080:8080", Sequence(services["server"], "ports"));
-        Assert.Equal(["5001:5001", "8001:8001"], Sequence(services["client1"], "ports"));
-        Assert.Equal(["5002:5002", "8002:8002"], Sequence(services["client2"], "ports"));
         Assert.All(new[] { "mysql", "client1", "client2" }, s => Assert.NotEmpty(((YamlSequenceNode)Child(services[s], "volumes")!).Children));
         Assert.All(new[] { "client1", "client2" }, s => Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services[s], "depends_on")!, "server")!, "condition")));
+    }
+
+    [Fact]
+    public void TheClientsPortsArePublishedOnlyByTheDocumentedOverride()
+    {
+        var services = Services();
+        Assert.All(new[] { "client1", "client2", "mysql" }, s => Assert.Null(Child(services[s], "ports")));
+
+        var overrides = Services(Load(Path.Combine(Repo.Root, "compose", "ports.yml")));
+        Assert.Equal(["127.0.0.1:5001:5001", "127.0.0.1:8001:8001"], Sequence(overrides["client1"], "ports"));
+        Assert.Equal(["127.0.0.1:5002:5002", "127.0.0.1:8002:8002"], Sequence(overrides["client2"], "ports"));
+        Assert.Contains("compose/ports.yml", File.ReadAllText(Path.Combine(Repo.Root, "README.md")));
+    }
+
+    [Fact]
+    public void DemoPersonnelComeOnlyFromTheDemoOverrideWhoseSettingsAreRealOptions()
+    {
+        Assert.DoesNotContain(Environment("server"), k => k.StartsWith("Seed:Personnel", StringComparison.Ordinal));
+        var demo = ((YamlMappingNode)Child(Services(Load(Path.Combine(Repo.Root, "compose", "demo.yml")))["server"], "environment")!).Children
+            .Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(demo);
+        Assert.All(demo, k => Assert.True(IsServerSetting(k), $"compose/demo.yml passes '{k}', which the server does not read"));
+    }
+
+    [Theory]
+    [InlineData("client1", "8001")]
+    [InlineData("client2", "8002")]
+    public void EachClientHasAHealthCheckBuiltIntoItsBinaryOnItsOwnPort(string client, string port)
+    {
+        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()[client], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
+        Assert.Equal(["CMD", "dotnet", "Relay.Client.dll", Contracts.Http.HealthProbe.Argument, $"http://127.0.0.1:{port}/health"], test);
+        Assert.Contains($"http://0.0.0.0:{port}", Scalar((YamlMappingNode)Child(Services()[client], "environment")!, "Client__HttpUrl"));
+    }
+
+    [Fact]
+    public void EverySecretIsAFileThatMakeSecretsWritesAndOnlyTheServicesThatReadItMount()
+    {
+        var script = File.ReadAllText(Path.Combine(Repo.Root, "scripts", "make-secrets.sh"));
+        var declared = ((YamlMappingNode)Child(Compose, "secrets")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => Scalar((YamlMappingNode)c.Value, "file"));
+        Assert.All(declared, d => Assert.Equal($"./secrets/{d.Key}", d.Value));
+        Assert.All(declared.Keys, name => Assert.Contains(name, script));
+
+        foreach (var (name, service) in Services())
+        {
+            var mounted = Child(service, "secrets") is YamlSequenceNode list ? list.Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
+            var read = ((YamlMappingNode)Child(service, "environment")!).Children
+                .Select(c => ((YamlScalarNode)c.Value).Value!)
+                .Where(v => v.StartsWith("/run/secrets/", StringComparison.Ordinal))
+                .Select(v => v["/run/secrets/".Length..])
+                .ToList();
+            Assert.Equal(read.Order(), mounted.Order());
+        }
+
+        // The admin key never reaches an edge device.
+        Assert.DoesNotContain("relay_api_key", Sequence(Services()["client1"], "secrets"));
     }
 
     [Theory]
@@ -104,12 +159,14 @@ public sealed partial class ContainerConfigTests
     }
 
     [Fact]
-    public void EverySecretComesFromTheEnvExampleFile()
+    public void EveryVariableTheComposeFileUsesIsInTheEnvExampleFileWhichHoldsNoSecret()
     {
         var example = File.ReadAllText(Path.Combine(Repo.Root, ".env.example"));
-        var used = Variable().Matches(File.ReadAllText(Path.Combine(Repo.Root, "docker-compose.yml"))).Select(m => m.Groups[1].Value).Distinct();
+        var used = Variable().Matches(File.ReadAllText(Path.Combine(Repo.Root, "docker-compose.yml"))).Select(m => m.Groups[1].Value).Distinct().ToList();
 
+        Assert.Equal(["RELAY_VERSION"], used);
         Assert.All(used, v => Assert.Matches($"(?m)^{v}=", example));
+        Assert.DoesNotMatch("(?i)(password|key)=", example);
     }
 
     [Theory]
@@ -136,14 +193,16 @@ public sealed partial class ContainerConfigTests
 
     private static bool IsServerSetting(string key)
     {
+        key = WithoutFileSuffix(key);
         var parts = key.Split(':');
-        return key is "ConnectionStrings:Relay" or "Urls"
+        return key is "ConnectionStrings:Relay" or "Database:Password" or "Urls"
             || key.StartsWith("Logging:", StringComparison.Ordinal)
             || (ServerSections.TryGetValue(parts[0], out var type) && HasPath(type, parts[1..]));
     }
 
     private static bool IsClientSetting(string key)
     {
+        key = WithoutFileSuffix(key);
         var parts = key.Split(':');
         return key.StartsWith("Logging:", StringComparison.Ordinal) || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]));
     }
@@ -165,9 +224,12 @@ public sealed partial class ContainerConfigTests
         return property is not null && HasPath(property.PropertyType, path[1..]);
     }
 
+    /// <summary>A setting given as a file (<c>Auth:ApiKey_FILE</c>) is the setting itself (<c>Auth:ApiKey</c>).</summary>
+    private static string WithoutFileSuffix(string key) => key.EndsWith("_FILE", StringComparison.Ordinal) ? key[..^"_FILE".Length] : key;
+
     private static bool TestsMention(string key)
     {
-        var quoted = $"\"{key}\"";
+        var quoted = $"\"{WithoutFileSuffix(key)}\"";
         return Directory.EnumerateFiles(Path.Combine(Repo.Root, "tests"), "*.cs", SearchOption.AllDirectories)
             .Any(f => File.ReadAllText(f).Contains(quoted, StringComparison.Ordinal));
     }
@@ -181,8 +243,8 @@ public sealed partial class ContainerConfigTests
             .SelectMany(l => l[4..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(pair => pair.Split('=')[0].Replace("__", ":", StringComparison.Ordinal));
 
-    private static Dictionary<string, YamlMappingNode> Services() =>
-        ((YamlMappingNode)Child(Compose, "services")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (YamlMappingNode)c.Value);
+    private static Dictionary<string, YamlMappingNode> Services(YamlMappingNode? file = null) =>
+        ((YamlMappingNode)Child(file ?? Compose, "services")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (YamlMappingNode)c.Value);
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
         node.Children.FirstOrDefault(c => ((YamlScalarNode)c.Key).Value == key).Value;
