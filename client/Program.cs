@@ -26,6 +26,7 @@ app.UseClientAuth();
 app.UseKnownQueryParameters();
 app.MapPersonnel();
 app.MapObservability();
+app.LogListeners();
 
 await app.RunAsync();
 return 0;

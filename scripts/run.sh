@@ -12,17 +12,22 @@ api_key=${RELAY_API_KEY:-dev-api-key}
 master_key=${RELAY_MASTER_KEY:-dev-master-key-for-make-run-only-0123456789}
 parent=${RELAY_PARENT_PID:-$PPID}
 pids=()
+watcher=
 
 say() { printf 'relay: %s\n' "$*" >&2; }
 cleanup() {
   trap - INT TERM HUP EXIT
   say "stopping"
+  [ -n "$watcher" ] && kill "$watcher" 2>/dev/null
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 1 80); do
     alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ $alive = 0 ] && break; sleep 0.1
   done
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  # The prefixing seds outlive Ctrl-C (see prefix) to pass on the daemons' last lines; let them finish.
+  sleep 0.3
+  say "stopped"
   exit 0
 }
 trap cleanup INT TERM HUP EXIT
@@ -45,7 +50,9 @@ mariadb --no-defaults --socket="$state/mysql/mysql.sock" -uroot -e "
   CREATE USER IF NOT EXISTS 'relay'@'127.0.0.1' IDENTIFIED BY 'relay';
   GRANT ALL ON relay.* TO 'relay'@'127.0.0.1';" || exit 1
 
-prefix() { sed -u "s/^/[$1] /"; }
+# Ctrl-C reaches every process of the terminal's group: the seds ignore it, so the daemons' own
+# shutdown lines still get through them.
+prefix() { trap '' INT; exec sed -u "s/^/[$1] /"; }
 
 say "starting server on http://127.0.0.1:8080 (Swagger UI: http://127.0.0.1:8080/swagger)"
 ConnectionStrings__Relay="Server=127.0.0.1;Port=$mysql_port;Database=relay;User ID=relay;Password=relay" \
@@ -67,6 +74,21 @@ for n in 1 2; do
     dotnet client/bin/Release/net10.0/Relay.Client.dll > >(prefix client$n) 2>&1 &
   pids+=($!)
 done
+
+# One line once everything answers, so a newcomer knows when to start and where to go.
+up() { curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null; }
+key_hint="X-Api-Key: $api_key"; [ -n "${RELAY_API_KEY:-}" ] && key_hint="X-Api-Key: the value of RELAY_API_KEY"
+(
+  for _ in $(seq 1 600); do
+    if up http://127.0.0.1:8080/health/ready && up http://127.0.0.1:8001/health && up http://127.0.0.1:8002/health; then
+      say "ready: API http://127.0.0.1:8080 (Swagger UI http://127.0.0.1:8080/swagger), clients http://127.0.0.1:8001 and http://127.0.0.1:8002; $key_hint; Ctrl-C stops"
+      exit 0
+    fi
+    sleep 0.2
+  done
+  say "not ready after 2 minutes; see the lines above"
+) &
+watcher=$!
 
 # Foreground until Ctrl-C, until make itself is killed, or until a process dies.
 while kill -0 "$parent" 2>/dev/null; do

@@ -31,4 +31,10 @@ internal static partial class InboxLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Connection {ConnectionId} refused: {Problem}")]
     public static partial void NoCredential(ILogger logger, string connectionId, string problem);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Listening for deliveries on tcp://{Address}:{Port} ({Transport}); HTTP API on {HttpUrl}")]
+    public static partial void Listening(ILogger logger, string address, int port, string transport, string httpUrl);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Stopping")]
+    public static partial void Stopping(ILogger logger);
 }

@@ -45,6 +45,19 @@ internal static class InboxSetup
         });
     }
 
+    /// <summary>
+    /// Says where the daemon listens, in its own words: the host's "Now listening on" lines (turned
+    /// down in appsettings.json) would call the TCP delivery port <c>http://</c>, like every Kestrel endpoint.
+    /// </summary>
+    public static void LogListeners(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ClientOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relay.Client");
+        app.Lifetime.ApplicationStarted.Register(() => InboxLog.Listening(
+            logger, options.TcpBindAddress, options.TcpPort, string.IsNullOrEmpty(options.TlsCertificatePath) ? "plain" : "TLS", options.HttpUrl));
+        app.Lifetime.ApplicationStopping.Register(() => InboxLog.Stopping(logger));
+    }
+
     private static X509Certificate2 LoadCertificate(ClientOptions options)
     {
         try

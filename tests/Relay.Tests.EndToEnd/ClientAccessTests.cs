@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Relay.Contracts.Protocol;
+using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 
@@ -29,6 +30,18 @@ public sealed class ClientAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/personnel/1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/personnel")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheClientSaysWhereItListensWithoutCallingItsTcpPortHttpAndSaysWhenItStops()
+    {
+        await Eventually.ReturnsAsync(() => Task.FromResult(_client.Process!.Output), o => o.Contains("Listening for deliveries", StringComparison.Ordinal));
+
+        Assert.Contains($"tcp://127.0.0.1:{_client.TcpPort} (plain); HTTP API on {_client.HttpUrl}", _client.Process!.Output);
+        Assert.DoesNotContain($"http://127.0.0.1:{_client.TcpPort}", _client.Process.Output);
+
+        await _client.Process.StopAsync();
+        Assert.Contains("Stopping", _client.Process.Output);
     }
 
     [Fact]

@@ -33,6 +33,13 @@ public sealed class OutageTests : IAsyncLifetime
         Assert.Equal(503, (await stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{einstein}")).Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await stack.Api.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await stack.Api.GetAsync("/health/live")).StatusCode);
+        using (var health = await stack.Api.GetAsync("/health"))
+        {
+            var report = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Equal((true, false), (report["live"]!.GetValue<bool>(), report["ready"]!.GetValue<bool>()));
+        }
+
         Assert.False(stack.Server.Process.HasExited, "the server must survive the outage");
 
         await _mariadb.StartAgainAsync();

@@ -15,4 +15,15 @@ public sealed class ObservabilityTests : AppTest
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("Healthy", report["checks"]!["mysql"]!["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task HealthSaysLiveAndReadyInOneAnswerWithoutAKey()
+    {
+        using var health = await App.CreateClientWithKey(null).GetAsync("/health");
+        var report = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal((true, true), (report["live"]!.GetValue<bool>(), report["ready"]!.GetValue<bool>()));
+        Assert.Equal("Healthy", report["checks"]!["mysql"]!["status"]!.GetValue<string>());
+    }
 }
