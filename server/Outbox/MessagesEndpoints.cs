@@ -59,7 +59,12 @@ internal static class MessagesEndpoints
             await waiter.WaitForMessagesAsync([id], TimeSpan.FromSeconds(wait.Value), ct);
         }
 
-        var status = (await FindAsync(db, id, ct))!;
+        // Discarded meanwhile, should the client have refused it again at once.
+        if (await FindAsync(db, id, ct) is not { } status)
+        {
+            return Problems.NotFound("Message", id);
+        }
+
         return status.State switch
         {
             "delivered" when wait is > 0 => TypedResults.Ok(status),
