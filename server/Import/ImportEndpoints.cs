@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using Relay.Contracts.Auth;
-using Relay.Contracts.Personnel;
 using Relay.Server.Http;
+using Relay.Server.Personnel;
 
 namespace Relay.Server.Import;
 
@@ -126,9 +125,7 @@ internal static class ImportEndpoints
             long after = 0;
             while (true)
             {
-                var page = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
-                    "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id > @after ORDER BY id LIMIT 5000",
-                    new { after }, tx, cancellationToken: ct))).AsList();
+                var page = await PersonnelRows.PageAsync(connection, tx, after, 5000, ct);
                 if (page.Count == 0)
                 {
                     break;

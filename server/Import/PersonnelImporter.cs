@@ -47,12 +47,14 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
                 return new ImportOutcome(null, [], 0, TooManyRows: true);
             }
 
-            var lineErrors = new List<ImportError>();
-            var row = ImportRules.Check(line, lineErrors);
+            var row = ImportRules.Check(line, errors);
             if (row is null)
             {
                 invalid++;
-                errors.AddRange(lineErrors.Take(ListedErrors - errors.Count));
+                if (errors.Count > ListedErrors)
+                {
+                    errors.RemoveRange(ListedErrors, errors.Count - ListedErrors);
+                }
             }
             else if (invalid == 0)
             {

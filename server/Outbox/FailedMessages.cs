@@ -4,6 +4,7 @@ using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
+using Relay.Server.Personnel;
 
 namespace Relay.Server.Outbox;
 
@@ -11,9 +12,8 @@ namespace Relay.Server.Outbox;
 internal enum FailedMessageChange
 {
     Done,
-    NotFound,
 
-    /// <summary>The message is not failed (pending, or delivered).</summary>
+    /// <summary>No failed message has this id: it is pending, delivered, or unknown (the caller looks where it is).</summary>
     NotFailed,
 
     /// <summary>Current data was asked for, but none of its personnel is on the server any more.</summary>
@@ -37,15 +37,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
             SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
             """, new { id }, tx, cancellationToken: ct));
-        if (message is null)
-        {
-            return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM delivered_messages WHERE id = @id)", new { id }, tx, cancellationToken: ct))
-                ? FailedMessageChange.NotFailed
-                : FailedMessageChange.NotFound;
-        }
-
-        if (message.State != "failed")
+        if (message is not { State: "failed" })
         {
             return FailedMessageChange.NotFailed;
         }
@@ -60,7 +52,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
 
             var ids = body.Personnel!.Select(p => p.Id).ToList();
             var current = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
-                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id IN @ids ORDER BY id", new { ids }, tx, cancellationToken: ct))).AsList();
+                $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id IN @ids ORDER BY id", new { ids }, tx, cancellationToken: ct))).AsList();
             if (current.Count == 0)
             {
                 return FailedMessageChange.NothingLeft;
@@ -87,19 +79,12 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
     /// Removes a failed message, so the client's failed count can return to 0. What it carried never
     /// reaches the client; a verify of that client shows the difference.
     /// </summary>
-    public async Task<FailedMessageChange> DiscardAsync(long id, CancellationToken ct)
+    /// <returns>False when no failed message has this id.</returns>
+    public async Task<bool> DiscardAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var state = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("""
-            DELETE FROM messages WHERE id = @id AND state = 'failed';
-            SELECT CASE WHEN ROW_COUNT() > 0 THEN 'discarded' ELSE (SELECT state FROM messages WHERE id = @id UNION ALL SELECT 'delivered' FROM delivered_messages WHERE id = @id LIMIT 1) END;
-            """, new { id }, cancellationToken: ct));
-        return state switch
-        {
-            "discarded" => FailedMessageChange.Done,
-            null => FailedMessageChange.NotFound,
-            _ => FailedMessageChange.NotFailed,
-        };
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM messages WHERE id = @id AND state = 'failed'", new { id }, cancellationToken: ct)) > 0;
     }
 
     private sealed record Failed(long? ClientId, string Kind, string State, string? Payload);

@@ -43,10 +43,10 @@ internal static class MessagesEndpoints
 
         switch (await failed.RetryAsync(id, current == true, ct))
         {
-            case FailedMessageChange.NotFound:
-                return Problems.NotFound("Message", id);
             case FailedMessageChange.NotFailed:
-                return Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {(await FindAsync(db, id, ct))?.State ?? "gone"}.");
+                return await FindAsync(db, id, ct) is { } other
+                    ? Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {other.State}.")
+                    : Problems.NotFound("Message", id);
             case FailedMessageChange.NothingLeft:
                 return Problems.Conflict("Nothing is left to send.", $"None of the personnel of message {id} is on the server any more; discard it (DELETE /messages/{id}).");
             case FailedMessageChange.StagedPart:
@@ -78,7 +78,7 @@ internal static class MessagesEndpoints
         };
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(FailedMessages failed, long id, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -86,12 +86,14 @@ internal static class MessagesEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return await failed.DiscardAsync(id, ct) switch
+        if (await failed.DiscardAsync(id, ct))
         {
-            FailedMessageChange.Done => TypedResults.NoContent(),
-            FailedMessageChange.NotFound => Problems.NotFound("Message", id),
-            _ => Problems.Conflict("Only a failed message can be discarded.", $"Message {id} is pending or delivered; it is not for an operator to drop."),
-        };
+            return TypedResults.NoContent();
+        }
+
+        return await FindAsync(db, id, ct) is { } other
+            ? Problems.Conflict("Only a failed message can be discarded.", $"Message {id} is {other.State}; it is not for an operator to drop.")
+            : Problems.NotFound("Message", id);
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(

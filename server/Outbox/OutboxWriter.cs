@@ -8,6 +8,7 @@ using Relay.Contracts.Protocol;
 using Relay.Server.Database;
 using Relay.Server.Observability;
 using Relay.Server.Operations;
+using Relay.Server.Personnel;
 using Relay.Server.Verification;
 
 namespace Relay.Server.Outbox;
@@ -260,7 +261,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         if (operation.PersonnelId is { } personnelId)
         {
             var person = await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
-                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id = @personnelId",
+                $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @personnelId",
                 new { personnelId }, tx, cancellationToken: ct));
             yield return person is null ? null : new MessageBody(MessageKind.Save, Personnel: [person]);
             yield break;
@@ -286,9 +287,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         long after = 0;
         for (var part = 1; ; part++)
         {
-            var page = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
-                "SELECT id AS Id, name AS Name, surname AS Surname, ssn AS Ssn FROM personnel WHERE id > @after ORDER BY id LIMIT @batchSize",
-                new { after, batchSize }, tx, cancellationToken: ct))).AsList();
+            var page = await PersonnelRows.PageAsync(connection, tx, after, batchSize, ct);
             if (operation.Replace)
             {
                 yield return new MessageBody(MessageKind.Replace, Personnel: page, Part: new StagedPart(setId, part, parts));

@@ -10,8 +10,6 @@ namespace Relay.Server.Personnel;
 
 internal static class PersonnelEndpoints
 {
-    private const string Columns = "id AS Id, name AS Name, surname AS Surname, ssn AS Ssn";
-
     public static void AddPersonnel(this WebApplicationBuilder builder) => builder.Services.AddSingleton<PersonnelChanges>();
 
     public static void MapPersonnel(this IEndpointRouteBuilder app)
@@ -41,9 +39,7 @@ internal static class PersonnelEndpoints
 
         var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM personnel WHERE id > @after ORDER BY id LIMIT @take",
-            new { after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
+        var items = await PersonnelRows.PageAsync(connection, null, afterId ?? 0, take, ct);
         return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == take ? items[^1].Id : null));
     }
 
@@ -124,7 +120,7 @@ internal static class PersonnelEndpoints
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
-            $"SELECT {Columns} FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
+            $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
     private static ProblemHttpResult SsnTaken() =>

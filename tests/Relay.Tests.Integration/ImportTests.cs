@@ -157,7 +157,7 @@ public sealed class ImportTests : AppTest
     [Fact]
     public async Task ChangedPersonnelAreSentToTheClientsThatHoldThemUnlessHeldBack()
     {
-        var client = await Http.CreateClientAsync("Site", 7001);
+        await Http.CreateClientAsync("Site", 7001);
         var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
         var report = await ImportOkAsync("name,surname,ssn\nIsaac,Newton Jr,12345678900\nMarie,Curie,11122233344\n");
@@ -176,7 +176,6 @@ public sealed class ImportTests : AppTest
         var heldBack = await ImportOkAsync("name,surname,ssn\nIsaac,Newton III,12345678900\n", query: "?propagate=false");
         Assert.Null(heldBack["operationId"]);
         Assert.Equal(1, Int(heldBack, "updated"));
-        _ = client;
     }
 
     [Fact]
