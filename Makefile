@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e chaos bench openapi secrets up down clean
+.PHONY: help run test build unit integration e2e chaos bench openapi lint-openapi secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -15,7 +15,8 @@ run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the 
 build: ## Build everything (warnings are errors)
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly
 
-test: build ## Run the whole suite: unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
+test: build ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
+	@scripts/lint-openapi.sh
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-netfaults.sh
@@ -44,8 +45,13 @@ bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op late
 	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 	dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 
-openapi: build ## Rewrite openapi.yaml from the document the server serves
+openapi: build ## Rewrite openapi.yaml and client/openapi.yaml from the documents the daemons serve, then lint them
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"
+	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo --filter "FullyQualifiedName~ClientApiDocument"
+	@scripts/lint-openapi.sh
+
+lint-openapi: ## Lint openapi.yaml and client/openapi.yaml (@redocly/cli pinned in tools/openapi-lint, rules in redocly.yaml)
+	@scripts/lint-openapi.sh
 
 secrets: ## Write random secrets for docker compose into ./secrets (existing ones are kept)
 	@scripts/make-secrets.sh
@@ -57,4 +63,4 @@ down: ## Stop the docker compose stack (volumes are kept)
 	docker compose down
 
 clean: ## Remove build output and local run data
-	rm -rf .relay */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj
+	rm -rf .relay tools/openapi-lint/node_modules */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

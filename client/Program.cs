@@ -1,9 +1,11 @@
 using Relay.Client;
+using Relay.Client.Http;
 using Relay.Client.Inbox;
 using Relay.Client.Observability;
 using Relay.Client.Personnel;
 using Relay.Client.Storage;
 using Relay.Contracts.Http;
+using Relay.Contracts.OpenApi;
 
 if (HealthProbe.IsProbe(args))
 {
@@ -15,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.AddClientOptions();
 builder.Services.AddRequestProblems();
+builder.AddClientApiDocs();
 builder.AddStorage();
 builder.AddInbox();
 builder.AddObservability();
@@ -22,8 +25,10 @@ builder.AddObservability();
 var app = builder.BuildWithValidSettings();
 
 app.UseRequestProblems();
+app.UseApiDocs();
 app.UseClientAuth();
 app.UseKnownQueryParameters();
+app.MapAbout();
 app.MapPersonnel();
 app.MapObservability();
 app.LogListeners();

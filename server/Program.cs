@@ -35,6 +35,7 @@ builder.AddObservability();
 var app = builder.BuildWithValidSettings();
 
 app.UseRelayHttp();
+app.MapAbout();
 app.MapClients();
 app.MapCredentials();
 app.MapAudit();

@@ -9,6 +9,15 @@ public static class Paging
     /// <summary>Largest page size.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>What <c>?limit=</c> means, for the API description (its bounds are on the parameter).</summary>
+    public const string LimitText = "How many items one page holds at most.";
+
+    /// <summary>What <c>?afterId=</c> means, for the API description.</summary>
+    public const string AfterIdText = "Start after this id: the `nextAfterId` of the page before. Omit it for the first page.";
+
+    /// <summary>What <c>?beforeId=</c> means in a newest-first list, for the API description.</summary>
+    public const string BeforeIdText = "Start with entries older than this id: the `nextBeforeId` of the page before. Omit it for the newest.";
+
     /// <summary>Per-field errors for the paging query, empty when it is valid.</summary>
     public static Dictionary<string, string[]> Validate(int? limit, long? afterId)
     {

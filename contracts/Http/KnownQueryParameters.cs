@@ -21,8 +21,10 @@ public static class KnownQueryParameters
     /// <summary>Answers 400 problem details naming each query parameter the matched endpoint does not bind. Goes after routing.</summary>
     public static IApplicationBuilder UseKnownQueryParameters(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        // Only minimal-API handlers carry their MethodInfo; health, metrics and Swagger are left alone.
-        if (http.Request.Query.Count == 0 || http.GetEndpoint() is not RouteEndpoint endpoint || endpoint.Metadata.GetMetadata<MethodInfo>() is null)
+        // Minimal-API handlers carry their MethodInfo; other endpoints (health, metrics) take part
+        // when marked with TakesNoQueryParameters, and Swagger and static files are left alone.
+        if (http.Request.Query.Count == 0 || http.GetEndpoint() is not RouteEndpoint endpoint
+            || (endpoint.Metadata.GetMetadata<MethodInfo>() is null && endpoint.Metadata.GetMetadata<NoQueryParameters>() is null))
         {
             await next(http);
             return;
@@ -51,6 +53,10 @@ public static class KnownQueryParameters
         });
     });
 
+    /// <summary>Marks an endpoint without a handler (a health check, the metrics) as taking no query parameters.</summary>
+    public static TBuilder TakesNoQueryParameters<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new NoQueryParameters());
+
     private static HashSet<string> QueryNamesOf(Endpoint endpoint)
     {
         var route = ((RouteEndpoint)endpoint).RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -73,3 +79,6 @@ public static class KnownQueryParameters
         return names;
     }
 }
+
+/// <summary>Endpoint metadata: the endpoint takes no query parameters.</summary>
+public sealed class NoQueryParameters;

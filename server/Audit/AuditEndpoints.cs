@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -16,7 +18,7 @@ internal static class AuditEndpoints
             .WithSummary("Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive).");
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
-        MySqlDataSource db, int? limit, long? beforeId, string? key, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+        MySqlDataSource db, [Description(Paging.LimitText), Range(1, MaxPerPage), DefaultValue(DefaultPerPage)] int? limit, [Description(Paging.BeforeIdText)] long? beforeId, [Description("Only calls made with the key of this name.")] string? key, [Description("Only calls at or after this time (ISO 8601, with an offset).")] DateTimeOffset? from, [Description("Only calls before this time (ISO 8601, with an offset).")] DateTimeOffset? to, CancellationToken ct)
     {
         var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxPerPage);
         if (key is { Length: 0 or > 64 })

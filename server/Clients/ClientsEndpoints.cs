@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
 using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
+using Relay.Contracts.OpenApi;
 using Relay.Server.Credentials;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
@@ -20,22 +23,26 @@ internal static class ClientsEndpoints
         c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse
         """;
 
+    private static readonly RequestExample Example = RequestExample.Json(new ClientRequest("site-a-door", "10.0.0.21", 5001));
+
     public static void MapClients(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/clients").WithTags("Clients");
         group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("List registered clients, by id.");
         group.MapPost("/", Create).WithName("CreateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Register a client daemon.")
+            .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", Get).WithName("GetClient").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("Get one client.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", Update).WithName("UpdateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Change a client's name or address.")
+            .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", Delete).WithName("DeleteClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Unregister a client; its pending messages are dropped.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<Page<ClientResponse>>, ValidationProblem>> List(
-        MySqlDataSource db, int? limit, long? afterId, CancellationToken ct)
+        MySqlDataSource db, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         if (errors.Count > 0)
@@ -52,7 +59,7 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, long id, CancellationToken ct)
+        MySqlDataSource db, [Description("The client's id.")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -95,7 +102,7 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        MySqlDataSource db, OutboxSignal signal, long id, ClientRequest request, CancellationToken ct)
+        MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, ClientRequest request, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         foreach (var (field, messages) in RequestValidation.Validate(request))
@@ -130,7 +137,7 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        MySqlDataSource db, OutboxSignal signal, long id, CancellationToken ct)
+        MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)

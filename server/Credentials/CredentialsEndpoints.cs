@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Relay.Contracts.Api;
@@ -26,7 +28,7 @@ internal static class CredentialsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<Results<Ok<IssuedCredential>, ValidationProblem, ProblemHttpResult>> Rotate(
-        ClientCredentials credentials, IOptions<CredentialOptions> options, long id, int? overlap, CancellationToken ct)
+        ClientCredentials credentials, IOptions<CredentialOptions> options, [Description("The client's id.")] long id, [Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."), Range(0, MaxOverlapSeconds)] int? overlap, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (overlap is < 0 or > MaxOverlapSeconds)

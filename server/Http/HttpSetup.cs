@@ -1,6 +1,6 @@
-using Microsoft.OpenApi;
 using Relay.Contracts.Auth;
 using Relay.Contracts.Http;
+using Relay.Contracts.OpenApi;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 
@@ -13,24 +13,27 @@ internal static class HttpSetup
         builder.Services.AddRequestProblems();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
-        builder.Services.AddEndpointsApiExplorer();
-        builder.Services.AddSwaggerGen(o =>
+        builder.Services.AddApiDocs(new ApiDocsSettings
         {
-            o.SwaggerDoc("v1", new OpenApiInfo
+            Title = "Relay control API",
+            Description = "Manage clients and personnel, and queue the messages that bring clients up to date.",
+            Tags = new Dictionary<string, string>
             {
-                Title = "Relay control API",
-                Version = "v1",
-                Description = "Manage clients and personnel, and queue the messages that bring clients up to date.",
-            });
-            o.SupportNonNullableReferenceTypes();
-            o.AddSecurityDefinition(ApiKeyOperationFilter.SchemeName, new OpenApiSecurityScheme
+                ["About"] = "Which daemon answers, and where to go from here.",
+                ["Clients"] = "The client daemons the server delivers to: where they listen, how far each one is, its link credential.",
+                ["Personnel"] = "The register kept on the server, one by one or in bulk. Changing it sends nothing by itself, except to clients that already hold a changed personnel.",
+                ["Operations"] = "The eight operations (send or delete one or all personnel, to one or all clients), each queued as messages and followed as a resource.",
+                ["Messages"] = "The outbox: what is still to be delivered, what a client refused, and retrying or discarding it.",
+                ["Verification"] = "Whether a client holds exactly what the server says it should, checked by comparing digests.",
+                ["Audit"] = "Who changed what, and when.",
+            },
+            HealthRoutes = new Dictionary<string, string>
             {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "A key from Auth:ApiKey or Auth:Keys. Each call needs a role: read, operate or admin (which includes the others).",
-            });
-            o.OperationFilter<ApiKeyOperationFilter>();
+                ["/health"] = "Live and ready in one answer: ready when MySQL answers and the schema is current.",
+                ["/health/live"] = "Whether the process answers at all (for a restart policy).",
+                ["/health/ready"] = "Whether the server can do its work: MySQL answers and the schema is current (for a load balancer).",
+            },
+            StoreAway = "MySQL cannot be reached or went away during the call; retry after Retry-After seconds (the detail says whether a change may have been committed).",
         });
     }
 
@@ -38,9 +41,23 @@ internal static class HttpSetup
     {
         app.UseRequestProblems();
         app.UseRequestSizeLimit();
-        app.UseSwagger();
-        app.UseSwaggerUI();
+        app.UseApiDocs();
         app.UseApiKeyAuth();
         app.UseKnownQueryParameters();
     }
+
+    /// <summary><c>GET /</c>: which daemon this is, and links for a person who found the port.</summary>
+    public static void MapAbout(this WebApplication app) =>
+        app.MapDaemonInfo("relay-server", new Dictionary<string, string>
+        {
+            ["swaggerUi"] = "/swagger",
+            ["openApi"] = "/swagger/v1/swagger.json",
+            ["license"] = DaemonInfoEndpoint.LicensePath,
+            ["health"] = "/health",
+            ["metrics"] = "/metrics",
+            ["clients"] = "/clients",
+            ["personnel"] = "/personnel",
+            ["operations"] = "/operations",
+            ["messages"] = "/messages",
+        });
 }

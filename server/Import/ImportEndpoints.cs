@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using Relay.Contracts.Auth;
+using Relay.Contracts.OpenApi;
 using Relay.Server.Http;
 using Relay.Server.Personnel;
 
@@ -32,6 +34,13 @@ internal static class ImportEndpoints
                 personnel are sent to the clients that hold them (`propagate=false` holds that back); new ones to none.
                 """)
             .Accepts<string>(false, "text/csv", "application/x-ndjson")
+            .WithRequestExamples(
+                RequestExample.Text("text/csv", "name,surname,ssn\nAda,Lovelace,18121052345\nAlan,Turing,23061254321\n"),
+                RequestExample.Text("application/x-ndjson", """
+                    {"name": "Ada", "surname": "Lovelace", "ssn": "18121052345"}
+                    {"name": "Alan", "surname": "Turing", "ssn": "23061254321"}
+
+                    """))
             .WithMetadata(new BodySizeLimit(MaxImportBytes))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -41,7 +50,7 @@ internal static class ImportEndpoints
     }
 
     private static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> Import(
-        HttpContext http, PersonnelImporter importer, bool? propagate, CancellationToken ct)
+        HttpContext http, PersonnelImporter importer, [Description(PersonnelEndpoints.PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
         var lines = FormatOf(http.Request.ContentType) switch
         {

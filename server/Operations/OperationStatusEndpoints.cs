@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -40,7 +42,7 @@ internal static class OperationStatusEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<OperationsPage>, ValidationProblem>> List(OperationProgress progress, int? limit, long? beforeId, CancellationToken ct)
+    private static async Task<Results<Ok<OperationsPage>, ValidationProblem>> List(OperationProgress progress, [Description(Paging.LimitText), Range(1, MaxOperationsPerPage), DefaultValue(DefaultOperationsPerPage)] int? limit, [Description(Paging.BeforeIdText)] long? beforeId, CancellationToken ct)
     {
         var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxOperationsPerPage);
         if (errors.Count > 0)
@@ -58,7 +60,7 @@ internal static class OperationStatusEndpoints
         return TypedResults.Ok(new OperationsPage(items, items.Count == take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<OperationDetail>, ValidationProblem, ProblemHttpResult>> Get(OperationProgress progress, long id, CancellationToken ct)
+    private static async Task<Results<Ok<OperationDetail>, ValidationProblem, ProblemHttpResult>> Get(OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -78,7 +80,7 @@ internal static class OperationStatusEndpoints
     }
 
     private static async Task<Results<Ok<Page<OperationClient>>, ValidationProblem, ProblemHttpResult>> Clients(
-        OperationProgress progress, long id, string? state, int? limit, long? afterId, CancellationToken ct)
+        OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), AllowedValues(OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All), DefaultValue(OperationProgress.Unfinished)] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         foreach (var (field, messages) in Paging.ValidateIds(("id", id)))
@@ -107,7 +109,7 @@ internal static class OperationStatusEndpoints
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem, ProblemHttpResult>> Messages(
-        OperationProgress progress, MySqlDataSource db, long id, int? limit, long? afterId, CancellationToken ct)
+        OperationProgress progress, MySqlDataSource db, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         foreach (var (field, messages) in Paging.ValidateIds(("id", id)))

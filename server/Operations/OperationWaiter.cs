@@ -13,6 +13,9 @@ internal sealed class OperationWaiter(MySqlDataSource db, OperationProgress prog
 {
     public const int MaxWaitSeconds = 60;
 
+    /// <summary>What <c>?wait=</c> means, for the API description (its bounds are on the parameter).</summary>
+    public const string WaitText = "Seconds to wait for the outcome before answering. 0 or none answers at once with 202 and what was queued.";
+
     /// <summary>Adds the error for a <c>?wait=</c> outside 0–<see cref="MaxWaitSeconds"/> seconds.</summary>
     public static void ValidateWait(int? wait, Dictionary<string, string[]> errors)
     {

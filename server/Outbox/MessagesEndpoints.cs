@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -32,7 +34,7 @@ internal static class MessagesEndpoints
     }
 
     private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
-        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, long id, bool? current, int? wait, CancellationToken ct)
+        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, [Description("The message's id.")] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         OperationWaiter.ValidateWait(wait, errors);
@@ -78,7 +80,7 @@ internal static class MessagesEndpoints
         };
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, long id, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, [Description("The message's id.")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -97,7 +99,7 @@ internal static class MessagesEndpoints
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(
-        MySqlDataSource db, long? clientId, string? state, int? limit, long? afterId, CancellationToken ct)
+        MySqlDataSource db, [Description("Only this client's messages.")] long? clientId, [Description("Which messages: pending (still to be delivered) or failed (refused by the client for good)."), AllowedValues("pending", "failed"), DefaultValue("pending")] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         if (clientId is <= 0)
@@ -129,7 +131,7 @@ internal static class MessagesEndpoints
     }
 
     private static async Task<Results<Ok<MessageStatus>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, long id, CancellationToken ct)
+        MySqlDataSource db, [Description("The message's id.")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)

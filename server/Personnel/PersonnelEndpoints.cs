@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
 using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
+using Relay.Contracts.OpenApi;
 using Relay.Contracts.Personnel;
 using Relay.Server.Http;
 
@@ -10,6 +13,11 @@ namespace Relay.Server.Personnel;
 
 internal static class PersonnelEndpoints
 {
+    /// <summary>What <c>?propagate=</c> means, for the API description.</summary>
+    public const string PropagateText = "false keeps the change on the server only: the clients that hold the personnel are not sent it (a verify will show them out of date).";
+
+    private static readonly RequestExample Example = RequestExample.Json(new PersonnelRequest("Ada", "Lovelace", "18121052345"));
+
     public static void AddPersonnel(this WebApplicationBuilder builder) => builder.Services.AddSingleton<PersonnelChanges>();
 
     public static void MapPersonnel(this IEndpointRouteBuilder app)
@@ -17,11 +25,13 @@ internal static class PersonnelEndpoints
         var group = app.MapGroup("/personnel").WithTags("Personnel");
         group.MapGet("/", List).WithName("ListPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("List the server's personnel, by id.");
         group.MapPost("/", Create).WithName("CreatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Add a personnel. Clients get it only when an operation sends it.")
+            .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id}", Get).WithName("GetPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("Get one personnel.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id}", Update).WithName("UpdatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Change a personnel; the clients that hold it are updated (none gains it). propagate=false holds the edit back from the clients.")
+            .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{id}", Delete).WithName("DeletePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Remove a personnel from the server and from every client. propagate=false keeps the clients' copies.")
@@ -29,7 +39,7 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
-        MySqlDataSource db, int? limit, long? afterId, CancellationToken ct)
+        MySqlDataSource db, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         if (errors.Count > 0)
@@ -44,7 +54,7 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, long id, CancellationToken ct)
+        MySqlDataSource db, [Description("The personnel's id.")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)
@@ -81,7 +91,7 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Update(
-        PersonnelChanges changes, long id, PersonnelRequest request, bool? propagate, CancellationToken ct)
+        PersonnelChanges changes, [Description("The personnel's id.")] long id, PersonnelRequest request, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         foreach (var (field, messages) in RequestValidation.Validate(request))
@@ -104,7 +114,7 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        PersonnelChanges changes, long id, bool? propagate, CancellationToken ct)
+        PersonnelChanges changes, [Description("The personnel's id.")] long id, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
@@ -31,7 +33,7 @@ internal static class VerificationEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ValidationProblem, ProblemHttpResult>> VerifyOne(
-        Verifications verifications, OperationWaiter waiter, long clientId, int? wait, CancellationToken ct)
+        Verifications verifications, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
     {
         var errors = Validate(wait, ("clientId", clientId));
         if (errors.Count > 0)
@@ -49,7 +51,7 @@ internal static class VerificationEndpoints
     }
 
     private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>, ValidationProblem>> VerifyAll(
-        Verifications verifications, OperationWaiter waiter, int? wait, CancellationToken ct)
+        Verifications verifications, OperationWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
     {
         var errors = Validate(wait);
         if (errors.Count > 0)
@@ -71,7 +73,7 @@ internal static class VerificationEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResult>, ValidationProblem, ProblemHttpResult>> Get(
-        Verifications verifications, long id, CancellationToken ct)
+        Verifications verifications, [Description("The verification's id (from the answer of the verify call).")] long id, CancellationToken ct)
     {
         var errors = Paging.ValidateIds(("id", id));
         if (errors.Count > 0)

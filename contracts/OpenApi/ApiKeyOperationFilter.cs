@@ -3,21 +3,26 @@ using Microsoft.OpenApi;
 using Relay.Contracts.Auth;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace Relay.Server.Auth;
+namespace Relay.Contracts.OpenApi;
 
 /// <summary>
 /// Tells Swagger UI (and code generators) which calls need a key and which role: the Authorize
-/// button's key is sent where it is needed, and 401, 403 and 429 are documented there.
+/// button's key is sent where it is needed, open routes say <c>security: []</c>, and 401, 403 and
+/// 429 are documented where they can happen.
 /// </summary>
-internal sealed class ApiKeyOperationFilter : IOperationFilter
+public sealed class ApiKeyOperationFilter : IOperationFilter
 {
+    /// <summary>The security scheme's name in the document.</summary>
     public const string SchemeName = "ApiKey";
 
+    /// <inheritdoc />
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any())
         {
+            // Overrides the document's default requirement: no key is asked for.
+            operation.Security = [];
             return;
         }
 
@@ -34,7 +39,7 @@ internal sealed class ApiKeyOperationFilter : IOperationFilter
             operation.Security.Add(new OpenApiSecurityRequirement());
         }
 
-        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
+        operation.Security.Add(Requirement(context.Document));
         operation.Responses ??= [];
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "The X-Api-Key header is missing or wrong." });
         if (role != ApiKeyRoles.Read)
@@ -44,4 +49,8 @@ internal sealed class ApiKeyOperationFilter : IOperationFilter
 
         operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many wrong keys from this address; try again after Retry-After seconds." });
     }
+
+    /// <summary>A requirement for this document's API key scheme.</summary>
+    public static OpenApiSecurityRequirement Requirement(OpenApiDocument document) =>
+        new() { [new OpenApiSecuritySchemeReference(SchemeName, document)] = [] };
 }

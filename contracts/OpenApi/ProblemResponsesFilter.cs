@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Relay.Contracts.OpenApi;
+
+/// <summary>
+/// Every error answer of both daemons is RFC 7807 problem details: the document says so for each
+/// 4xx and 5xx, including the ones no handler declares (413 from the size limit, 503 when the
+/// store behind the daemon is away).
+/// </summary>
+public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperationFilter
+{
+    private const string ProblemJson = "application/problem+json";
+
+    /// <summary>The 400 every route may answer (<see cref="Http.KnownQueryParameters"/>).</summary>
+    public const string UnknownQuery = "The request has a query parameter this route does not take.";
+
+    /// <inheritdoc />
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        operation.Responses ??= [];
+        if (!operation.Responses.ContainsKey("400"))
+        {
+            operation.Responses["400"] = new OpenApiResponse
+            {
+                Description = UnknownQuery,
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [ProblemJson] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository) },
+                },
+            };
+        }
+
+        if (operation.RequestBody is not null)
+        {
+            operation.Responses.TryAdd("413", new OpenApiResponse { Description = "The body is larger than this route takes." });
+        }
+
+        // Open routes (about, license) answer from the daemon itself, never from its store.
+        var open = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
+        if (settings.StoreAway is { } storeAway && !open)
+        {
+            operation.Responses.TryAdd("503", new OpenApiResponse { Description = storeAway });
+        }
+
+        foreach (var (status, response) in operation.Responses)
+        {
+            if (status[0] is '4' or '5' && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
+            {
+                bare.Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [ProblemJson] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
+                };
+            }
+        }
+    }
+}
