@@ -3,6 +3,7 @@ using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Clients;
 using Relay.Server.Credentials;
+using Relay.Server.Dashboard;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
 using Relay.Server.Http;
@@ -36,6 +37,7 @@ var app = builder.BuildWithValidSettings();
 
 app.UseRelayHttp();
 app.MapAbout();
+app.MapDashboard();
 app.MapClients();
 app.MapCredentials();
 app.MapAudit();

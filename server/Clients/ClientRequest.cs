@@ -4,10 +4,12 @@ namespace Relay.Server.Clients;
 
 /// <summary>A client daemon as registered with the server: where its TCP listener is.</summary>
 public sealed record ClientRequest(
-    [property: Required, StringLength(100)] string? Name,
+    [property: Required, StringLength(ClientRequest.MaxNameLength)] string? Name,
     [property: Required, StringLength(253)] string? Host,
     [property: Required, Range(1, 65535)] int? Port) : IValidatableObject
 {
+    public const int MaxNameLength = 100;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(Host) && Uri.CheckHostName(Host) == UriHostNameType.Unknown)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 namespace Relay.Server.Clients;
 
 /// <summary>A registered client and how far behind it is.</summary>
+/// <param name="State">At a glance: unreachable (work waits and the last attempt failed), failed (it refused messages for good), behind (messages on their way) or upToDate.</param>
 /// <param name="LastContactAt">When a server last got an answer from the client.</param>
 /// <param name="LastError">The last delivery error, cleared by the next success.</param>
 /// <param name="PendingMessages">Messages waiting to be delivered to it.</param>
@@ -17,6 +18,7 @@ public sealed record ClientResponse(
     string Name,
     string Host,
     int Port,
+    string State,
     DateTime? LastContactAt,
     string? LastError,
     long PendingMessages,

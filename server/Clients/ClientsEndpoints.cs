@@ -15,7 +15,7 @@ namespace Relay.Server.Clients;
 internal static class ClientsEndpoints
 {
     private const string Columns = $"""
-        c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, c.last_contact_at AS LastContactAt, c.last_error AS LastError,
+        c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, {ClientStates.Expression} AS State, c.last_contact_at AS LastContactAt, c.last_error AS LastError,
         {ClientQueue.PendingCount} AS PendingMessages,
         {ClientQueue.OldestPendingAt} AS OldestPendingAt,
         (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
@@ -28,7 +28,10 @@ internal static class ClientsEndpoints
     public static void MapClients(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/clients").WithTags("Clients");
-        group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("List registered clients, by id.");
+        group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status)
+            .WithSummary("List registered clients, by id; filter by state or by a part of the name.");
+        group.MapGet("/states", CountStates).WithName("CountClientStates").RequireAuthorization(ApiKeyPolicies.Status)
+            .WithSummary("How many clients are unreachable, have failed messages, are behind or are up to date: the fleet at a glance.");
         group.MapPost("/", Create).WithName("CreateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Register a client daemon.")
             .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -42,9 +45,24 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Ok<Page<ClientResponse>>, ValidationProblem>> List(
-        MySqlDataSource db, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+        MySqlDataSource db,
+        [Description("Only clients in this state (see the client's `state`)."), AllowedValues(ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate)] string? state,
+        [Description("Only clients whose name contains this text (case-insensitive).")] string? name,
+        [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit,
+        [Description(Paging.AfterIdText)] long? afterId,
+        CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
+        if (state is not null && !ClientStates.All.Contains(state))
+        {
+            errors["state"] = [$"state must be one of {string.Join(", ", ClientStates.All.Select(s => $"'{s}'"))}."];
+        }
+
+        if (name is { Length: > ClientRequest.MaxNameLength })
+        {
+            errors["name"] = [$"name is at most {ClientRequest.MaxNameLength} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -53,9 +71,25 @@ internal static class ClientsEndpoints
         var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<ClientResponse>(new CommandDefinition(
-            $"SELECT {Columns} FROM clients c WHERE c.id > @after ORDER BY c.id LIMIT @take",
-            new { after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
+            $"""
+            SELECT {Columns} FROM clients c
+            WHERE c.id > @after
+              AND (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
+              AND (@state IS NULL OR {ClientStates.Expression} = @state)
+            ORDER BY c.id LIMIT @take
+            """,
+            new { after = afterId ?? 0, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
         return TypedResults.Ok(new Page<ClientResponse>(items, items.Count == take ? items[^1].Id : null));
+    }
+
+    private static async Task<Ok<ClientStateCounts>> CountStates(MySqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var counts = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
+            $"SELECT {ClientStates.Expression} AS State, COUNT(*) AS Count FROM clients c GROUP BY State", cancellationToken: ct)))
+            .ToDictionary(r => r.State, r => r.Count);
+        long Of(string state) => counts.GetValueOrDefault(state);
+        return TypedResults.Ok(new ClientStateCounts(counts.Values.Sum(), Of(ClientStates.Unreachable), Of(ClientStates.Failed), Of(ClientStates.Behind), Of(ClientStates.UpToDate)));
     }
 
     private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Get(
@@ -89,7 +123,7 @@ internal static class ClientsEndpoints
                 """, new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, null, null, 0, null, 0, null, credential!.Generation, null, null)
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, 0, null, 0, null, credential!.Generation, null, null)
             {
                 Credential = credential.Encode(),
             };

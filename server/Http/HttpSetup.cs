@@ -3,6 +3,7 @@ using Relay.Contracts.Http;
 using Relay.Contracts.OpenApi;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
+using Relay.Server.Dashboard;
 
 namespace Relay.Server.Http;
 
@@ -42,6 +43,7 @@ internal static class HttpSetup
         app.UseRequestProblems();
         app.UseRequestSizeLimit();
         app.UseApiDocs();
+        app.UseDashboard();
         app.UseApiKeyAuth();
         app.UseKnownQueryParameters();
     }
@@ -50,6 +52,7 @@ internal static class HttpSetup
     public static void MapAbout(this WebApplication app) =>
         app.MapDaemonInfo("relay-server", new Dictionary<string, string>
         {
+            ["dashboard"] = DashboardSetup.Path,
             ["swaggerUi"] = "/swagger",
             ["openApi"] = "/swagger/v1/swagger.json",
             ["license"] = DaemonInfoEndpoint.LicensePath,

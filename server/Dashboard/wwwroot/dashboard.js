@@ -1,0 +1,183 @@
+// The Relay dashboard: the public API, polled, drawn with textContent only (names and errors
+// come from users and clients, so nothing here is parsed as HTML).
+"use strict";
+
+const PageSize = 50;
+const RefreshMs = 2000;
+const StateLabels = { unreachable: "Unreachable", failed: "Has failed messages", behind: "Behind", upToDate: "Up to date" };
+
+const view = { state: null, name: "", afterIds: [0], nextAfterId: null, sort: null, clients: [], openOperation: null };
+const $ = id => document.getElementById(id);
+
+function key() { return sessionStorage.getItem("relay-key") || ""; }
+
+async function api(method, path) {
+  const headers = key() ? { "X-Api-Key": key() } : {};
+  const response = await fetch(path, { method, headers });
+  if (response.status === 401) { throw new Error("The API needs a key: enter it above."); }
+  if (response.status === 403) { throw new Error("This key may not do that (its role is too weak)."); }
+  const body = response.status === 204 ? null : await response.json();
+  if (!response.ok && response.status !== 202) {
+    throw new Error(body && (body.detail || body.title) || `HTTP ${response.status}`);
+  }
+  return body;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  for (const child of children) { node.append(child); }
+  return node;
+}
+
+function age(iso) {
+  if (!iso) { return "—"; }
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso.endsWith("Z") ? iso : iso + "Z")) / 1000));
+  if (seconds < 90) { return `${seconds} s ago`; }
+  if (seconds < 5400) { return `${Math.round(seconds / 60)} min ago`; }
+  if (seconds < 172800) { return `${Math.round(seconds / 3600)} h ago`; }
+  return `${Math.round(seconds / 86400)} d ago`;
+}
+
+function stateBadge(state) {
+  return el("span", { className: `state state-${state}`, textContent: StateLabels[state] || state });
+}
+
+async function drawStates() {
+  const counts = await api("GET", "/clients/states");
+  const buttons = [["All", null, counts.total], ...Object.keys(StateLabels).map(s => [StateLabels[s], s, counts[s]])];
+  $("states").replaceChildren(...buttons.map(([label, state, count]) => {
+    const button = el("button", { type: "button", textContent: `${label}: ${count}` });
+    button.dataset.state = state || "all";
+    button.setAttribute("aria-pressed", String(view.state === state));
+    button.addEventListener("click", () => { view.state = state; firstPage(); });
+    return button;
+  }));
+}
+
+async function drawFleet() {
+  const query = new URLSearchParams({ limit: PageSize, afterId: view.afterIds[view.afterIds.length - 1] });
+  if (view.state) { query.set("state", view.state); }
+  if (view.name) { query.set("name", view.name); }
+  const page = await api("GET", `/clients?${query}`);
+  view.clients = page.items;
+  view.nextAfterId = page.nextAfterId;
+  const rows = [...view.clients];
+  if (view.sort) {
+    rows.sort((a, b) => String(a[view.sort] ?? "").localeCompare(String(b[view.sort] ?? ""), undefined, { numeric: true }));
+  }
+  $("fleet").tBodies[0].replaceChildren(...rows.map(c => {
+    const row = el("tr", {},
+      el("td", { textContent: c.name }),
+      el("td", {}, stateBadge(c.state)),
+      el("td", { textContent: String(c.pendingMessages) }),
+      el("td", { textContent: age(c.oldestPendingAt) }),
+      el("td", { textContent: String(c.failedMessages) }),
+      el("td", { textContent: age(c.lastContactAt) }),
+      el("td", { className: "error", textContent: c.lastError || "" }),
+      el("td", { textContent: c.servedBy || "—" }));
+    row.dataset.clientId = c.id;
+    row.dataset.state = c.state;
+    return row;
+  }));
+  $("next-page").disabled = page.nextAfterId === null;
+  $("first-page").disabled = view.afterIds.length === 1;
+}
+
+async function drawOperations() {
+  const page = await api("GET", "/operations?limit=10");
+  $("operations").replaceChildren(...page.items.map(op => {
+    const done = op.clients.total === 0 ? 100 : Math.round(100 * op.clients.done / op.clients.total);
+    const bar = el("progress", { max: 100, value: done });
+    bar.setAttribute("aria-label", `Operation ${op.id}: ${done} % of clients done`);
+    const open = el("button", { type: "button", textContent: "Clients" });
+    open.addEventListener("click", () => { view.openOperation = op.id; drawOperationDetail(); });
+    const item = el("li", {},
+      el("div", {}, el("strong", { textContent: `#${op.id} ${op.kind}` }), ` — ${op.state}, `,
+        el("span", { className: "percent", textContent: `${done} %` }), " ", open),
+      bar,
+      el("div", { className: "muted", textContent:
+        `clients ${op.clients.done}/${op.clients.total} done, ${op.clients.failed} failed · messages ${op.messages.pending} pending, ${op.messages.delivered} delivered, ${op.messages.failed} failed · ${age(op.createdAt)}` }));
+    item.dataset.operationId = op.id;
+    item.dataset.state = op.state;
+    return item;
+  }));
+}
+
+async function drawOperationDetail() {
+  if (view.openOperation === null) { return; }
+  const page = await api("GET", `/operations/${view.openOperation}/clients?state=unfinished&limit=${PageSize}`);
+  $("operation-detail").hidden = false;
+  $("operation-detail-title").textContent = `Operation #${view.openOperation}: lagging or failed clients`;
+  $("operation-clients").replaceChildren(...(page.items.length === 0
+    ? [el("li", { textContent: "None: every client is done." })]
+    : page.items.map(c => el("li", {}, el("strong", { textContent: c.name }), ` — ${c.state}`,
+        c.lastError ? el("div", { className: "muted", textContent: c.lastError }) : ""))));
+}
+
+async function drawFailed() {
+  const page = await api("GET", "/messages?state=failed&limit=50");
+  $("failed-empty").hidden = page.items.length > 0;
+  $("failed").replaceChildren(...page.items.map(m => {
+    const retry = el("button", { type: "button", textContent: "Retry" });
+    retry.setAttribute("aria-label", `Retry message ${m.id}`);
+    retry.addEventListener("click", () => act("POST", `/messages/${m.id}/retry`, `Message ${m.id} queued again.`));
+    const discard = el("button", { type: "button", textContent: "Discard" });
+    discard.setAttribute("aria-label", `Discard message ${m.id}`);
+    discard.addEventListener("click", () => act("DELETE", `/messages/${m.id}`, `Message ${m.id} discarded.`));
+    const item = el("li", {},
+      el("div", {}, el("strong", { textContent: `Message ${m.id}` }), ` (${m.kind}, ${m.itemCount} item${m.itemCount === 1 ? "" : "s"}) to client ${m.clientId} `, retry, " ", discard),
+      el("div", { className: "muted reason", textContent: m.lastError || "" }));
+    item.dataset.messageId = m.id;
+    return item;
+  }));
+}
+
+async function act(method, path, done) {
+  try {
+    await api(method, path);
+    $("notice").textContent = done;
+    await refresh();
+  } catch (e) {
+    $("notice").textContent = e.message;
+  }
+}
+
+function say(text) { $("status").textContent = text; }
+
+let timer = null;
+async function refresh() {
+  clearTimeout(timer);
+  try {
+    await Promise.all([drawStates(), drawFleet(), drawOperations(), drawFailed(), drawOperationDetail()]);
+    say(`Updated ${new Date().toLocaleTimeString()}`);
+  } catch (e) {
+    say(e.message);
+  } finally {
+    timer = setTimeout(refresh, RefreshMs);
+  }
+}
+
+function firstPage() { view.afterIds = [0]; refresh(); }
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("key").value = key();
+  $("key-form").addEventListener("submit", e => {
+    e.preventDefault();
+    sessionStorage.setItem("relay-key", $("key").value.trim());
+    refresh();
+  });
+  let typing = null;
+  $("name-filter").addEventListener("input", e => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { view.name = e.target.value.trim(); firstPage(); }, 300);
+  });
+  $("next-page").addEventListener("click", () => {
+    if (view.nextAfterId !== null) { view.afterIds.push(view.nextAfterId); refresh(); }
+  });
+  $("first-page").addEventListener("click", firstPage);
+  for (const button of document.querySelectorAll("th button[data-sort]")) {
+    button.addEventListener("click", () => { view.sort = button.dataset.sort; drawFleet(); });
+  }
+  refresh();
+});

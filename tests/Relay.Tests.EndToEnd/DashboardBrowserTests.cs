@@ -1,0 +1,120 @@
+using Dapper;
+using Microsoft.Playwright;
+using MySqlConnector;
+using Relay.Testing;
+
+namespace Relay.Tests.EndToEnd;
+
+/// <summary>
+/// The dashboard in a real headless Chromium (Debian's), against a real stack: what an operator
+/// sees when an operation runs, a site goes down and comes back, and a client refuses a message.
+/// Screenshots of each state go to TestResults/dashboard (git-ignored) for a person to look at.
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Screenshots = Path.Combine(Repo.Root, "TestResults", "dashboard");
+    private readonly RelayStack _stack = new(clients: 2);
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), "chromium is not installed; `.ci/run` installs it (apt-get install chromium)");
+        await _stack.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        _page.SetDefaultTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
+        await _page.GotoAsync($"{_stack.Server.Url}/dashboard");
+        await _page.Locator("#key").FillAsync(RelayStack.ApiKey);
+        await _page.Locator("#key-form button").ClickAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ThePageListsTheClientsAndAnOperationsBarReachesAHundredPercent()
+    {
+        await Assertions.Expect(_page.Locator("#fleet tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(_page.Locator("#states button[data-state='upToDate']")).ToHaveTextAsync("Up to date: 2");
+        await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+
+        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel");
+        Assert.Equal(202, status);
+
+        var operation = _page.Locator($"#operations li[data-operation-id='{body["id"]}']");
+        await Assertions.Expect(operation.Locator(".percent")).ToHaveTextAsync("100 %");
+        await Assertions.Expect(operation.Locator("progress")).ToHaveAttributeAsync("aria-label", $"Operation {body["id"]}: 100 % of clients done");
+        await ShotAsync("operation-done");
+        await _page.SetViewportSizeAsync(420, 900);
+        await ShotAsync("narrow-screen");
+    }
+
+    [Fact]
+    public async Task AStoppedClientTurnsUnreachableWithItsPendingMessagesAndRecoversWhenStarted()
+    {
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var down = _stack.ClientIds[0];
+        await _stack.Clients[0].Process!.StopAsync();
+
+        Assert.Equal(202, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{down}/personnel/{newton}")).Status);
+
+        var row = _page.Locator($"#fleet tbody tr[data-client-id='{down}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "unreachable");
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("Unreachable");
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("1");
+        await ShotAsync("client-unreachable");
+
+        await _stack.Clients[0].StartAsync();
+
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "upToDate");
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
+        await ShotAsync("client-back");
+    }
+
+    [Fact]
+    public async Task ARefusedMessageIsListedWithItsReasonAndItsRetryButtonQueuesItAgain()
+    {
+        var client = _stack.ClientIds[0];
+        await using var db = new MySqlConnection(_stack.ConnectionString);
+        // As if written by an older server that did not check SSNs: the client refuses it.
+        var bad = await db.ExecuteScalarAsync<long>("""
+            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """, new { client });
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+
+        var item = _page.Locator($"#failed li[data-message-id='{bad}']");
+        await Assertions.Expect(item.Locator(".reason")).ToContainTextAsync("SSN");
+        await Assertions.Expect(_page.Locator($"#fleet tbody tr[data-client-id='{client}']")).ToHaveAttributeAsync("data-state", "failed");
+        await ShotAsync("failed-message");
+
+        await item.GetByRole(AriaRole.Button, new() { Name = $"Retry message {bad}" }).ClickAsync();
+
+        await Assertions.Expect(_page.Locator("#notice")).ToHaveTextAsync($"Message {bad} queued again.");
+        var attempts = await Eventually.ReturnsAsync(async () => (await _stack.Api.JsonAsync($"/messages/{bad}"))["attempts"]!.GetValue<int>(), a => a >= 2,
+            because: "the retried message is sent again (and refused again: its data is still bad)");
+        Assert.True(attempts >= 2);
+    }
+
+    private Task ShotAsync(string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        return _page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}.png"), FullPage = true });
+    }
+}
