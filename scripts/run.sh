@@ -81,7 +81,7 @@ key_hint="X-Api-Key: $api_key"; [ -n "${RELAY_API_KEY:-}" ] && key_hint="X-Api-K
 (
   for _ in $(seq 1 600); do
     if up http://127.0.0.1:8080/health/ready && up http://127.0.0.1:8001/health && up http://127.0.0.1:8002/health; then
-      say "ready: API http://127.0.0.1:8080 (Swagger UI http://127.0.0.1:8080/swagger), clients http://127.0.0.1:8001 and http://127.0.0.1:8002; $key_hint; Ctrl-C stops"
+      say "ready: API http://127.0.0.1:8080 (Swagger UI http://127.0.0.1:8080/swagger, dashboard http://127.0.0.1:8080/dashboard), clients http://127.0.0.1:8001 and http://127.0.0.1:8002; $key_hint; Ctrl-C stops"
       exit 0
     fi
     sleep 0.2

@@ -9,7 +9,10 @@ namespace Relay.Tests.EndToEnd;
 /// A few hundred simulated clients (the real protocol, applied in memory) behind one server, on a
 /// MariaDB of their own so its global counters (statements, commits, rows read) count only this
 /// fleet: what the fleet costs MySQL must grow with the work, not with the number of clients.
+/// They run alone: with other tests (a browser among them) beside them on two cores, clients were
+/// once reconnected mid-batch, and the batches sent again counted as duplicates.
 /// </summary>
+[Collection(FleetMeasurements.Name)]
 public sealed class FleetTests : IAsyncLifetime
 {
     private const int Size = 300;
@@ -99,4 +102,11 @@ public sealed class FleetTests : IAsyncLifetime
         await _stack.DisposeAsync();
         await _mariadb.DisposeAsync();
     }
+}
+
+/// <summary>Tests that measure what the server costs, run after the others and alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FleetMeasurements
+{
+    public const string Name = "Fleet measurements, alone";
 }
