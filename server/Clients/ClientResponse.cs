@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 namespace Relay.Server.Clients;
 
 /// <summary>A registered client and how far behind it is.</summary>
-/// <param name="State">At a glance: unreachable (work waits and the last attempt failed), failed (it refused messages for good), behind (messages on their way) or upToDate.</param>
+/// <param name="State">At a glance: unreachable (the server cannot connect to it, or work waits and the last attempt failed), failed (it refused messages for good), behind (messages on their way) or upToDate.</param>
 /// <param name="LastContactAt">When a server last got an answer from the client.</param>
-/// <param name="LastError">The last delivery error, cleared by the next success.</param>
+/// <param name="LastError">The last delivery or connection error, cleared by the next success.</param>
+/// <param name="UnreachableSince">Since when the server holding it has been unable to connect to it; null while it can.</param>
 /// <param name="PendingMessages">Messages waiting to be delivered to it.</param>
 /// <param name="OldestPendingAt">When the oldest of them was queued; null when none waits.</param>
 /// <param name="FailedMessages">Messages it refused for good (see <c>GET /messages?state=failed</c>).</param>
@@ -21,6 +22,7 @@ public sealed record ClientResponse(
     string State,
     DateTime? LastContactAt,
     string? LastError,
+    DateTime? UnreachableSince,
     long PendingMessages,
     DateTime? OldestPendingAt,
     long FailedMessages,

@@ -16,10 +16,14 @@ internal static class ClientStates
 
     public static readonly string[] All = [Unreachable, Failed, Behind, UpToDate];
 
-    /// <summary>Client <c>c</c>'s state. The last delivery attempt's error is cleared by the next success, so with work waiting it means the client did not answer.</summary>
+    /// <summary>
+    /// Client <c>c</c>'s state. A server that holds the client watches its connection, idle or not,
+    /// and records since when it cannot reach it; a delivery attempt's error is cleared by the next
+    /// success, so with work waiting it means the client did not answer either.
+    /// </summary>
     public const string Expression = $"""
         CASE
-          WHEN c.last_error IS NOT NULL AND {ClientQueue.HasPending} THEN '{Unreachable}'
+          WHEN c.unreachable_since IS NOT NULL OR (c.last_error IS NOT NULL AND {ClientQueue.HasPending}) THEN '{Unreachable}'
           WHEN EXISTS (SELECT 1 FROM messages f WHERE f.client_id = c.id AND f.state = 'failed') THEN '{Failed}'
           WHEN {ClientQueue.HasPending} THEN '{Behind}'
           ELSE '{UpToDate}'
@@ -29,7 +33,7 @@ internal static class ClientStates
 
 /// <summary>How many clients are in each state: the top of the fleet view.</summary>
 /// <param name="Total">Every registered client.</param>
-/// <param name="Unreachable">Work is waiting and the last attempt to deliver it failed.</param>
+/// <param name="Unreachable">The server cannot connect to it, or work is waiting and the last attempt to deliver it failed.</param>
 /// <param name="Failed">The client refused messages for good (see <c>GET /messages?state=failed</c>).</param>
 /// <param name="Behind">Messages are on their way.</param>
 /// <param name="UpToDate">Nothing is waiting.</param>

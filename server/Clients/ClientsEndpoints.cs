@@ -15,7 +15,7 @@ namespace Relay.Server.Clients;
 internal static class ClientsEndpoints
 {
     private const string Columns = $"""
-        c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, {ClientStates.Expression} AS State, c.last_contact_at AS LastContactAt, c.last_error AS LastError,
+        c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, {ClientStates.Expression} AS State, c.last_contact_at AS LastContactAt, c.last_error AS LastError, c.unreachable_since AS UnreachableSince,
         {ClientQueue.PendingCount} AS PendingMessages,
         {ClientQueue.OldestPendingAt} AS OldestPendingAt,
         (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
@@ -29,7 +29,7 @@ internal static class ClientsEndpoints
     {
         var group = app.MapGroup("/clients").WithTags("Clients");
         group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status)
-            .WithSummary("List registered clients, by id; filter by state or by a part of the name.");
+            .WithSummary("List registered clients, by id or worst first; filter by state or by a part of the name.");
         group.MapGet("/states", CountStates).WithName("CountClientStates").RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("How many clients are unreachable, have failed messages, are behind or are up to date: the fleet at a glance.");
         group.MapPost("/", Create).WithName("CreateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Register a client daemon.")
@@ -44,12 +44,14 @@ internal static class ClientsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<Page<ClientResponse>>, ValidationProblem>> List(
+    private static async Task<Results<Ok<ClientPage>, ValidationProblem>> List(
         MySqlDataSource db,
         [Description("Only clients in this state (see the client's `state`)."), AllowedValues(ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate)] string? state,
         [Description("Only clients whose name contains this text (case-insensitive).")] string? name,
+        [Description(ClientSorts.Text), AllowedValues(ClientSorts.Id, ClientSorts.Name, ClientSorts.MostPending, ClientSorts.OldestPending, ClientSorts.MostFailed, ClientSorts.LongestSilent), DefaultValue(ClientSorts.Id)] string? sort,
         [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit,
         [Description(Paging.AfterIdText)] long? afterId,
+        [Description(ClientSorts.AfterText)] string? after,
         CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
@@ -63,23 +65,43 @@ internal static class ClientsEndpoints
             errors["name"] = [$"name is at most {ClientRequest.MaxNameLength} characters."];
         }
 
+        sort ??= ClientSorts.Id;
+        object key = afterId ?? 0L;
+        var keyId = afterId ?? 0L;
+        if (!ClientSorts.All.Contains(sort))
+        {
+            errors["sort"] = [$"sort must be one of {string.Join(", ", ClientSorts.All.Select(s => $"'{s}'"))}."];
+        }
+        else if (afterId is not null && (after is not null || sort != ClientSorts.Id))
+        {
+            errors["afterId"] = ["afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter)."];
+        }
+        else if (after is not null && !ClientSorts.TryReadCursor(sort, after, out key, out keyId))
+        {
+            errors["after"] = [$"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var take = limit ?? Paging.DefaultLimit;
+        var sortKey = ClientSorts.KeySql(sort);
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<ClientResponse>(new CommandDefinition(
             $"""
-            SELECT {Columns} FROM clients c
-            WHERE c.id > @after
-              AND (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
-              AND (@state IS NULL OR {ClientStates.Expression} = @state)
-            ORDER BY c.id LIMIT @take
+            SELECT t.* FROM (
+              SELECT {Columns} FROM clients c
+              WHERE (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
+                AND (@state IS NULL OR {ClientStates.Expression} = @state)
+            ) t
+            WHERE @first OR {sortKey} > @key OR ({sortKey} = @key AND t.Id > @keyId)
+            ORDER BY {sortKey}, t.Id LIMIT @take
             """,
-            new { after = afterId ?? 0, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok(new Page<ClientResponse>(items, items.Count == take ? items[^1].Id : null));
+            new { first = after is null && afterId is null, key, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
+        var last = items.Count == take ? items[^1] : null;
+        return TypedResults.Ok(new ClientPage(items, sort == ClientSorts.Id ? last?.Id : null, last is null ? null : ClientSorts.CursorAfter(sort, last)));
     }
 
     private static async Task<Ok<ClientStateCounts>> CountStates(MySqlDataSource db, CancellationToken ct)
@@ -123,7 +145,7 @@ internal static class ClientsEndpoints
                 """, new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, 0, null, 0, null, credential!.Generation, null, null)
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null)
             {
                 Credential = credential.Encode(),
             };

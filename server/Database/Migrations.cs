@@ -210,6 +210,10 @@ internal static class Migrations
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
             """,
         ]),
+        (11, "client links: since when a server has been unable to reach a client it holds, with or without work waiting",
+        [
+            new("ALTER TABLE clients ADD COLUMN unreachable_since DATETIME(6) NULL", OnlyIfMissing: "clients.unreachable_since"),
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

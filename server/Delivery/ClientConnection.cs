@@ -13,7 +13,7 @@ namespace Relay.Server.Delivery;
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection.
 /// </summary>
-internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls) : IAsyncDisposable
+internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
@@ -107,6 +107,49 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         }
     }
 
+    /// <summary>Opens the connection (handshake included) unless it is already open to that address.</summary>
+    public async Task OpenIfClosedAsync(string host, int port, CancellationToken ct)
+    {
+        try
+        {
+            await EnsureOpenAsync(host, port, ct);
+        }
+        catch
+        {
+            await CloseAsync();
+            throw;
+        }
+    }
+
+    public bool IsOpenTo(string host, int port) => _socket is not null && _endpoint == (host, port);
+
+    /// <summary>
+    /// Between exchanges the client sends nothing, so a socket with something to read is ending:
+    /// the client closed it or died, or TCP keep-alive gave up on it. Only for an idle connection.
+    /// </summary>
+    public LinkProbe Probe()
+    {
+        if (_socket is null)
+        {
+            return LinkProbe.Closed;
+        }
+
+        try
+        {
+            if (!_socket.Poll(0, SelectMode.SelectRead))
+            {
+                return LinkProbe.Open;
+            }
+
+            // Bytes waiting (a TLS record the client sent after its handshake) are no loss; end of stream or an error is.
+            return _socket.Available > 0 ? LinkProbe.Unexpected : LinkProbe.Lost;
+        }
+        catch (SocketException)
+        {
+            return LinkProbe.Lost;
+        }
+    }
+
     private async Task EnsureOpenAsync(string host, int port, CancellationToken ct)
     {
         if (_socket is null || _endpoint != (host, port))
@@ -121,6 +164,15 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (keepAlive > TimeSpan.Zero)
+            {
+                // An idle connection to a client cut off by the network would otherwise look open for hours.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, Math.Max(1, (int)keepAlive.TotalSeconds));
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 1);
+                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+            }
+
             await socket.ConnectAsync(host, port, ct);
         }
         catch

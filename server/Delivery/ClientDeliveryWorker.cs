@@ -19,6 +19,7 @@ internal sealed class ClientDeliveryWorker(
     DriftChecks checks,
     ClientCredentials credentials,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
+    ClientLink link,
     Func<bool> holdsLease,
     DeliveryOptions options,
     TimeProvider time,
@@ -35,7 +36,7 @@ internal sealed class ClientDeliveryWorker(
     {
         // A new worker starts idle: the poll that started it says whether work waits.
         var readQueue = false;
-        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options));
+        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval);
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {
@@ -51,7 +52,7 @@ internal sealed class ClientDeliveryWorker(
                 if (!readQueue)
                 {
                     _waitingForWork = true;
-                    await signal.WaitForMessagesAsync(clientId, Timeout.InfiniteTimeSpan, time, ct);
+                    await WaitForWorkAsync(connection, ct);
                     _waitingForWork = false;
                     readQueue = true;
                     continue;
@@ -94,6 +95,23 @@ internal sealed class ClientDeliveryWorker(
         }
 
         DeliveryLog.WorkerStopped(logger, clientId);
+    }
+
+    /// <summary>Idle, the connection is kept up and watched, until a wake says work waits.</summary>
+    private async Task WaitForWorkAsync(ClientConnection connection, CancellationToken ct)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watching = link.WatchAsync(connection, idle.Token);
+        try
+        {
+            await signal.WaitForMessagesAsync(clientId, Timeout.InfiniteTimeSpan, time, ct);
+        }
+        finally
+        {
+            // The connection is the worker's again only once the watch has let go of it.
+            await idle.CancelAsync();
+            await watching;
+        }
     }
 
     private static int IndexOfFirstCheck(IReadOnlyList<PendingMessage> window)

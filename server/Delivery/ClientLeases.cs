@@ -52,7 +52,9 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
             }
         }
 
-        return new LeaseSnapshot(owned.Select(o => o.Id).ToList(), owned.Where(o => o.Pending).Select(o => o.Id).ToHashSet(), fairShare);
+        return new LeaseSnapshot(
+            owned.Select(o => o.Id).ToList(), owned.Where(o => o.Pending).Select(o => o.Id).ToHashSet(), fairShare,
+            owned.ToDictionary(o => o.Id, o => (o.Host, o.Port)));
     }
 
     /// <summary>Gives clients back (their workers must already be stopped) so another instance can take them at once.</summary>
@@ -80,12 +82,12 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
             """, new { me = InstanceId }, cancellationToken: ct));
     }
 
-    private async Task<List<(long Id, bool Pending)>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
-        (await connection.QueryAsync<(long, bool)>(new CommandDefinition($"""
-            SELECT c.id, {ClientQueue.HasPending}
+    private async Task<List<(long Id, bool Pending, string Host, int Port)>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>
+        (await connection.QueryAsync<(long, bool, string, int)>(new CommandDefinition($"""
+            SELECT c.id, {ClientQueue.HasPending}, c.host, c.port
             FROM clients c WHERE c.lease_owner = @me ORDER BY c.id
             """, new { me = InstanceId }, cancellationToken: ct))).AsList();
 }
 
-/// <summary>The clients this instance holds, those of them with messages waiting, and how many it should hold with the instances alive now.</summary>
-internal sealed record LeaseSnapshot(IReadOnlyList<long> Owned, IReadOnlySet<long> WithPending, int FairShare);
+/// <summary>The clients this instance holds, those of them with messages waiting, how many it should hold with the instances alive now, and where they listen.</summary>
+internal sealed record LeaseSnapshot(IReadOnlyList<long> Owned, IReadOnlySet<long> WithPending, int FairShare, IReadOnlyDictionary<long, (string Host, int Port)> Addresses);

@@ -36,4 +36,19 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Circuit to client {ClientId} closed: the client answers again")]
     public static partial void CircuitClosed(ILogger logger, long clientId);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Client {ClientId} can be reached again")]
+    public static partial void LinkRestored(ILogger logger, long clientId);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Client {ClientId} cannot be reached: {Error}")]
+    public static partial void LinkDown(ILogger logger, long clientId, string error);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Could not record whether client {ClientId} can be reached: {Error}")]
+    public static partial void LinkNotRecorded(ILogger logger, long clientId, string error);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Watching the connection to client {ClientId} stopped unexpectedly")]
+    public static partial void LinkWatchFailed(ILogger logger, long clientId, Exception exception);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "Connected to client {ClientId}")]
+    public static partial void LinkConnected(ILogger logger, long clientId);
 }

@@ -63,6 +63,15 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often an idle connection to a client is looked at (and TCP keep-alive's idle time), so
+    /// a client that goes away shows as unreachable with nothing to send. The server connects to
+    /// every client it holds and reconnects with back-off, up to <see cref="MaxRetryDelay"/>.
+    /// Zero connects only to deliver.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LinkCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages sent to one client before waiting for their acknowledgements (pipelining).</summary>
     [Range(1, 256)]
     public int Window { get; init; } = 8;

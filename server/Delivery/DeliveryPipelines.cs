@@ -23,7 +23,28 @@ internal sealed partial class DeliveryPipelines(
 {
     public static readonly ResiliencePropertyKey<PendingMessage> MessageKey = new("relay.message");
 
+    /// <summary>Called with each failed attempt to (re)connect an idle client: how the worker learns the link is down.</summary>
+    public static readonly ResiliencePropertyKey<Func<Exception, ValueTask>> LinkFailedKey = new("relay.link-failed");
+
     private readonly ResiliencePipelineRegistry<long> _registry = new();
+
+    /// <summary>
+    /// Connecting to an idle client, tried until it answers (or work arrives): first after
+    /// <see cref="DeliveryOptions.LinkCheckInterval"/>, then backing off to <see cref="DeliveryOptions.MaxRetryDelay"/>,
+    /// so a client that refuses the handshake is not hammered into locking the server out.
+    /// </summary>
+    public ResiliencePipeline Link { get; } = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.Value.LinkCheckInterval,
+            MaxDelay = options.Value.MaxRetryDelay,
+            OnRetry = args => args.Outcome.Exception is { } e && args.Context.Properties.TryGetValue(LinkFailedKey, out var failed) ? failed(e) : ValueTask.CompletedTask,
+        })
+        .AddTimeout(options.Value.AttemptTimeout)
+        .Build();
 
     public ResiliencePipeline<IReadOnlyList<Frame>> For(long clientId) =>
         _registry.GetOrAddPipeline<IReadOnlyList<Frame>>(clientId, builder =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Relay.Server.Credentials;
 using Relay.Server.Outbox;
@@ -17,11 +18,13 @@ internal sealed class DeliveryService(
     DriftChecks checks,
     ClientCredentials credentials,
     DeliveryPipelines pipelines,
+    ClientLinks links,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryService> logger) : BackgroundService
 {
     private readonly Dictionary<long, (ClientDeliveryWorker Worker, CancellationTokenSource Stop, Task Run)> _workers = [];
+    private readonly ConcurrentDictionary<long, (string Host, int Port)> _addresses = new();
     private long _renewedAt;
 
     /// <summary>
@@ -88,6 +91,16 @@ internal sealed class DeliveryService(
         }
 
         var held = snapshot.Owned.Take(snapshot.FairShare).ToHashSet();
+        foreach (var (id, address) in snapshot.Addresses)
+        {
+            _addresses[id] = address;
+        }
+
+        foreach (var id in _addresses.Keys.Where(id => !held.Contains(id)))
+        {
+            _addresses.TryRemove(id, out _);
+        }
+
         await StopWorkersAsync(_workers.Keys.Where(id => !held.Contains(id)).ToList());
 
         var started = new HashSet<long>();
@@ -95,7 +108,9 @@ internal sealed class DeliveryService(
         {
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, credentials, pipelines.For(id), LeaseIsFresh, options.Value, time, logger);
+            var clientId = id;
+            var link = new ClientLink(id, () => _addresses.TryGetValue(clientId, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, credentials, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

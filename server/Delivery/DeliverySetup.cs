@@ -10,6 +10,7 @@ internal static class DeliverySetup
             .ValidateOnStart();
         builder.Services.AddSingleton<DeliveryPipelines>();
         builder.Services.AddSingleton<ClientLeases>();
+        builder.Services.AddSingleton<ClientLinks>();
         builder.Services.AddHostedService<DeliveryService>();
     }
 }

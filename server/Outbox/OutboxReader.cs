@@ -83,13 +83,13 @@ internal sealed class OutboxReader : IDisposable
             if (contacted.Length > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE clients SET last_contact_at = @now, last_error = NULL WHERE id IN @contacted", new { contacted, now }, tx));
+                    "UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL WHERE id IN @contacted", new { contacted, now }, tx));
             }
 
             foreach (var group in positions)
             {
                 await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE clients SET last_contact_at = @now, last_error = NULL, broadcast_position = GREATEST(broadcast_position, @position)
+                    UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL, broadcast_position = GREATEST(broadcast_position, @position)
                     WHERE id IN @clients
                     """, new { position = group.Key, clients = group.Order().ToArray(), now }, tx));
             }
@@ -169,7 +169,7 @@ internal sealed class OutboxReader : IDisposable
             await using var connection = await _db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clients SET last_contact_at = @now, last_error = @reason WHERE id = @clientId", args, tx, cancellationToken: ct));
+                "UPDATE clients SET last_contact_at = @now, last_error = @reason, unreachable_since = NULL WHERE id = @clientId", args, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition(message.IsBroadcast
                 // The fleet's row moves on; this client keeps a failed copy of its own (same payload,
                 // a new uid as it applied nothing), which can be retried or removed like any message.
@@ -192,5 +192,6 @@ internal sealed class OutboxReader : IDisposable
         _metrics.Failed(message.ClientId);
     }
 
-    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
+    /// <summary>An error as it fits the 1,000-character <c>last_error</c> columns.</summary>
+    internal static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
 }

@@ -64,40 +64,72 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStoppedClientTurnsUnreachableWithItsPendingMessagesAndRecoversWhenStarted()
+    public async Task AStoppedClientTurnsUnreachableEvenWithNothingToSendAndItsLagShowsInTheOperationAndTheSort()
     {
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        var down = _stack.ClientIds[0];
-        await _stack.Clients[0].Process!.StopAsync();
-
-        Assert.Equal(202, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{down}/personnel/{newton}")).Status);
-
+        var down = _stack.ClientIds[1];
         var row = _page.Locator($"#fleet tbody tr[data-client-id='{down}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "upToDate");
+        await _stack.Clients[1].Process!.StopAsync();
+
+        // Nothing is waiting for it: the server's watch on the idle connection tells.
         await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "unreachable");
-        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("Unreachable");
+        await Assertions.Expect(row.Locator("td .state")).ToHaveTextAsync("Unreachable");
+        await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
+        await ShotAsync("client-down-idle");
+
+        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}");
+        Assert.Equal(202, status);
         await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("1");
         await ShotAsync("client-unreachable");
 
-        await _stack.Clients[0].StartAsync();
+        // The operation is half done, and opening it names the client that lags.
+        var operation = _page.Locator($"#operations li[data-operation-id='{body["id"]}']");
+        await Assertions.Expect(operation.Locator(".percent")).ToHaveTextAsync("50 %");
+        await operation.GetByRole(AriaRole.Button, new() { Name = "Clients" }).ClickAsync();
+        var downName = (await _stack.Api.JsonAsync($"/clients/{down}"))["name"]!.GetValue<string>();
+        await Assertions.Expect(_page.Locator("#operation-clients li")).ToHaveCountAsync(1);
+        await Assertions.Expect(_page.Locator("#operation-clients li strong")).ToHaveTextAsync(downName);
+
+        // Sorted by messages waiting, across the fleet: the lagging client comes first.
+        await _page.Locator("#fleet th[data-sort='mostPending'] button").ClickAsync();
+        await Assertions.Expect(_page.Locator("#fleet th[data-sort='mostPending']")).ToHaveAttributeAsync("aria-sort", "descending");
+        await Assertions.Expect(_page.Locator("#fleet tbody tr").First).ToHaveAttributeAsync("data-client-id", down.ToString());
+        await ShotAsync("operation-lagging-sorted");
+
+        await _stack.Clients[1].StartAsync();
 
         await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "upToDate");
         await Assertions.Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("0");
+        await Assertions.Expect(operation.Locator(".percent")).ToHaveTextAsync("100 %");
+        await Assertions.Expect(_page.Locator("#operation-clients li")).ToHaveTextAsync("None: every client is done.");
         await ShotAsync("client-back");
+    }
+
+    [Fact]
+    public async Task AFailedMessagesDiscardButtonRemovesItAndTheClientIsUpToDateAgain()
+    {
+        var client = _stack.ClientIds[0];
+        var bad = await QueueRefusedMessageAsync(client);
+        var item = _page.Locator($"#failed li[data-message-id='{bad}']");
+        await Assertions.Expect(item).ToBeVisibleAsync();
+        var row = _page.Locator($"#fleet tbody tr[data-client-id='{client}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "failed");
+
+        await item.GetByRole(AriaRole.Button, new() { Name = $"Discard message {bad}" }).ClickAsync();
+
+        await Assertions.Expect(_page.Locator("#notice")).ToHaveTextAsync($"Message {bad} discarded.");
+        await Assertions.Expect(item).ToHaveCountAsync(0);
+        await Assertions.Expect(_page.Locator("#failed-empty")).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "upToDate");
+        Assert.Equal(404, (await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/messages/{bad}")).Status);
     }
 
     [Fact]
     public async Task ARefusedMessageIsListedWithItsReasonAndItsRetryButtonQueuesItAgain()
     {
         var client = _stack.ClientIds[0];
-        await using var db = new MySqlConnection(_stack.ConnectionString);
-        // As if written by an older server that did not check SSNs: the client refuses it.
-        var bad = await db.ExecuteScalarAsync<long>("""
-            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
-            SELECT LAST_INSERT_ID();
-            """, new { client });
-        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+        var bad = await QueueRefusedMessageAsync(client);
 
         var item = _page.Locator($"#failed li[data-message-id='{bad}']");
         await Assertions.Expect(item.Locator(".reason")).ToContainTextAsync("SSN");
@@ -110,6 +142,21 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var attempts = await Eventually.ReturnsAsync(async () => (await _stack.Api.JsonAsync($"/messages/{bad}"))["attempts"]!.GetValue<int>(), a => a >= 2,
             because: "the retried message is sent again (and refused again: its data is still bad)");
         Assert.True(attempts >= 2);
+    }
+
+    /// <summary>Queues a message the client refuses for good, then one behind it, and waits until both are settled.</summary>
+    private async Task<long> QueueRefusedMessageAsync(long client)
+    {
+        await using var db = new MySqlConnection(_stack.ConnectionString);
+        // As if written by an older server that did not check SSNs: the client refuses it.
+        var bad = await db.ExecuteScalarAsync<long>("""
+            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """, new { client });
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+        return bad;
     }
 
     private Task ShotAsync(string name)

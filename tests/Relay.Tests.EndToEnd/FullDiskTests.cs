@@ -42,6 +42,11 @@ public sealed class FullDiskTests : IAsyncLifetime
         var health = await Eventually.ReturnsAsync(() => HealthAsync(http), h => h.Status == 503, because: "the client cannot write");
         Assert.Contains("full", health.Body);
         var clientId = _stack.ClientIds[0];
+
+        // Until the first attempt fails, the last error may still be from before the daemon listened.
+        await Eventually.ReturnsAsync(
+            async () => (await _stack.Api.JsonAsync($"/clients/{clientId}"))["lastError"]?.GetValue<string>(),
+            e => e?.Contains("database or disk is full") == true, because: "the failed attempt is recorded");
         for (var i = 0; i < 30; i++)
         {
             // The server keeps showing the client's cause, also while the circuit is open.

@@ -87,6 +87,7 @@ public sealed class RelayStack(
             ["Delivery:AttemptTimeout"] = "00:00:05",
             ["Delivery:BreakDuration"] = "00:00:01",
             ["Delivery:LeaseDuration"] = "00:00:02",
+            ["Delivery:LinkCheckInterval"] = "00:00:01",
             ["Outbox:SweepInterval"] = "00:00:00.200",
         };
         foreach (var (key, value) in serverSettings ?? new Dictionary<string, string>())

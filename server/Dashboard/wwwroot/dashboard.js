@@ -6,7 +6,7 @@ const PageSize = 50;
 const RefreshMs = 2000;
 const StateLabels = { unreachable: "Unreachable", failed: "Has failed messages", behind: "Behind", upToDate: "Up to date" };
 
-const view = { state: null, name: "", afterIds: [0], nextAfterId: null, sort: null, clients: [], openOperation: null };
+const view = { state: null, name: "", cursors: [null], nextAfter: null, sort: "id", clients: [], openOperation: null };
 const $ = id => document.getElementById(id);
 
 function key() { return sessionStorage.getItem("relay-key") || ""; }
@@ -56,20 +56,22 @@ async function drawStates() {
 }
 
 async function drawFleet() {
-  const query = new URLSearchParams({ limit: PageSize, afterId: view.afterIds[view.afterIds.length - 1] });
+  // The server sorts the whole fleet and hands back a cursor for the next page.
+  const query = new URLSearchParams({ limit: PageSize, sort: view.sort });
+  const after = view.cursors[view.cursors.length - 1];
+  if (after) { query.set("after", after); }
   if (view.state) { query.set("state", view.state); }
   if (view.name) { query.set("name", view.name); }
   const page = await api("GET", `/clients?${query}`);
   view.clients = page.items;
-  view.nextAfterId = page.nextAfterId;
-  const rows = [...view.clients];
-  if (view.sort) {
-    rows.sort((a, b) => String(a[view.sort] ?? "").localeCompare(String(b[view.sort] ?? ""), undefined, { numeric: true }));
+  view.nextAfter = page.nextAfter;
+  for (const header of document.querySelectorAll("th[data-sort]")) {
+    header.setAttribute("aria-sort", header.dataset.sort === view.sort ? (header.dataset.direction || "ascending") : "none");
   }
-  $("fleet").tBodies[0].replaceChildren(...rows.map(c => {
+  $("fleet").tBodies[0].replaceChildren(...view.clients.map(c => {
     const row = el("tr", {},
       el("td", { textContent: c.name }),
-      el("td", {}, stateBadge(c.state)),
+      el("td", {}, stateBadge(c.state), c.unreachableSince ? el("span", { className: "muted since", textContent: ` for ${age(c.unreachableSince).replace(/ ago$/, "")}` }) : ""),
       el("td", { textContent: String(c.pendingMessages) }),
       el("td", { textContent: age(c.oldestPendingAt) }),
       el("td", { textContent: String(c.failedMessages) }),
@@ -80,8 +82,8 @@ async function drawFleet() {
     row.dataset.state = c.state;
     return row;
   }));
-  $("next-page").disabled = page.nextAfterId === null;
-  $("first-page").disabled = view.afterIds.length === 1;
+  $("next-page").disabled = page.nextAfter === null;
+  $("first-page").disabled = view.cursors.length === 1;
 }
 
 async function drawOperations() {
@@ -158,7 +160,7 @@ async function refresh() {
   }
 }
 
-function firstPage() { view.afterIds = [0]; refresh(); }
+function firstPage() { view.cursors = [null]; refresh(); }
 
 document.addEventListener("DOMContentLoaded", () => {
   $("key").value = key();
@@ -173,11 +175,14 @@ document.addEventListener("DOMContentLoaded", () => {
     typing = setTimeout(() => { view.name = e.target.value.trim(); firstPage(); }, 300);
   });
   $("next-page").addEventListener("click", () => {
-    if (view.nextAfterId !== null) { view.afterIds.push(view.nextAfterId); refresh(); }
+    if (view.nextAfter !== null) { view.cursors.push(view.nextAfter); refresh(); }
   });
   $("first-page").addEventListener("click", firstPage);
-  for (const button of document.querySelectorAll("th button[data-sort]")) {
-    button.addEventListener("click", () => { view.sort = button.dataset.sort; drawFleet(); });
+  for (const header of document.querySelectorAll("th[data-sort]")) {
+    header.querySelector("button").addEventListener("click", () => {
+      view.sort = view.sort === header.dataset.sort ? "id" : header.dataset.sort;
+      firstPage();
+    });
   }
   refresh();
 });

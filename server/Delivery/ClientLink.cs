@@ -1,0 +1,125 @@
+using Polly;
+
+namespace Relay.Server.Delivery;
+
+/// <summary>
+/// One client's connection while its worker has nothing to send: kept up, looked at every
+/// <see cref="DeliveryOptions.LinkCheckInterval"/>, reconnected with back-off when lost, and each
+/// change between reachable and not recorded, so a client that goes away shows as unreachable
+/// within seconds even when no message is waiting for it.
+/// </summary>
+internal sealed class ClientLink(
+    long clientId,
+    Func<(string Host, int Port)?> addressOf,
+    ClientLinks links,
+    ResiliencePipeline reconnect,
+    DeliveryOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    private const string Dropped = "The client closed the connection, or the network dropped it.";
+
+    // What was last recorded: null until this worker first knows.
+    private bool? _reachable;
+
+    /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops); never throws otherwise.</summary>
+    public async Task WatchAsync(ClientConnection connection, CancellationToken ct)
+    {
+        if (options.LinkCheckInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (addressOf() is not var (host, port))
+                {
+                    await Task.Delay(options.LinkCheckInterval, time, ct);
+                    continue;
+                }
+
+                switch (connection.Probe())
+                {
+                    case LinkProbe.Open when connection.IsOpenTo(host, port):
+                        await RecordAsync(null, ct);
+                        await Task.Delay(options.LinkCheckInterval, time, ct);
+                        continue;
+                    case LinkProbe.Lost:
+                        await connection.CloseAsync();
+                        await RecordAsync(Dropped, ct);
+                        break;
+                    default:
+                        await connection.CloseAsync();
+                        break;
+                }
+
+                await ConnectAsync(connection, host, port, ct);
+                await RecordAsync(null, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            DeliveryLog.LinkWatchFailed(logger, clientId, e);
+        }
+    }
+
+    private async Task ConnectAsync(ClientConnection connection, string host, int port, CancellationToken ct)
+    {
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(DeliveryPipelines.LinkFailedKey, e => new ValueTask(RecordAsync(e.Message, ct)));
+        try
+        {
+            await reconnect.ExecuteAsync(
+                static async (ctx, state) => await state.connection.OpenIfClosedAsync(state.host, state.port, ctx.CancellationToken),
+                context,
+                (connection, host, port));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Records a change: reached when <paramref name="error"/> is null, else lost for that reason.</summary>
+    private async Task RecordAsync(string? error, CancellationToken ct)
+    {
+        var reachable = error is null;
+        if (_reachable == reachable)
+        {
+            return;
+        }
+
+        try
+        {
+            if (reachable)
+            {
+                await links.ReachedAsync(clientId, ct);
+                if (_reachable is null)
+                {
+                    DeliveryLog.LinkConnected(logger, clientId);
+                }
+                else
+                {
+                    DeliveryLog.LinkRestored(logger, clientId);
+                }
+            }
+            else
+            {
+                await links.LostAsync(clientId, error!, ct);
+                DeliveryLog.LinkDown(logger, clientId, error!);
+            }
+
+            _reachable = reachable;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Tried again at the next look.
+            DeliveryLog.LinkNotRecorded(logger, clientId, e.Message);
+        }
+    }
+}
