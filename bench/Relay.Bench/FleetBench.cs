@@ -9,7 +9,10 @@ namespace Relay.Bench;
 public sealed record FleetResult(
     int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds, double FanOutServerCpuSeconds, double FanOutMySqlCpuSeconds,
     double BulkRowsPerSecond, double BulkSeconds, double BroadcastAcceptSeconds, long BroadcastRowsWritten, long BroadcastAnswerBytes,
-    double ServerIdleRssMiB, double ServerPeakRssMiB);
+    double ServerIdleRssMiB, double ServerPeakRssMiB, DashboardTimes DashboardIdle, DashboardTimes DashboardBusy);
+
+/// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in id order, a page of the worst first.</summary>
+public sealed record DashboardTimes(double States, double Page, double WorstFirstPage);
 
 /// <summary>
 /// A fleet of simulated clients (the real protocol, applied in memory) behind one server
@@ -62,6 +65,7 @@ public static class FleetBench
         var fanOutCpu = ((server.CpuTime() - cpu.Server).TotalSeconds / FanOutRounds, (mariadb.CpuTime() - cpu.MySql).TotalSeconds / FanOutRounds);
         fanOut.Sort();
         peakRss = Math.Max(peakRss, server.ResidentBytes() / 1048576.0);
+        var dashboardIdle = await DashboardAsync(api);
 
         await SeedAsync(db, BulkPersonnel, BroadcastPersonnel - BulkPersonnel);
         var rowsBefore = await RowsWrittenAsync(db);
@@ -72,10 +76,35 @@ public static class FleetBench
         var answerBytes = (await accepted.Content.ReadAsByteArrayAsync()).LongLength;
         var rowsWritten = await RowsWrittenAsync(db) - rowsBefore;
 
+        // While the 200 batches of that broadcast go out: every client has work, the view's worst case.
+        var dashboardBusy = await DashboardAsync(api);
+
         return new FleetResult(
             clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99), fanOutCpu.Item1, fanOutCpu.Item2,
             BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
-            idleRss, peakRss);
+            idleRss, peakRss, dashboardIdle, dashboardBusy);
+    }
+
+    private static async Task<DashboardTimes> DashboardAsync(HttpClient api)
+    {
+        async Task<double> MedianAsync(string path)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await api.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                times.Add(watch.Elapsed.TotalSeconds);
+                response.EnsureSuccessStatusCode();
+            }
+
+            times.Sort();
+            return times[times.Count / 2];
+        }
+
+        return new DashboardTimes(
+            await MedianAsync("/clients/states"), await MedianAsync("/clients?limit=50"), await MedianAsync("/clients?limit=50&sort=mostPending"));
     }
 
     private static async Task SeedAsync(MySqlConnection db, int start, int count)

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Clients;
 
@@ -28,16 +29,22 @@ internal static class ClientSorts
 
     public const string AfterText = "Continue a sorted list: the `nextAfter` of the page before, with the same `sort`. Omit it for the first page.";
 
-    /// <summary>The sort key of a listed row <c>t</c> (ascending), in SQL.</summary>
+    /// <summary>The sort key of client <c>c</c> (ascending), in SQL.</summary>
     public static string KeySql(string sort) => sort switch
     {
-        Name => "t.Name",
-        MostPending => "-t.PendingMessages",
-        OldestPending => "COALESCE(t.OldestPendingAt, CAST('9999-12-31' AS DATETIME(6)))",
-        MostFailed => "-t.FailedMessages",
-        LongestSilent => "COALESCE(t.LastContactAt, CAST('1000-01-01' AS DATETIME(6)))",
-        _ => "t.Id",
+        Name => "c.name",
+        MostPending => $"-{ClientQueue.PendingCount}",
+        OldestPending => $"COALESCE({ClientQueue.OldestPendingAt}, CAST('9999-12-31' AS DATETIME(6)))",
+        MostFailed => $"-{FailedCount}",
+        LongestSilent => "COALESCE(c.last_contact_at, CAST('1000-01-01' AS DATETIME(6)))",
+        _ => "c.id",
     };
+
+    /// <summary>True when the key is counted from the outbox, not read from the client's row: worth computing once per client.</summary>
+    public static bool IsCounted(string sort) => sort is MostPending or OldestPending or MostFailed;
+
+    /// <summary>Client <c>c</c>'s messages refused for good.</summary>
+    public const string FailedCount = "(SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed')";
 
     /// <summary>The cursor that continues after <paramref name="last"/> in <paramref name="sort"/> order.</summary>
     public static string CursorAfter(string sort, ClientResponse last)

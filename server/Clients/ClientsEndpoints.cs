@@ -18,7 +18,7 @@ internal static class ClientsEndpoints
         c.id AS Id, c.name AS Name, c.host AS Host, c.port AS Port, {ClientStates.Expression} AS State, c.last_contact_at AS LastContactAt, c.last_error AS LastError, c.unreachable_since AS UnreachableSince,
         {ClientQueue.PendingCount} AS PendingMessages,
         {ClientQueue.OldestPendingAt} AS OldestPendingAt,
-        (SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed') AS FailedMessages,
+        {ClientSorts.FailedCount} AS FailedMessages,
         CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy,
         c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse
         """;
@@ -66,7 +66,7 @@ internal static class ClientsEndpoints
         }
 
         sort ??= ClientSorts.Id;
-        object key = afterId ?? 0L;
+        object cursorKey = afterId ?? 0L;
         var keyId = afterId ?? 0L;
         if (!ClientSorts.All.Contains(sort))
         {
@@ -76,7 +76,7 @@ internal static class ClientsEndpoints
         {
             errors["afterId"] = ["afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter)."];
         }
-        else if (after is not null && !ClientSorts.TryReadCursor(sort, after, out key, out keyId))
+        else if (after is not null && !ClientSorts.TryReadCursor(sort, after, out cursorKey, out keyId))
         {
             errors["after"] = [$"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort."];
         }
@@ -87,22 +87,30 @@ internal static class ClientsEndpoints
         }
 
         var take = limit ?? Paging.DefaultLimit;
-        var sortKey = ClientSorts.KeySql(sort);
+
+        // The page's ids first, by the key alone; the listed columns then for those clients only.
+        // A counted key is computed once per client and compared by its alias.
+        var key = ClientSorts.KeySql(sort);
+        var (where, having) = ClientSorts.IsCounted(sort) ? ("TRUE", Continues("k")) : (Continues(key), "TRUE");
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<ClientResponse>(new CommandDefinition(
             $"""
-            SELECT t.* FROM (
-              SELECT {Columns} FROM clients c
+            SELECT {Columns} FROM (
+              SELECT c.id, {key} AS k FROM clients c
               WHERE (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
                 AND (@state IS NULL OR {ClientStates.Expression} = @state)
-            ) t
-            WHERE @first OR {sortKey} > @key OR ({sortKey} = @key AND t.Id > @keyId)
-            ORDER BY {sortKey}, t.Id LIMIT @take
+                AND {where}
+              HAVING {having}
+              ORDER BY k, c.id LIMIT @take
+            ) page JOIN clients c ON c.id = page.id
+            ORDER BY page.k, c.id
             """,
-            new { first = after is null && afterId is null, key, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
+            new { first = after is null && afterId is null, key = cursorKey, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
         var last = items.Count == take ? items[^1] : null;
         return TypedResults.Ok(new ClientPage(items, sort == ClientSorts.Id ? last?.Id : null, last is null ? null : ClientSorts.CursorAfter(sort, last)));
     }
+
+    private static string Continues(string key) => $"(@first OR {key} > @key OR ({key} = @key AND c.id > @keyId))";
 
     private static async Task<Ok<ClientStateCounts>> CountStates(MySqlDataSource db, CancellationToken ct)
     {

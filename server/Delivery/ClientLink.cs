@@ -36,7 +36,7 @@ internal sealed class ClientLink(
             {
                 if (addressOf() is not var (host, port))
                 {
-                    await Task.Delay(options.LinkCheckInterval, time, ct);
+                    await PauseAsync(ct);
                     continue;
                 }
 
@@ -44,7 +44,7 @@ internal sealed class ClientLink(
                 {
                     case LinkProbe.Open when connection.IsOpenTo(host, port):
                         await RecordAsync(null, ct);
-                        await Task.Delay(options.LinkCheckInterval, time, ct);
+                        await PauseAsync(ct);
                         continue;
                     case LinkProbe.Lost:
                         await connection.CloseAsync();
@@ -67,6 +67,13 @@ internal sealed class ClientLink(
             DeliveryLog.LinkWatchFailed(logger, clientId, e);
         }
     }
+
+    /// <summary>
+    /// Waits one interval; cancellation ends it without an exception, as a fan-out wakes
+    /// thousands of idle workers at once.
+    /// </summary>
+    private async Task PauseAsync(CancellationToken ct) =>
+        await Task.Delay(options.LinkCheckInterval, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private async Task ConnectAsync(ClientConnection connection, string host, int port, CancellationToken ct)
     {
