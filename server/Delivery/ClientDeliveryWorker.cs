@@ -90,7 +90,7 @@ internal sealed class ClientDeliveryWorker(
             {
                 // Retries are spent, or MySQL is away: pause, then start again from the head of the queue.
                 DeliveryLog.Paused(logger, clientId, options.MaxRetryDelay.TotalSeconds, e.Message);
-                await signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
@@ -100,6 +100,17 @@ internal sealed class ClientDeliveryWorker(
     /// <summary>Idle, the connection is kept up and watched, until a wake says work waits.</summary>
     private async Task WaitForWorkAsync(ClientConnection connection, CancellationToken ct)
     {
+        // A healthy connection is looked at each time the wait times out: a fan-out wakes
+        // thousands of idle workers at once, and none of them then has a watch to stop.
+        while (link.Enabled && link.LooksHealthy(connection))
+        {
+            if (await signal.WaitForMessagesAsync(clientId, options.LinkCheckInterval, time, ct))
+            {
+                return;
+            }
+        }
+
+        // Connecting, or the link was lost: the watch reconnects (with back-off) while the wake is awaited.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var watching = link.WatchAsync(connection, idle.Token);
         try

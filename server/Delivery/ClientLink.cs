@@ -22,6 +22,12 @@ internal sealed class ClientLink(
     // What was last recorded: null until this worker first knows.
     private bool? _reachable;
 
+    public bool Enabled => options.LinkCheckInterval > TimeSpan.Zero;
+
+    /// <summary>Open to the client's current address, known reachable, and quiet: the idle worker only needs to look again later.</summary>
+    public bool LooksHealthy(ClientConnection connection) =>
+        _reachable == true && addressOf() is var (host, port) && connection.IsOpenTo(host, port) && connection.Probe() == LinkProbe.Open;
+
     /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops); never throws otherwise.</summary>
     public async Task WatchAsync(ClientConnection connection, CancellationToken ct)
     {

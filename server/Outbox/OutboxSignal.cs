@@ -30,28 +30,30 @@ internal sealed class OutboxSignal
     /// <summary>Completes at the next <see cref="NotifySettled"/> in this process.</summary>
     public Task NextSettled => Volatile.Read(ref _settled).Task;
 
-    /// <summary>Waits until <see cref="Notify"/> names the client or the timeout passes.</summary>
-    public Task WaitForMessagesAsync(long clientId, TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
+    /// <summary>Waits until <see cref="Notify"/> names the client (true) or the timeout passes (false).</summary>
+    public Task<bool> WaitForMessagesAsync(long clientId, TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
         WaitAsync(For(clientId), timeout, time, ct);
 
-    public Task WaitForClientsChangedAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
+    public Task<bool> WaitForClientsChangedAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
         WaitAsync(_clientsChanged, timeout, time, ct);
 
     public void Forget(long clientId) => _perClient.TryRemove(clientId, out _);
 
     private Channel<bool> For(long clientId) => _perClient.GetOrAdd(clientId, _ => NewChannel());
 
-    private static async Task WaitAsync(Channel<bool> channel, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    private static async Task<bool> WaitAsync(Channel<bool> channel, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
         try
         {
             await channel.Reader.ReadAsync(cts.Token);
+            return true;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // The poll interval passed without a signal.
+            return false;
         }
     }
 

@@ -53,7 +53,18 @@ public sealed class TlsTests : IDisposable
         (status, _) = await stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel?wait=15");
         Assert.True(status == 200, stack.Diagnostics());
         Assert.Equal(501, (await stack.Clients[0].StoredRowsAsync()).Length);
+
+        // Idle, the TLS connection is looked at every second (the stack's Delivery:LinkCheckInterval)
+        // and kept: what TLS sends after its handshake is not taken for the client going away.
+        var opened = Opened(stack);
+        Assert.True(opened > 0, stack.Clients[0].Process!.Output);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Equal(opened, Opened(stack));
+        Assert.Equal("upToDate", (await stack.Api.JsonAsync($"/clients/{stack.ClientIds[0]}"))["state"]!.GetValue<string>());
     }
+
+    private static int Opened(RelayStack stack) =>
+        stack.Clients[0].Process!.Output.Split('\n').Count(line => line.Contains(" opened", StringComparison.Ordinal));
 
     [Fact]
     public async Task AServerThatDoesNotTrustTheCertificateDeliversNothingAndSaysWhy()
