@@ -108,8 +108,7 @@ internal sealed class DeliveryService(
         {
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var clientId = id;
-            var link = new ClientLink(id, () => _addresses.TryGetValue(clientId, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
+            var link = new ClientLink(id, () => _addresses.TryGetValue(id, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
             var worker = new ClientDeliveryWorker(id, outbox, signal, checks, credentials, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
