@@ -57,7 +57,7 @@ internal static class ClientsEndpoints
         var errors = Paging.Validate(limit, afterId);
         if (state is not null && !ClientStates.All.Contains(state))
         {
-            errors["state"] = [$"state must be one of {string.Join(", ", ClientStates.All.Select(s => $"'{s}'"))}."];
+            errors["state"] = RequestValidation.NotOneOf("state", ClientStates.All);
         }
 
         if (name is { Length: > ClientRequest.MaxNameLength })
@@ -70,7 +70,7 @@ internal static class ClientsEndpoints
         var keyId = afterId ?? 0L;
         if (!ClientSorts.All.Contains(sort))
         {
-            errors["sort"] = [$"sort must be one of {string.Join(", ", ClientSorts.All.Select(s => $"'{s}'"))}."];
+            errors["sort"] = RequestValidation.NotOneOf("sort", ClientSorts.All);
         }
         else if (afterId is not null && (after is not null || sort != ClientSorts.Id))
         {

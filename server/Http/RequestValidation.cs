@@ -18,4 +18,8 @@ internal static class RequestValidation
             .GroupBy(x => x.Member)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Item2).ToArray());
     }
+
+    /// <summary>The error for a query value outside its fixed set, naming every allowed value.</summary>
+    public static string[] NotOneOf(string field, IEnumerable<string> allowed) =>
+        [$"{field} must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}."];
 }

@@ -91,7 +91,7 @@ internal static class OperationStatusEndpoints
         state ??= OperationProgress.Unfinished;
         if (!ClientStates.Contains(state))
         {
-            errors["state"] = [$"state must be one of {string.Join(", ", ClientStates.Select(s => $"'{s}'"))}."];
+            errors["state"] = RequestValidation.NotOneOf("state", ClientStates);
         }
 
         if (errors.Count > 0)

@@ -1,6 +1,4 @@
-using Dapper;
 using Microsoft.Playwright;
-using MySqlConnector;
 using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
@@ -147,13 +145,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     /// <summary>Queues a message the client refuses for good, then one behind it, and waits until both are settled.</summary>
     private async Task<long> QueueRefusedMessageAsync(long client)
     {
-        await using var db = new MySqlConnection(_stack.ConnectionString);
-        // As if written by an older server that did not check SSNs: the client refuses it.
-        var bad = await db.ExecuteScalarAsync<long>("""
-            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
-            SELECT LAST_INSERT_ID();
-            """, new { client });
+        var bad = await _stack.InjectRefusedSaveAsync(client);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
         return bad;

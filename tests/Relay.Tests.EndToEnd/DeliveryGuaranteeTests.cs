@@ -74,12 +74,7 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     {
         var client = _stack.ClientIds[0];
         await using var db = new MySqlConnection(_stack.ConnectionString);
-        // As if written by an older server that did not validate SSNs.
-        var bad = await db.ExecuteScalarAsync<long>("""
-            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, '{"kind":"save","personnel":[{"id":77,"name":"Bad","surname":"Data","ssn":"123"}]}', UTC_TIMESTAMP(6));
-            SELECT LAST_INSERT_ID();
-            """, new { client });
+        var bad = await _stack.InjectRefusedSaveAsync(client);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
         var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
@@ -104,8 +99,8 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     {
         var client = _stack.ClientIds[0];
         var fixable = await _stack.CreatePersonnelAsync("Bad", "Data", "12312312312");
-        var bad = await InjectRefusedSaveAsync(client, fixable);
-        var orphan = await InjectRefusedSaveAsync(client, 999_999);
+        var bad = await _stack.InjectRefusedSaveAsync(client, fixable);
+        var orphan = await _stack.InjectRefusedSaveAsync(client, 999_999);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
         Assert.Equal(2, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
@@ -127,17 +122,6 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         Assert.Equal(0, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
         Assert.Equal(404, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{orphan}")).Status);
         Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{bad}")).Status);
-    }
-
-    /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not validate them.</summary>
-    private async Task<long> InjectRefusedSaveAsync(long client, long personnelId)
-    {
-        await using var db = new MySqlConnection(_stack.ConnectionString);
-        return await db.ExecuteScalarAsync<long>("""
-            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6));
-            SELECT LAST_INSERT_ID();
-            """, new { client, personnelId });
     }
 
     [Fact]

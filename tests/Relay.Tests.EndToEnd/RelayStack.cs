@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Relay.Contracts.Protocol;
 using Relay.Testing;
 
@@ -106,6 +107,17 @@ public sealed class RelayStack(
         var response = await Api.PostAsJsonAsync("/personnel", new { name, surname, ssn });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not validate them; returns its message id.</summary>
+    public async Task<long> InjectRefusedSaveAsync(long client, long personnelId = 77)
+    {
+        await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
+        return await db.ExecuteScalarAsync<long>("""
+            INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6));
+            SELECT LAST_INSERT_ID();
+            """, new { client, personnelId });
     }
 
     /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the API would.</summary>
