@@ -86,6 +86,7 @@ internal sealed partial class DeliveryPipelines(
                         return ValueTask.CompletedTask;
                     },
                 })
+                .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options())
                 .AddTimeout(new TimeoutStrategyOptions { Timeout = o.AttemptTimeout });
         });
 

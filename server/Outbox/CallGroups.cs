@@ -51,6 +51,12 @@ internal sealed class CallGroups<TRequest, TResult> : IDisposable
                 group.Add(call);
             }
 
+            // Every loop wakes for the same call; those that find it taken wait again.
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
                 var results = await _run(group.ConvertAll(c => c.Request));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace Relay.Server.Outbox;
 
@@ -9,18 +8,18 @@ namespace Relay.Server.Outbox;
 /// </summary>
 internal sealed class OutboxSignal
 {
-    private readonly ConcurrentDictionary<long, Channel<bool>> _perClient = new();
-    private readonly Channel<bool> _clientsChanged = NewChannel();
+    private readonly ConcurrentDictionary<long, Wake> _perClient = new();
+    private readonly Wake _clientsChanged = new();
 
     public void Notify(IEnumerable<long> clientIds)
     {
         foreach (var id in clientIds)
         {
-            For(id).Writer.TryWrite(true);
+            For(id).Set();
         }
     }
 
-    public void NotifyClientsChanged() => _clientsChanged.Writer.TryWrite(true);
+    public void NotifyClientsChanged() => _clientsChanged.Set();
 
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,32 +31,12 @@ internal sealed class OutboxSignal
 
     /// <summary>Waits until <see cref="Notify"/> names the client (true) or the timeout passes (false).</summary>
     public Task<bool> WaitForMessagesAsync(long clientId, TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
-        WaitAsync(For(clientId), timeout, time, ct);
+        For(clientId).WaitAsync(timeout, time, ct);
 
     public Task<bool> WaitForClientsChangedAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
-        WaitAsync(_clientsChanged, timeout, time, ct);
+        _clientsChanged.WaitAsync(timeout, time, ct);
 
     public void Forget(long clientId) => _perClient.TryRemove(clientId, out _);
 
-    private Channel<bool> For(long clientId) => _perClient.GetOrAdd(clientId, _ => NewChannel());
-
-    private static async Task<bool> WaitAsync(Channel<bool> channel, TimeSpan timeout, TimeProvider time, CancellationToken ct)
-    {
-        using var timeoutCts = new CancellationTokenSource(timeout, time);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
-        try
-        {
-            await channel.Reader.ReadAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The poll interval passed without a signal.
-            return false;
-        }
-    }
-
-    // One pending wake is enough: many commits before the sender looks collapse into one.
-    private static Channel<bool> NewChannel() =>
-        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private Wake For(long clientId) => _perClient.GetOrAdd(clientId, _ => new Wake());
 }

@@ -54,6 +54,30 @@ public sealed class CallGroupsTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => calls.CallAsync(1, cancel.Token));
     }
 
+    [Fact]
+    public async Task Groups_running_side_by_side_are_never_run_empty()
+    {
+        var empty = 0;
+        using var calls = new CallGroups<int, int>(requests =>
+        {
+            if (requests.Count == 0)
+            {
+                Interlocked.Increment(ref empty);
+            }
+
+            return Task.FromResult<IReadOnlyList<int>>(requests.ToList());
+        }, maxGroup: 10, concurrency: 2);
+
+        // One call at a time: both loops wake for it, and one of them finds it already taken.
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Equal(i, await calls.CallAsync(i, default));
+        }
+
+        await Task.Delay(50);
+        Assert.Equal(0, empty);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

@@ -1,0 +1,45 @@
+using Polly;
+using Relay.Contracts.Protocol;
+using Relay.Server.Delivery;
+
+namespace Relay.Tests.Unit;
+
+public sealed class CompactFailuresTests
+{
+    private static readonly ResiliencePipeline<IReadOnlyList<Frame>> Pipeline = new ResiliencePipelineBuilder<IReadOnlyList<Frame>>()
+        .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options())
+        .Build();
+
+    [Fact]
+    public async Task A_network_failure_keeps_its_message_and_leaves_its_stack_trace_behind()
+    {
+        var error = await Assert.ThrowsAsync<DeliveryAttemptException>(async () =>
+            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new IOException("The client closed the connection before answering."))));
+
+        Assert.Equal("The client closed the connection before answering.", error.Message);
+        Assert.DoesNotContain(nameof(DeepAsync), error.StackTrace ?? "");
+    }
+
+    [Fact]
+    public async Task An_unexpected_failure_keeps_its_type_and_where_it_happened()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new InvalidOperationException("a bug"))));
+
+        Assert.Contains(nameof(DeepAsync), error.StackTrace);
+    }
+
+    [Fact]
+    public async Task An_answer_passes_through_untouched()
+    {
+        IReadOnlyList<Frame> replies = [new AckFrame(7)];
+
+        Assert.Same(replies, await Pipeline.ExecuteAsync(_ => ValueTask.FromResult(replies)));
+    }
+
+    private static async Task<IReadOnlyList<Frame>> DeepAsync(int depth, Func<Exception> error)
+    {
+        await Task.Yield();
+        return depth == 0 ? throw error() : await DeepAsync(depth - 1, error);
+    }
+}
