@@ -9,7 +9,7 @@ namespace Relay.Bench;
 public sealed record FleetResult(
     int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds, double FanOutServerCpuSeconds, double FanOutMySqlCpuSeconds,
     double BulkRowsPerSecond, double BulkSeconds, double BroadcastAcceptSeconds, long BroadcastRowsWritten, long BroadcastAnswerBytes,
-    double ServerIdleRssMiB, double ServerPeakRssMiB, DashboardTimes DashboardIdle, DashboardTimes DashboardBusy);
+    double ServerIdleRssMiB, double ServerPeakRssMiB, double ServerBroadcastRssMiB, DashboardTimes DashboardIdle, DashboardTimes DashboardBusy);
 
 /// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in id order, a page of the worst first.</summary>
 public sealed record DashboardTimes(double States, double Page, double WorstFirstPage);
@@ -76,13 +76,29 @@ public static class FleetBench
         var answerBytes = (await accepted.Content.ReadAsByteArrayAsync()).LongLength;
         var rowsWritten = await RowsWrittenAsync(db) - rowsBefore;
 
-        // While the 200 batches of that broadcast go out: every client has work, the view's worst case.
+        // While the batches of that broadcast go out: every client has work, the view's worst case,
+        // and the server's memory with every connection busy (the simulator saturates the CPU).
+        using var sampling = new CancellationTokenSource();
+        var broadcastRss = SamplePeakAsync(server, sampling.Token);
         var dashboardBusy = await DashboardAsync(api);
+        await sampling.CancelAsync();
 
         return new FleetResult(
             clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99), fanOutCpu.Item1, fanOutCpu.Item2,
             BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
-            idleRss, peakRss, dashboardIdle, dashboardBusy);
+            idleRss, peakRss, await broadcastRss / 1048576.0, dashboardIdle, dashboardBusy);
+    }
+
+    private static async Task<long> SamplePeakAsync(DaemonProcess server, CancellationToken ct)
+    {
+        var peak = server.ResidentBytes();
+        while (!ct.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, server.ResidentBytes());
+            await Task.Delay(100, CancellationToken.None);
+        }
+
+        return peak;
     }
 
     private static async Task<DashboardTimes> DashboardAsync(HttpClient api)

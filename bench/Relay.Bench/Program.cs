@@ -78,6 +78,7 @@ if (sections.Contains("fleet"))
     Row("  accept all 100,000 personnel to all", $"{fleet.BroadcastAcceptSeconds:0.000} s", $"{fleet.BroadcastRowsWritten:N0} rows");
     Row("    its answer", $"{fleet.BroadcastAnswerBytes:N0} bytes");
     Row("  server RSS idle / peak", $"{fleet.ServerIdleRssMiB:0} / {fleet.ServerPeakRssMiB:0} MiB", "600 MiB");
+    Row("  server RSS delivering the 100,000 broadcast", $"{fleet.ServerBroadcastRssMiB:0} MiB");
     Row("  dashboard idle: states / page / worst first", $"{fleet.DashboardIdle.States:0.000}/{fleet.DashboardIdle.Page:0.000}/{fleet.DashboardIdle.WorstFirstPage:0.000} s");
     Row("  dashboard busy: states / page / worst first", $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s");
 }

@@ -11,12 +11,16 @@ namespace Relay.Server.Delivery;
 
 /// <summary>
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
-/// message, and dropped on any error so the next attempt starts from a clean connection.
+/// message, and dropped on any error so the next attempt starts from a clean connection. An
+/// exchange fails when the client makes no progress for <paramref name="attemptTimeout"/> (see <see cref="ProgressDeadline"/>).
 /// </summary>
-internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive) : IAsyncDisposable
+internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
+
+    /// <summary>A large body is written in parts of this size, each one progress.</summary>
+    private const int BodyPart = 64 * 1024;
 
     private Socket? _socket;
     private Stream? _stream;
@@ -32,10 +36,10 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
     /// </summary>
     public async Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, CancellationToken ct)
     {
+        using var deadline = new ProgressDeadline(attemptTimeout, ct);
         try
         {
-            await EnsureOpenAsync(host, port, ct);
-
+            await EnsureOpenAsync(host, port, deadline);
             foreach (var message in messages)
             {
                 if (message.Payload.Length < LargeBody)
@@ -47,16 +51,21 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
                 // A large body (a batch, the same array for every client it goes to) is written
                 // from where it is, not copied into a buffer per connection.
                 FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length);
-                await _writer!.FlushAsync(ct);
-                await _stream!.WriteAsync(message.Payload, ct);
-                _writer.Write(FrameCodec.DeliverEnd);
+                await FlushAsync(deadline);
+                for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
+                {
+                    await _stream!.WriteAsync(message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)), deadline.Token);
+                    deadline.Progressed();
+                }
+
+                _writer!.Write(FrameCodec.DeliverEnd);
             }
 
-            await _writer!.FlushAsync(ct);
+            await FlushAsync(deadline);
             var replies = new List<Frame>(messages.Count);
             foreach (var message in messages)
             {
-                var reply = await ReadFrameAsync(ct);
+                var reply = await ReadFrameAsync(deadline);
                 var repliedTo = reply switch
                 {
                     AckFrame a => a.MessageId,
@@ -78,6 +87,11 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
 
             return replies;
         }
+        catch (OperationCanceledException) when (deadline.Stalled)
+        {
+            await CloseAsync();
+            throw deadline.Error();
+        }
         catch
         {
             await CloseAsync();
@@ -91,14 +105,19 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
     /// </summary>
     public async Task<(Frame Reply, long Bytes)> RequestAsync(string host, int port, Frame request, CancellationToken ct)
     {
+        using var deadline = new ProgressDeadline(attemptTimeout, ct);
         try
         {
-            await EnsureOpenAsync(host, port, ct);
-
+            await EnsureOpenAsync(host, port, deadline);
             var sent = FrameCodec.Write(_writer!, request);
-            await _writer!.FlushAsync(ct);
-            var reply = await ReadFrameAsync(ct);
+            await FlushAsync(deadline);
+            var reply = await ReadFrameAsync(deadline);
             return (reply, sent + _lastFrameBytes);
+        }
+        catch (OperationCanceledException) when (deadline.Stalled)
+        {
+            await CloseAsync();
+            throw deadline.Error();
         }
         catch
         {
@@ -112,7 +131,10 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
     {
         try
         {
-            await EnsureOpenAsync(host, port, ct);
+            if (!IsOpenTo(host, port))
+            {
+                await OpenAsync(host, port, ct);
+            }
         }
         catch
         {
@@ -150,12 +172,26 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         }
     }
 
-    private async Task EnsureOpenAsync(string host, int port, CancellationToken ct)
+    private async Task EnsureOpenAsync(string host, int port, ProgressDeadline deadline)
     {
-        if (_socket is null || _endpoint != (host, port))
+        if (!IsOpenTo(host, port))
         {
-            await OpenAsync(host, port, ct);
+            await OpenAsync(host, port, deadline.Token);
+            deadline.Progressed();
         }
+    }
+
+    private async Task FlushAsync(ProgressDeadline deadline)
+    {
+        await _writer!.FlushAsync(deadline.Token);
+        deadline.Progressed();
+    }
+
+    private async Task<Frame> ReadFrameAsync(ProgressDeadline deadline)
+    {
+        var frame = await ReadFrameAsync(deadline.Token);
+        deadline.Progressed();
+        return frame;
     }
 
     private async Task OpenAsync(string host, int port, CancellationToken ct)
@@ -196,46 +232,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, useZeroByteReads: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
-        await AuthenticateAsync(ct);
-    }
-
-    /// <summary>
-    /// The client says which credential it holds and challenges; the server proves that
-    /// credential (derived again from the master key) and challenges back; the client proves it.
-    /// </summary>
-    private async Task AuthenticateAsync(CancellationToken ct)
-    {
-        var first = await ReadFrameAsync(ct);
-        if (first is NackFrame declined)
-        {
-            throw new AuthenticationException($"The client declined to authenticate: {declined.Reason}");
-        }
-
-        if (first is not HelloFrame hello || !TransportAuth.IsWellFormedChallenge(hello.Challenge))
-        {
-            throw new AuthenticationException("The client did not open with a hello and a valid challenge.");
-        }
-
-        var (credential, isNews) = await credentials.ForHandshakeAsync(clientId, hello, ct);
-        var challenge = TransportAuth.NewChallenge();
-        FrameCodec.Write(_writer!, new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge)));
-        await _writer!.FlushAsync(ct);
-        switch (await ReadFrameAsync(ct))
-        {
-            case WelcomeFrame welcome when TransportAuth.Matches(TransportAuth.ClientProof(credential, challenge, hello.Challenge), welcome.Proof):
-                if (isNews)
-                {
-                    await credentials.RecordUseAsync(clientId, hello.Generation, ct);
-                }
-
-                return;
-            case WelcomeFrame:
-                throw new AuthenticationException($"The client's proof is wrong: it does not hold the credential it named ({credential}).");
-            case NackFrame refused:
-                throw new AuthenticationException($"The client refused the server's proof ({refused.Reason}): its credential ({credential}) was not issued with this server's Credentials:MasterKey.");
-            default:
-                throw new AuthenticationException("The client answered the handshake with an unexpected frame.");
-        }
+        await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
     }
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct)

@@ -22,7 +22,7 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest one attempt (connect, send, wait for the acknowledgement) may take.</summary>
+    /// <summary>Longest a client may make no progress in an attempt (connect, each part of a frame sent, each answer) before it fails.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

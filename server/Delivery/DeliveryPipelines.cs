@@ -86,8 +86,9 @@ internal sealed partial class DeliveryPipelines(
                         return ValueTask.CompletedTask;
                     },
                 })
-                .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options())
-                .AddTimeout(new TimeoutStrategyOptions { Timeout = o.AttemptTimeout });
+                // No Polly timeout around the attempt: the connection fails an attempt when the
+                // client stops making progress (ProgressDeadline), however long a slow line takes.
+                .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options());
         });
 
     private async ValueTask OnRetryAsync(long clientId, OnRetryArguments<IReadOnlyList<Frame>> args)
