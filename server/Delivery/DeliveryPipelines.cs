@@ -3,7 +3,6 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Retry;
-using Polly.Timeout;
 using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
 using Relay.Server.Outbox;
