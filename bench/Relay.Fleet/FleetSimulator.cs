@@ -97,6 +97,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         socket.NoDelay = true;
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream);
+        var frames = new FrameReader(reader, FrameCodec.DefaultMaxPayloadBytes, Timeout.InfiniteTimeSpan);
         var writer = PipeWriter.Create(stream);
         try
         {
@@ -108,7 +109,7 @@ public sealed class FleetSimulator : IAsyncDisposable
 
             var challenge = TransportAuth.NewChallenge();
             await SendAsync(writer, new HelloFrame(challenge, credential.ClientId, credential.Generation));
-            if (await ReadAsync(reader) is not AuthFrame auth
+            if (await ReadAsync(frames) is not AuthFrame auth
                 || !TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
             {
                 await SendAsync(writer, new NackFrame(0, true, "authentication failed"));
@@ -116,7 +117,7 @@ public sealed class FleetSimulator : IAsyncDisposable
             }
 
             await SendAsync(writer, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge)));
-            while (await ReadAsync(reader) is { } frame)
+            while (await ReadAsync(frames) is { } frame)
             {
                 Frame reply = frame is DeliverFrame deliver
                     ? new AckFrame(deliver.MessageId, client.Apply(deliver))
@@ -143,26 +144,7 @@ public sealed class FleetSimulator : IAsyncDisposable
         await writer.FlushAsync(_stop.Token);
     }
 
-    private async Task<Frame?> ReadAsync(PipeReader reader)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(_stop.Token);
-            var buffer = result.Buffer;
-            if (FrameCodec.TryReadFrame(ref buffer, FrameCodec.DefaultMaxPayloadBytes, out var payload) == FrameReadStatus.Complete)
-            {
-                var frame = FrameCodec.Parse(payload);
-                reader.AdvanceTo(buffer.Start);
-                return frame;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                return null;
-            }
-        }
-    }
+    private async Task<Frame?> ReadAsync(FrameReader reader) => (await reader.ReadAsync(_stop.Token)).Frame;
 
     public async ValueTask DisposeAsync()
     {

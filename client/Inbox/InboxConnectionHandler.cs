@@ -55,7 +55,7 @@ internal sealed class InboxConnectionHandler(
         catch (ProtocolException e)
         {
             InboxLog.Closing(logger, id, e.Message);
-            metrics.Rejected(e.Message.StartsWith("frame larger", StringComparison.Ordinal) ? "too_large" : "timeout");
+            metrics.Rejected(e.Reason == ProtocolError.TooLarge ? "too_large" : "timeout");
         }
         catch (OperationCanceledException)
         {

@@ -64,22 +64,22 @@ public static class FrameCodec
         {
             var reader = new Utf8JsonReader(payload);
             var frame = JsonSerializer.Deserialize(ref reader, RelayJsonContext.Default.Frame)
-                ?? throw new ProtocolException("The frame is JSON null.");
+                ?? throw new ProtocolException(ProtocolError.Malformed, "The frame is JSON null.");
             if (frame.Version != ProtocolVersion.Current)
             {
-                throw new ProtocolException($"Protocol version {frame.Version} is not supported; this build speaks {ProtocolVersion.Current}.");
+                throw new ProtocolException(ProtocolError.Malformed, $"Protocol version {frame.Version} is not supported; this build speaks {ProtocolVersion.Current}.");
             }
 
             return frame;
         }
         catch (JsonException e)
         {
-            throw new ProtocolException($"The frame is not a valid message: {e.Message}", e);
+            throw new ProtocolException(ProtocolError.Malformed, $"The frame is not a valid message: {e.Message}", e);
         }
         catch (NotSupportedException e)
         {
             // Raised for a missing or misplaced "type" discriminator.
-            throw new ProtocolException($"The frame has no readable type: {e.Message}", e);
+            throw new ProtocolException(ProtocolError.Malformed, $"The frame has no readable type: {e.Message}", e);
         }
     }
 

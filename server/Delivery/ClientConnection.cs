@@ -25,6 +25,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
     private Socket? _socket;
     private Stream? _stream;
     private PipeReader? _reader;
+    private FrameReader? _frames;
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
     private long _lastFrameBytes;
@@ -70,11 +71,11 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
                 {
                     AckFrame a => a.MessageId,
                     NackFrame n => n.MessageId,
-                    _ => throw new ProtocolException($"The client answered with a {reply.GetType().Name}."),
+                    _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered with a {reply.GetType().Name}."),
                 };
                 if (repliedTo != message.Id && repliedTo != 0)
                 {
-                    throw new ProtocolException($"The client answered message {repliedTo} while {message.Id} was next.");
+                    throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered message {repliedTo} while {message.Id} was next.");
                 }
 
                 replies.Add(reply);
@@ -230,6 +231,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         // Thousands of connections at once: small buffers (answers are a few hundred bytes, a frame
         // to send asks for its own size), and none held while waiting for the client to answer.
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, useZeroByteReads: true));
+        _frames = new FrameReader(_reader, maxFrameBytes, Timeout.InfiniteTimeSpan);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
         await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
@@ -237,27 +239,15 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct)
     {
-        while (true)
+        // No frame timeout of its own: the attempt's progress deadline covers a frame that trickles in.
+        var incoming = await _frames!.ReadAsync(ct);
+        if (incoming.Closed)
         {
-            var result = await _reader!.ReadAsync(ct);
-            var buffer = result.Buffer;
-            switch (FrameCodec.TryReadFrame(ref buffer, maxFrameBytes, out var payload))
-            {
-                case FrameReadStatus.Complete:
-                    var frame = FrameCodec.Parse(payload);
-                    _lastFrameBytes = FrameCodec.HeaderLength + payload.Length;
-                    _reader.AdvanceTo(buffer.Start);
-                    return frame;
-                case FrameReadStatus.TooLarge:
-                    throw new ProtocolException($"The client sent a frame larger than {maxFrameBytes} bytes.");
-            }
-
-            _reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                throw new IOException("The client closed the connection before answering.");
-            }
+            throw new IOException("The client closed the connection before answering.");
         }
+
+        _lastFrameBytes = incoming.Bytes;
+        return incoming.Frame ?? throw new ProtocolException(ProtocolError.Malformed, $"The client sent an unreadable frame: {incoming.Error}");
     }
 
     public async Task CloseAsync()
@@ -282,6 +272,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         _socket = null;
         _stream = null;
         _reader = null;
+        _frames = null;
         _writer = null;
     }
 

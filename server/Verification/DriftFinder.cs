@@ -30,7 +30,7 @@ internal static class DriftFinder
         var theirs = summary.BucketSummaries is { } encoded ? BucketSummaries.Decode(encoded, buckets) : null;
         if (theirs is null)
         {
-            throw new ProtocolException($"The client's digest reply does not hold {buckets} bucket summaries.");
+            throw new ProtocolException(ProtocolError.Malformed, $"The client's digest reply does not hold {buckets} bucket summaries.");
         }
 
         var differing = Enumerable.Range(0, buckets).Where(b => !ours.SameAs(theirs, b)).ToList();
@@ -40,7 +40,7 @@ internal static class DriftFinder
             var (listing, listingBytes) = await AskAsync(connection, host, port, new DigestRequestFrame(buckets, listed), ct);
             bytes += listingBytes;
             var rows = listing.RowHashes is { } pairs ? RowHashes.Decode(pairs) : null;
-            foreach (var (id, hash) in rows ?? throw new ProtocolException("The client's digest reply does not list row hashes."))
+            foreach (var (id, hash) in rows ?? throw new ProtocolException(ProtocolError.Malformed, "The client's digest reply does not list row hashes."))
             {
                 held[id] = hash;
             }
@@ -104,7 +104,7 @@ internal static class DriftFinder
             DigestReplyFrame digest => (digest, bytes),
             NackFrame { Permanent: false } nack => throw new TransientRefusalException(nack.Reason),
             NackFrame nack => throw new DigestRefusedException(nack.Reason),
-            _ => throw new ProtocolException($"The client answered a digest request with a {reply.GetType().Name}."),
+            _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered a digest request with a {reply.GetType().Name}."),
         };
     }
 }

@@ -68,6 +68,12 @@ public sealed class ClientProtocolTests : IAsyncLifetime
 
         using var again = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
         Assert.Equal(new AckFrame(40), await again.ExchangeAsync(new DeliverFrame(40, MessageUids.For(40), new MessageBody(MessageKind.DeleteAll))));
+
+        // The operator's count of refused connections says why: too large, not a stalled frame.
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"{_client.HttpUrl}/metrics");
+        Assert.Contains("reason=\"too_large\"", metrics);
+        Assert.DoesNotContain("reason=\"timeout\"", metrics);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Pipelines;
 using System.Text;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
@@ -63,36 +62,6 @@ public sealed class FrameCodecTests
         Assert.Throws<ProtocolException>(() => FrameCodec.Parse(new ReadOnlySequence<byte>(json)));
     }
 
-    [Fact]
-    public async Task AFrameArrivingOneByteAtATimeIsReadOnceWhole()
-    {
-        var pipe = new Pipe();
-        var bytes = Encode(Save);
-        var frames = new List<Frame>();
-
-        foreach (var b in bytes)
-        {
-            await pipe.Writer.WriteAsync(new[] { b });
-            frames.AddRange(await DrainAsync(pipe.Reader));
-        }
-
-        var frame = Assert.IsType<DeliverFrame>(Assert.Single(frames));
-        Assert.Equal(42, frame.MessageId);
-    }
-
-    [Fact]
-    public async Task SeveralFramesInOneReadAreAllRead()
-    {
-        var pipe = new Pipe();
-        var merged = Encode(new AckFrame(1)).Concat(Encode(new AckFrame(2))).Concat(Encode(new NackFrame(3, true, "bad")))
-            .Concat(Encode(new AckFrame(4)).Take(3)).ToArray();
-
-        await pipe.Writer.WriteAsync(merged);
-        var frames = await DrainAsync(pipe.Reader);
-
-        Assert.Equal([1L, 2L, 3L], frames.Select(f => f switch { AckFrame a => a.MessageId, NackFrame n => n.MessageId, _ => -1 }));
-    }
-
     [Theory]
     [InlineData(1025)]
     [InlineData(int.MaxValue)]
@@ -142,19 +111,5 @@ public sealed class FrameCodecTests
         var writer = new ArrayBufferWriter<byte>();
         FrameCodec.Write(writer, frame);
         return writer.WrittenSpan.ToArray();
-    }
-
-    private static async Task<List<Frame>> DrainAsync(PipeReader reader)
-    {
-        var frames = new List<Frame>();
-        var result = await reader.ReadAsync();
-        var buffer = result.Buffer;
-        while (FrameCodec.TryReadFrame(ref buffer, 1024, out var payload) == FrameReadStatus.Complete)
-        {
-            frames.Add(FrameCodec.Parse(payload));
-        }
-
-        reader.AdvanceTo(buffer.Start, buffer.End);
-        return frames;
     }
 }
