@@ -125,7 +125,7 @@ internal static class MessageValidator
                 { Id: <= 0 } => "has an id that is not positive",
                 _ when !IsName(p.Name) => "has a name that is empty or longer than 100 characters",
                 _ when !IsName(p.Surname) => "has a surname that is empty or longer than 100 characters",
-                _ when !Ssn.IsValid(p.Ssn) => "has an SSN that is not 11 digits",
+                _ when !Ssn.IsValid(p.Ssn) => $"has an SSN that is not {Ssn.Rule}",
                 _ => null,
             };
             if (problem is not null)

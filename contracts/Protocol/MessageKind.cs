@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Relay.Contracts.Protocol;
@@ -34,4 +36,15 @@ public enum MessageKind
     /// applies all of it in one transaction. What a sync sends: only the rows that differ.
     /// </summary>
     [JsonStringEnumMemberName("patch")] Patch = 6,
+}
+
+/// <summary>Message kinds by the names they have in JSON, which is also how the server's outbox stores them.</summary>
+public static class MessageKindNames
+{
+    private static readonly FrozenDictionary<MessageKind, string> Names =
+        Enum.GetValues<MessageKind>().ToFrozenDictionary(kind => kind, kind => JsonSerializer.Serialize(kind, RelayJsonContext.Default.MessageKind).Trim('"'));
+
+    /// <summary>The kind's name, as its <see cref="JsonStringEnumMemberNameAttribute"/> gives it.</summary>
+    public static string ToName(this MessageKind kind) =>
+        Names.TryGetValue(kind, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a message kind.");
 }

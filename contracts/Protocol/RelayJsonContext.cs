@@ -13,5 +13,6 @@ namespace Relay.Contracts.Protocol;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Frame))]
 [JsonSerializable(typeof(MessageBody))]
+[JsonSerializable(typeof(MessageKind))]
 [JsonSerializable(typeof(PersonnelRecord))]
 public sealed partial class RelayJsonContext : JsonSerializerContext;

@@ -44,7 +44,7 @@ internal static class ClientSorts
     public static bool IsCounted(string sort) => sort is MostPending or OldestPending or MostFailed;
 
     /// <summary>Client <c>c</c>'s messages refused for good.</summary>
-    public const string FailedCount = "(SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = 'failed')";
+    public const string FailedCount = $"(SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = '{MessageStates.Failed}')";
 
     /// <summary>The cursor that continues after <paramref name="last"/> in <paramref name="sort"/> order.</summary>
     public static string CursorAfter(string sort, ClientResponse last)

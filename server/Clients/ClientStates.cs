@@ -24,7 +24,7 @@ internal static class ClientStates
     public const string Expression = $"""
         CASE
           WHEN c.unreachable_since IS NOT NULL OR (c.last_error IS NOT NULL AND {ClientQueue.HasPending}) THEN '{Unreachable}'
-          WHEN EXISTS (SELECT 1 FROM messages f WHERE f.client_id = c.id AND f.state = 'failed') THEN '{Failed}'
+          WHEN EXISTS (SELECT 1 FROM messages f WHERE f.client_id = c.id AND f.state = '{MessageStates.Failed}') THEN '{Failed}'
           WHEN {ClientQueue.HasPending} THEN '{Behind}'
           ELSE '{UpToDate}'
         END

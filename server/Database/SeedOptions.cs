@@ -30,7 +30,7 @@ internal sealed class SeedOptions : IValidatableObject
             var p = Personnel[i];
             if (string.IsNullOrWhiteSpace(p.Name) || string.IsNullOrWhiteSpace(p.Surname) || !Contracts.Personnel.Ssn.IsValid(p.Ssn))
             {
-                yield return new ValidationResult($"Seed:Personnel:{i} needs a Name, a Surname and an Ssn of exactly 11 digits.", [$"Personnel:{i}"]);
+                yield return new ValidationResult($"Seed:Personnel:{i} needs a Name, a Surname and an Ssn of {Contracts.Personnel.Ssn.Rule}.", [$"Personnel:{i}"]);
             }
         }
     }

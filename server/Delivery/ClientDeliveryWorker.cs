@@ -1,6 +1,7 @@
 using Polly;
 using Relay.Contracts.Protocol;
 using Relay.Server.Credentials;
+using Relay.Server.Observability;
 using Relay.Server.Outbox;
 using Relay.Server.Verification;
 
@@ -89,7 +90,7 @@ internal sealed class ClientDeliveryWorker(
             catch (Exception e)
             {
                 // Retries are spent, or MySQL is away: pause, then start again from the head of the queue.
-                DeliveryLog.Paused(logger, clientId, options.MaxRetryDelay.TotalSeconds, e.Message);
+                DeliveryLog.Paused(logger, clientId, options.MaxRetryDelay.TotalSeconds, e.Message, Failures.ToTrace(e));
                 await ((Task)signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

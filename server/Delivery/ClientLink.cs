@@ -1,4 +1,5 @@
 using Polly;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Delivery;
 
@@ -132,7 +133,7 @@ internal sealed class ClientLink(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Tried again at the next look.
-            DeliveryLog.LinkNotRecorded(logger, clientId, e.Message);
+            DeliveryLog.LinkNotRecorded(logger, clientId, e.Message, Failures.ToTrace(e));
         }
     }
 }

@@ -1,7 +1,6 @@
-using System.Net.Sockets;
-using System.Security.Authentication;
 using Polly;
 using Relay.Contracts.Protocol;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Delivery;
 
@@ -19,13 +18,10 @@ internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
         Func<ResilienceContext, TState, ValueTask<Outcome<IReadOnlyList<Frame>>>> callback, ResilienceContext context, TState state)
     {
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-        return outcome.Exception is { } e && IsTransport(e)
+        return outcome.Exception is { } e && Failures.IsTransport(e)
             ? Outcome.FromException<IReadOnlyList<Frame>>(new DeliveryAttemptException(e.Message))
             : outcome;
     }
-
-    public static bool IsTransport(Exception e) =>
-        e is IOException or SocketException or TimeoutException or AuthenticationException or ProtocolException or TransientRefusalException;
 
     /// <summary>Polly asks for options with every strategy; this one has none.</summary>
     public sealed class Options : ResilienceStrategyOptions;

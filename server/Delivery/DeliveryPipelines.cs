@@ -69,18 +69,18 @@ internal sealed partial class DeliveryPipelines(
                     BreakDuration = o.BreakDuration,
                     OnOpened = args =>
                     {
-                        metrics.Circuit(clientId, 2);
+                        metrics.Circuit(clientId, CircuitGauge.Open);
                         DeliveryLog.CircuitOpened(logger, clientId, args.BreakDuration.TotalSeconds);
                         return ValueTask.CompletedTask;
                     },
                     OnHalfOpened = _ =>
                     {
-                        metrics.Circuit(clientId, 1);
+                        metrics.Circuit(clientId, CircuitGauge.HalfOpen);
                         return ValueTask.CompletedTask;
                     },
                     OnClosed = _ =>
                     {
-                        metrics.Circuit(clientId, 0);
+                        metrics.Circuit(clientId, CircuitGauge.Closed);
                         DeliveryLog.CircuitClosed(logger, clientId);
                         return ValueTask.CompletedTask;
                     },
@@ -99,7 +99,7 @@ internal sealed partial class DeliveryPipelines(
             return;
         }
 
-        DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error ?? "the circuit is open");
+        DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error ?? "the circuit is open", args.Outcome.Exception is { } failure ? Failures.ToTrace(failure) : null);
         metrics.Retried(clientId);
         try
         {
@@ -108,7 +108,7 @@ internal sealed partial class DeliveryPipelines(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Bookkeeping only: the retry goes ahead even when MySQL cannot record it.
-            DeliveryLog.BookkeepingFailed(logger, clientId, message.Id, e.Message);
+            DeliveryLog.BookkeepingFailed(logger, clientId, message.Id, e.Message, Failures.ToTrace(e));
         }
     }
 

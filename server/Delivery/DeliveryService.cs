@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Relay.Server.Credentials;
+using Relay.Server.Observability;
 using Relay.Server.Outbox;
 using Relay.Server.Verification;
 
@@ -55,7 +56,7 @@ internal sealed class DeliveryService(
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    DeliveryLog.LeaseRenewalFailed(logger, e.Message);
+                    DeliveryLog.LeaseRenewalFailed(logger, e.Message, Failures.ToTrace(e));
                 }
 
                 await signal.WaitForClientsChangedAsync(options.Value.PollInterval, time, stoppingToken);
@@ -75,7 +76,7 @@ internal sealed class DeliveryService(
             catch (Exception e)
             {
                 // The leases expire on their own; releasing only lets another instance start sooner.
-                DeliveryLog.LeaseRenewalFailed(logger, e.Message);
+                DeliveryLog.LeaseReleaseFailed(logger, e.Message, Failures.ToTrace(e));
             }
         }
     }

@@ -48,7 +48,7 @@ internal static class ImportRules
         CheckName(line.Line, "surname", line.Surname, errors);
         if (!Ssn.IsValid(line.Ssn))
         {
-            errors.Add(new ImportError(line.Line, "ssn", "ssn must be exactly 11 digits."));
+            errors.Add(new ImportError(line.Line, "ssn", $"ssn must be {Ssn.Rule}."));
         }
 
         return errors.Count > before ? null : new ImportRow(line.Line, id, line.Name!, line.Surname!, line.Ssn!);

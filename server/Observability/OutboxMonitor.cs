@@ -25,7 +25,7 @@ internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, Ti
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                MonitorLog.ReadFailed(logger, e.Message);
+                MonitorLog.ReadFailed(logger, e.Message, Failures.ToTrace(e));
             }
 
             try
@@ -43,5 +43,5 @@ internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, Ti
 internal static partial class MonitorLog
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Could not read the outbox backlog for metrics: {Error}")]
-    public static partial void ReadFailed(ILogger logger, string error);
+    public static partial void ReadFailed(ILogger logger, string error, Exception? exception);
 }

@@ -17,7 +17,7 @@ internal sealed class RelayMetrics
     private readonly Counter<long> _retries;
     private readonly Histogram<double> _latency;
     private volatile IReadOnlyList<ClientBacklog> _backlog = [];
-    private readonly ConcurrentDictionary<long, int> _circuits = new();
+    private readonly ConcurrentDictionary<long, CircuitGauge> _circuits = new();
 
     public RelayMetrics(IMeterFactory meters)
     {
@@ -30,7 +30,7 @@ internal sealed class RelayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
         meter.CreateObservableGauge("relay.messages.pending", () => _backlog.Select(b => new Measurement<long>(b.Pending, Tag(b.ClientId))), "{message}", "Messages waiting per client.");
         meter.CreateObservableGauge("relay.messages.oldest_pending_age", () => _backlog.Select(b => new Measurement<double>(b.OldestAgeSeconds, Tag(b.ClientId))), "s", "Age of the oldest waiting message per client.");
-        meter.CreateObservableGauge("relay.circuit.state", () => _circuits.Select(c => new Measurement<int>(c.Value, Tag(c.Key))), null, "Circuit per client seen by this instance: 0 closed, 1 half-open, 2 open.");
+        meter.CreateObservableGauge("relay.circuit.state", () => _circuits.Select(c => new Measurement<int>((int)c.Value, Tag(c.Key))), null, "Circuit per client seen by this instance: 0 closed, 1 half-open, 2 open.");
     }
 
     public void Enqueued(int count) => _enqueued.Add(count);
@@ -45,7 +45,7 @@ internal sealed class RelayMetrics
 
     public void Retried(long clientId) => _retries.Add(1, Tag(clientId));
 
-    public void Circuit(long clientId, int state) => _circuits[clientId] = state;
+    public void Circuit(long clientId, CircuitGauge state) => _circuits[clientId] = state;
 
     public void Backlog(IReadOnlyList<ClientBacklog> backlog) => _backlog = backlog;
 
@@ -54,3 +54,11 @@ internal sealed class RelayMetrics
 
 /// <summary>One client's queue as last read from MySQL.</summary>
 internal sealed record ClientBacklog(long ClientId, long Pending, double OldestAgeSeconds);
+
+/// <summary>The values of the <c>relay.circuit.state</c> gauge: ordered by how bad, unlike Polly's own enum.</summary>
+internal enum CircuitGauge
+{
+    Closed = 0,
+    HalfOpen = 1,
+    Open = 2,
+}

@@ -69,7 +69,7 @@ internal sealed class OperationProgress(MySqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"""
-            SELECT EXISTS (SELECT 1 FROM messages WHERE operation_id = @Id AND client_id IS NOT NULL AND state = 'pending')
+            SELECT EXISTS (SELECT 1 FROM messages WHERE operation_id = @Id AND client_id IS NOT NULL AND state = '{MessageStates.Pending}')
                 OR EXISTS (SELECT 1 FROM clients c WHERE {operation.Audience} AND c.broadcast_position < @last)
             """, new { operation.Id, operation.ClientId, operation.AudienceUpto, last = broadcasts.LastOrDefault() }, cancellationToken: ct));
     }
@@ -91,7 +91,7 @@ internal sealed class OperationProgress(MySqlDataSource db)
             SELECT x.client_id AS ClientId, c.broadcast_position AS Position, CAST(SUM(x.pending) AS SIGNED) AS Pending,
                    CAST(SUM(x.failed) AS SIGNED) AS Failed, CAST(SUM(x.delivered) AS SIGNED) AS Delivered, CAST(SUM(x.copy) AS SIGNED) AS Copies
             FROM (
-                SELECT client_id, state = 'pending' AS pending, state = 'failed' AS failed, 0 AS delivered, origin_id IS NOT NULL AS copy
+                SELECT client_id, state = '{MessageStates.Pending}' AS pending, state = '{MessageStates.Failed}' AS failed, 0 AS delivered, origin_id IS NOT NULL AS copy
                 FROM messages WHERE operation_id = @Id AND client_id IS NOT NULL
                 UNION ALL
                 SELECT client_id, 0, 0, 1, origin_id IS NOT NULL FROM delivered_messages WHERE operation_id = @Id AND client_id IS NOT NULL
@@ -123,8 +123,8 @@ internal sealed class OperationProgress(MySqlDataSource db)
     public async Task<Page<OperationClient>> ClientsAsync(StoredOperation operation, long[] broadcasts, string state, long afterId, int take, CancellationToken ct)
     {
         const string open = "EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id)";
-        const string refused = "EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'failed')";
-        const string waiting = "(c.broadcast_position < @last OR EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'pending'))";
+        const string refused = $"EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Failed}')";
+        const string waiting = $"(c.broadcast_position < @last OR EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Pending}'))";
         var filter = state switch
         {
             OperationStatus.Failed => refused,
@@ -137,8 +137,8 @@ internal sealed class OperationProgress(MySqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<ClientRow>(new CommandDefinition($"""
             SELECT c.id AS ClientId, c.name AS Name, c.broadcast_position AS Position, c.last_error AS ClientError,
-                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'pending') AS Pending,
-                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = 'failed') AS Failed,
+                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Pending}') AS Pending,
+                   (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Failed}') AS Failed,
                    (SELECT COUNT(*) FROM delivered_messages d WHERE d.operation_id = @Id AND d.client_id = c.id) AS Delivered,
                    (SELECT COUNT(*) FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.origin_id IS NOT NULL)
                    + (SELECT COUNT(*) FROM delivered_messages d WHERE d.operation_id = @Id AND d.client_id = c.id AND d.origin_id IS NOT NULL) AS Copies,

@@ -39,7 +39,7 @@ internal sealed class OperationWaiter(MySqlDataSource db, OperationProgress prog
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT EXISTS (SELECT 1 FROM messages WHERE id IN @messageIds AND state = 'pending')", new { messageIds }, cancellationToken: ct));
+                $"SELECT EXISTS (SELECT 1 FROM messages WHERE id IN @messageIds AND state = '{MessageStates.Pending}')", new { messageIds }, cancellationToken: ct));
         }, timeout, ct);
 
     private async Task UntilAsync(Func<Task<bool>> pending, TimeSpan timeout, CancellationToken ct)

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Server.Import;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
@@ -56,7 +57,7 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
             }
             catch (Exception e)
             {
-                LogFailed(logger, e.Message);
+                LogFailed(logger, e.Message, Failures.ToTrace(e));
             }
         }
     }
@@ -65,5 +66,5 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
     private static partial void LogSwept(ILogger logger, int count);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not remove acknowledged batches: {Error}")]
-    private static partial void LogFailed(ILogger logger, string error);
+    private static partial void LogFailed(ILogger logger, string error, Exception? exception);
 }

@@ -17,7 +17,7 @@ internal static class Broadcasts
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             var passed = $"""
-                m.client_id IS NULL AND m.state = 'pending' {(ids is null ? "" : "AND m.id IN @ids")}
+                m.client_id IS NULL AND m.state = '{MessageStates.Pending}' {(ids is null ? "" : "AND m.id IN @ids")}
                 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.broadcast_position < m.id AND c.id <= m.audience_upto)
                 """;
             await connection.ExecuteAsync(new CommandDefinition($"""

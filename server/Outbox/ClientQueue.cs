@@ -11,10 +11,10 @@ namespace Relay.Server.Outbox;
 internal static class ClientQueue
 {
     /// <summary>Condition on <c>m</c> (messages): pending for client <c>c</c>, sent to it alone.</summary>
-    public const string OwnPending = "m.client_id = c.id AND m.state = 'pending'";
+    public const string OwnPending = $"m.client_id = c.id AND m.state = '{MessageStates.Pending}'";
 
     /// <summary>Condition on <c>m</c> (messages): a broadcast client <c>c</c> has not passed yet.</summary>
-    public const string BroadcastPending = "m.client_id IS NULL AND m.state = 'pending' AND m.id > c.broadcast_position AND m.audience_upto >= c.id";
+    public const string BroadcastPending = $"m.client_id IS NULL AND m.state = '{MessageStates.Pending}' AND m.id > c.broadcast_position AND m.audience_upto >= c.id";
 
     /// <summary>Client <c>c</c>'s pending messages, counted.</summary>
     public const string PendingCount = $"""

@@ -37,7 +37,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
             SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
             """, new { id }, tx, cancellationToken: ct));
-        if (message is not { State: "failed" })
+        if (message is not { State: MessageStates.Failed })
         {
             return FailedMessageChange.NotFailed;
         }
@@ -66,8 +66,8 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
         }
 
         // A verify or sync refused before is judged afresh when it runs again.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE messages SET state = 'pending' WHERE id = @id;
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE messages SET state = '{MessageStates.Pending}' WHERE id = @id;
             UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed';
             """, new { id }, tx, cancellationToken: ct));
         await tx.CommitOrExplainAsync(ct);
@@ -84,7 +84,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM messages WHERE id = @id AND state = 'failed'", new { id }, cancellationToken: ct)) > 0;
+            $"DELETE FROM messages WHERE id = @id AND state = '{MessageStates.Failed}'", new { id }, cancellationToken: ct)) > 0;
     }
 
     private sealed record Failed(long? ClientId, string Kind, string State, string? Payload);

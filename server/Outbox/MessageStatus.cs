@@ -26,7 +26,7 @@ public sealed record MessageStatus(
         """;
 
     /// <summary>The columns of <c>delivered_messages</c> that make a status, in the same order.</summary>
-    public const string DeliveredColumns = """
-        id, client_id, kind, item_count, 'delivered', attempts, created_at, delivered_at, NULL, delivered_at, origin_id
+    public const string DeliveredColumns = $"""
+        id, client_id, kind, item_count, '{MessageStates.Delivered}', attempts, created_at, delivered_at, NULL, delivered_at, origin_id
         """;
 }

@@ -69,8 +69,8 @@ internal static class MessagesEndpoints
 
         return status.State switch
         {
-            "delivered" when wait is > 0 => TypedResults.Ok(status),
-            "failed" when wait is > 0 => TypedResults.Problem(
+            MessageStates.Delivered when wait is > 0 => TypedResults.Ok(status),
+            MessageStates.Failed when wait is > 0 => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The client refused the message again.",
                 detail: status.LastError,
@@ -99,7 +99,7 @@ internal static class MessagesEndpoints
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(
-        MySqlDataSource db, [Description("Only this client's messages.")] long? clientId, [Description("Which messages: pending (still to be delivered) or failed (refused by the client for good)."), AllowedValues("pending", "failed"), DefaultValue("pending")] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+        MySqlDataSource db, [Description("Only this client's messages.")] long? clientId, [Description("Which messages: pending (still to be delivered) or failed (refused by the client for good)."), AllowedValues(MessageStates.Pending, MessageStates.Failed), DefaultValue(MessageStates.Pending)] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
         if (clientId is <= 0)
@@ -107,8 +107,8 @@ internal static class MessagesEndpoints
             errors["clientId"] = ["clientId must be a positive integer."];
         }
 
-        state ??= "pending";
-        if (state is not ("pending" or "failed"))
+        state ??= MessageStates.Pending;
+        if (state is not (MessageStates.Pending or MessageStates.Failed))
         {
             errors["state"] = ["state must be 'pending' or 'failed'."];
         }

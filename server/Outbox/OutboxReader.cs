@@ -173,12 +173,12 @@ internal sealed class OutboxReader : IDisposable
             await connection.ExecuteAsync(new CommandDefinition(message.IsBroadcast
                 // The fleet's row moves on; this client keeps a failed copy of its own (same payload,
                 // a new uid as it applied nothing), which can be retried or removed like any message.
-                ? """
+                ? $"""
                   INSERT INTO messages (client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
-                  SELECT @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, 'failed', 1, created_at, @now, @reason FROM messages WHERE id = @id;
+                  SELECT @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, '{MessageStates.Failed}', 1, created_at, @now, @reason FROM messages WHERE id = @id;
                   UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId;
                   """
-                : "UPDATE messages SET state = 'failed', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
+                : $"UPDATE messages SET state = '{MessageStates.Failed}', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
                 args, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
         });

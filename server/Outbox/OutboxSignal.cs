@@ -36,7 +36,5 @@ internal sealed class OutboxSignal
     public Task<bool> WaitForClientsChangedAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct) =>
         _clientsChanged.WaitAsync(timeout, time, ct);
 
-    public void Forget(long clientId) => _perClient.TryRemove(clientId, out _);
-
     private Wake For(long clientId) => _perClient.GetOrAdd(clientId, _ => new Wake());
 }

@@ -161,7 +161,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
                 audience = clientIds.Max(),
                 operationId,
                 uid = DeliverFrame.NewUid(),
-                kind = KindName(body.Kind),
+                kind = body.Kind.ToName(),
                 count = body.ItemCount,
                 now = time.GetUtcNow().UtcDateTime,
             }, tx, cancellationToken: ct))];
@@ -169,7 +169,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
 
     /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
     public Task<IReadOnlyList<long>> QueueAsync(MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, MessageBody body, long operationId, CancellationToken ct) =>
-        QueueAsync(connection, tx, clientIds, KindName(body.Kind), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, operationId, ct);
+        QueueAsync(connection, tx, clientIds, body.Kind.ToName(), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, operationId, ct);
 
     /// <summary>Queues one message of any kind (also the server's own checks, which are not sent as they are).</summary>
     /// <param name="operationId">The operation the message belongs to, or null for one of the server's own (a verification).</param>
@@ -236,17 +236,6 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         return await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM messages WHERE batch_id = @batchId ORDER BY id", new { batchId }, tx, cancellationToken: ct));
     }
-
-    public static string KindName(MessageKind kind) => kind switch
-    {
-        MessageKind.Save => "save",
-        MessageKind.Delete => "delete",
-        MessageKind.DeleteAll => "deleteAll",
-        MessageKind.Replace => "replace",
-        MessageKind.Update => "update",
-        MessageKind.Patch => "patch",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
 
     /// <summary>The message bodies of the operation, in order; null means the named personnel does not exist.</summary>
     private async IAsyncEnumerable<MessageBody?> BodiesAsync(MySqlConnection connection, MySqlTransaction tx, Operation operation, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

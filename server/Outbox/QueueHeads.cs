@@ -30,7 +30,7 @@ internal static class QueueHeads
         }
 
         var ownIds = (await connection.QueryAsync<(long Id, long ClientId)>(new CommandDefinition(
-                "SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = 'pending' ORDER BY client_id, id", new { ids })))
+                $"SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = '{MessageStates.Pending}' ORDER BY client_id, id", new { ids })))
             .GroupBy(m => m.ClientId)
             .SelectMany(g => g.Take(limit).Select(m => m.Id))
             .ToArray();
@@ -42,10 +42,10 @@ internal static class QueueHeads
         // Broadcasts are shared: read once for the group, from the lowest position on. When the
         // cap cuts the list, every window stops at the last broadcast read, so none is overtaken.
         var broadcastCap = Math.Max(1000, 4 * limit);
-        var broadcasts = (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
+        var broadcasts = (await connection.QueryAsync<HeadRow>(new CommandDefinition($"""
             SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
                    attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
-            FROM messages WHERE client_id IS NULL AND state = 'pending' AND id > @from ORDER BY id LIMIT @broadcastCap
+            FROM messages WHERE client_id IS NULL AND state = '{MessageStates.Pending}' AND id > @from ORDER BY id LIMIT @broadcastCap
             """, new { from = clients.Values.Min(c => c.Position), broadcastCap }))).AsList();
         var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
 

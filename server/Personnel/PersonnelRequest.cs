@@ -6,4 +6,4 @@ namespace Relay.Server.Personnel;
 public sealed record PersonnelRequest(
     [property: Required, StringLength(100)] string? Name,
     [property: Required, StringLength(100)] string? Surname,
-    [property: Required, RegularExpression("^[0-9]{11}$", ErrorMessage = "Ssn must be exactly 11 digits.")] string? Ssn);
+    [property: Required, RegularExpression(Contracts.Personnel.Ssn.Pattern, ErrorMessage = $"Ssn must be {Contracts.Personnel.Ssn.Rule}.")] string? Ssn);

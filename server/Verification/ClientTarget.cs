@@ -26,7 +26,7 @@ internal sealed record ClientTarget(IReadOnlyDictionary<long, PersonnelRecord> R
         var later = await connection.QueryAsync<(long Id, string Kind, string? Payload)>(new CommandDefinition($"""
             SELECT m.id, m.kind, COALESCE(m.payload, b.payload)
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id
-            WHERE m.client_id = @clientId AND m.state IN ('pending', 'failed') AND m.id > @checkMessageId
+            WHERE m.client_id = @clientId AND m.state IN ('{MessageStates.Pending}', '{MessageStates.Failed}') AND m.id > @checkMessageId
             UNION ALL
             SELECT m.id, m.kind, b.payload
             FROM clients c JOIN messages m ON {ClientQueue.BroadcastPending} LEFT JOIN batches b ON b.id = m.batch_id
@@ -35,7 +35,7 @@ internal sealed record ClientTarget(IReadOnlyDictionary<long, PersonnelRecord> R
             """, new { clientId, checkMessageId }, tx, cancellationToken: ct));
         foreach (var (id, kind, payload) in later)
         {
-            if (kind == OutboxWriter.KindName(MessageKind.Replace) || kind == OutboxWriter.KindName(MessageKind.DeleteAll) || kind == Verifications.Sync)
+            if (kind == MessageKind.Replace.ToName() || kind == MessageKind.DeleteAll.ToName() || kind == Verifications.Sync)
             {
                 return new ClientTarget(new Dictionary<long, PersonnelRecord>(), notJudged, SupersededBy: id);
             }

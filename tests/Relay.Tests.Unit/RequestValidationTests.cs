@@ -72,9 +72,19 @@ public sealed class RequestValidationTests
         Assert.Equal([field], Paging.Validate(limit, afterId).Keys);
     }
 
-    [Fact]
-    public void MaskedSsnsShowOnlyTheLastFourDigits()
+    [Theory]
+    [InlineData("12345678900", true)]
+    [InlineData("1234567890", false)]
+    [InlineData("123456789001", false)]
+    [InlineData("12345678900\n", false)]
+    [InlineData("1234567890a", false)]
+    [InlineData("١٢٣٤٥٦٧٨٩٠١", false)]
+    [InlineData("", false)]
+    public void TheApiAndTheClientsHoldOneSsnRule(string ssn, bool valid)
     {
-        Assert.Equal("*******8900", Ssn.Mask("12345678900"));
+        var api = RequestValidation.Validate(new PersonnelRequest("Ada", "Lovelace", ssn));
+
+        Assert.Equal(valid, Ssn.IsValid(ssn));
+        Assert.Equal(valid, api.Count == 0);
     }
 }

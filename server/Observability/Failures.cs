@@ -1,0 +1,28 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Polly;
+using Relay.Contracts.Protocol;
+using Relay.Server.Delivery;
+
+namespace Relay.Server.Observability;
+
+/// <summary>
+/// Which failures are the world's and which are ours. A client that cannot be reached or MySQL
+/// being away is logged as one line each time (its message says what happened); anything else is
+/// a bug, logged with its stack trace so that a failing background loop is more than a repeating
+/// line.
+/// </summary>
+internal static class Failures
+{
+    /// <summary>A failure a network or a client causes: the attempt is worth trying again.</summary>
+    public static bool IsTransport(Exception e) =>
+        e is IOException or SocketException or TimeoutException or AuthenticationException or ProtocolException or TransientRefusalException;
+
+    /// <summary>A failure of something outside the server: a client, the network, MySQL, or Polly holding attempts back because of them.</summary>
+    public static bool IsExpected(Exception e) =>
+        IsTransport(e) || e is DeliveryAttemptException or DbException or ExecutionRejectedException;
+
+    /// <summary>The exception to log with its stack trace, or null when its message says all.</summary>
+    public static Exception? ToTrace(Exception e) => IsExpected(e) ? null : e;
+}
