@@ -28,7 +28,7 @@ internal sealed record ImportOutcome(ImportReport? Report, IReadOnlyList<ImportE
 /// clients that hold them, as an edit through the API would be; new ones go to no client until an
 /// operation sends them.
 /// </summary>
-internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, TimeProvider time, IOptions<OutboxOptions> options)
+internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time, IOptions<OutboxOptions> options)
 {
     public const int MaxRows = 1_000_000;
     public const int ListedErrors = 100;
@@ -68,7 +68,7 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         }
 
         await staging.FlushAsync(ct);
-        return await Transactions.RetryDeadlocksAsync(() => MergeAsync(staging.ImportId, rows, propagate, ct));
+        return await transactions.RetryDeadlocksAsync(() => MergeAsync(staging.ImportId, rows, propagate, ct), ct);
     }
 
     private async Task<ImportOutcome> MergeAsync(long importId, int rows, bool propagate, CancellationToken ct)

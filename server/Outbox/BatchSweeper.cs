@@ -11,7 +11,7 @@ namespace Relay.Server.Outbox;
 /// acknowledgements so that two clients finishing the same batch at once never race over it),
 /// and the status of delivered messages, judged verifications and settled operations once older than the retention.
 /// </summary>
-internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOptions> options, TimeProvider time, ILogger<BatchSweeper> logger) : BackgroundService
+internal sealed partial class BatchSweeper(MySqlDataSource db, Transactions transactions, IOptions<OutboxOptions> options, TimeProvider time, ILogger<BatchSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,12 +22,12 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, IOptions<OutboxOp
             {
                 await timer.WaitForNextTickAsync(stoppingToken);
                 // Broadcasts left pending only by clients since unregistered.
-                await Broadcasts.RetireAsync(db, null, time.GetUtcNow().UtcDateTime, stoppingToken);
+                await Broadcasts.RetireAsync(db, transactions, null, time.GetUtcNow().UtcDateTime, stoppingToken);
 
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                var removed = await Transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""
+                var removed = await transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""
                     DELETE b FROM batches b LEFT JOIN messages m ON m.batch_id = b.id WHERE m.id IS NULL
-                    """, cancellationToken: stoppingToken)));
+                    """, cancellationToken: stoppingToken)), stoppingToken);
                 if (removed > 0)
                 {
                     LogSwept(logger, removed);

@@ -11,8 +11,8 @@ internal static class Broadcasts
     /// ones when <paramref name="ids"/> is null). Idempotent: whoever commits the last position
     /// sees them all passed, and the sweeper catches any left behind.
     /// </summary>
-    public static Task RetireAsync(MySqlDataSource db, long[]? ids, DateTime now, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(async () =>
+    public static Task RetireAsync(MySqlDataSource db, Transactions transactions, long[]? ids, DateTime now, CancellationToken ct) =>
+        transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -26,5 +26,5 @@ internal static class Broadcasts
                 DELETE m FROM messages m WHERE {passed};
                 """, new { ids, now }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
-        });
+        }, ct);
 }

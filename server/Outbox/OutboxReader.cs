@@ -24,13 +24,14 @@ internal sealed class OutboxReader : IDisposable
     private readonly OutboxSignal _signal;
     private readonly RelayMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly Transactions _transactions;
     private readonly CallGroups<(long ClientId, int Limit), IReadOnlyList<PendingMessage>> _reads;
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
     private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
-    public OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, BatchCache batches)
+    public OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time, BatchCache batches)
     {
-        (_db, _signal, _metrics, _time) = (db, signal, metrics, time);
+        (_db, _signal, _metrics, _transactions, _time) = (db, signal, metrics, transactions, time);
         _reads = new(requests => QueueHeads.ReadAsync(db, batches, requests), MaxGroup, concurrency: 2);
         _acknowledgements = new(RecordDeliveredAsync, MaxGroup, concurrency: 2);
         _failedAttempts = new(RecordAttemptsFailedAsync, MaxGroup, concurrency: 1);
@@ -64,7 +65,7 @@ internal sealed class OutboxReader : IDisposable
             .GroupBy(m => m.ClientId, (client, passed) => (Client: client, Position: passed.Max(m => m.Id)))
             .GroupBy(p => p.Position, p => p.Client)
             .ToList();
-        await Transactions.RetryDeadlocksAsync(async () =>
+        await _transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await _db.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
@@ -104,12 +105,12 @@ internal sealed class OutboxReader : IDisposable
             }
 
             await tx.CommitAsync();
-        });
+        }, CancellationToken.None);
 
         var broadcasts = messages.Where(m => m.IsBroadcast).Select(m => m.Id).Distinct().ToArray();
         if (broadcasts.Length > 0)
         {
-            await Broadcasts.RetireAsync(_db, broadcasts, now, default);
+            await Broadcasts.RetireAsync(_db, _transactions, broadcasts, now, default);
         }
 
         _signal.NotifySettled();
@@ -164,7 +165,7 @@ internal sealed class OutboxReader : IDisposable
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var args = new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now, uid = DeliverFrame.NewUid() };
-        await Transactions.RetryDeadlocksAsync(async () =>
+        await _transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await _db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -181,11 +182,11 @@ internal sealed class OutboxReader : IDisposable
                 : $"UPDATE messages SET state = '{MessageStates.Failed}', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
                 args, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
-        });
+        }, ct);
 
         if (message.IsBroadcast)
         {
-            await Broadcasts.RetireAsync(_db, [message.Id], now, ct);
+            await Broadcasts.RetireAsync(_db, _transactions, [message.Id], now, ct);
         }
 
         _signal.NotifySettled();

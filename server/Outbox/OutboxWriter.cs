@@ -45,10 +45,10 @@ internal sealed record EnqueueResult(StoredOperation? Operation, int Clients, lo
 /// Turns an operation into outbox rows, in one transaction. The operation's snapshot of the
 /// personnel is taken inside that transaction, so what is queued is what existed at the call.
 /// </summary>
-internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, TimeProvider time, IOptions<OutboxOptions> options)
+internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time, IOptions<OutboxOptions> options)
 {
     public Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(() => EnqueueOnceAsync(operation, ct));
+        transactions.RetryDeadlocksAsync(() => EnqueueOnceAsync(operation, ct), ct);
 
     private async Task<EnqueueResult> EnqueueOnceAsync(Operation operation, CancellationToken ct)
     {

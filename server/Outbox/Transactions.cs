@@ -1,34 +1,36 @@
 using MySqlConnector;
+using Polly;
+using Polly.Retry;
 
 namespace Relay.Server.Outbox;
 
 /// <summary>
 /// InnoDB may pick a transaction as a deadlock victim (or time out its lock wait) under
-/// concurrent load; the transaction was rolled back whole, so running it again is safe.
+/// concurrent load; the transaction was rolled back whole, so running it again is safe. A Polly
+/// pipeline like every other retry: its short, jittered pauses run on the injected clock and end
+/// with the caller's cancellation.
 /// </summary>
-internal static class Transactions
+internal sealed class Transactions(TimeProvider time)
 {
-    private const int Attempts = 4;
-
-    public static async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> transaction)
-    {
-        for (var attempt = 1; ; attempt++)
+    private readonly ResiliencePipeline _deadlocks = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
         {
-            try
-            {
-                return await transaction();
-            }
-            catch (MySqlException e) when (attempt < Attempts && e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt));
-            }
-        }
-    }
+            ShouldHandle = new PredicateBuilder().Handle<MySqlException>(IsRollback),
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(10),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
 
-    public static Task RetryDeadlocksAsync(Func<Task> transaction) =>
-        RetryDeadlocksAsync(async () =>
-        {
-            await transaction();
-            return true;
-        });
+    /// <summary>InnoDB rolled the transaction back whole: a deadlock victim, or a lock wait that timed out.</summary>
+    public static bool IsRollback(MySqlException e) => e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
+
+    /// <summary>Runs <paramref name="transaction"/>, again while InnoDB rolls it back (at most four times in all).</summary>
+    public async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> transaction, CancellationToken ct) =>
+        await _deadlocks.ExecuteAsync(static async (run, _) => await run(), transaction, ct);
+
+    /// <inheritdoc cref="RetryDeadlocksAsync{T}(Func{Task{T}}, CancellationToken)"/>
+    public async Task RetryDeadlocksAsync(Func<Task> transaction, CancellationToken ct) =>
+        await _deadlocks.ExecuteAsync(static async (run, _) => await run(), transaction, ct);
 }

@@ -18,20 +18,20 @@ internal sealed record PersonnelChange(bool Found, bool SsnTaken = false);
 /// clients that hold it (and added to none). Unless held back, the register and the sites cannot
 /// disagree for longer than delivery takes.
 /// </summary>
-internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, TimeProvider time)
+internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time)
 {
     public Task<PersonnelChange> UpdateAsync(long id, PersonnelRequest request, bool propagate, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Update : null, async (connection, tx) =>
+        transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Update : null, async (connection, tx) =>
         {
             var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
                 UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id;
                 SELECT COUNT(*) FROM personnel WHERE id = @id;
                 """, new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
             return found == 0 ? null : new MessageBody(MessageKind.Update, Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]);
-        }, ct));
+        }, ct), ct);
 
     public Task<PersonnelChange> DeleteAsync(long id, bool propagate, CancellationToken ct) =>
-        Transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Remove : null, async (connection, tx) =>
+        transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Remove : null, async (connection, tx) =>
         {
             var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, tx, cancellationToken: ct));
             if (deleted == 0)
@@ -41,7 +41,7 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
 
             await Holdings.RemovedFromServerAsync(connection, tx, id, ct);
             return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
-        }, ct));
+        }, ct), ct);
 
     /// <summary>
     /// Runs the change after locking the clients (the order every queuing transaction follows),

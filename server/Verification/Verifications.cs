@@ -17,7 +17,7 @@ internal sealed record Drift(long ExpectedRows, long ClientRows, IReadOnlyList<l
 /// client's order, after everything queued before them; the sender runs them when they reach the
 /// head of the queue (see <see cref="DriftChecks"/>). Their outcome is kept in <c>verifications</c>.
 /// </summary>
-internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, TimeProvider time)
+internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time)
 {
     public const string Verify = "verify";
     public const string Sync = "sync";
@@ -35,7 +35,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
     /// <summary>Queues a verification of one client, or of every client; returns them as queued.</summary>
     public async Task<IReadOnlyList<VerificationResult>?> RequestAsync(long? clientId, CancellationToken ct)
     {
-        var messageIds = await Transactions.RetryDeadlocksAsync(async () =>
+        var messageIds = await transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -49,7 +49,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
             await tx.CommitOrExplainAsync(ct);
             outbox.Committed(clientIds, ids.Count);
             return ids;
-        });
+        }, ct);
         return messageIds is null ? null : await ForMessagesAsync(messageIds, ct);
     }
 
