@@ -27,6 +27,7 @@ builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddCredentials();
 builder.AddOutbox();
+builder.AddOperations();
 builder.AddPersonnel();
 builder.AddImport();
 builder.AddVerification();

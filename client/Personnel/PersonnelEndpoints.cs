@@ -45,7 +45,7 @@ internal static class PersonnelEndpoints
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
         PersonnelStore store, [Description("The personnel's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -54,16 +54,4 @@ public static class Paging
 
         return errors;
     }
-
-    /// <summary>Per-field errors for ids that must be positive, empty when all are.</summary>
-    public static Dictionary<string, string[]> ValidateIds(params (string Name, long Value)[] ids)
-    {
-        var errors = new Dictionary<string, string[]>();
-        foreach (var (name, value) in ids.Where(i => i.Value <= 0))
-        {
-            errors[name] = [$"{name} must be a positive integer."];
-        }
-
-        return errors;
-    }
 }

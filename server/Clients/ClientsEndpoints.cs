@@ -125,7 +125,7 @@ internal static class ClientsEndpoints
     private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Get(
         MySqlDataSource db, [Description("The client's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -168,7 +168,7 @@ internal static class ClientsEndpoints
     private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Update(
         MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, ClientRequest request, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         foreach (var (field, messages) in RequestValidation.Validate(request))
         {
             errors[field] = messages;
@@ -203,7 +203,7 @@ internal static class ClientsEndpoints
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

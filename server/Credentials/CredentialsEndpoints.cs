@@ -30,7 +30,7 @@ internal static class CredentialsEndpoints
     private static async Task<Results<Ok<IssuedCredential>, ValidationProblem, ProblemHttpResult>> Rotate(
         ClientCredentials credentials, IOptions<CredentialOptions> options, [Description("The client's id.")] long id, [Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."), Range(0, MaxOverlapSeconds)] int? overlap, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (overlap is < 0 or > MaxOverlapSeconds)
         {
             errors["overlap"] = [$"overlap must be between 0 and {MaxOverlapSeconds} seconds (30 days)."];

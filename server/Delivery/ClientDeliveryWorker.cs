@@ -15,7 +15,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed class ClientDeliveryWorker(
     long clientId,
-    OutboxReader outbox,
+    DeliveryQueue outbox,
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,

@@ -50,7 +50,7 @@ internal sealed class ClientLinks : IDisposable
         {
             await connection.ExecuteAsync(
                 "UPDATE clients SET unreachable_since = COALESCE(unreachable_since, @now), last_error = COALESCE(last_error, @error) WHERE id IN @ids",
-                new { ids = lost.Select(c => c.ClientId).Distinct().ToArray(), error = OutboxReader.Truncate(lost.Key!), now });
+                new { ids = lost.Select(c => c.ClientId).Distinct().ToArray(), error = DeliveryQueue.Truncate(lost.Key!), now });
         }
 
         return changes.Select(_ => true).ToList();

@@ -15,7 +15,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed partial class DeliveryPipelines(
     IOptions<DeliveryOptions> options,
-    OutboxReader outbox,
+    DeliveryQueue outbox,
     RelayMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryPipelines> logger) : IDisposable

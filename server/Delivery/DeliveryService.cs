@@ -14,7 +14,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed class DeliveryService(
     ClientLeases leases,
-    OutboxReader outbox,
+    DeliveryQueue outbox,
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,

@@ -62,7 +62,7 @@ internal static class OperationStatusEndpoints
 
     private static async Task<Results<Ok<OperationDetail>, ValidationProblem, ProblemHttpResult>> Get(OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -83,7 +83,7 @@ internal static class OperationStatusEndpoints
         OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), AllowedValues(OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All), DefaultValue(OperationProgress.Unfinished)] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
-        foreach (var (field, messages) in Paging.ValidateIds(("id", id)))
+        foreach (var (field, messages) in Ids.Validate(("id", id)))
         {
             errors[field] = messages;
         }
@@ -112,7 +112,7 @@ internal static class OperationStatusEndpoints
         OperationProgress progress, MySqlDataSource db, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
     {
         var errors = Paging.Validate(limit, afterId);
-        foreach (var (field, messages) in Paging.ValidateIds(("id", id)))
+        foreach (var (field, messages) in Ids.Validate(("id", id)))
         {
             errors[field] = messages;
         }

@@ -74,7 +74,7 @@ internal static class OperationsEndpoints
 
     private static async Task<OperationAnswer> RunAsync(OutboxWriter outbox, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds([
+        var errors = Ids.Validate([
             .. operation.ClientId is { } c ? [("clientId", c)] : Array.Empty<(string, long)>(),
             .. operation.PersonnelId is { } p ? [("personnelId", p)] : Array.Empty<(string, long)>(),
         ]);

@@ -36,7 +36,7 @@ internal static class MessagesEndpoints
     private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
         MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, [Description("The message's id.")] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         OperationWaiter.ValidateWait(wait, errors);
         if (errors.Count > 0)
         {
@@ -82,7 +82,7 @@ internal static class MessagesEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, [Description("The message's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -133,7 +133,7 @@ internal static class MessagesEndpoints
     private static async Task<Results<Ok<MessageStatus>, ValidationProblem, ProblemHttpResult>> Get(
         MySqlDataSource db, [Description("The message's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -1,5 +1,3 @@
-using Relay.Server.Operations;
-
 namespace Relay.Server.Outbox;
 
 internal static class OutboxSetup
@@ -14,10 +12,8 @@ internal static class OutboxSetup
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<BatchCache>();
-        builder.Services.AddSingleton<OutboxReader>();
+        builder.Services.AddSingleton<DeliveryQueue>();
         builder.Services.AddSingleton<FailedMessages>();
-        builder.Services.AddSingleton<OperationProgress>();
-        builder.Services.AddSingleton<OperationWaiter>();
         builder.Services.AddHostedService<BatchSweeper>();
     }
 }

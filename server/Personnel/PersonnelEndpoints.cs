@@ -56,7 +56,7 @@ internal static class PersonnelEndpoints
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
         MySqlDataSource db, [Description("The personnel's id.")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -93,7 +93,7 @@ internal static class PersonnelEndpoints
     private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Update(
         PersonnelChanges changes, [Description("The personnel's id.")] long id, PersonnelRequest request, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         foreach (var (field, messages) in RequestValidation.Validate(request))
         {
             errors[field] = messages;
@@ -116,7 +116,7 @@ internal static class PersonnelEndpoints
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         PersonnelChanges changes, [Description("The personnel's id.")] long id, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -16,7 +16,7 @@ namespace Relay.Server.Verification;
 /// </summary>
 internal sealed class DriftChecks(
     MySqlDataSource db,
-    OutboxReader outbox,
+    DeliveryQueue outbox,
     Verifications verifications,
     IOptions<OutboxOptions> outboxOptions,
     IOptions<DeliveryOptions> deliveryOptions)

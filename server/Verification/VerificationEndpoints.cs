@@ -75,7 +75,7 @@ internal static class VerificationEndpoints
     private static async Task<Results<Ok<VerificationResult>, ValidationProblem, ProblemHttpResult>> Get(
         Verifications verifications, [Description("The verification's id (from the answer of the verify call).")] long id, CancellationToken ct)
     {
-        var errors = Paging.ValidateIds(("id", id));
+        var errors = Ids.Validate(("id", id));
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -86,7 +86,7 @@ internal static class VerificationEndpoints
 
     private static Dictionary<string, string[]> Validate(int? wait, params (string Name, long Value)[] ids)
     {
-        var errors = Paging.ValidateIds(ids);
+        var errors = Ids.Validate(ids);
         OperationWaiter.ValidateWait(wait, errors);
 
         return errors;

@@ -15,14 +15,14 @@ public sealed class BroadcastTests : IAsyncLifetime
 {
     private readonly ServerApp _app = new ServerApp().With("Outbox:SweepInterval", "00:00:00.200");
     private HttpClient _http = null!;
-    private OutboxReader _outbox = null!;
+    private DeliveryQueue _outbox = null!;
     private long _c1, _c2, _newton;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
         _http = _app.CreateClient();
-        _outbox = _app.Services.GetRequiredService<OutboxReader>();
+        _outbox = _app.Services.GetRequiredService<DeliveryQueue>();
         _c1 = await _http.CreateClientAsync("One", 6001);
         _c2 = await _http.CreateClientAsync("Two", 6002);
         _newton = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");

@@ -22,7 +22,7 @@ public sealed class MessagesTests : AppTest
         Assert.Equal(("pending", 0, null), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]?.GetValue<long>()));
 
         // A message to every client stays pending until the last of them acknowledged it.
-        var outbox = App.Services.GetRequiredService<OutboxReader>();
+        var outbox = App.Services.GetRequiredService<DeliveryQueue>();
         await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c1, 8, default), default);
         Assert.Empty(await ListedAsync($"/messages?clientId={c1}"));
         Assert.Equal("pending", (await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}"))!["state"]!.GetValue<string>());
@@ -49,7 +49,7 @@ public sealed class MessagesTests : AppTest
         var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var id = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
 
-        var outbox = App.Services.GetRequiredService<OutboxReader>();
+        var outbox = App.Services.GetRequiredService<DeliveryQueue>();
         await outbox.RecordAttemptFailedAsync((await outbox.NextPendingAsync(client, 1, default))[0], "Connection refused", default);
 
         var status = await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
@@ -67,7 +67,7 @@ public sealed class MessagesTests : AppTest
         var client = await http.CreateClientAsync("One", 6001);
         var person = await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var id = (await http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
-        var outbox = app.Services.GetRequiredService<OutboxReader>();
+        var outbox = app.Services.GetRequiredService<DeliveryQueue>();
         await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(client, 1, default), default);
         Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
 

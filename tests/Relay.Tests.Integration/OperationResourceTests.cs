@@ -22,7 +22,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
         .With("Outbox:DeliveredRetention", "00:00:02");
 
     private HttpClient _http = null!;
-    private OutboxReader _outbox = null!;
+    private DeliveryQueue _outbox = null!;
     private readonly List<long> _clients = [];
     private readonly List<long> _personnel = [];
 
@@ -30,7 +30,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
     {
         await ((IAsyncLifetime)_app).InitializeAsync();
         _http = _app.CreateClient();
-        _outbox = _app.Services.GetRequiredService<OutboxReader>();
+        _outbox = _app.Services.GetRequiredService<DeliveryQueue>();
         for (var i = 0; i < Fleet; i++)
         {
             _clients.Add(await _http.CreateClientAsync($"Site {i}", 7000 + i));

@@ -86,7 +86,7 @@ public sealed class OperationsTests : IAsyncLifetime
         var late = await _http.CreateClientAsync("Late", 5009);
         var own = Assert.Single(await _http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
 
-        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.OutboxReader>();
+        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
         Assert.Equal([own], (await outbox.NextPendingAsync(late, 8, default)).Select(m => m.Id));
         var listed = await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
         Assert.Equal(1, listed!["pendingMessages"]!.GetValue<int>());
@@ -99,7 +99,7 @@ public sealed class OperationsTests : IAsyncLifetime
         var everyone = await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
         var last = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
 
-        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.OutboxReader>();
+        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
         var head = await outbox.NextPendingAsync(_c1, 8, default);
         Assert.Equal([.. first, .. everyone, .. last], head.Select(m => m.Id));
         Assert.Equal(["save", "deleteAll", "save"], head.Select(m => m.Kind));

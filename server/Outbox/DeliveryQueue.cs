@@ -16,7 +16,7 @@ internal sealed record PendingMessage(long Id, string Uid, long ClientId, string
 /// and one transaction (see <see cref="CallGroups{TRequest, TResult}"/>), so a fan-out to the
 /// whole fleet costs a few round trips, not a few per client.
 /// </summary>
-internal sealed class OutboxReader : IDisposable
+internal sealed class DeliveryQueue : IDisposable
 {
     private const int MaxGroup = 256;
 
@@ -29,7 +29,7 @@ internal sealed class OutboxReader : IDisposable
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
     private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
-    public OutboxReader(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time, BatchCache batches)
+    public DeliveryQueue(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time, BatchCache batches)
     {
         (_db, _signal, _metrics, _transactions, _time) = (db, signal, metrics, transactions, time);
         _reads = new(requests => QueueHeads.ReadAsync(db, batches, requests), MaxGroup, concurrency: 2);
