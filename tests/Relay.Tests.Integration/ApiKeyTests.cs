@@ -7,29 +7,19 @@ using System.Text.Json.Nodes;
 namespace Relay.Tests.Integration;
 
 /// <summary>Named keys with roles: read &lt; operate &lt; admin. Reads need a key too.</summary>
-public sealed class ApiKeyTests : IAsyncLifetime
+public sealed class ApiKeyTests() : AppTest(WithKeys())
 {
     private const string OperateKey = "ci-operate-key-0001";
     private const string ReadKey = "dashboard-read-key-0001";
     private const string HashedKey = "given-only-as-its-hash";
 
-    private readonly ServerApp _app = new ServerApp()
-        .With("Auth:Keys:0:Name", "ci").With("Auth:Keys:0:Key", OperateKey).With("Auth:Keys:0:Role", "operate")
-        .With("Auth:Keys:1:Name", "dashboard").With("Auth:Keys:1:Key", ReadKey).With("Auth:Keys:1:Role", "read")
-        .With("Auth:Keys:2:Name", "auditor").With("Auth:Keys:2:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey)))).With("Auth:Keys:2:Role", "read")
+    private static ServerApp WithKeys() => new ServerApp()
+            .With("Auth:Keys:0:Name", "ci").With("Auth:Keys:0:Key", OperateKey).With("Auth:Keys:0:Role", "operate")
+            .With("Auth:Keys:1:Name", "dashboard").With("Auth:Keys:1:Key", ReadKey).With("Auth:Keys:1:Role", "read")
+            .With("Auth:Keys:2:Name", "auditor").With("Auth:Keys:2:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey)))).With("Auth:Keys:2:Role", "read")
 
-        // Many wrong keys on purpose here; the brake has tests of its own.
-        .With("Auth:FailedAttemptsAllowed", "1000");
-
-    private HttpClient _admin = null!;
-
-    public async Task InitializeAsync()
-    {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _admin = _app.CreateClient();
-    }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+            // Many wrong keys on purpose here; the brake has tests of its own.
+            .With("Auth:FailedAttemptsAllowed", "1000");
 
     [Theory]
     [InlineData(null)]
@@ -38,9 +28,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData(ServerApp.AdminKey + " ")]
     public async Task ChangingDataWithoutAValidKeyIs401AndChangesNothing(string? key)
     {
-        var client = await _admin.CreateClientAsync("One", 6001);
-        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        using var caller = _app.CreateClientWithKey(key);
+        var client = await Http.CreateClientAsync("One", 6001);
+        var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var caller = App.CreateClientWithKey(key);
 
         var attempts = new[]
         {
@@ -60,11 +50,11 @@ public sealed class ApiKeyTests : IAsyncLifetime
             Assert.Equal(string.IsNullOrEmpty(key) ? "An API key is required." : "The API key is not valid.", problem["title"]!.GetValue<string>());
         }
 
-        Assert.Empty(await _app.RowsAsync());
-        var stored = await _admin.GetFromJsonAsync<JsonObject>($"/personnel/{person}");
+        Assert.Empty(await App.RowsAsync());
+        var stored = await Http.GetFromJsonAsync<JsonObject>($"/personnel/{person}");
         Assert.Equal("Isaac", stored!["name"]!.GetValue<string>());
-        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
-        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/clients/{client}")).StatusCode);
+        Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync($"/clients/{client}")).StatusCode);
     }
 
     [Theory]
@@ -72,10 +62,10 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData("/personnel/1")]
     public async Task ReadingPersonnelWithoutAKeyIs401AndWithAReadKeyIsAllowed(string path)
     {
-        await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        using var anonymous = _app.CreateClientWithKey(null);
-        using var reader = _app.CreateClientWithKey(ReadKey);
-        using var hashed = _app.CreateClientWithKey(HashedKey);
+        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var anonymous = App.CreateClientWithKey(null);
+        using var reader = App.CreateClientWithKey(ReadKey);
+        using var hashed = App.CreateClientWithKey(HashedKey);
 
         var refused = await anonymous.GetAsync(path);
         await refused.ProblemAsync(HttpStatusCode.Unauthorized);
@@ -87,9 +77,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task AnOperateKeyRunsOperationsButCannotCreateAClient()
     {
-        var client = await _admin.CreateClientAsync("One", 6001);
-        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        using var ci = _app.CreateClientWithKey(OperateKey);
+        var client = await Http.CreateClientAsync("One", 6001);
+        var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var ci = App.CreateClientWithKey(OperateKey);
 
         var refused = await ci.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 6002 });
         var problem = await refused.ProblemAsync(HttpStatusCode.Forbidden);
@@ -98,20 +88,20 @@ public sealed class ApiKeyTests : IAsyncLifetime
         await (await ci.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" })).ProblemAsync(HttpStatusCode.Forbidden);
 
         Assert.Single(await ci.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}"));
-        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!.AsArray());
-        Assert.Single((await _admin.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
+        Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!.AsArray());
+        Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/personnel"))!["items"]!.AsArray());
     }
 
     [Fact]
     public async Task AReadKeyCannotOperateButCanVerify()
     {
-        var client = await _admin.CreateClientAsync("One", 6001);
-        var person = await _admin.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        using var reader = _app.CreateClientWithKey(ReadKey);
+        var client = await Http.CreateClientAsync("One", 6001);
+        var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        using var reader = App.CreateClientWithKey(ReadKey);
 
         var problem = await (await reader.PutAsync($"/clients/{client}/personnel/{person}", null)).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("role operate", problem["detail"]!.GetValue<string>());
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
 
         Assert.Equal(HttpStatusCode.Accepted, (await reader.GetAsync($"/clients/{client}/verify")).StatusCode);
     }
@@ -122,7 +112,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData("/operations")]
     public async Task StatusWithoutPersonalDataIsOpenByDefault(string path)
     {
-        using var anonymous = _app.CreateClientWithKey(null);
+        using var anonymous = App.CreateClientWithKey(null);
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
     }
@@ -130,7 +120,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task HealthMetricsAndSwaggerStayOpen()
     {
-        using var anonymous = _app.CreateClientWithKey(null);
+        using var anonymous = App.CreateClientWithKey(null);
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/metrics")).StatusCode);
@@ -140,7 +130,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task TheDocumentTellsSwaggerUiWhichCallsNeedAKeyAndWhichRole()
     {
-        var document = await _app.CreateClientWithKey(null).GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json");
+        var document = await App.CreateClientWithKey(null).GetFromJsonAsync<JsonObject>("/swagger/v1/swagger.json");
 
         Assert.Equal("X-Api-Key", document!["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>());
         var operate = document["paths"]!["/clients/all/personnel"]!["put"]!;

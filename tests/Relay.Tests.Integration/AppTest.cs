@@ -1,9 +1,13 @@
 namespace Relay.Tests.Integration;
 
-/// <summary>A test class whose every test owns a fresh server app on its own database, and a client for it.</summary>
-public abstract class AppTest : IAsyncLifetime
+/// <summary>
+/// A test class whose every test owns a fresh server app on its own database, and a client for
+/// it: the one way the suite sets up an app. A class that needs settings of its own passes its
+/// app (<c>new ServerApp().With(...)</c>); one that needs data overrides <see cref="InitializeAsync"/>.
+/// </summary>
+public abstract class AppTest(ServerApp? app = null) : IAsyncLifetime
 {
-    protected ServerApp App { get; } = new();
+    protected ServerApp App { get; } = app ?? new();
 
     protected HttpClient Http { get; private set; } = null!;
 

@@ -11,31 +11,26 @@ namespace Relay.Tests.Integration;
 /// A message to every client is one outbox row with a position per client: what happens when
 /// one client refuses it, or leaves, while the others acknowledge it.
 /// </summary>
-public sealed class BroadcastTests : IAsyncLifetime
+public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:SweepInterval", "00:00:00.200"))
 {
-    private readonly ServerApp _app = new ServerApp().With("Outbox:SweepInterval", "00:00:00.200");
-    private HttpClient _http = null!;
     private DeliveryQueue _outbox = null!;
     private long _c1, _c2, _newton;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _http = _app.CreateClient();
-        _outbox = _app.Services.GetRequiredService<DeliveryQueue>();
-        _c1 = await _http.CreateClientAsync("One", 6001);
-        _c2 = await _http.CreateClientAsync("Two", 6002);
-        _newton = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await base.InitializeAsync();
+        _outbox = App.Services.GetRequiredService<DeliveryQueue>();
+        _c1 = await Http.CreateClientAsync("One", 6001);
+        _c2 = await Http.CreateClientAsync("Two", 6002);
+        _newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
     }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
     public async Task AClientThatRefusesABroadcastKeepsAFailedCopyTheOthersGoOnAndARetrySendsItAgain()
     {
-        var operation = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}"))["id"]!.GetValue<long>();
-        var everyone = (await _http.OperationMessageIdsAsync(operation)).Single();
-        var later = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
+        var operation = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}"))["id"]!.GetValue<long>();
+        var everyone = (await Http.OperationMessageIdsAsync(operation)).Single();
+        var later = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
 
         await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
         var refused = (await _outbox.NextPendingAsync(_c2, 8, default))[0];
@@ -44,14 +39,14 @@ public sealed class BroadcastTests : IAsyncLifetime
         // The broadcast is done for the fleet; client 2's queue goes on with its later message.
         Assert.Equal("delivered", await StateAsync(everyone));
         Assert.Equal([later], (await _outbox.NextPendingAsync(_c2, 8, default)).Select(m => m.Id));
-        var failed = Assert.Single((await _http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray())!;
+        var failed = Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray())!;
         Assert.Equal((_c2, everyone, "the client's disk is read-only"),
             (failed["clientId"]!.GetValue<long>(), failed["originId"]!.GetValue<long>(), failed["lastError"]!.GetValue<string>()));
-        var client = await _http.GetFromJsonAsync<JsonObject>($"/clients/{_c2}");
+        var client = await Http.GetFromJsonAsync<JsonObject>($"/clients/{_c2}");
         Assert.Equal((1, 1), (client!["pendingMessages"]!.GetValue<int>(), client["failedMessages"]!.GetValue<int>()));
 
         // The operation failed on client 2, with its reason; the copy is among its messages, the id to retry.
-        var status = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
+        var status = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
         Assert.Equal(("failed", 2, 1, 1), (status["state"]!.GetValue<string>(), status["clients"]!["total"]!.GetValue<int>(),
             status["clients"]!["done"]!.GetValue<int>(), status["clients"]!["failed"]!.GetValue<int>()));
         Assert.Equal((2L, 1L, 1L, 0L), (status["messages"]!["total"]!.GetValue<long>(), status["messages"]!["delivered"]!.GetValue<long>(),
@@ -59,9 +54,9 @@ public sealed class BroadcastTests : IAsyncLifetime
         var refusing = Assert.Single(status["unfinishedClients"]!["items"]!.AsArray())!;
         Assert.Equal((_c2, "failed", "the client's disk is read-only"),
             (refusing["clientId"]!.GetValue<long>(), refusing["state"]!.GetValue<string>(), refusing["lastError"]!.GetValue<string>()));
-        Assert.Equal([everyone, failed["id"]!.GetValue<long>()], await _http.OperationMessageIdsAsync(operation));
+        Assert.Equal([everyone, failed["id"]!.GetValue<long>()], await Http.OperationMessageIdsAsync(operation));
 
-        var retry = await _http.PostAsync($"/messages/{failed["id"]}/retry", null);
+        var retry = await Http.PostAsync($"/messages/{failed["id"]}/retry", null);
         Assert.Equal(202, (int)retry.StatusCode);
         var again = await _outbox.NextPendingAsync(_c2, 8, default);
         Assert.Equal([later, failed["id"]!.GetValue<long>()], again.Select(m => m.Id));
@@ -72,25 +67,25 @@ public sealed class BroadcastTests : IAsyncLifetime
         Assert.Equal("pending", await OperationStateAsync(operation));
         await _outbox.MarkDeliveredAsync(again, default);
         Assert.Equal("delivered", await OperationStateAsync(operation));
-        var done = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))!["items"]!.AsArray();
+        var done = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))!["items"]!.AsArray();
         Assert.Equal([_c1, _c2], done.Select(c => c!["clientId"]!.GetValue<long>()));
         Assert.All(done, c => Assert.Equal((1L, 1L, 0L), (c!["messages"]!["total"]!.GetValue<long>(), c["messages"]!["delivered"]!.GetValue<long>(), c["messages"]!["pending"]!.GetValue<long>())));
     }
 
     private async Task<string> OperationStateAsync(long id) =>
-        (await _http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!["state"]!.GetValue<string>();
+        (await Http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!["state"]!.GetValue<string>();
 
     [Fact]
     public async Task ABroadcastLeftPendingOnlyByAClientThatWasUnregisteredIsRetiredByTheSweep()
     {
-        var everyone = (await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel")).Single();
+        var everyone = (await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel")).Single();
         await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
         Assert.Equal("pending", await StateAsync(everyone));
 
-        (await _http.DeleteAsync($"/clients/{_c2}")).EnsureSuccessStatusCode();
+        (await Http.DeleteAsync($"/clients/{_c2}")).EnsureSuccessStatusCode();
 
         await Relay.Testing.Eventually.ReturnsAsync(() => StateAsync(everyone), s => s == "delivered", TimeSpan.FromSeconds(10), "the sweep retires it");
-        await using var db = await _app.OpenDatabaseAsync();
+        await using var db = await App.OpenDatabaseAsync();
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages"));
     }
 
@@ -98,7 +93,7 @@ public sealed class BroadcastTests : IAsyncLifetime
     public async Task AClientFarBehindOnBroadcastsGetsThemInOrderAndOneTheyAreNotForIsNotHeldUpByThem()
     {
         // More broadcasts pending than one read of the queue heads takes in, all for clients 1 and 2.
-        await using (var db = await _app.OpenDatabaseAsync())
+        await using (var db = await App.OpenDatabaseAsync())
         {
             for (var i = 0; i < 1_200; i += 300)
             {
@@ -109,9 +104,9 @@ public sealed class BroadcastTests : IAsyncLifetime
             }
         }
 
-        var late = await _http.CreateClientAsync("Late", 6003);
-        var ownOfLate = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_newton}")).Single();
-        var ownOfFirst = (await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}")).Single();
+        var late = await Http.CreateClientAsync("Late", 6003);
+        var ownOfLate = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_newton}")).Single();
+        var ownOfFirst = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}")).Single();
 
         var heads = await Task.WhenAll(_outbox.NextPendingAsync(late, 8, default), _outbox.NextPendingAsync(_c1, 8, default));
 
@@ -122,5 +117,5 @@ public sealed class BroadcastTests : IAsyncLifetime
     }
 
     private async Task<string> StateAsync(long id) =>
-        (await _http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>();
+        (await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>();
 }

@@ -13,67 +13,62 @@ namespace Relay.Tests.Integration;
 /// verify compares against. It must follow every operation, and cost rows only for personnel
 /// named one by one, never clients × personnel.
 /// </summary>
-public sealed class HoldingsTests : IAsyncLifetime
+public sealed class HoldingsTests : AppTest
 {
-    private readonly ServerApp _app = new();
-    private HttpClient _http = null!;
     private long _c1, _c2, _p1, _p2, _p3;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _http = _app.CreateClient();
-        _c1 = await _http.CreateClientAsync("Client #1", 5001);
-        _c2 = await _http.CreateClientAsync("Client #2", 5002);
-        _p1 = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        _p2 = await _http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        _p3 = await _http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        await base.InitializeAsync();
+        _c1 = await Http.CreateClientAsync("Client #1", 5001);
+        _c2 = await Http.CreateClientAsync("Client #2", 5002);
+        _p1 = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        _p2 = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        _p3 = await Http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
     }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
     public async Task TheTargetFollowsSendsAndDeletesOfAllAndOfOne()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
-        var p4 = await _http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
-        var p5 = await _http.CreatePersonnelAsync("Alan", "Turing", "55566677799");
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{p4}");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
+        var p4 = await Http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
+        var p5 = await Http.CreatePersonnelAsync("Alan", "Turing", "55566677799");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{p4}");
 
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_p3}");
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_p1}");
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c2}/personnel/{_p3}");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_p3}");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_p1}");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c2}/personnel/{_p3}");
 
         // Created after "send all" and never sent: not held, although its id is above nothing sent.
         Assert.Equal([_p1, _p3, p4], await TargetAsync(_c1));
         Assert.Equal([_p1], await TargetAsync(_c2));
         Assert.DoesNotContain(p5, await TargetAsync(_c1));
 
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel");
         Assert.Empty(await TargetAsync(_c1));
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel?replace=true");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel?replace=true");
         Assert.Equal([_p1, _p2, _p3, p4, p5], await TargetAsync(_c1));
     }
 
     [Fact]
     public async Task APersonnelRemovedFromTheServerLeavesEveryTargetWithItsExceptions()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_p1}");
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_p1}");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel");
 
-        (await _http.DeleteAsync($"/personnel/{_p1}?propagate=false")).EnsureSuccessStatusCode();
+        (await Http.DeleteAsync($"/personnel/{_p1}?propagate=false")).EnsureSuccessStatusCode();
 
         Assert.Empty(await TargetAsync(_c1));
         Assert.Equal([_p2, _p3], await TargetAsync(_c2));
-        await using var db = await _app.OpenDatabaseAsync();
+        await using var db = await App.OpenDatabaseAsync();
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings WHERE personnel_id = @_p1", new { _p1 }));
     }
 
     [Fact]
     public async Task AFleetSentEverythingCostsNoHoldingsRowsWhateverItsSize()
     {
-        await using (var db = await _app.OpenDatabaseAsync())
+        await using (var db = await App.OpenDatabaseAsync())
         {
             await db.ExecuteAsync($"""
                 INSERT INTO clients (name, host, port, created_at)
@@ -82,20 +77,20 @@ public sealed class HoldingsTests : IAsyncLifetime
                 """);
         }
 
-        await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+        await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
         // Newcomers sent one by one to sites that hold everyone move the watermark: no rows either.
-        var hire = await _http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{hire}");
-        await using (var db = await _app.OpenDatabaseAsync())
+        var hire = await Http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{hire}");
+        await using (var db = await App.OpenDatabaseAsync())
         {
             Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
             Assert.Equal(1_002, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients WHERE holds_all_upto = @hire", new { hire }));
         }
 
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
 
-        await using var check = await _app.OpenDatabaseAsync();
+        await using var check = await App.OpenDatabaseAsync();
         var clients = await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients");
         Assert.Equal(1_002, clients);
 
@@ -107,44 +102,44 @@ public sealed class HoldingsTests : IAsyncLifetime
     [Fact]
     public async Task MessagesQueuedAfterAVerifyAreLeftOutOfItsJudgementAndAWholeTableChangeSupersedesIt()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
         var verify = await VerifyAsync(_c1);
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
-        (await _http.PutAsJsonAsync($"/personnel/{_p3}", new { name = "Marie", surname = "Skłodowska-Curie", ssn = "11122233344" })).EnsureSuccessStatusCode();
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
+        (await Http.PutAsJsonAsync($"/personnel/{_p3}", new { name = "Marie", surname = "Skłodowska-Curie", ssn = "11122233344" })).EnsureSuccessStatusCode();
 
-        var target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
         Assert.Equal([_p2, _p3], target.NotJudged.Order());
         Assert.Null(target.SupersededBy);
 
-        var deleteAll = (await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel")).Single();
-        target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        var deleteAll = (await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel")).Single();
+        target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
         Assert.Equal(deleteAll, target.SupersededBy);
     }
 
     [Fact]
     public async Task AVerifyIsQueuedBehindTheClientsMessagesAndAnswersPendingWithWhereToLook()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
 
-        using var response = await _http.GetAsync($"/clients/{_c1}/verify");
+        using var response = await Http.GetAsync($"/clients/{_c1}/verify");
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(("verify", "pending"), (body["kind"]!.GetValue<string>(), body["state"]!.GetValue<string>()));
         Assert.Equal($"/verifications/{body["id"]}", response.Headers.Location!.OriginalString);
-        await using (var db = await _app.OpenDatabaseAsync())
+        await using (var db = await App.OpenDatabaseAsync())
         {
             Assert.Equal(["save", "verify"], await db.QueryAsync<string>("SELECT kind FROM messages ORDER BY id"));
         }
 
-        Assert.Equal(body.ToJsonString(), (await _http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString());
+        Assert.Equal(body.ToJsonString(), (await Http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString());
     }
 
     [Fact]
     public async Task ARefusedVerifyRetriedIsPendingAgain()
     {
         var verify = await VerifyAsync(_c1);
-        await using (var db = await _app.OpenDatabaseAsync())
+        await using (var db = await App.OpenDatabaseAsync())
         {
             // As the sender records a client's permanent refusal of the digest request.
             await db.ExecuteAsync("""
@@ -153,9 +148,9 @@ public sealed class HoldingsTests : IAsyncLifetime
                 """, new { verify });
         }
 
-        (await _http.PostAsync($"/messages/{verify}/retry", null)).EnsureSuccessStatusCode();
+        (await Http.PostAsync($"/messages/{verify}/retry", null)).EnsureSuccessStatusCode();
 
-        await using var check = await _app.OpenDatabaseAsync();
+        await using var check = await App.OpenDatabaseAsync();
         Assert.Equal(("pending", null), await check.QuerySingleAsync<(string, string?)>("SELECT state, note FROM verifications WHERE message_id = @verify", new { verify }));
     }
 
@@ -168,7 +163,7 @@ public sealed class HoldingsTests : IAsyncLifetime
     public async Task BadVerifyAndSyncRequestsNameTheirField(string path, string field)
     {
         var method = path.Contains("sync") ? HttpMethod.Put : HttpMethod.Get;
-        using var response = await _http.SendAsync(new HttpRequestMessage(method, path));
+        using var response = await Http.SendAsync(new HttpRequestMessage(method, path));
 
         Assert.Contains(field, (await response.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
@@ -176,19 +171,19 @@ public sealed class HoldingsTests : IAsyncLifetime
     [Fact]
     public async Task VerifyingAnUnknownClientOrVerificationIs404()
     {
-        using var client = await _http.GetAsync("/clients/999/verify");
-        using var verification = await _http.GetAsync("/verifications/999");
+        using var client = await Http.GetAsync("/clients/999/verify");
+        using var verification = await Http.GetAsync("/verifications/999");
 
         await client.ProblemAsync(HttpStatusCode.NotFound);
         await verification.ProblemAsync(HttpStatusCode.NotFound);
     }
 
     private async Task<long> VerifyAsync(long clientId) =>
-        (await _http.GetFromJsonAsync<JsonObject>($"/clients/{clientId}/verify"))!["messageId"]!.GetValue<long>();
+        (await Http.GetFromJsonAsync<JsonObject>($"/clients/{clientId}/verify"))!["messageId"]!.GetValue<long>();
 
     private async Task<long[]> TargetAsync(long clientId)
     {
-        var target = await ClientTarget.LoadAsync(_app.Services.GetRequiredService<MySqlDataSource>(), clientId, long.MaxValue, CancellationToken.None);
+        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), clientId, long.MaxValue, CancellationToken.None);
         return [.. target.Rows.Keys.Order()];
     }
 

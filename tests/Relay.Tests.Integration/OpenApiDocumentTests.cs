@@ -2,18 +2,12 @@ using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
-public sealed class OpenApiDocumentTests : IAsyncLifetime
+public sealed class OpenApiDocumentTests : AppTest
 {
-    private readonly ServerApp _app = new();
-
-    public Task InitializeAsync() => ((IAsyncLifetime)_app).InitializeAsync();
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
-
     [Fact]
     public async Task OpenApiYamlIsTheDocumentTheServerServes()
     {
-        var differences = await OpenApiFile.DifferencesAsync(_app.CreateClient(), Path.Combine(Repo.Root, "openapi.yaml"));
+        var differences = await OpenApiFile.DifferencesAsync(App.CreateClient(), Path.Combine(Repo.Root, "openapi.yaml"));
 
         Assert.True(differences.Count == 0,
             "openapi.yaml and the served document disagree (run `make openapi` after an intended API change):\n" + string.Join('\n', differences.Take(30)));
@@ -22,7 +16,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task TheDocumentGivesBoundsExamplesErrorAnswersAndSecurityForEveryRoute()
     {
-        var document = await OpenApiFile.ServedAsync(_app.CreateClient());
+        var document = await OpenApiFile.ServedAsync(App.CreateClient());
 
         var breaches = OpenApiFile.RuleBreaches(document, storeBehind: true);
 
@@ -35,7 +29,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task SwaggerUiIsServed()
     {
-        var page = await _app.CreateClient().GetStringAsync("/swagger/index.html");
+        var page = await App.CreateClient().GetStringAsync("/swagger/index.html");
 
         Assert.Contains("swagger-ui", page);
     }

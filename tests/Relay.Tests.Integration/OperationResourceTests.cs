@@ -12,42 +12,36 @@ namespace Relay.Tests.Integration;
 /// shows how far it has come, which clients are behind or refused, and pages its messages. The
 /// sender is off: acknowledgements and refusals are recorded through the outbox as it would.
 /// </summary>
-public sealed class OperationResourceTests : IAsyncLifetime
+public sealed class OperationResourceTests() : AppTest(new ServerApp()
+        .With("Outbox:BatchSize", "2")
+        .With("Outbox:SweepInterval", "00:00:00.200")
+        .With("Outbox:DeliveredRetention", "00:00:02"))
 {
     private const int Fleet = 30;
 
-    private readonly ServerApp _app = new ServerApp()
-        .With("Outbox:BatchSize", "2")
-        .With("Outbox:SweepInterval", "00:00:00.200")
-        .With("Outbox:DeliveredRetention", "00:00:02");
-
-    private HttpClient _http = null!;
     private DeliveryQueue _outbox = null!;
     private readonly List<long> _clients = [];
     private readonly List<long> _personnel = [];
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _http = _app.CreateClient();
-        _outbox = _app.Services.GetRequiredService<DeliveryQueue>();
+        await base.InitializeAsync();
+        _outbox = App.Services.GetRequiredService<DeliveryQueue>();
         for (var i = 0; i < Fleet; i++)
         {
-            _clients.Add(await _http.CreateClientAsync($"Site {i}", 7000 + i));
+            _clients.Add(await Http.CreateClientAsync($"Site {i}", 7000 + i));
         }
 
         for (var i = 0; i < 5; i++)
         {
-            _personnel.Add(await _http.CreatePersonnelAsync($"Name{i}", "Surname", $"1000000000{i}"));
+            _personnel.Add(await Http.CreatePersonnelAsync($"Name{i}", "Surname", $"1000000000{i}"));
         }
     }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
     public async Task AnOperationAnswers202WithItsLocationAndCountsNotIdsSoTheAnswerDoesNotGrowWithTheFleet()
     {
-        var response = await _http.PutAsync("/clients/all/personnel", null);
+        var response = await Http.PutAsync("/clients/all/personnel", null);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -60,14 +54,14 @@ public sealed class OperationResourceTests : IAsyncLifetime
         // 5 personnel in batches of 2: three messages for each of 30 clients, stored as three rows.
         Assert.Equal((Fleet, 0, Fleet, 0), Counts(operation["clients"]!, "total", "done", "pending", "failed"));
         Assert.Equal((3L * Fleet, 3L * Fleet, 0L, 0L), LongCounts(operation["messages"]!, "total", "pending", "delivered", "failed"));
-        Assert.Equal(3, (await _http.OperationMessageIdsAsync(operation["id"]!.GetValue<long>())).Length);
+        Assert.Equal(3, (await Http.OperationMessageIdsAsync(operation["id"]!.GetValue<long>())).Length);
         Assert.True(text.Length < 400, $"the answer is {text.Length} characters");
     }
 
     [Fact]
     public async Task AnOperationShowsItsProgressAndItsFailedAndLaggingClientsFirstWithTheirErrors()
     {
-        var id = (await _http.StartOperationAsync(HttpMethod.Put, "/clients/all/personnel"))["id"]!.GetValue<long>();
+        var id = (await Http.StartOperationAsync(HttpMethod.Put, "/clients/all/personnel"))["id"]!.GetValue<long>();
 
         // Nine clients take everything, one takes the first batch and refuses the second, the rest are behind.
         foreach (var client in _clients.Take(9))
@@ -81,7 +75,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
         await _outbox.MarkFailedAsync(heads[1], "SSN 100000000xx is not valid here", default);
         await _outbox.RecordAttemptFailedAsync((await _outbox.NextPendingAsync(_clients[10], 1, default))[0], "connection refused", default);
 
-        var status = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!;
+        var status = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!;
         Assert.Equal("pending", status["state"]!.GetValue<string>());
         Assert.Equal((Fleet, 9, Fleet - 10, 1), Counts(status["clients"]!, "total", "done", "pending", "failed"));
 
@@ -134,13 +128,13 @@ public sealed class OperationResourceTests : IAsyncLifetime
         var ids = new List<long>();
         foreach (var path in new[] { $"/clients/{_clients[0]}/personnel/{_personnel[0]}", $"/clients/all/personnel/{_personnel[1]}", $"/clients/{_clients[1]}/personnel" })
         {
-            ids.Add((await _http.StartOperationAsync(HttpMethod.Delete, path))["id"]!.GetValue<long>());
+            ids.Add((await Http.StartOperationAsync(HttpMethod.Delete, path))["id"]!.GetValue<long>());
         }
 
-        var page = (await _http.GetFromJsonAsync<JsonObject>("/operations?limit=2"))!;
+        var page = (await Http.GetFromJsonAsync<JsonObject>("/operations?limit=2"))!;
         Assert.Equal([ids[2], ids[1]], page["items"]!.AsArray().Select(o => o!["id"]!.GetValue<long>()));
         Assert.Equal(["deleteAll", "deleteOne"], page["items"]!.AsArray().Select(o => o!["kind"]!.GetValue<string>()));
-        var older = (await _http.GetFromJsonAsync<JsonObject>($"/operations?limit=2&beforeId={page["nextBeforeId"]}"))!;
+        var older = (await Http.GetFromJsonAsync<JsonObject>($"/operations?limit=2&beforeId={page["nextBeforeId"]}"))!;
         Assert.Equal([ids[0]], older["items"]!.AsArray().Select(o => o!["id"]!.GetValue<long>()));
         Assert.Null(older["nextBeforeId"]);
     }
@@ -148,14 +142,14 @@ public sealed class OperationResourceTests : IAsyncLifetime
     [Fact]
     public async Task AnOperationIsForgottenAfterTheRetentionOnceSettledButNotWhileAMessageOfItIsFailed()
     {
-        var delivered = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[0]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
-        var refused = (await _http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[1]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
+        var delivered = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[0]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
+        var refused = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[1]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
         await DeliverAllAsync(_clients[0]);
         await RefuseAllAsync(_clients[1]);
 
         await Eventually.ReturnsAsync(
-            async () => (await _http.GetAsync($"/operations/{delivered}")).StatusCode, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the sweep forgets it");
-        var kept = (await _http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
+            async () => (await Http.GetAsync($"/operations/{delivered}")).StatusCode, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the sweep forgets it");
+        var kept = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
         Assert.Equal("failed", kept["state"]!.GetValue<string>());
     }
 
@@ -169,7 +163,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
     [InlineData("/operations/1/messages?afterId=-5", "afterId")]
     public async Task BadOperationQueriesAre400NamingTheField(string path, string field)
     {
-        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await Http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
     }
 
@@ -179,13 +173,13 @@ public sealed class OperationResourceTests : IAsyncLifetime
     [InlineData("/operations/999999/messages")]
     public async Task AnUnknownOperationIs404(string path)
     {
-        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
+        var problem = await (await Http.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal("Operation not found.", problem["title"]!.GetValue<string>());
     }
 
     private async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(string path)
     {
-        var response = await _http.PutAsync(path, null);
+        var response = await Http.PutAsync(path, null);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
@@ -201,7 +195,7 @@ public sealed class OperationResourceTests : IAsyncLifetime
     }
 
     private async Task<long[]> ClientsAsync(long operation, string query) =>
-        [.. (await _http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?{query}"))!["items"]!.AsArray().Select(c => c!["clientId"]!.GetValue<long>())];
+        [.. (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?{query}"))!["items"]!.AsArray().Select(c => c!["clientId"]!.GetValue<long>())];
 
     private static (int, int) Counts(JsonNode counts, string a, string b) => (counts[a]!.GetValue<int>(), counts[b]!.GetValue<int>());
 

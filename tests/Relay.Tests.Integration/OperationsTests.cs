@@ -7,31 +7,26 @@ using Relay.Contracts.Protocol;
 
 namespace Relay.Tests.Integration;
 
-public sealed class OperationsTests : IAsyncLifetime
+public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:BatchSize", "2"))
 {
-    private readonly ServerApp _app = new ServerApp().With("Outbox:BatchSize", "2");
-    private HttpClient _http = null!;
     private long _c1, _c2, _newton, _einstein, _curie;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)_app).InitializeAsync();
-        _http = _app.CreateClient();
-        _c1 = await _http.CreateClientAsync("Client #1", 5001);
-        _c2 = await _http.CreateClientAsync("Client #2", 5002);
-        _newton = await _http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        _einstein = await _http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        _curie = await _http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        await base.InitializeAsync();
+        _c1 = await Http.CreateClientAsync("Client #1", 5001);
+        _c2 = await Http.CreateClientAsync("Client #2", 5002);
+        _newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        _einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        _curie = await Http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
     }
-
-    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
     public async Task SendingOnePersonnelToOneClientQueuesOneSaveForThatClient()
     {
-        var ids = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
+        var ids = await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal([row.Id], ids);
         Assert.Equal((_c1, "save", "pending"), (row.ClientId, row.Kind, row.State));
         Assert.Equal([new PersonnelRecord(_newton, "Isaac", "Newton", "12345678900")], row.Body.Personnel);
@@ -40,9 +35,9 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task SendingOnePersonnelToAllClientsQueuesOneSaveForTheWholeFleet()
     {
-        var ids = await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_einstein}");
+        var ids = await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_einstein}");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal([row.Id], ids);
         Assert.Equal((null, _c2, "save"), (row.ClientId, row.AudienceUpto, row.Kind));
         Assert.Equal([_einstein], row.Body.Personnel!.Select(p => p.Id));
@@ -51,9 +46,9 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task SendingAllPersonnelToAllClientsQueuesEveryPersonnelInBatchesInIdOrder()
     {
-        var ids = await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+        var ids = await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
-        var rows = await _app.RowsAsync();
+        var rows = await App.RowsAsync();
         Assert.Equal(ids, rows.Select(r => r.Id));
         Assert.All(rows, r => Assert.Null(r.ClientId));
         Assert.Equal([[_newton, _einstein], [_curie]], rows.Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray()));
@@ -64,17 +59,17 @@ public sealed class OperationsTests : IAsyncLifetime
     {
         for (var i = 3; i <= 40; i++)
         {
-            await _http.CreateClientAsync($"Client #{i}", 5000 + i);
+            await Http.CreateClientAsync($"Client #{i}", 5000 + i);
         }
 
-        await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
+        await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
-        await using var db = await _app.OpenDatabaseAsync();
+        await using var db = await App.OpenDatabaseAsync();
         var (messages, batches) = await db.QuerySingleAsync<(long, long)>("SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM batches)");
         Assert.Equal((2L, 2L), (messages, batches));
         foreach (var client in (long[])[_c1, _c2])
         {
-            var listed = await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{client}");
+            var listed = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{client}");
             Assert.Equal(2, listed!["pendingMessages"]!.GetValue<int>());
         }
     }
@@ -82,24 +77,24 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task AClientRegisteredAfterABroadcastDoesNotReceiveIt()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}");
-        var late = await _http.CreateClientAsync("Late", 5009);
-        var own = Assert.Single(await _http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}");
+        var late = await Http.CreateClientAsync("Late", 5009);
+        var own = Assert.Single(await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
 
-        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        var outbox = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
         Assert.Equal([own], (await outbox.NextPendingAsync(late, 8, default)).Select(m => m.Id));
-        var listed = await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
+        var listed = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
         Assert.Equal(1, listed!["pendingMessages"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task AClientsOwnMessagesAndBroadcastsReachItInTheOrderTheyWereQueued()
     {
-        var first = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
-        var everyone = await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
-        var last = await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
+        var first = await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
+        var everyone = await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
+        var last = await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
 
-        var outbox = _app.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        var outbox = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
         var head = await outbox.NextPendingAsync(_c1, 8, default);
         Assert.Equal([.. first, .. everyone, .. last], head.Select(m => m.Id));
         Assert.Equal(["save", "deleteAll", "save"], head.Select(m => m.Kind));
@@ -116,9 +111,9 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task SendingAllPersonnelToOneClientQueuesOnlyForThatClient()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel");
 
-        var rows = await _app.RowsAsync();
+        var rows = await App.RowsAsync();
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.Equal((_c2, "save"), (r.ClientId, r.Kind)));
         Assert.Equal([_newton, _einstein, _curie], rows.SelectMany(r => r.Body.Personnel!).Select(p => p.Id));
@@ -127,9 +122,9 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task DeletingOnePersonnelFromOneClientQueuesOneDelete()
     {
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c2}/personnel/{_curie}");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c2}/personnel/{_curie}");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal((_c2, "delete"), (row.ClientId, row.Kind));
         Assert.Equal([_curie], row.Body.PersonnelIds);
     }
@@ -137,9 +132,9 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task DeletingOnePersonnelFromAllClientsQueuesOneDeleteForTheWholeFleet()
     {
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_newton}");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_newton}");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal((null, _c2), (row.ClientId, row.AudienceUpto));
         Assert.Equal([_newton], row.Body.PersonnelIds);
     }
@@ -147,48 +142,48 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task DeletingAllPersonnelFromAllClientsQueuesOneDeleteAllForTheWholeFleet()
     {
-        await _http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
+        await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal((null, MessageKind.DeleteAll), (row.ClientId, row.Body.Kind));
     }
 
     [Fact]
     public async Task DeletingAllPersonnelFromOneClientQueuesOneDeleteAll()
     {
-        await _http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel");
+        await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel");
 
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal((_c1, "deleteAll"), (row.ClientId, row.Kind));
     }
 
     [Fact]
     public async Task AQueuedSaveKeepsTheValuesOfTheCallAndTheEditFollowsItAsAnUpdate()
     {
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
-        var edit = await _http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
+        var edit = await Http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
         edit.EnsureSuccessStatusCode();
-        await _http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
 
-        var forClient = (await _app.RowsAsync()).Where(r => r.ClientId == _c1 || r.ClientId is null).Select(r => (r.Kind, r.Body.Personnel!.Single().Name));
+        var forClient = (await App.RowsAsync()).Where(r => r.ClientId == _c1 || r.ClientId is null).Select(r => (r.Kind, r.Body.Personnel!.Single().Name));
         Assert.Equal([("save", "Isaac"), ("update", "Sir Isaac"), ("save", "Sir Isaac")], forClient);
     }
 
     [Fact]
     public async Task AnEditQueuesOneUpdateForEveryClientAsAnOperationInItsOwnTransactionAndAHeldBackEditQueuesNothing()
     {
-        var held = await _http.PutAsJsonAsync($"/personnel/{_newton}?propagate=false", new { name = "Held", surname = "Back", ssn = "12345678900" });
+        var held = await Http.PutAsJsonAsync($"/personnel/{_newton}?propagate=false", new { name = "Held", surname = "Back", ssn = "12345678900" });
         held.EnsureSuccessStatusCode();
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
 
-        var edit = await _http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
+        var edit = await Http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
         edit.EnsureSuccessStatusCode();
 
         // One row for the fleet, whatever its size, and an operation to follow it by.
-        var row = Assert.Single(await _app.RowsAsync());
+        var row = Assert.Single(await App.RowsAsync());
         Assert.Equal(("update", null, _newton, "Sir Isaac"), (row.Kind, row.ClientId, row.Body.Personnel!.Single().Id, row.Body.Personnel!.Single().Name));
-        var clients = (await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/clients?limit=1000"))!["items"]!.AsArray().Count;
-        var operation = (await _http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/operations?limit=1"))!["items"]![0]!;
+        var clients = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/clients?limit=1000"))!["items"]!.AsArray().Count;
+        var operation = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/operations?limit=1"))!["items"]![0]!;
         Assert.Equal(("updatePersonnel", _newton, clients, (long)clients), (operation["kind"]!.GetValue<string>(), operation["target"]!["personnelId"]!.GetValue<long>(),
             operation["clients"]!["pending"]!.GetValue<int>(), operation["messages"]!["total"]!.GetValue<long>()));
     }
@@ -198,12 +193,12 @@ public sealed class OperationsTests : IAsyncLifetime
     {
         foreach (var id in new[] { _newton, _einstein, _curie })
         {
-            (await _http.DeleteAsync($"/personnel/{id}?propagate=false")).EnsureSuccessStatusCode();
+            (await Http.DeleteAsync($"/personnel/{id}?propagate=false")).EnsureSuccessStatusCode();
         }
 
-        Assert.Empty(await _app.RowsAsync());
-        Assert.Empty(await _http.OperateAsync(HttpMethod.Put, "/clients/all/personnel"));
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
+        Assert.Empty(await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel"));
+        Assert.Empty(await App.RowsAsync());
     }
 
     [Theory]
@@ -215,11 +210,11 @@ public sealed class OperationsTests : IAsyncLifetime
     [InlineData("DELETE", "/clients/999/personnel", "Client")]
     public async Task AnUnknownIdIs404AndQueuesNothing(string method, string path, string what)
     {
-        var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path.Replace("{c}", $"{_c1}").Replace("{p}", $"{_newton}")));
+        var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path.Replace("{c}", $"{_c1}").Replace("{p}", $"{_newton}")));
 
         var problem = await response.ProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains(what, problem["title"]!.GetValue<string>());
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
     }
 
     [Theory]
@@ -231,10 +226,10 @@ public sealed class OperationsTests : IAsyncLifetime
     [InlineData("DELETE", "/clients/x/personnel", "clientId")]
     public async Task AnIdThatIsNotAPositiveIntegerIs400NamingTheParameter(string method, string path, string field)
     {
-        var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(field, problem.ErrorFields());
-        Assert.Empty(await _app.RowsAsync());
+        Assert.Empty(await App.RowsAsync());
     }
 }
