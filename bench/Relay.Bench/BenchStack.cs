@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Relay.Testing;
@@ -53,20 +51,18 @@ public sealed class BenchStack : IAsyncDisposable
         {
             var (tcp, http) = (FreePort.Next(), FreePort.Next());
             var database = Path.Combine(stack._directory, $"client{i}.db");
-            var created = await stack._api.PostAsJsonAsync("/clients", new { name = $"Bench #{i}", host = "127.0.0.1", port = tcp });
-            created.EnsureSuccessStatusCode();
-            var answer = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+            var registered = await stack._api.RegisterClientAsync($"Bench #{i}", "127.0.0.1", tcp);
             var process = DaemonProcess.Start($"client{i}", Repo.ClientDll, new Dictionary<string, string>
             {
                 ["Client:DatabasePath"] = database,
                 ["Client:TcpPort"] = tcp.ToString(),
                 ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
-                ["Client:Credential"] = answer["credential"]!.GetValue<string>(),
+                ["Client:Credential"] = registered.Credential,
                 ["Client:ReadApiKey"] = ApiKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");
-            stack._clients.Add((process, database, answer["id"]!.GetValue<long>()));
+            stack._clients.Add((process, database, registered.Id));
         }
 
         return stack;
@@ -168,8 +164,7 @@ public sealed class BenchStack : IAsyncDisposable
     {
         for (var i = _clients.Count + 1; i <= totalClients; i++)
         {
-            var created = await _api.PostAsJsonAsync("/clients", new { name = $"Registered #{i}", host = "127.0.0.1", port = 1 + i });
-            created.EnsureSuccessStatusCode();
+            await _api.RegisterClientAsync($"Registered #{i}", "127.0.0.1", 1 + i);
         }
 
         await using var db = new MySqlConnection(_connectionString);

@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Relay.Contracts.Protocol;
+using Relay.Testing;
 
 namespace Relay.Fleet;
 
@@ -54,11 +53,9 @@ public sealed class FleetSimulator : IAsyncDisposable
     public Task RegisterWithAsync(HttpClient api, int parallelism) =>
         Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (client, ct) =>
         {
-            using var created = await api.PostAsJsonAsync("/clients", new { name = $"Fleet #{client.Index}", host = client.Host, port = Port }, ct);
-            created.EnsureSuccessStatusCode();
-            var answer = (await created.Content.ReadFromJsonAsync<JsonObject>(ct))!;
-            client.ServerId = answer["id"]!.GetValue<long>();
-            client.Credential = LinkCredential.Parse(answer["credential"]!.GetValue<string>());
+            var registered = await api.RegisterClientAsync($"Fleet #{client.Index}", client.Host, Port, ct);
+            client.ServerId = registered.Id;
+            client.Credential = LinkCredential.Parse(registered.Credential);
         });
 
     private async Task AcceptAsync()

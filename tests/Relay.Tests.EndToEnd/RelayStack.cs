@@ -65,11 +65,9 @@ public sealed class RelayStack(
     /// <summary>Registers a client daemon with the server and gives it the credential issued; returns its id.</summary>
     public async Task<long> RegisterAsync(ClientDaemon client, string name)
     {
-        var response = await Api.PostAsJsonAsync("/clients", new { name, host = client.TcpHost, port = client.TcpPort });
-        response.EnsureSuccessStatusCode();
-        var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        client.Credential = LinkCredential.Parse(created["credential"]!.GetValue<string>());
-        return created["id"]!.GetValue<long>();
+        var registered = await Api.RegisterClientAsync(name, client.TcpHost, client.TcpPort);
+        client.Credential = LinkCredential.Parse(registered.Credential);
+        return registered.Id;
     }
 
     /// <summary>Starts a server instance on the stack's database (one more, or a replacement after a kill).</summary>
@@ -102,12 +100,7 @@ public sealed class RelayStack(
         return server;
     }
 
-    public async Task<long> CreatePersonnelAsync(string name, string surname, string ssn)
-    {
-        var response = await Api.PostAsJsonAsync("/personnel", new { name, surname, ssn });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-    }
+    public Task<long> CreatePersonnelAsync(string name, string surname, string ssn) => Api.CreatePersonnelAsync(name, surname, ssn);
 
     /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not validate them; returns its message id.</summary>
     public async Task<long> InjectRefusedSaveAsync(long client, long personnelId = 77)

@@ -2,26 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
 /// <summary>Small helpers over HttpClient that read what a curl user would read.</summary>
 public static class Api
 {
-    public static async Task<long> CreateClientAsync(this HttpClient http, string name, int port, string host = "127.0.0.1")
-    {
-        var response = await http.PostAsJsonAsync("/clients", new { name, host, port });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-    }
-
-    public static async Task<long> CreatePersonnelAsync(this HttpClient http, string name, string surname, string ssn)
-    {
-        var response = await http.PostAsJsonAsync("/personnel", new { name, surname, ssn });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-    }
+    public static async Task<long> CreateClientAsync(this HttpClient http, string name, int port, string host = "127.0.0.1") =>
+        (await http.RegisterClientAsync(name, host, port)).Id;
 
     /// <summary>Runs an operation, asserts 202 with its location, and returns the ids of the messages it queued.</summary>
     public static async Task<long[]> OperateAsync(this HttpClient http, HttpMethod method, string path) =>

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Server.Outbox;
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 

@@ -1,4 +1,3 @@
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 

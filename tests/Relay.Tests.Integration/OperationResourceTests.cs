@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Server.Outbox;
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 

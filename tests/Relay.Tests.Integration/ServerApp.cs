@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using MySqlConnector;
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 

@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Time.Testing;
 using Relay.Server.Outbox;
-using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
