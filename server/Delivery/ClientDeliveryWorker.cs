@@ -8,8 +8,8 @@ using Relay.Server.Verification;
 namespace Relay.Server.Delivery;
 
 /// <summary>
-/// Delivers one client's queue, oldest message first, one at a time over one persistent
-/// connection. A message leaves the outbox only once the client acknowledged it. An idle worker
+/// Delivers one client's queue, oldest message first, a window of messages at a time over one
+/// persistent connection. A message leaves the outbox only once the client acknowledged it. An idle worker
 /// costs MySQL nothing: it reads its queue only when woken (by an operation committed in this
 /// process, or by <see cref="DeliveryService"/>'s poll finding work for it).
 /// </summary>
