@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Relay.Server.Outbox;
 
 namespace Relay.Tests.Integration;
@@ -61,7 +63,9 @@ public sealed class MessagesTests : AppTest
     [Fact]
     public async Task TheStatusOfADeliveredMessageIsKeptForTheRetentionThenForgotten()
     {
-        await using var app = new ServerApp().With("Outbox:DeliveredRetention", "00:00:01").With("Outbox:SweepInterval", "00:00:00.200");
+        // The retention is an hour; the sweep every minute. Time is moved on, not waited out.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ServerApp().With("Outbox:DeliveredRetention", "01:00:00").With("Outbox:SweepInterval", "00:01:00").WithClock(clock);
         await app.InitializeAsync();
         var http = app.CreateClient();
         var client = await http.CreateClientAsync("One", 6001);
@@ -71,7 +75,20 @@ public sealed class MessagesTests : AppTest
         await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(client, 1, default), default);
         Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
 
-        await Relay.Testing.Eventually.ReturnsAsync(async () => (await http.GetAsync($"/messages/{id}")).StatusCode, s => s == System.Net.HttpStatusCode.NotFound,
-            because: "the delivered status is pruned after the retention");
+        // 59 minutes on, a sweep has run (it removed a batch nothing points at): the status is kept.
+        await SweptAfterAsync(app, clock, TimeSpan.FromMinutes(59));
+        Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
+
+        await SweptAfterAsync(app, clock, TimeSpan.FromMinutes(2));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"/messages/{id}")).StatusCode);
+    }
+
+    /// <summary>Moves the app's clock on and waits until a sweep has run since: it removes a batch no message points at.</summary>
+    private static async Task SweptAfterAsync(ServerApp app, FakeTimeProvider clock, TimeSpan later)
+    {
+        await using var db = await app.OpenDatabaseAsync();
+        await db.ExecuteAsync("INSERT INTO batches (payload, created_at) VALUES ('[]', UTC_TIMESTAMP(6))");
+        clock.Advance(later);
+        await Eventually.ReturnsAsync(() => db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM batches"), n => n == 0, because: "a sweep runs once its interval has passed on the app's clock");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
 namespace Relay.Tests.Integration;
@@ -20,7 +21,16 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Credentials:MasterKey"] = "integration-master-key-0123456789abcdef",
     };
 
+    private TimeProvider? _clock;
+
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The app's clock, for a test that moves time on instead of waiting it out (retention, sweeps).</summary>
+    public ServerApp WithClock(TimeProvider clock)
+    {
+        _clock = clock;
+        return this;
+    }
 
     public ServerApp With(string key, string value)
     {
@@ -67,6 +77,11 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_clock is { } clock)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(clock));
         }
     }
 
