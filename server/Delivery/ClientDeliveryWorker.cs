@@ -15,7 +15,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed class ClientDeliveryWorker(
     long clientId,
-    DeliveryQueue outbox,
+    DeliveryQueue queue,
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,
@@ -59,7 +59,7 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
-                var window = await outbox.NextPendingAsync(clientId, options.Window, ct);
+                var window = await queue.NextPendingAsync(clientId, options.Window, ct);
                 if (window.Count == 0)
                 {
                     readQueue = false;
@@ -163,13 +163,13 @@ internal sealed class ClientDeliveryWorker(
             {
                 if (reply is NackFrame refusal)
                 {
-                    await outbox.MarkFailedAsync(message, refusal.Reason, ct);
+                    await queue.MarkFailedAsync(message, refusal.Reason, ct);
                     DeliveryLog.Refused(logger, clientId, message.Id, refusal.Reason);
                 }
             }
 
             var acknowledged = answered.Where(a => a.Second is AckFrame).Select(a => a.First).ToList();
-            await outbox.MarkDeliveredAsync(acknowledged, ct);
+            await queue.MarkDeliveredAsync(acknowledged, ct);
             foreach (var message in acknowledged)
             {
                 DeliveryLog.Delivered(logger, clientId, message.Id);

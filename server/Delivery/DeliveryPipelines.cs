@@ -15,7 +15,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed partial class DeliveryPipelines(
     IOptions<DeliveryOptions> options,
-    DeliveryQueue outbox,
+    DeliveryQueue queue,
     RelayMetrics metrics,
     TimeProvider time,
     ILogger<DeliveryPipelines> logger) : IDisposable
@@ -103,7 +103,7 @@ internal sealed partial class DeliveryPipelines(
         metrics.Retried(clientId);
         try
         {
-            await outbox.RecordAttemptFailedAsync(message, error, args.Context.CancellationToken);
+            await queue.RecordAttemptFailedAsync(message, error, args.Context.CancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -14,7 +14,7 @@ namespace Relay.Server.Delivery;
 /// </summary>
 internal sealed class DeliveryService(
     ClientLeases leases,
-    DeliveryQueue outbox,
+    DeliveryQueue queue,
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,
@@ -110,7 +110,7 @@ internal sealed class DeliveryService(
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var link = new ClientLink(id, () => _addresses.TryGetValue(id, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
-            var worker = new ClientDeliveryWorker(id, outbox, signal, checks, credentials, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, queue, signal, checks, credentials, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

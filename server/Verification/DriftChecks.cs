@@ -16,7 +16,7 @@ namespace Relay.Server.Verification;
 /// </summary>
 internal sealed class DriftChecks(
     MySqlDataSource db,
-    DeliveryQueue outbox,
+    DeliveryQueue queue,
     Verifications verifications,
     IOptions<OutboxOptions> outboxOptions,
     IOptions<DeliveryOptions> deliveryOptions)
@@ -27,7 +27,7 @@ internal sealed class DriftChecks(
         if (target.SupersededBy is { } later)
         {
             await verifications.EndedAsync(check.Id, "superseded", $"Message {later}, queued after this {check.Kind}, redefines the client's whole table.", ct);
-            await outbox.MarkDeliveredAsync([check], ct);
+            await queue.MarkDeliveredAsync([check], ct);
             return;
         }
 
@@ -62,13 +62,13 @@ internal sealed class DriftChecks(
 
         if (refused is not null)
         {
-            await outbox.MarkFailedAsync(check, refused.Reason, ct);
+            await queue.MarkFailedAsync(check, refused.Reason, ct);
             await verifications.EndedAsync(check.Id, "failed", refused.Reason, ct);
             return;
         }
 
         await verifications.JudgedAsync(check.Id, drift!, check.Kind == Verifications.Sync ? rowsSent ?? 0 : null, ct);
-        await outbox.MarkDeliveredAsync([check], ct);
+        await queue.MarkDeliveredAsync([check], ct);
     }
 
     /// <summary>Sends the difference as the parts of one patch; returns the rows sent, or the client's refusal.</summary>

@@ -12,13 +12,13 @@ namespace Relay.Tests.Integration;
 /// </summary>
 public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:SweepInterval", "00:00:00.200"))
 {
-    private DeliveryQueue _outbox = null!;
+    private DeliveryQueue _queue = null!;
     private long _c1, _c2, _newton;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _outbox = App.Services.GetRequiredService<DeliveryQueue>();
+        _queue = App.Services.GetRequiredService<DeliveryQueue>();
         _c1 = await Http.CreateClientAsync("One", 6001);
         _c2 = await Http.CreateClientAsync("Two", 6002);
         _newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
@@ -31,13 +31,13 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
         var everyone = (await Http.OperationMessageIdsAsync(operation)).Single();
         var later = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
 
-        await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
-        var refused = (await _outbox.NextPendingAsync(_c2, 8, default))[0];
-        await _outbox.MarkFailedAsync(refused, "the client's disk is read-only", default);
+        await _queue.MarkDeliveredAsync(await _queue.NextPendingAsync(_c1, 8, default), default);
+        var refused = (await _queue.NextPendingAsync(_c2, 8, default))[0];
+        await _queue.MarkFailedAsync(refused, "the client's disk is read-only", default);
 
         // The broadcast is done for the fleet; client 2's queue goes on with its later message.
         Assert.Equal("delivered", await StateAsync(everyone));
-        Assert.Equal([later], (await _outbox.NextPendingAsync(_c2, 8, default)).Select(m => m.Id));
+        Assert.Equal([later], (await _queue.NextPendingAsync(_c2, 8, default)).Select(m => m.Id));
         var failed = Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray())!;
         Assert.Equal((_c2, everyone, "the client's disk is read-only"),
             (failed["clientId"]!.GetValue<long>(), failed["originId"]!.GetValue<long>(), failed["lastError"]!.GetValue<string>()));
@@ -57,14 +57,14 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
 
         var retry = await Http.PostAsync($"/messages/{failed["id"]}/retry", null);
         Assert.Equal(202, (int)retry.StatusCode);
-        var again = await _outbox.NextPendingAsync(_c2, 8, default);
+        var again = await _queue.NextPendingAsync(_c2, 8, default);
         Assert.Equal([later, failed["id"]!.GetValue<long>()], again.Select(m => m.Id));
         Assert.Equal(refused.Payload.ToArray(), again[1].Payload.ToArray());
         Assert.NotEqual(refused.Uid, again[1].Uid);
 
         // Retried and delivered: the operation is delivered everywhere.
         Assert.Equal("pending", await OperationStateAsync(operation));
-        await _outbox.MarkDeliveredAsync(again, default);
+        await _queue.MarkDeliveredAsync(again, default);
         Assert.Equal("delivered", await OperationStateAsync(operation));
         var done = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))!["items"]!.AsArray();
         Assert.Equal([_c1, _c2], done.Select(c => c!["clientId"]!.GetValue<long>()));
@@ -78,7 +78,7 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
     public async Task ABroadcastLeftPendingOnlyByAClientThatWasUnregisteredIsRetiredByTheSweep()
     {
         var everyone = (await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel")).Single();
-        await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(_c1, 8, default), default);
+        await _queue.MarkDeliveredAsync(await _queue.NextPendingAsync(_c1, 8, default), default);
         Assert.Equal("pending", await StateAsync(everyone));
 
         (await Http.DeleteAsync($"/clients/{_c2}")).EnsureSuccessStatusCode();
@@ -107,7 +107,7 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
         var ownOfLate = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_newton}")).Single();
         var ownOfFirst = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}")).Single();
 
-        var heads = await Task.WhenAll(_outbox.NextPendingAsync(late, 8, default), _outbox.NextPendingAsync(_c1, 8, default));
+        var heads = await Task.WhenAll(_queue.NextPendingAsync(late, 8, default), _queue.NextPendingAsync(_c1, 8, default));
 
         Assert.Equal([ownOfLate], heads[0].Select(m => m.Id));
         Assert.Equal(8, heads[1].Count);

@@ -24,12 +24,12 @@ public sealed class MessagesTests : AppTest
         Assert.Equal(("pending", 0, null), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]?.GetValue<long>()));
 
         // A message to every client stays pending until the last of them acknowledged it.
-        var outbox = App.Services.GetRequiredService<DeliveryQueue>();
-        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c1, 8, default), default);
+        var queue = App.Services.GetRequiredService<DeliveryQueue>();
+        await queue.MarkDeliveredAsync(await queue.NextPendingAsync(c1, 8, default), default);
         Assert.Empty(await ListedAsync($"/messages?clientId={c1}"));
         Assert.Equal("pending", (await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}"))!["state"]!.GetValue<string>());
 
-        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(c2, 8, default), default);
+        await queue.MarkDeliveredAsync(await queue.NextPendingAsync(c2, 8, default), default);
         foreach (var id in (long[])[own, everyone])
         {
             var delivered = await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
@@ -51,8 +51,8 @@ public sealed class MessagesTests : AppTest
         var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var id = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
 
-        var outbox = App.Services.GetRequiredService<DeliveryQueue>();
-        await outbox.RecordAttemptFailedAsync((await outbox.NextPendingAsync(client, 1, default))[0], "Connection refused", default);
+        var queue = App.Services.GetRequiredService<DeliveryQueue>();
+        await queue.RecordAttemptFailedAsync((await queue.NextPendingAsync(client, 1, default))[0], "Connection refused", default);
 
         var status = await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
         Assert.Equal(("pending", 1, "Connection refused"), (status!["state"]!.GetValue<string>(), status["attempts"]!.GetValue<int>(), status["lastError"]!.GetValue<string>()));
@@ -71,8 +71,8 @@ public sealed class MessagesTests : AppTest
         var client = await http.CreateClientAsync("One", 6001);
         var person = await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var id = (await http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
-        var outbox = app.Services.GetRequiredService<DeliveryQueue>();
-        await outbox.MarkDeliveredAsync(await outbox.NextPendingAsync(client, 1, default), default);
+        var queue = app.Services.GetRequiredService<DeliveryQueue>();
+        await queue.MarkDeliveredAsync(await queue.NextPendingAsync(client, 1, default), default);
         Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
 
         // 59 minutes on, a sweep has run (it removed a batch nothing points at): the status is kept.

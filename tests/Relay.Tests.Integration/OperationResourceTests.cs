@@ -18,14 +18,14 @@ public sealed class OperationResourceTests() : AppTest(new ServerApp()
 {
     private const int Fleet = 30;
 
-    private DeliveryQueue _outbox = null!;
+    private DeliveryQueue _queue = null!;
     private readonly List<long> _clients = [];
     private readonly List<long> _personnel = [];
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _outbox = App.Services.GetRequiredService<DeliveryQueue>();
+        _queue = App.Services.GetRequiredService<DeliveryQueue>();
         for (var i = 0; i < Fleet; i++)
         {
             _clients.Add(await Http.CreateClientAsync($"Site {i}", 7000 + i));
@@ -65,14 +65,14 @@ public sealed class OperationResourceTests() : AppTest(new ServerApp()
         // Nine clients take everything, one takes the first batch and refuses the second, the rest are behind.
         foreach (var client in _clients.Take(9))
         {
-            await _outbox.MarkDeliveredAsync(await _outbox.NextPendingAsync(client, 8, default), default);
+            await _queue.MarkDeliveredAsync(await _queue.NextPendingAsync(client, 8, default), default);
         }
 
         var refusing = _clients[9];
-        var heads = await _outbox.NextPendingAsync(refusing, 8, default);
-        await _outbox.MarkDeliveredAsync([heads[0]], default);
-        await _outbox.MarkFailedAsync(heads[1], "SSN 100000000xx is not valid here", default);
-        await _outbox.RecordAttemptFailedAsync((await _outbox.NextPendingAsync(_clients[10], 1, default))[0], "connection refused", default);
+        var heads = await _queue.NextPendingAsync(refusing, 8, default);
+        await _queue.MarkDeliveredAsync([heads[0]], default);
+        await _queue.MarkFailedAsync(heads[1], "SSN 100000000xx is not valid here", default);
+        await _queue.RecordAttemptFailedAsync((await _queue.NextPendingAsync(_clients[10], 1, default))[0], "connection refused", default);
 
         var status = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{id}"))!;
         Assert.Equal("pending", status["state"]!.GetValue<string>());
@@ -183,13 +183,13 @@ public sealed class OperationResourceTests() : AppTest(new ServerApp()
     }
 
     private async Task DeliverAllAsync(long client) =>
-        await _outbox.MarkDeliveredAsync(await Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0), default);
+        await _queue.MarkDeliveredAsync(await Eventually.ReturnsAsync(() => _queue.NextPendingAsync(client, 8, default), m => m.Count > 0), default);
 
     private async Task RefuseAllAsync(long client)
     {
-        foreach (var message in await Eventually.ReturnsAsync(() => _outbox.NextPendingAsync(client, 8, default), m => m.Count > 0))
+        foreach (var message in await Eventually.ReturnsAsync(() => _queue.NextPendingAsync(client, 8, default), m => m.Count > 0))
         {
-            await _outbox.MarkFailedAsync(message, "refused", default);
+            await _queue.MarkFailedAsync(message, "refused", default);
         }
     }
 

@@ -81,8 +81,8 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         var late = await Http.CreateClientAsync("Late", 5009);
         var own = Assert.Single(await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
 
-        var outbox = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
-        Assert.Equal([own], (await outbox.NextPendingAsync(late, 8, default)).Select(m => m.Id));
+        var queue = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        Assert.Equal([own], (await queue.NextPendingAsync(late, 8, default)).Select(m => m.Id));
         var listed = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
         Assert.Equal(1, listed!["pendingMessages"]!.GetValue<int>());
     }
@@ -94,18 +94,18 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         var everyone = await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
         var last = await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
 
-        var outbox = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
-        var head = await outbox.NextPendingAsync(_c1, 8, default);
+        var queue = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        var head = await queue.NextPendingAsync(_c1, 8, default);
         Assert.Equal([.. first, .. everyone, .. last], head.Select(m => m.Id));
         Assert.Equal(["save", "deleteAll", "save"], head.Select(m => m.Kind));
         Assert.Equal([false, true, false], head.Select(m => m.IsBroadcast));
 
         // The other client has only the broadcast; acknowledging it there leaves it pending here.
-        var other = await outbox.NextPendingAsync(_c2, 8, default);
-        await outbox.MarkDeliveredAsync(other, default);
+        var other = await queue.NextPendingAsync(_c2, 8, default);
+        await queue.MarkDeliveredAsync(other, default);
         Assert.Equal(everyone, other.Select(m => m.Id));
-        Assert.Equal(3, (await outbox.NextPendingAsync(_c1, 8, default)).Count);
-        Assert.Empty(await outbox.NextPendingAsync(_c2, 8, default));
+        Assert.Equal(3, (await queue.NextPendingAsync(_c1, 8, default)).Count);
+        Assert.Empty(await queue.NextPendingAsync(_c2, 8, default));
     }
 
     [Fact]
