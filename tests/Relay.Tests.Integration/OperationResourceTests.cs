@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Relay.Server.Outbox;
 
 namespace Relay.Tests.Integration;
@@ -13,8 +14,7 @@ namespace Relay.Tests.Integration;
 /// </summary>
 public sealed class OperationResourceTests() : AppTest(new ServerApp()
         .With("Outbox:BatchSize", "2")
-        .With("Outbox:SweepInterval", "00:00:00.200")
-        .With("Outbox:DeliveredRetention", "00:00:02"))
+        .With("Outbox:SweepInterval", "00:00:00.200"))
 {
     private const int Fleet = 30;
 
@@ -141,14 +141,24 @@ public sealed class OperationResourceTests() : AppTest(new ServerApp()
     [Fact]
     public async Task AnOperationIsForgottenAfterTheRetentionOnceSettledButNotWhileAMessageOfItIsFailed()
     {
-        var delivered = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[0]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
-        var refused = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/{_clients[1]}/personnel/{_personnel[0]}"))["id"]!.GetValue<long>();
-        await DeliverAllAsync(_clients[0]);
-        await RefuseAllAsync(_clients[1]);
+        // An app of its own on a clock that is moved on: an hour's retention is not waited out.
+        await using var app = new ServerApp().With("Outbox:DeliveredRetention", "01:00:00").With("Outbox:SweepInterval", "00:01:00").WithClock(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await app.InitializeAsync();
+        var http = app.CreateClient();
+        var queue = app.Services.GetRequiredService<DeliveryQueue>();
+        var (one, two) = (await http.CreateClientAsync("One", 6001), await http.CreateClientAsync("Two", 6002));
+        var person = await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var delivered = (await http.StartOperationAsync(HttpMethod.Put, $"/clients/{one}/personnel/{person}"))["id"]!.GetValue<long>();
+        var refused = (await http.StartOperationAsync(HttpMethod.Put, $"/clients/{two}/personnel/{person}"))["id"]!.GetValue<long>();
+        await queue.MarkDeliveredAsync(await queue.NextPendingAsync(one, 8, default), default);
+        await queue.MarkFailedAsync((await queue.NextPendingAsync(two, 8, default)).Single(), "refused", default);
 
-        await Eventually.ReturnsAsync(
-            async () => (await Http.GetAsync($"/operations/{delivered}")).StatusCode, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the sweep forgets it");
-        var kept = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
+        await app.SweptAfterAsync(TimeSpan.FromMinutes(59));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/operations/{delivered}")).StatusCode);
+
+        await app.SweptAfterAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/operations/{delivered}")).StatusCode);
+        var kept = (await http.GetFromJsonAsync<JsonObject>($"/operations/{refused}"))!;
         Assert.Equal("failed", kept["state"]!.GetValue<string>());
     }
 

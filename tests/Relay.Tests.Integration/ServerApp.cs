@@ -1,6 +1,8 @@
+using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MySqlConnector;
 
 namespace Relay.Tests.Integration;
@@ -21,15 +23,25 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Credentials:MasterKey"] = "integration-master-key-0123456789abcdef",
     };
 
-    private TimeProvider? _clock;
+    private FakeTimeProvider? _clock;
 
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>The app's clock, for a test that moves time on instead of waiting it out (retention, sweeps).</summary>
-    public ServerApp WithClock(TimeProvider clock)
+    public ServerApp WithClock(FakeTimeProvider clock)
     {
         _clock = clock;
         return this;
+    }
+
+    /// <summary>Moves the app's clock on and waits until the sweeper has run since: it removes a batch no message points at.</summary>
+    public async Task SweptAfterAsync(TimeSpan later)
+    {
+        var clock = _clock ?? throw new InvalidOperationException("The app runs on the real clock: give it one with WithClock.");
+        await using var db = await OpenDatabaseAsync();
+        await db.ExecuteAsync("INSERT INTO batches (payload, created_at) VALUES ('[]', UTC_TIMESTAMP(6))");
+        clock.Advance(later);
+        await Eventually.ReturnsAsync(() => db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM batches"), n => n == 0, because: "a sweep runs once its interval has passed on the app's clock");
     }
 
     public ServerApp With(string key, string value)
@@ -81,7 +93,7 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 
         if (_clock is { } clock)
         {
-            builder.ConfigureServices(services => services.AddSingleton(clock));
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
         }
     }
 
