@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Dapper;
 using MySqlConnector;
@@ -29,6 +30,10 @@ internal enum FailedMessageChange
 /// </summary>
 internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
 {
+    /// <summary>The kinds whose body lists personnel: the ones current data can be put back into.</summary>
+    private static readonly FrozenSet<string> ListPersonnel =
+        new[] { MessageKind.Save, MessageKind.Update, MessageKind.Replace, MessageKind.Patch }.Select(kind => kind.ToName()).ToFrozenSet();
+
     public async Task<FailedMessageChange> RetryAsync(long id, bool currentData, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -42,7 +47,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
             return FailedMessageChange.NotFailed;
         }
 
-        if (currentData && message.Kind is "save" or "update" or "replace" or "patch")
+        if (currentData && ListPersonnel.Contains(message.Kind))
         {
             var body = JsonSerializer.Deserialize(message.Payload!, RelayJsonContext.Default.MessageBody)!;
             if (body.Part is not null)
