@@ -17,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.AddClientOptions();
 builder.Services.AddRequestProblems();
+builder.Services.AddValidation();
 builder.AddClientApiDocs();
 builder.AddStorage();
 builder.AddInbox();

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Client.Storage;
 using Relay.Contracts.Api;
@@ -25,32 +24,15 @@ internal static class PersonnelEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
-        PersonnelStore store,
-        [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit,
-        [Description(Paging.AfterIdText)] long? afterId,
-        CancellationToken ct)
+    private static async Task<Ok<Page<PersonnelRecord>>> List(PersonnelStore store, [AsParameters] PageQuery page, CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var take = limit ?? Paging.DefaultLimit;
-        var items = await store.ListAsync(afterId ?? 0, take, ct);
-        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == take ? items[^1].Id : null));
+        var items = await store.ListAsync(page.After, page.Take, ct);
+        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
-        PersonnelStore store, [Description("The personnel's id.")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Get(
+        PersonnelStore store, [Description("The personnel's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var person = await store.FindAsync(id, ct);
         return person is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Personnel not found.", detail: $"This client holds no personnel with id {id}.")

@@ -18,40 +18,6 @@ public static class Paging
     /// <summary>What <c>?beforeId=</c> means in a newest-first list, for the API description.</summary>
     public const string BeforeIdText = "Start with entries older than this id: the `nextBeforeId` of the page before. Omit it for the newest.";
 
-    /// <summary>Per-field errors for the paging query, empty when it is valid.</summary>
-    public static Dictionary<string, string[]> Validate(int? limit, long? afterId)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
-        }
-
-        if (afterId is < 0)
-        {
-            errors["afterId"] = ["afterId must be zero or a positive id."];
-        }
-
-        return errors;
-    }
-
-    /// <summary>
-    /// Per-field errors for a newest-first list (operations, the audit log): <c>?limit=</c> (1 to
-    /// <paramref name="maxLimit"/>) and <c>?beforeId=</c>; empty when it is valid.
-    /// </summary>
-    public static Dictionary<string, string[]> ValidateNewestFirst(int? limit, long? beforeId, int maxLimit)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 || limit > maxLimit)
-        {
-            errors["limit"] = [$"limit must be between 1 and {maxLimit}."];
-        }
-
-        if (beforeId is <= 0)
-        {
-            errors["beforeId"] = ["beforeId must be a positive id."];
-        }
-
-        return errors;
-    }
+    /// <summary>The error for a <c>?limit=</c> out of its range (a range attribute's message: {1} and {2} are its bounds).</summary>
+    public const string LimitError = "limit must be between {1} and {2}.";
 }

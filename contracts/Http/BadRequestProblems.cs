@@ -42,7 +42,8 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
 
         if (BindFailure().Match(bad.Message) is { Success: true } bind)
         {
-            var (type, name, value) = (bind.Groups["type"].Value, bind.Groups["name"].Value, bind.Groups["value"].Value);
+            // A paging record's property (Limit) is the query's limit.
+            var (type, name, value) = (bind.Groups["type"].Value, JsonNamingPolicy.CamelCase.ConvertName(bind.Groups["name"].Value), bind.Groups["value"].Value);
             value = value.Length <= 40 ? value : value[..40] + "…";
             return (name, $"{name} must be {Expected(type)}; \"{value}\" is not.");
         }

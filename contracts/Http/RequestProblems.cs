@@ -10,10 +10,14 @@ namespace Relay.Contracts.Http;
 /// <summary>How both daemons answer a request they cannot take: RFC 7807 problem details in the API's words.</summary>
 public static class RequestProblems
 {
-    /// <summary>Problem details, binding failures turned into them by <see cref="BadRequestProblems"/>, strict JSON.</summary>
+    /// <summary>
+    /// Problem details, binding failures turned into them by <see cref="BadRequestProblems"/>, strict JSON.
+    /// Each daemon also calls <c>AddValidation()</c> itself: the framework's validation generator
+    /// only sees the endpoints of the project that makes that call.
+    /// </summary>
     public static IServiceCollection AddRequestProblems(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ValidationErrorNames.AsOnTheWire);
         services.AddExceptionHandler<BadRequestProblems>();
 
         // Binding failures (bad JSON, wrong types, non-numeric ids) become exceptions so the

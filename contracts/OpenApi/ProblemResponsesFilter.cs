@@ -18,20 +18,30 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
     /// <summary>The 400 every route may answer (<see cref="Http.KnownQueryParameters"/>).</summary>
     public const string UnknownQuery = "The request has a query parameter this route does not take.";
 
+    /// <summary>The 400 of a route that takes values: each refused one is named in <c>errors</c>.</summary>
+    public const string Refused = "A value in the path, query or body is refused (errors names each, in the API's words), or the query has a parameter this route does not take.";
+
     /// <inheritdoc />
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         operation.Responses ??= [];
-        if (!operation.Responses.ContainsKey("400"))
+
+        // The framework's validation answers 400 before the handler runs, so no handler declares it.
+        var badRequest = context.ApiDescription.ParameterDescriptions.Count > 0 ? Refused : UnknownQuery;
+        if (!operation.Responses.TryGetValue("400", out var declared))
         {
             operation.Responses["400"] = new OpenApiResponse
             {
-                Description = UnknownQuery,
+                Description = badRequest,
                 Content = new Dictionary<string, IOpenApiMediaType>
                 {
                     [ProblemJson] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository) },
                 },
             };
+        }
+        else if (declared is OpenApiResponse response)
+        {
+            response.Description = badRequest;
         }
 
         if (operation.RequestBody is not null)
@@ -44,6 +54,14 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
         if (settings.StoreAway is { } storeAway && !open)
         {
             operation.Responses.TryAdd("503", new OpenApiResponse { Description = storeAway });
+        }
+
+        // Listed by status, wherever each answer was added.
+        var byStatus = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (status, response) in byStatus)
+        {
+            operation.Responses[status] = response;
         }
 
         foreach (var (status, response) in operation.Responses)

@@ -18,22 +18,17 @@ internal static class AuditEndpoints
             .WithSummary("Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive).");
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
-        MySqlDataSource db, [Description(Paging.LimitText), Range(1, MaxPerPage), DefaultValue(DefaultPerPage)] int? limit, [Description(Paging.BeforeIdText)] long? beforeId, [Description("Only calls made with the key of this name.")] string? key, [Description("Only calls at or after this time (ISO 8601, with an offset).")] DateTimeOffset? from, [Description("Only calls before this time (ISO 8601, with an offset).")] DateTimeOffset? to, CancellationToken ct)
+        MySqlDataSource db,
+        [Description(Paging.LimitText), Range(1, MaxPerPage, ErrorMessage = Paging.LimitError), DefaultValue(DefaultPerPage)] int? limit,
+        [Description(Paging.BeforeIdText), PositiveId] long? beforeId,
+        [Description("Only calls made with the key of this name."), StringLength(64, MinimumLength = 1, ErrorMessage = "key must be a key name of 1-64 characters.")] string? key,
+        [Description("Only calls at or after this time (ISO 8601, with an offset).")] DateTimeOffset? from,
+        [Description("Only calls before this time (ISO 8601, with an offset).")] DateTimeOffset? to,
+        CancellationToken ct)
     {
-        var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxPerPage);
-        if (key is { Length: 0 or > 64 })
-        {
-            errors["key"] = ["key must be a key name of 1-64 characters."];
-        }
-
         if (from is not null && to is not null && from >= to)
         {
-            errors["from"] = ["from must be before to."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] });
         }
 
         var take = limit ?? DefaultPerPage;

@@ -19,8 +19,6 @@ internal static class ClientSorts
     public const string MostFailed = "mostFailed";
     public const string LongestSilent = "longestSilent";
 
-    public static readonly string[] All = [Id, Name, MostPending, OldestPending, MostFailed, LongestSilent];
-
     public const string Text = """
         The order: `id` (the default), `name`, `mostPending` (most messages waiting first), `oldestPending`
         (the longest-waiting message first; clients with none last), `mostFailed` (most refused messages first)

@@ -14,8 +14,6 @@ internal static class ClientStates
     public const string Behind = "behind";
     public const string UpToDate = "upToDate";
 
-    public static readonly string[] All = [Unreachable, Failed, Behind, UpToDate];
-
     /// <summary>
     /// Client <c>c</c>'s state. A server that holds the client watches its connection, idle or not,
     /// and records since when it cannot reach it; a delivery attempt's error is cleared by the next

@@ -46,47 +46,28 @@ internal static class ClientsEndpoints
 
     private static async Task<Results<Ok<ClientPage>, ValidationProblem>> List(
         MySqlDataSource db,
-        [Description("Only clients in this state (see the client's `state`)."), AllowedValues(ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate)] string? state,
-        [Description("Only clients whose name contains this text (case-insensitive).")] string? name,
-        [Description(ClientSorts.Text), AllowedValues(ClientSorts.Id, ClientSorts.Name, ClientSorts.MostPending, ClientSorts.OldestPending, ClientSorts.MostFailed, ClientSorts.LongestSilent), DefaultValue(ClientSorts.Id)] string? sort,
-        [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit,
-        [Description(Paging.AfterIdText)] long? afterId,
+        [Description("Only clients in this state (see the client's `state`)."), OneOf(ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate)] string? state,
+        [Description("Only clients whose name contains this text (case-insensitive)."), MaxLength(ClientRequest.MaxNameLength, ErrorMessage = "{0} is at most {1} characters.")] string? name,
+        [Description(ClientSorts.Text), OneOf(ClientSorts.Id, ClientSorts.Name, ClientSorts.MostPending, ClientSorts.OldestPending, ClientSorts.MostFailed, ClientSorts.LongestSilent), DefaultValue(ClientSorts.Id)] string? sort,
+        [AsParameters] PageQuery page,
         [Description(ClientSorts.AfterText)] string? after,
         CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        if (state is not null && !ClientStates.All.Contains(state))
-        {
-            errors["state"] = RequestValidation.NotOneOf("state", ClientStates.All);
-        }
-
-        if (name is { Length: > ClientRequest.MaxNameLength })
-        {
-            errors["name"] = [$"name is at most {ClientRequest.MaxNameLength} characters."];
-        }
-
+        // What the attributes cannot say: which cursor continues which sort.
         sort ??= ClientSorts.Id;
-        object cursorKey = afterId ?? 0L;
-        var keyId = afterId ?? 0L;
-        if (!ClientSorts.All.Contains(sort))
+        object cursorKey = page.After;
+        var keyId = page.After;
+        if (page.AfterId is not null && (after is not null || sort != ClientSorts.Id))
         {
-            errors["sort"] = RequestValidation.NotOneOf("sort", ClientSorts.All);
-        }
-        else if (afterId is not null && (after is not null || sort != ClientSorts.Id))
-        {
-            errors["afterId"] = ["afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter)."];
-        }
-        else if (after is not null && !ClientSorts.TryReadCursor(sort, after, out cursorKey, out keyId))
-        {
-            errors["after"] = [$"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort."];
+            return CursorProblem("afterId", "afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter).");
         }
 
-        if (errors.Count > 0)
+        if (after is not null && !ClientSorts.TryReadCursor(sort, after, out cursorKey, out keyId))
         {
-            return TypedResults.ValidationProblem(errors);
+            return CursorProblem("after", $"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort.");
         }
 
-        var take = limit ?? Paging.DefaultLimit;
+        var take = page.Take;
 
         // The page's ids first, by the key alone; the listed columns then for those clients only.
         // A counted key is computed once per client and compared by its alias.
@@ -105,10 +86,13 @@ internal static class ClientsEndpoints
             ) page JOIN clients c ON c.id = page.id
             ORDER BY page.k, c.id
             """,
-            new { first = after is null && afterId is null, key = cursorKey, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
+            new { first = after is null && page.AfterId is null, key = cursorKey, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
         var last = items.Count == take ? items[^1] : null;
         return TypedResults.Ok(new ClientPage(items, sort == ClientSorts.Id ? last?.Id : null, last is null ? null : ClientSorts.CursorAfter(sort, last)));
     }
+
+    private static ValidationProblem CursorProblem(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
     private static string Continues(string key) => $"(@first OR {key} > @key OR ({key} = @key AND c.id > @keyId))";
 
@@ -122,28 +106,16 @@ internal static class ClientsEndpoints
         return TypedResults.Ok(new ClientStateCounts(counts.Values.Sum(), Of(ClientStates.Unreachable), Of(ClientStates.Failed), Of(ClientStates.Behind), Of(ClientStates.UpToDate)));
     }
 
-    private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, [Description("The client's id.")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> Get(
+        MySqlDataSource db, [Description("The client's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var client = await FindAsync(db, id, ct);
         return client is null ? Problems.NotFound("Client", id) : TypedResults.Ok(client);
     }
 
-    private static async Task<Results<Created<ClientResponse>, ValidationProblem, ProblemHttpResult>> Create(
+    private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> Create(
         MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientCredentials credentials, ClientRequest request, CancellationToken ct)
     {
-        var errors = RequestValidation.Validate(request);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
@@ -165,20 +137,9 @@ internal static class ClientsEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ClientResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, ClientRequest request, CancellationToken ct)
+    private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> Update(
+        MySqlDataSource db, OutboxSignal signal, [Description("The client's id."), PositiveId] long id, ClientRequest request, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        foreach (var (field, messages) in RequestValidation.Validate(request))
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
@@ -200,15 +161,9 @@ internal static class ClientsEndpoints
         return TypedResults.Ok((await FindAsync(db, id, ct))!);
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        MySqlDataSource db, OutboxSignal signal, [Description("The client's id.")] long id, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        MySqlDataSource db, OutboxSignal signal, [Description("The client's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         await using var connection = await db.OpenConnectionAsync(ct);
         var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clients WHERE id = @id", new { id }, cancellationToken: ct));
         if (deleted == 0)

@@ -27,20 +27,13 @@ internal static class CredentialsEndpoints
             .WithSummary("Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<Results<Ok<IssuedCredential>, ValidationProblem, ProblemHttpResult>> Rotate(
-        ClientCredentials credentials, IOptions<CredentialOptions> options, [Description("The client's id.")] long id, [Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."), Range(0, MaxOverlapSeconds)] int? overlap, CancellationToken ct)
+    private static async Task<Results<Ok<IssuedCredential>, ProblemHttpResult>> Rotate(
+        ClientCredentials credentials,
+        IOptions<CredentialOptions> options,
+        [Description("The client's id."), PositiveId] long id,
+        [Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."), Range(0, MaxOverlapSeconds, ErrorMessage = "{0} must be between {1} and {2} seconds (30 days).")] int? overlap,
+        CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (overlap is < 0 or > MaxOverlapSeconds)
-        {
-            errors["overlap"] = [$"overlap must be between 0 and {MaxOverlapSeconds} seconds (30 days)."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var issued = await credentials.RotateAsync(id, overlap is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.Overlap, ct);
         return issued is null ? Problems.NotFound("Client", id) : TypedResults.Ok(issued);
     }

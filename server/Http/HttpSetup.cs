@@ -12,6 +12,7 @@ internal static class HttpSetup
     public static void AddRelayHttp(this WebApplicationBuilder builder)
     {
         builder.Services.AddRequestProblems();
+        builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
 
         builder.Services.AddApiDocs(new ApiDocsSettings

@@ -24,7 +24,7 @@ internal static class OperationStatusEndpoints
     /// <summary>Unfinished clients shown in an operation's own answer; the rest are a page away.</summary>
     private const int UnfinishedPreview = 20;
 
-    private static readonly string[] ClientStates = [OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All];
+    private const string IdText = "The operation's id (from the Location of the call that queued it).";
 
     public static void MapOperationStatus(this IEndpointRouteBuilder app)
     {
@@ -42,14 +42,12 @@ internal static class OperationStatusEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<OperationsPage>, ValidationProblem>> List(OperationProgress progress, [Description(Paging.LimitText), Range(1, MaxOperationsPerPage), DefaultValue(DefaultOperationsPerPage)] int? limit, [Description(Paging.BeforeIdText)] long? beforeId, CancellationToken ct)
+    private static async Task<Ok<OperationsPage>> List(
+        OperationProgress progress,
+        [Description(Paging.LimitText), Range(1, MaxOperationsPerPage, ErrorMessage = Paging.LimitError), DefaultValue(DefaultOperationsPerPage)] int? limit,
+        [Description(Paging.BeforeIdText), PositiveId] long? beforeId,
+        CancellationToken ct)
     {
-        var errors = Paging.ValidateNewestFirst(limit, beforeId, MaxOperationsPerPage);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var take = limit ?? DefaultOperationsPerPage;
         var items = new List<OperationStatus>();
         foreach (var operation in await progress.RecentAsync(beforeId, take, ct))
@@ -60,14 +58,8 @@ internal static class OperationStatusEndpoints
         return TypedResults.Ok(new OperationsPage(items, items.Count == take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<OperationDetail>, ValidationProblem, ProblemHttpResult>> Get(OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<OperationDetail>, ProblemHttpResult>> Get(OperationProgress progress, [Description(IdText), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         if (await progress.FindAsync(id, ct) is not { } operation)
         {
             return Problems.NotFound("Operation", id);
@@ -79,62 +71,38 @@ internal static class OperationStatusEndpoints
         return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
     }
 
-    private static async Task<Results<Ok<Page<OperationClient>>, ValidationProblem, ProblemHttpResult>> Clients(
-        OperationProgress progress, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), AllowedValues(OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All), DefaultValue(OperationProgress.Unfinished)] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+    private static async Task<Results<Ok<Page<OperationClient>>, ProblemHttpResult>> Clients(
+        OperationProgress progress,
+        [Description(IdText), PositiveId] long id,
+        [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), OneOf(OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All), DefaultValue(OperationProgress.Unfinished)] string? state,
+        [AsParameters] PageQuery page,
+        CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        foreach (var (field, messages) in Ids.Validate(("id", id)))
-        {
-            errors[field] = messages;
-        }
-
         state ??= OperationProgress.Unfinished;
-        if (!ClientStates.Contains(state))
-        {
-            errors["state"] = RequestValidation.NotOneOf("state", ClientStates);
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         if (await progress.FindAsync(id, ct) is not { } operation)
         {
             return Problems.NotFound("Operation", id);
         }
 
         var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
-        return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, state, afterId ?? 0, limit ?? Paging.DefaultLimit, ct));
+        return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, state, page.After, page.Take, ct));
     }
 
-    private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem, ProblemHttpResult>> Messages(
-        OperationProgress progress, MySqlDataSource db, [Description("The operation's id (from the Location of the call that queued it).")] long id, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+    private static async Task<Results<Ok<Page<MessageStatus>>, ProblemHttpResult>> Messages(
+        OperationProgress progress, MySqlDataSource db, [Description(IdText), PositiveId] long id, [AsParameters] PageQuery page, CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        foreach (var (field, messages) in Ids.Validate(("id", id)))
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         if (await progress.FindAsync(id, ct) is null)
         {
             return Problems.NotFound("Operation", id);
         }
 
-        var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
             (SELECT {MessageStatus.OutboxColumns} FROM messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
             UNION ALL
             (SELECT {MessageStatus.DeliveredColumns} FROM delivered_messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
             ORDER BY Id LIMIT @take
-            """, new { id, after = afterId ?? 0, take }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == take ? items[^1].Id : null));
+            """, new { id, after = page.After, take = page.Take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 }

@@ -16,15 +16,6 @@ internal sealed class OperationWaiter(MySqlDataSource db, OperationProgress prog
     /// <summary>What <c>?wait=</c> means, for the API description (its bounds are on the parameter).</summary>
     public const string WaitText = "Seconds to wait for the outcome before answering. 0 or none answers at once with 202 and what was queued.";
 
-    /// <summary>Adds the error for a <c>?wait=</c> outside 0–<see cref="MaxWaitSeconds"/> seconds.</summary>
-    public static void ValidateWait(int? wait, Dictionary<string, string[]> errors)
-    {
-        if (wait is < 0 or > MaxWaitSeconds)
-        {
-            errors["wait"] = [$"wait must be between 0 and {MaxWaitSeconds} seconds."];
-        }
-    }
-
     /// <summary>Waits until no client has a message of the operation left to receive, or the time is up; then reads where it stands.</summary>
     public async Task<OperationStatus> WaitAsync(StoredOperation operation, TimeSpan timeout, CancellationToken ct)
     {

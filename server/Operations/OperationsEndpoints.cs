@@ -48,46 +48,38 @@ internal static class OperationsEndpoints
             .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<OperationAnswer> SendOneToOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description("The personnel's id.")] long personnelId, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendOneToAll(OutboxWriter outbox, OperationWaiter waiter, [Description("The personnel's id.")] long personnelId, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToAll(OutboxWriter outbox, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToAll(OutboxWriter outbox, OperationWaiter waiter, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToAll(OutboxWriter outbox, OperationWaiter waiter, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteOneFromOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description("The personnel's id.")] long personnelId, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteOneFromAll(OutboxWriter outbox, OperationWaiter waiter, [Description("The personnel's id.")] long personnelId, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromAll(OutboxWriter outbox, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromAll(OutboxWriter outbox, OperationWaiter waiter, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromAll(OutboxWriter outbox, OperationWaiter waiter, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(null, null, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromOne(OutboxWriter outbox, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(outbox, waiter, new Operation(clientId, null, Delete: true), wait, ct);
 
     private static async Task<OperationAnswer> RunAsync(OutboxWriter outbox, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
     {
-        var errors = Ids.Validate([
-            .. operation.ClientId is { } c ? [("clientId", c)] : Array.Empty<(string, long)>(),
-            .. operation.PersonnelId is { } p ? [("personnelId", p)] : Array.Empty<(string, long)>(),
-        ]);
-        OperationWaiter.ValidateWait(wait, errors);
-
         if (operation is { Replace: true, Sync: true })
         {
-            errors["sync"] = ["sync and replace cannot both be true: replace sends every row, sync only those that differ."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["sync"] = ["sync and replace cannot both be true: replace sends every row, sync only those that differ."],
+            });
         }
 
         var queued = await outbox.EnqueueAsync(operation, ct);

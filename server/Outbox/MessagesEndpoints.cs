@@ -33,16 +33,9 @@ internal static class MessagesEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ValidationProblem, ProblemHttpResult>> Retry(
-        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, [Description("The message's id.")] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(OperationWaiter.WaitText), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
+    private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ProblemHttpResult>> Retry(
+        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, [Description("The message's id."), PositiveId] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        OperationWaiter.ValidateWait(wait, errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         switch (await failed.RetryAsync(id, current == true, ct))
         {
             case FailedMessageChange.NotFailed:
@@ -80,14 +73,8 @@ internal static class MessagesEndpoints
         };
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, [Description("The message's id.")] long id, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Discard(MySqlDataSource db, FailedMessages failed, [Description("The message's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         if (await failed.DiscardAsync(id, ct))
         {
             return TypedResults.NoContent();
@@ -98,27 +85,10 @@ internal static class MessagesEndpoints
             : Problems.NotFound("Message", id);
     }
 
-    private static async Task<Results<Ok<Page<MessageStatus>>, ValidationProblem>> List(
-        MySqlDataSource db, [Description("Only this client's messages.")] long? clientId, [Description("Which messages: pending (still to be delivered) or failed (refused by the client for good)."), AllowedValues(MessageStates.Pending, MessageStates.Failed), DefaultValue(MessageStates.Pending)] string? state, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+    private static async Task<Ok<Page<MessageStatus>>> List(
+        MySqlDataSource db, [Description("Only this client's messages."), PositiveId] long? clientId, [Description("Which messages: pending (still to be delivered) or failed (refused by the client for good)."), OneOf(MessageStates.Pending, MessageStates.Failed), DefaultValue(MessageStates.Pending)] string? state, [AsParameters] PageQuery page, CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        if (clientId is <= 0)
-        {
-            errors["clientId"] = ["clientId must be a positive integer."];
-        }
-
         state ??= MessageStates.Pending;
-        if (state is not (MessageStates.Pending or MessageStates.Failed))
-        {
-            errors["state"] = ["state must be 'pending' or 'failed'."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
             SELECT {MessageStatus.OutboxColumns} FROM messages
@@ -126,19 +96,13 @@ internal static class MessagesEndpoints
               AND (@clientId IS NULL OR client_id = @clientId
                    OR (client_id IS NULL AND audience_upto >= @clientId AND id > (SELECT broadcast_position FROM clients WHERE id = @clientId)))
             ORDER BY id LIMIT @take
-            """, new { state, after = afterId ?? 0, clientId, take }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == take ? items[^1].Id : null));
+            """, new { state, after = page.After, clientId, take = page.Take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<MessageStatus>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, [Description("The message's id.")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<MessageStatus>, ProblemHttpResult>> Get(
+        MySqlDataSource db, [Description("The message's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var status = await FindAsync(db, id, ct);
         return status is null ? Problems.NotFound("Message", id) : TypedResults.Ok(status);
     }

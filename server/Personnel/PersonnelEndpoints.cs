@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
@@ -38,43 +37,23 @@ internal static class PersonnelEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
-        MySqlDataSource db, [Description(Paging.LimitText), Range(1, Paging.MaxLimit), DefaultValue(Paging.DefaultLimit)] int? limit, [Description(Paging.AfterIdText)] long? afterId, CancellationToken ct)
+    private static async Task<Ok<Page<PersonnelRecord>>> List(MySqlDataSource db, [AsParameters] PageQuery page, CancellationToken ct)
     {
-        var errors = Paging.Validate(limit, afterId);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var take = limit ?? Paging.DefaultLimit;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = await PersonnelRows.PageAsync(connection, null, afterId ?? 0, take, ct);
-        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == take ? items[^1].Id : null));
+        var items = await PersonnelRows.PageAsync(connection, null, page.After, page.Take, ct);
+        return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Get(
-        MySqlDataSource db, [Description("The personnel's id.")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Get(
+        MySqlDataSource db, [Description("The personnel's id."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var person = await FindAsync(db, id, ct);
         return person is null ? Problems.NotFound("Personnel", id) : TypedResults.Ok(person);
     }
 
-    private static async Task<Results<Created<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Create(
+    private static async Task<Results<Created<PersonnelRecord>, ProblemHttpResult>> Create(
         MySqlDataSource db, TimeProvider time, PersonnelRequest request, CancellationToken ct)
     {
-        var errors = RequestValidation.Validate(request);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
@@ -90,20 +69,9 @@ internal static class PersonnelEndpoints
         }
     }
 
-    private static async Task<Results<Ok<PersonnelRecord>, ValidationProblem, ProblemHttpResult>> Update(
-        PersonnelChanges changes, [Description("The personnel's id.")] long id, PersonnelRequest request, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
+    private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Update(
+        PersonnelChanges changes, [Description("The personnel's id."), PositiveId] long id, PersonnelRequest request, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        foreach (var (field, messages) in RequestValidation.Validate(request))
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var change = await changes.UpdateAsync(id, request, propagate != false, ct);
         if (change.SsnTaken)
         {
@@ -113,15 +81,9 @@ internal static class PersonnelEndpoints
         return change.Found ? TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)) : Problems.NotFound("Personnel", id);
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
-        PersonnelChanges changes, [Description("The personnel's id.")] long id, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        PersonnelChanges changes, [Description("The personnel's id."), PositiveId] long id, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var change = await changes.DeleteAsync(id, propagate != false, ct);
         return change.Found ? TypedResults.NoContent() : Problems.NotFound("Personnel", id);
     }

@@ -32,15 +32,9 @@ internal static class VerificationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ValidationProblem, ProblemHttpResult>> VerifyOne(
-        Verifications verifications, OperationWaiter waiter, [Description("The client's id.")] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
+    private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ProblemHttpResult>> VerifyOne(
+        Verifications verifications, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
-        var errors = Validate(wait, ("clientId", clientId));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         if (await verifications.RequestAsync(clientId, ct) is not [var queued])
         {
             return Problems.NotFound("Client", clientId);
@@ -50,15 +44,9 @@ internal static class VerificationEndpoints
         return result.State == "pending" ? TypedResults.Accepted($"/verifications/{result.Id}", result) : TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>, ValidationProblem>> VerifyAll(
-        Verifications verifications, OperationWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), Range(0, OperationWaiter.MaxWaitSeconds), DefaultValue(0)] int? wait, CancellationToken ct)
+    private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>>> VerifyAll(
+        Verifications verifications, OperationWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
-        var errors = Validate(wait);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var results = await WaitAsync(verifications, waiter, (await verifications.RequestAsync(null, ct))!, wait, ct);
         var pending = results.Count(r => r.State == "pending");
         var drifted = results.Count(r => r.InSync == false || r.State == "failed");
@@ -72,24 +60,10 @@ internal static class VerificationEndpoints
         return pending > 0 ? TypedResults.Accepted((string?)null, fleet) : TypedResults.Ok(fleet);
     }
 
-    private static async Task<Results<Ok<VerificationResult>, ValidationProblem, ProblemHttpResult>> Get(
-        Verifications verifications, [Description("The verification's id (from the answer of the verify call).")] long id, CancellationToken ct)
+    private static async Task<Results<Ok<VerificationResult>, ProblemHttpResult>> Get(
+        Verifications verifications, [Description("The verification's id (from the answer of the verify call)."), PositiveId] long id, CancellationToken ct)
     {
-        var errors = Ids.Validate(("id", id));
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         return await verifications.FindAsync(id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Verification", id);
-    }
-
-    private static Dictionary<string, string[]> Validate(int? wait, params (string Name, long Value)[] ids)
-    {
-        var errors = Ids.Validate(ids);
-        OperationWaiter.ValidateWait(wait, errors);
-
-        return errors;
     }
 
     /// <summary>Waits (when asked) until the checks have run, then reads them again.</summary>

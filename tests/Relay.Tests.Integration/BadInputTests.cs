@@ -10,19 +10,13 @@ public sealed class BadInputTests(BadInputTests.SeededApp fixture) : IClassFixtu
     private readonly HttpClient _http = fixture.Http;
 
     /// <summary>One app for the whole table: nothing in it may change anything anyway.</summary>
-    public sealed class SeededApp : ServerApp, IAsyncLifetime
+    public sealed class SeededApp : SharedApp
     {
-        public HttpClient Http { get; private set; } = null!;
-
-        async Task IAsyncLifetime.InitializeAsync()
+        protected override async Task SeedAsync(HttpClient http)
         {
-            await InitializeAsync();
-            Http = CreateClient();
-            await Http.CreateClientAsync("One", 6001);
-            await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+            await http.CreateClientAsync("One", 6001);
+            await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         }
-
-        Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
     }
 
     private static readonly string[] BadIds = ["abc", "0", "-1", "1.5", "99999999999999999999", "1e3", "%20", "0x10", "١"];
