@@ -14,7 +14,7 @@ namespace Relay.Server.Delivery;
 /// message, and dropped on any error so the next attempt starts from a clean connection. An
 /// exchange fails when the client makes no progress for <paramref name="attemptTimeout"/> (see <see cref="ProgressDeadline"/>).
 /// </summary>
-internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout) : IAsyncDisposable
+internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout, TimeProvider time) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
@@ -28,103 +28,79 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
     private FrameReader? _frames;
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
-    private long _lastFrameBytes;
 
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
     /// client applies them one after another; after a refusal it may retry it closes the
     /// connection, so no later message can overtake the refused one.
     /// </summary>
-    public async Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, CancellationToken ct)
-    {
-        using var deadline = new ProgressDeadline(attemptTimeout, ct);
-        try
-        {
-            await EnsureOpenAsync(host, port, deadline);
-            foreach (var message in messages)
-            {
-                if (message.Payload.Length < LargeBody)
-                {
-                    FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, message.Payload.Span);
-                    continue;
-                }
-
-                // A large body (a batch, the same array for every client it goes to) is written
-                // from where it is, not copied into a buffer per connection.
-                FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length);
-                await FlushAsync(deadline);
-                for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
-                {
-                    await _stream!.WriteAsync(message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)), deadline.Token);
-                    deadline.Progressed();
-                }
-
-                _writer!.Write(FrameCodec.DeliverEnd);
-            }
-
-            await FlushAsync(deadline);
-            var replies = new List<Frame>(messages.Count);
-            foreach (var message in messages)
-            {
-                var reply = await ReadFrameAsync(deadline);
-                var repliedTo = reply switch
-                {
-                    AckFrame a => a.MessageId,
-                    NackFrame n => n.MessageId,
-                    _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered with a {reply.GetType().Name}."),
-                };
-                if (repliedTo != message.Id && repliedTo != 0)
-                {
-                    throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered message {repliedTo} while {message.Id} was next.");
-                }
-
-                replies.Add(reply);
-                if (reply is NackFrame { Permanent: false })
-                {
-                    await CloseAsync();
-                    break;
-                }
-            }
-
-            return replies;
-        }
-        catch (OperationCanceledException) when (deadline.Stalled)
-        {
-            await CloseAsync();
-            throw deadline.Error();
-        }
-        catch
-        {
-            await CloseAsync();
-            throw;
-        }
-    }
+    public Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, CancellationToken ct) =>
+        AttemptAsync(ct, deadline => ExchangeAsync(host, port, messages, deadline));
 
     /// <summary>
     /// Sends one request that the client answers at once without applying anything (a digest
     /// request) and returns its answer, with the bytes both ways.
     /// </summary>
-    public async Task<(Frame Reply, long Bytes)> RequestAsync(string host, int port, Frame request, CancellationToken ct)
-    {
-        using var deadline = new ProgressDeadline(attemptTimeout, ct);
-        try
+    public Task<(Frame Reply, long Bytes)> RequestAsync(string host, int port, Frame request, CancellationToken ct) =>
+        AttemptAsync(ct, async deadline =>
         {
             await EnsureOpenAsync(host, port, deadline);
             var sent = FrameCodec.Write(_writer!, request);
             await FlushAsync(deadline);
+            var (reply, received) = await ReadAsync(deadline.Token);
+            deadline.Progressed();
+            return (reply, sent + received);
+        });
+
+    private async Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, ProgressDeadline deadline)
+    {
+        await EnsureOpenAsync(host, port, deadline);
+        foreach (var message in messages)
+        {
+            if (message.Payload.Length < LargeBody)
+            {
+                FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, message.Payload.Span);
+                continue;
+            }
+
+            // A large body (a batch, the same array for every client it goes to) is written
+            // from where it is, not copied into a buffer per connection.
+            FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length);
+            await FlushAsync(deadline);
+            for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
+            {
+                await _stream!.WriteAsync(message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)), deadline.Token);
+                deadline.Progressed();
+            }
+
+            _writer!.Write(FrameCodec.DeliverEnd);
+        }
+
+        await FlushAsync(deadline);
+        var replies = new List<Frame>(messages.Count);
+        foreach (var message in messages)
+        {
             var reply = await ReadFrameAsync(deadline);
-            return (reply, sent + _lastFrameBytes);
+            var repliedTo = reply switch
+            {
+                AckFrame a => a.MessageId,
+                NackFrame n => n.MessageId,
+                _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered with a {reply.GetType().Name}."),
+            };
+            if (repliedTo != message.Id && repliedTo != 0)
+            {
+                throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered message {repliedTo} while {message.Id} was next.");
+            }
+
+            replies.Add(reply);
+            if (reply is NackFrame { Permanent: false })
+            {
+                await CloseAsync();
+                break;
+            }
         }
-        catch (OperationCanceledException) when (deadline.Stalled)
-        {
-            await CloseAsync();
-            throw deadline.Error();
-        }
-        catch
-        {
-            await CloseAsync();
-            throw;
-        }
+
+        return replies;
     }
 
     /// <summary>Opens the connection (handshake included) unless it is already open to that address.</summary>
@@ -170,6 +146,26 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         catch (SocketException)
         {
             return LinkProbe.Lost;
+        }
+    }
+
+    /// <summary>One attempt under a progress deadline; any failure drops the connection, so the next attempt starts clean.</summary>
+    private async Task<T> AttemptAsync<T>(CancellationToken ct, Func<ProgressDeadline, Task<T>> attempt)
+    {
+        using var deadline = new ProgressDeadline(attemptTimeout, time, ct);
+        try
+        {
+            return await attempt(deadline);
+        }
+        catch (OperationCanceledException) when (deadline.Stalled)
+        {
+            await CloseAsync();
+            throw deadline.Error();
+        }
+        catch
+        {
+            await CloseAsync();
+            throw;
         }
     }
 
@@ -237,7 +233,9 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
     }
 
-    private async Task<Frame> ReadFrameAsync(CancellationToken ct)
+    private async Task<Frame> ReadFrameAsync(CancellationToken ct) => (await ReadAsync(ct)).Frame;
+
+    private async Task<(Frame Frame, long Bytes)> ReadAsync(CancellationToken ct)
     {
         // No frame timeout of its own: the attempt's progress deadline covers a frame that trickles in.
         var incoming = await _frames!.ReadAsync(ct);
@@ -246,8 +244,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
             throw new IOException("The client closed the connection before answering.");
         }
 
-        _lastFrameBytes = incoming.Bytes;
-        return incoming.Frame ?? throw new ProtocolException(ProtocolError.Malformed, $"The client sent an unreadable frame: {incoming.Error}");
+        return (incoming.Frame ?? throw new ProtocolException(ProtocolError.Malformed, $"The client sent an unreadable frame: {incoming.Error}"), incoming.Bytes);
     }
 
     public async Task CloseAsync()

@@ -37,7 +37,7 @@ internal sealed class ClientDeliveryWorker(
     {
         // A new worker starts idle: the poll that started it says whether work waits.
         var readQueue = false;
-        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval, options.AttemptTimeout);
+        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval, options.AttemptTimeout, time);
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {

@@ -7,25 +7,34 @@ namespace Relay.Server.Delivery;
 /// at its own pace, where a limit on the whole window failed the same window at every retry, and
 /// every message queued behind it (deletions too) never arrived.
 /// </summary>
-internal sealed class ProgressDeadline(TimeSpan timeout, CancellationToken ct) : IDisposable
+internal sealed class ProgressDeadline : IDisposable
 {
-    private readonly CancellationTokenSource _stall = Start(timeout, ct);
+    private readonly TimeSpan _timeout;
+    private readonly CancellationToken _ct;
+    private readonly CancellationTokenSource _stall;
+    private readonly CancellationTokenRegistration _stopping;
+
+    public ProgressDeadline(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        (_timeout, _ct) = (timeout, ct);
+
+        // On the injected clock (a linked source would run on the real one), and ended with the caller's token.
+        _stall = new CancellationTokenSource(timeout, time);
+        _stopping = ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _stall);
+    }
 
     public CancellationToken Token => _stall.Token;
 
     /// <summary>True when the attempt ended because the client stopped making progress (not because the worker stops).</summary>
-    public bool Stalled => _stall.IsCancellationRequested && !ct.IsCancellationRequested;
+    public bool Stalled => _stall.IsCancellationRequested && !_ct.IsCancellationRequested;
 
-    public void Progressed() => _stall.CancelAfter(timeout);
+    public void Progressed() => _stall.CancelAfter(_timeout);
 
-    public TimeoutException Error() => new($"The client made no progress for {timeout.TotalSeconds:0.###} s (Delivery:AttemptTimeout).");
+    public TimeoutException Error() => new($"The client made no progress for {_timeout.TotalSeconds:0.###} s (Delivery:AttemptTimeout).");
 
-    public void Dispose() => _stall.Dispose();
-
-    private static CancellationTokenSource Start(TimeSpan timeout, CancellationToken ct)
+    public void Dispose()
     {
-        var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stall.CancelAfter(timeout);
-        return stall;
+        _stopping.Dispose();
+        _stall.Dispose();
     }
 }
