@@ -24,6 +24,7 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
     };
 
     private FakeTimeProvider? _clock;
+    private ServerApp? _sharing;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -44,6 +45,13 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
         await Eventually.ReturnsAsync(() => db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM batches"), n => n == 0, because: "a sweep runs once its interval has passed on the app's clock");
     }
 
+    /// <summary>Runs on the database of another app (initialised first): a second server instance.</summary>
+    public ServerApp OnDatabaseOf(ServerApp other)
+    {
+        _sharing = other;
+        return this;
+    }
+
     public ServerApp With(string key, string value)
     {
         _settings[key] = value;
@@ -52,8 +60,7 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var mariadb = await MariaDbServer.Shared;
-        ConnectionString = await mariadb.CreateDatabaseAsync();
+        ConnectionString = _sharing?.ConnectionString ?? await (await MariaDbServer.Shared).CreateDatabaseAsync();
         _settings["ConnectionStrings:Relay"] = ConnectionString;
     }
 
