@@ -11,8 +11,7 @@ namespace Relay.Tests.EndToEnd;
 /// </summary>
 public sealed class ClientAccessTests : IAsyncLifetime
 {
-    private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-readkey-{Guid.NewGuid():N}"),
-        new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "3" });
+    private readonly ClientDaemon _client = ClientDaemon.Alone("readkey", new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "3" });
 
     public Task InitializeAsync() => _client.StartAsync();
 

@@ -10,7 +10,7 @@ namespace Relay.Tests.EndToEnd;
 /// </summary>
 public sealed class ClientApiDocumentTests : IAsyncLifetime
 {
-    private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-client-docs-{Guid.NewGuid():N}"));
+    private readonly ClientDaemon _client = ClientDaemon.Alone("client-docs");
 
     public Task InitializeAsync() => _client.StartAsync();
 

@@ -17,6 +17,12 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     private LinkCredential _credential = TestCredential;
 
+    private bool _ownsDirectory;
+
+    /// <summary>A daemon alone in a temporary directory of its own, removed with it (no server; a test plays one).</summary>
+    public static ClientDaemon Alone(string purpose, IReadOnlyDictionary<string, string>? extraSettings = null) =>
+        new("client", Directory.CreateTempSubdirectory($"relay-{purpose}-").FullName, extraSettings) { _ownsDirectory = true };
+
     public int TcpPort { get; } = FreePort.Next();
 
     /// <summary>The address the server reaches the daemon's TCP listener at.</summary>
@@ -108,6 +114,11 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
         if (host is not null)
         {
             await host.DisposeAsync();
+        }
+
+        if (_ownsDirectory)
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

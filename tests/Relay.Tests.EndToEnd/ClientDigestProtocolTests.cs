@@ -13,7 +13,7 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
 {
     private static readonly PersonnelRecord Newton = new(1, "Isaac", "Newton", "12345678900");
     private static readonly PersonnelRecord Einstein = new(2, "Albert", "Einstein", "98765432100");
-    private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-digest-{Guid.NewGuid():N}"));
+    private readonly ClientDaemon _client = ClientDaemon.Alone("digest");
 
     public Task InitializeAsync() => _client.StartAsync();
 

@@ -17,8 +17,7 @@ public sealed class ClientFuzzTests : IAsyncLifetime
 {
     private const int Frames = 10_000;
     // Ten thousand failed handshakes from one address would brake it (ClientAccessTests): here the frames themselves are under test.
-    private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-fuzz-{Guid.NewGuid():N}"),
-        new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "1000000" });
+    private readonly ClientDaemon _client = ClientDaemon.Alone("fuzz", new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "1000000" });
 
     public Task InitializeAsync() => _client.StartAsync();
 

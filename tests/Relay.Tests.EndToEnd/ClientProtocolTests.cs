@@ -10,7 +10,7 @@ namespace Relay.Tests.EndToEnd;
 public sealed class ClientProtocolTests : IAsyncLifetime
 {
     private static readonly PersonnelRecord Newton = new(1, "Isaac", "Newton", "12345678900");
-    private readonly ClientDaemon _client = new("client", Path.Combine(Path.GetTempPath(), $"relay-proto-{Guid.NewGuid():N}"));
+    private readonly ClientDaemon _client = ClientDaemon.Alone("proto");
 
     public Task InitializeAsync() => _client.StartAsync();
 
@@ -155,8 +155,7 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     [Fact]
     public async Task OldAppliedIdsArePrunedWhileRecentOnesStillCatchRedeliveries()
     {
-        await using var small = new ClientDaemon("pruning", Path.Combine(Path.GetTempPath(), $"relay-prune-{Guid.NewGuid():N}"),
-            new Dictionary<string, string> { ["Client:AppliedIdsKept"] = "100" });
+        await using var small = ClientDaemon.Alone("prune", new Dictionary<string, string> { ["Client:AppliedIdsKept"] = "100" });
         await small.StartAsync();
         using var peer = await ProtocolPeer.AuthenticatedAsync(small.TcpPort);
 

@@ -8,23 +8,29 @@ namespace Relay.Tests.EndToEnd;
 /// <summary>
 /// Inputs a script can produce by accident (an empty id, a parameter the route does not take, a
 /// value of the wrong type) against the real processes: each gets a problem that names it, and
-/// none of them runs a wider operation than the caller asked for.
+/// none of them runs a wider operation than the caller asked for. One stack serves the whole
+/// class: every test checks that nothing changed, so a trap that did change something fails there.
 /// </summary>
-public sealed class InputTrapsTests : IAsyncLifetime
+public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClassFixture<InputTrapsTests.SeededStack>
 {
-    private readonly RelayStack _stack = new(clients: 1);
-    private long _client;
+    private readonly RelayStack _stack = fixture.Stack;
+    private readonly long _client = fixture.Stack.ClientIds[0];
 
-    public async Task InitializeAsync()
+    /// <summary>A server and one client that holds two personnel.</summary>
+    public sealed class SeededStack : IAsyncLifetime
     {
-        await _stack.StartAsync();
-        _client = _stack.ClientIds[0];
-        await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        await _stack.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        await _stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel?wait=10");
-    }
+        public RelayStack Stack { get; } = new(clients: 1);
 
-    public async Task DisposeAsync() => await _stack.DisposeAsync();
+        public async Task InitializeAsync()
+        {
+            await Stack.StartAsync();
+            await Stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+            await Stack.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+            await Stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel?wait=10");
+        }
+
+        public async Task DisposeAsync() => await Stack.DisposeAsync();
+    }
 
     [Theory]
     [InlineData("DELETE", "/clients/all/personnel/")]
@@ -71,6 +77,7 @@ public sealed class InputTrapsTests : IAsyncLifetime
         var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_client}/personnel?Replace=true&WAIT=10");
 
         Assert.Equal(200, status);
+        await AssertNothingChangedAsync();
     }
 
     [Theory]

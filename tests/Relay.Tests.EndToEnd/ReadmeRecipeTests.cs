@@ -48,12 +48,19 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
         start.Environment["RELAY_URL"] = _stack.Server.Url;
         start.Environment["RELAY_API_KEY"] = RelayStack.ApiKey;
         start.Environment["RELAY_WAIT"] = "3";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return (process.ExitCode, await stdout + await stderr);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [GeneratedRegex("<!-- ci-recipe -->\\s*```bash\\n(.*?)```", RegexOptions.Singleline)]
