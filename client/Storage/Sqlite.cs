@@ -22,12 +22,7 @@ internal static class Sqlite
     /// <summary>Runs one prepared statement per personnel, binding $id, $name, $surname, $ssn (and $set when given).</summary>
     public static async Task WriteRowsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<PersonnelRecord> personnel, string? setId, CancellationToken ct)
     {
-        await using var command = Command(connection, tx, sql);
-        if (setId is not null)
-        {
-            command.Parameters.AddWithValue("$set", setId);
-        }
-
+        await using var command = CommandInSet(connection, tx, sql, setId);
         var id = command.Parameters.Add("$id", SqliteType.Integer);
         var name = command.Parameters.Add("$name", SqliteType.Text);
         var surname = command.Parameters.Add("$surname", SqliteType.Text);
@@ -43,12 +38,7 @@ internal static class Sqlite
     /// <summary>Runs one prepared statement per id, binding $id (and $set when given).</summary>
     public static async Task WriteIdsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<long> ids, string? setId, CancellationToken ct)
     {
-        await using var command = Command(connection, tx, sql);
-        if (setId is not null)
-        {
-            command.Parameters.AddWithValue("$set", setId);
-        }
-
+        await using var command = CommandInSet(connection, tx, sql, setId);
         var id = command.Parameters.Add("$id", SqliteType.Integer);
         command.Prepare();
         foreach (var value in ids)
@@ -68,5 +58,17 @@ internal static class Sqlite
         }
 
         return list;
+    }
+
+    /// <summary>A command for a statement that may bind the staged set it writes to ($set).</summary>
+    private static SqliteCommand CommandInSet(SqliteConnection connection, SqliteTransaction tx, string sql, string? setId)
+    {
+        var command = Command(connection, tx, sql);
+        if (setId is not null)
+        {
+            command.Parameters.AddWithValue("$set", setId);
+        }
+
+        return command;
     }
 }

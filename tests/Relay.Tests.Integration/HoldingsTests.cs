@@ -20,11 +20,7 @@ public sealed class HoldingsTests : AppTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _c1 = await Http.CreateClientAsync("Client #1", 5001);
-        _c2 = await Http.CreateClientAsync("Client #2", 5002);
-        _p1 = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        _p2 = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        _p3 = await Http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        (_c1, _c2, _p1, _p2, _p3) = await Http.SeedTwoClientsThreePersonnelAsync();
     }
 
     [Fact]

@@ -14,11 +14,7 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _c1 = await Http.CreateClientAsync("Client #1", 5001);
-        _c2 = await Http.CreateClientAsync("Client #2", 5002);
-        _newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        _einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        _curie = await Http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        (_c1, _c2, _newton, _einstein, _curie) = await Http.SeedTwoClientsThreePersonnelAsync();
     }
 
     [Fact]
