@@ -96,19 +96,38 @@ public sealed class OperationResourceTests() : AppTest(new ServerApp()
     }
 
     [Fact]
-    public async Task WaitingTellsDeliveredFromRefusedFromTimedOut()
+    public async Task AWaitThatRunsOutAnswers202PendingAfterTheWholeWaitOnTheAppsClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ServerApp().WithClock(clock);
+        await app.InitializeAsync();
+        var http = app.CreateClient();
+        var (one, person) = (await http.CreateClientAsync("One", 6001), await http.CreatePersonnelAsync("Isaac", "Newton", "12345678900"));
+        var started = clock.GetUtcNow();
+
+        // Nobody delivers: the caller's 30 s pass on the app's clock, moved on a second at a time.
+        var waiting = http.PutAsync($"/clients/{one}/personnel/{person}?wait=30", null);
+        while (!waiting.IsCompleted && clock.GetUtcNow() - started < TimeSpan.FromMinutes(2))
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(waiting, Task.Delay(20));
+        }
+
+        using var response = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((HttpStatusCode.Accepted, "pending"), (response.StatusCode, body["state"]!.GetValue<string>()));
+        Assert.True(clock.GetUtcNow() - started >= TimeSpan.FromSeconds(30), "answered before the wait was over");
+    }
+
+    [Fact]
+    public async Task WaitingTellsDeliveredFromRefused()
     {
         var one = _clients[0];
-
-        // Nobody delivers: the time is up, still pending.
-        var (status, body) = await SendAsync($"/clients/{one}/personnel/{_personnel[0]}?wait=1");
-        Assert.Equal((HttpStatusCode.Accepted, "pending"), (status, body["state"]!.GetValue<string>()));
-        await DeliverAllAsync(one);
 
         // Delivered while the caller waits: 200.
         var waiting = SendAsync($"/clients/{one}/personnel/{_personnel[1]}?wait=20");
         await DeliverAllAsync(one);
-        (status, body) = await waiting;
+        var (status, body) = await waiting;
         Assert.Equal((HttpStatusCode.OK, "delivered"), (status, body["state"]!.GetValue<string>()));
         Assert.Equal((1, 1), Counts(body["clients"]!, "total", "done"));
 
