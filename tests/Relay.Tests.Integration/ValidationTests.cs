@@ -38,6 +38,16 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
         Assert.Equal(message, problem["errors"]![field]![0]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/personnel?after=5", "after", "it takes afterId, limit.")]
+    [InlineData("/messages?client=5", "client", "it takes afterId, clientId, limit, state.")]
+    public async Task AnUnknownQueryParameterIsRefusedNamingTheOnesTheRouteTakesAsTheyAreSpelt(string path, string field, string takes)
+    {
+        var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.EndsWith(takes, problem["errors"]![field]![0]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task EveryRefusedFieldOfOneCallIsNamedAtOnce()
     {
