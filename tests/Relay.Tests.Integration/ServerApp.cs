@@ -60,7 +60,12 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = _sharing?.ConnectionString ?? await (await MariaDbServer.Shared).CreateDatabaseAsync();
+        ConnectionString = _sharing switch
+        {
+            null => await (await MariaDbServer.Shared).CreateDatabaseAsync(),
+            { ConnectionString.Length: > 0 } other => other.ConnectionString,
+            _ => throw new InvalidOperationException("Initialise the app whose database this one shares first."),
+        };
         _settings["ConnectionStrings:Relay"] = ConnectionString;
     }
 
