@@ -47,8 +47,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
             await EnsureOpenAsync(host, port, deadline);
             var sent = FrameCodec.Write(_writer!, request);
             await FlushAsync(deadline);
-            var (reply, received) = await ReadAsync(deadline.Token);
-            deadline.Progressed();
+            var (reply, received) = await ReadAsync(deadline);
             return (reply, sent + received);
         });
 
@@ -80,7 +79,7 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         var replies = new List<Frame>(messages.Count);
         foreach (var message in messages)
         {
-            var reply = await ReadFrameAsync(deadline);
+            var (reply, _) = await ReadAsync(deadline);
             var repliedTo = reply switch
             {
                 AckFrame a => a.MessageId,
@@ -184,11 +183,11 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         deadline.Progressed();
     }
 
-    private async Task<Frame> ReadFrameAsync(ProgressDeadline deadline)
+    private async Task<(Frame Frame, long Bytes)> ReadAsync(ProgressDeadline deadline)
     {
-        var frame = await ReadFrameAsync(deadline.Token);
+        var read = await ReadAsync(deadline.Token);
         deadline.Progressed();
-        return frame;
+        return read;
     }
 
     private async Task OpenAsync(string host, int port, CancellationToken ct)
