@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e chaos bench openapi lint-openapi secrets up down clean
+.PHONY: help run test build unit integration e2e cluster chaos bench openapi lint-openapi secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,6 +20,7 @@ test: build ## Run the whole suite: the API descriptions' lint, unit, integratio
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-netfaults.sh
+	@scripts/ensure-galera.sh
 	dotnet test Relay.slnx --no-build --nologo -v quiet --logger "console;verbosity=minimal"
 
 unit: build ## Unit tests only
@@ -28,11 +29,17 @@ unit: build ## Unit tests only
 integration: build ## Integration tests against a private MariaDB
 	dotnet test tests/Relay.Tests.Integration --no-build --nologo
 
-e2e: build ## End-to-end tests with real server and client processes
+e2e: build ## End-to-end tests with real server and client processes (the cluster suite among them)
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-netfaults.sh
+	@scripts/ensure-galera.sh
 	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo
+
+cluster: build ## The cluster suite alone: two instances on a private 3-node Galera cluster, node kills and rejoins
+	@scripts/ensure-mariadb.sh
+	@scripts/ensure-galera.sh
+	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo --filter "FullyQualifiedName~Cluster"
 
 chaos: build ## The long randomized crash and partition test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
 	@scripts/ensure-mariadb.sh
@@ -40,8 +47,9 @@ chaos: build ## The long randomized crash and partition test (RELAY_CHAOS_SECOND
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 
-bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op latency, raw limits, RSS; writes bench/results.json
+bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json
 	@scripts/ensure-mariadb.sh
+	@scripts/ensure-galera.sh
 	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 	dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 

@@ -7,7 +7,7 @@ namespace Relay.Testing;
 /// A private MariaDB for one test run, started with the same script as <c>make run</c>. Each test
 /// class asks for its own database, so classes run in parallel without seeing each other's rows.
 /// </summary>
-public sealed class MariaDbServer : IAsyncDisposable
+public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
 {
     private static readonly Lazy<Task<MariaDbServer>> SharedInstance = new(() => StartAsync());
     private static int _databases;
@@ -32,6 +32,14 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         using var process = Process.GetProcessById(_pid);
         return process.TotalProcessorTime;
+    }
+
+    public async Task<long> QuestionsAsync()
+    {
+        await using var root = await OpenRootAsync();
+        await using var command = new MySqlCommand("SHOW GLOBAL STATUS LIKE 'Questions'", root);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>One server for the whole test process, stopped when the process exits.</summary>

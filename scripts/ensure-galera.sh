@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the cluster suite runs on (Galera for MariaDB, and mariadb-backup and socat for
+# its state transfers) when it is missing.
+set -euo pipefail
+missing=()
+[ -f /usr/lib/galera/libgalera_smm.so ] || [ -f /usr/lib/libgalera_smm.so ] || missing+=(galera-4)
+command -v mariabackup >/dev/null 2>&1 || missing+=(mariadb-backup)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "relay: ${missing[*]} not installed; installing with apt-get" >&2
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
