@@ -17,18 +17,17 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
         }
 
         LogUnavailable(logger, exception.Message);
+        var (title, detail, retryAfter) = MySqlFaults.Explain(exception);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        http.Response.Headers.RetryAfter = "5";
+        http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
             ProblemDetails = new()
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The database is unavailable.",
-                Detail = MySqlFaults.CommitOutcomeIsUnknown(exception)
-                    ? "MySQL went away while this request's change was being committed: it took effect whole or not at all, and Relay cannot tell which. Check (GET /messages, or the resource) before sending it again."
-                    : "Relay cannot reach MySQL, or lost it during the request. Nothing was committed; retry later.",
+                Title = title,
+                Detail = detail,
             },
         });
     }

@@ -1,32 +1,34 @@
 using MySqlConnector;
 using Polly;
 using Polly.Retry;
+using Relay.Server.Database;
 
 namespace Relay.Server.Outbox;
 
 /// <summary>
-/// InnoDB may pick a transaction as a deadlock victim (or time out its lock wait) under
-/// concurrent load; the transaction was rolled back whole, so running it again is safe. A Polly
-/// pipeline like every other retry: its short, jittered pauses run on the injected clock and end
-/// with the caller's cancellation.
+/// A transaction the database rolled back whole is run again whole: InnoDB's deadlock victim or
+/// timed-out lock wait, and on a cluster a certification conflict, which Galera reports as a
+/// deadlock (1213) at any statement or at <c>COMMIT</c>, and Group Replication as 3101. A Polly
+/// pipeline like every other retry: its jittered pauses grow (concurrent writers through several
+/// nodes conflict in bursts), run on the injected clock and end with the caller's cancellation.
+/// When the attempts run out the caller gets a 503 that says "busy, retry", never "outcome unknown":
+/// the engine guarantees the rollback.
 /// </summary>
 internal sealed class Transactions(TimeProvider time)
 {
     private readonly ResiliencePipeline _deadlocks = new ResiliencePipelineBuilder { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<MySqlException>(IsRollback),
-            MaxRetryAttempts = 3,
+            ShouldHandle = new PredicateBuilder().Handle<MySqlException>(MySqlFaults.IsRolledBack),
+            MaxRetryAttempts = 15,
             Delay = TimeSpan.FromMilliseconds(10),
+            MaxDelay = TimeSpan.FromSeconds(1),
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
         })
         .Build();
 
-    /// <summary>InnoDB rolled the transaction back whole: a deadlock victim, or a lock wait that timed out.</summary>
-    public static bool IsRollback(MySqlException e) => e.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout;
-
-    /// <summary>Runs <paramref name="transaction"/>, again while InnoDB rolls it back (at most four times in all).</summary>
+    /// <summary>Runs <paramref name="transaction"/>, again while the database rolls it back (at most sixteen times in all, some ten seconds at worst).</summary>
     public async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> transaction, CancellationToken ct) =>
         await _deadlocks.ExecuteAsync(static async (run, _) => await run(), transaction, ct);
 
