@@ -7,6 +7,7 @@ using Relay.Contracts.Api;
 using Relay.Contracts.Auth;
 using Relay.Contracts.OpenApi;
 using Relay.Server.Credentials;
+using Relay.Server.Database;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
 
@@ -114,15 +115,24 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> Create(
-        MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientCredentials credentials, ClientRequest request, CancellationToken ct)
+        MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientCredentials credentials, Transactions transactions, ClientRequest request, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO clients (name, host, port, created_at) VALUES (@Name, @Host, @Port, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            var id = await transactions.RetryDeadlocksAsync(async () =>
+            {
+                await using var connection = await db.OpenConnectionAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+
+                // A new client starts past every broadcast committed before it: the counter orders
+                // its registration with the operations queued meanwhile, on any node of a cluster.
+                var position = await OutboxSequence.TakeAsync(connection, tx, 1, ct);
+                var created = await connection.InsertAndGetIdAsync(
+                    "INSERT INTO clients (name, host, port, created_at, broadcast_position) VALUES (@Name, @Host, @Port, @now, @position)",
+                    new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime, position }, tx, ct);
+                await tx.CommitOrExplainAsync(ct);
+                return created;
+            }, ct);
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
             var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null)
@@ -143,10 +153,10 @@ internal static class ClientsEndpoints
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
-            var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                UPDATE clients SET name = @Name, host = @Host, port = @Port WHERE id = @id;
-                SELECT COUNT(*) FROM clients WHERE id = @id;
-                """, new { id, request.Name, request.Host, request.Port }, cancellationToken: ct));
+            // Rows found, not changed (MySqlConnector's default): the same values again still find the client.
+            var found = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE clients SET name = @Name, host = @Host, port = @Port WHERE id = @id",
+                new { id, request.Name, request.Host, request.Port }, cancellationToken: ct));
             if (found == 0)
             {
                 return Problems.NotFound("Client", id);

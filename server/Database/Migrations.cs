@@ -214,6 +214,40 @@ internal static class Migrations
         [
             new("ALTER TABLE clients ADD COLUMN unreachable_since DATETIME(6) NULL", OnlyIfMissing: "clients.unreachable_since"),
         ]),
+        (12, "cluster-safe ordering: message ids from a counter row every queuing transaction advances, and no message naming a missing batch",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS outbox_sequence (
+                name VARCHAR(32) NOT NULL PRIMARY KEY,
+                next_id BIGINT NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+
+            // Past every id ever issued: those queued, those delivered, and clients' positions (their broadcasts may be swept).
+            """
+            INSERT IGNORE INTO outbox_sequence (name, next_id)
+            SELECT 'messages', GREATEST(
+                COALESCE((SELECT MAX(id) FROM messages), 0),
+                COALESCE((SELECT MAX(id) FROM delivered_messages), 0),
+                COALESCE((SELECT MAX(broadcast_position) FROM clients), 0)) + 1
+            """,
+
+            // A message whose batch is gone cannot be sent: it keeps its place, and fails for its clients when read.
+            "UPDATE messages m LEFT JOIN batches b ON b.id = m.batch_id SET m.batch_id = NULL WHERE m.batch_id IS NOT NULL AND b.id IS NULL",
+            new("ALTER TABLE messages ADD CONSTRAINT fk_messages_batch FOREIGN KEY (batch_id) REFERENCES batches (id)", OnlyIfMissing: "constraint:messages.fk_messages_batch"),
+
+            // What "send all" gave each client, apart from the client rows every acknowledgement
+            // updates (on a cluster the two would fail certification against each other). The old
+            // column clients.holds_all_upto stays, unread: dropping it is DDL on a live table.
+            """
+            CREATE TABLE IF NOT EXISTS client_watermarks (
+                client_id BIGINT NOT NULL PRIMARY KEY,
+                holds_all_upto BIGINT NOT NULL,
+                CONSTRAINT fk_watermarks_client FOREIGN KEY (client_id) REFERENCES clients (id) ON DELETE CASCADE
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            "INSERT IGNORE INTO client_watermarks (client_id, holds_all_upto) SELECT id, holds_all_upto FROM clients WHERE holds_all_upto IS NOT NULL",
+        ]),
     ];
 
     public static int Latest => All[^1].Version;
@@ -221,8 +255,9 @@ internal static class Migrations
 
 /// <summary>
 /// One statement of a migration. MySQL has no <c>ADD COLUMN IF NOT EXISTS</c> (nor one for
-/// indexes), so a step that adds a column names it (<c>table.column</c>), one that adds an index
-/// names it (<c>index:table.name</c>), and the step is skipped when it is already there.
+/// indexes or constraints), so a step that adds a column names it (<c>table.column</c>), one that
+/// adds an index <c>index:table.name</c>, one that adds a constraint <c>constraint:table.name</c>,
+/// and the step is skipped when it is already there.
 /// </summary>
 internal sealed record MigrationStep(string Sql, string? OnlyIfMissing = null)
 {

@@ -46,58 +46,52 @@ internal sealed partial class SchemaMigrator(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
-        // Several server instances may start together; one migrates while the others wait.
-        var locked = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT GET_LOCK('relay_schema', 60)", cancellationToken: ct));
-        if (locked != 1)
-        {
-            throw new InvalidOperationException("Timed out waiting for another server instance to finish migrating the schema.");
-        }
+        // Several server instances may start together, on different nodes of a cluster, where
+        // GET_LOCK locks one node only: they take turns through a row that the cluster certifies.
+        await using var turn = await SchemaLock.TakeAsync(connection, time, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version INT NOT NULL PRIMARY KEY,
+                description VARCHAR(200) NOT NULL,
+                applied_at DATETIME(6) NOT NULL
+            ) ENGINE=InnoDB
+            """, cancellationToken: ct));
+        var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", cancellationToken: ct)) ?? 0;
 
-        try
+        foreach (var (version, description, steps) in Migrations.All.Where(m => m.Version > current))
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                CREATE TABLE IF NOT EXISTS schema_version (
-                    version INT NOT NULL PRIMARY KEY,
-                    description VARCHAR(200) NOT NULL,
-                    applied_at DATETIME(6) NOT NULL
-                ) ENGINE=InnoDB
-                """, cancellationToken: ct));
-            var current = await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", cancellationToken: ct)) ?? 0;
-
-            foreach (var (version, description, steps) in Migrations.All.Where(m => m.Version > current))
+            foreach (var step in steps)
             {
-                foreach (var step in steps)
+                await turn.KeepAsync(ct);
+                if (step.OnlyIfMissing is { } thing && await ExistsAsync(connection, thing, ct))
                 {
-                    if (step.OnlyIfMissing is { } thing && await ExistsAsync(connection, thing, ct))
-                    {
-                        continue;
-                    }
-
-                    await connection.ExecuteAsync(new CommandDefinition(step.Sql, cancellationToken: ct));
+                    continue;
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (@version, @description, @now)",
-                    new { version, description, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
-                LogMigrated(logger, version, description);
+                await connection.ExecuteAsync(new CommandDefinition(step.Sql, cancellationToken: ct));
             }
 
-            await SeedAsync(connection, ct);
+            // IGNORE: an instance that found the lock expired under a slow migration may have done the same step.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT IGNORE INTO schema_version (version, description, applied_at) VALUES (@version, @description, @now)",
+                new { version, description, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            LogMigrated(logger, version, description);
         }
-        finally
-        {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK('relay_schema')", cancellationToken: CancellationToken.None));
-        }
+
+        await SeedAsync(connection, ct);
     }
 
     private static async Task<bool> ExistsAsync(MySqlConnection connection, string thing, CancellationToken ct)
     {
-        var isIndex = thing.StartsWith("index:", StringComparison.Ordinal);
-        var parts = thing[(isIndex ? 6 : 0)..].Split('.');
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(isIndex
-            ? "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = @table AND index_name = @name"
-            : "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @name",
-            new { table = parts[0], name = parts[1] }, cancellationToken: ct)) > 0;
+        var (sql, name) = thing.Split(':') switch
+        {
+            ["index", var index] => ("SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = @table AND index_name = @name", index),
+            ["constraint", var constraint] => ("SELECT COUNT(*) FROM information_schema.table_constraints WHERE constraint_schema = DATABASE() AND table_name = @table AND constraint_name = @name", constraint),
+            [var column] => ("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @table AND column_name = @name", column),
+            _ => throw new ArgumentException($"Not a table's column, index or constraint: {thing}", nameof(thing)),
+        };
+        var parts = name.Split('.');
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { table = parts[0], name = parts[1] }, cancellationToken: ct)) > 0;
     }
 
     private async Task SeedAsync(MySqlConnection connection, CancellationToken ct)

@@ -66,8 +66,19 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
+                // A message that cannot be built fails for this client alone, in its place, and the queue goes on.
+                var unreadable = IndexOf(window, m => m.Unreadable is not null);
+                if (unreadable == 0)
+                {
+                    await queue.MarkFailedAsync(window[0], window[0].Unreadable!, ct);
+                    DeliveryLog.Refused(logger, clientId, window[0].Id, window[0].Unreadable!);
+                    continue;
+                }
+
+                window = unreadable > 0 ? window.Take(unreadable).ToList() : window;
+
                 // A verify or sync runs alone, when everything queued before it has been applied.
-                var firstCheck = IndexOfFirstCheck(window);
+                var firstCheck = IndexOf(window, m => Verifications.IsCheck(m.Kind));
 
                 // A stop lets the frame in flight finish and its acknowledgement be recorded, briefly.
                 using var inFlight = new CancellationTokenSource();
@@ -126,11 +137,11 @@ internal sealed class ClientDeliveryWorker(
         }
     }
 
-    private static int IndexOfFirstCheck(IReadOnlyList<PendingMessage> window)
+    private static int IndexOf(IReadOnlyList<PendingMessage> window, Func<PendingMessage, bool> match)
     {
         for (var i = 0; i < window.Count; i++)
         {
-            if (Verifications.IsCheck(window[i].Kind))
+            if (match(window[i]))
             {
                 return i;
             }

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Server.Outbox;
+using Relay.Server.Database;
 
 namespace Relay.Server.Delivery;
 
@@ -25,11 +26,9 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var args = new { me = InstanceId, lease = LeaseMicroseconds };
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO server_instances (id, heartbeat_at) VALUES (@me, UTC_TIMESTAMP(6))
-            ON DUPLICATE KEY UPDATE heartbeat_at = UTC_TIMESTAMP(6);
-            UPDATE clients SET lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease MICROSECOND WHERE lease_owner = @me;
-            """, args, cancellationToken: ct));
+        await connection.ExecuteEachAsync(args, null, ct,
+            "INSERT INTO server_instances (id, heartbeat_at) VALUES (@me, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE heartbeat_at = UTC_TIMESTAMP(6)",
+            "UPDATE clients SET lease_expires_at = UTC_TIMESTAMP(6) + INTERVAL @lease MICROSECOND WHERE lease_owner = @me");
 
         var (clients, instances) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
             SELECT (SELECT COUNT(*) FROM clients),
@@ -76,10 +75,9 @@ internal sealed class ClientLeases(MySqlDataSource db, IOptions<DeliveryOptions>
     public async Task ReleaseAllAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE clients SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @me;
-            DELETE FROM server_instances WHERE id = @me;
-            """, new { me = InstanceId }, cancellationToken: ct));
+        await connection.ExecuteEachAsync(new { me = InstanceId }, null, ct,
+            "UPDATE clients SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @me",
+            "DELETE FROM server_instances WHERE id = @me");
     }
 
     private async Task<List<(long Id, bool Pending, string Host, int Port)>> OwnedAsync(MySqlConnection connection, CancellationToken ct) =>

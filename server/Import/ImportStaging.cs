@@ -1,6 +1,7 @@
 using System.Text;
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Database;
 
 namespace Relay.Server.Import;
 
@@ -49,8 +50,7 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
         if (connection is null)
         {
             connection = await db.OpenConnectionAsync(ct);
-            ImportId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO imports (started_at) VALUES (@now); SELECT LAST_INSERT_ID();", new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            ImportId = await connection.InsertAndGetIdAsync("INSERT INTO imports (started_at) VALUES (@now)", new { now = time.GetUtcNow().UtcDateTime }, null, ct);
         }
 
         var insert = new MySqlCommand { Connection = connection };

@@ -76,8 +76,8 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
-        // Every transaction that may queue messages takes the clients' locks first (see OutboxWriter).
-        var clientIds = await OutboxWriter.LockClientsAsync(connection, tx, clientId: null, ct);
+        // Every transaction that may queue messages claims the message counter first (see OutboxWriter).
+        var clientIds = await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId: null, ct);
         var args = new { import = importId, now = time.GetUtcNow().UtcDateTime };
         var staged = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM personnel_imports WHERE import_id = @import", args, tx, cancellationToken: ct));
@@ -107,7 +107,7 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         // A restored id may lie under a client's "holds everything up to" mark: that client has never been sent it.
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO client_holdings (client_id, personnel_id, held)
-            SELECT c.id, s.id, FALSE FROM personnel_imports s JOIN clients c ON c.holds_all_upto >= s.id
+            SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
             WHERE s.import_id = @import AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
             ON DUPLICATE KEY UPDATE held = FALSE
             """, args, tx, cancellationToken: ct));

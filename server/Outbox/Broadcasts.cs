@@ -1,5 +1,6 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Database;
 
 namespace Relay.Server.Outbox;
 
@@ -20,11 +21,12 @@ internal static class Broadcasts
                 m.client_id IS NULL AND m.state = '{MessageStates.Pending}' {(ids is null ? "" : "AND m.id IN @ids")}
                 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.broadcast_position < m.id AND c.id <= m.audience_upto)
                 """;
-            await connection.ExecuteAsync(new CommandDefinition($"""
+            await connection.ExecuteEachAsync(new { ids, now }, tx, ct,
+                $"""
                 INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at, operation_id)
-                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now, m.operation_id FROM messages m WHERE {passed};
-                DELETE m FROM messages m WHERE {passed};
-                """, new { ids, now }, tx, cancellationToken: ct));
+                SELECT m.id, NULL, m.kind, m.item_count, 1, m.created_at, @now, m.operation_id FROM messages m WHERE {passed}
+                """,
+                $"DELETE m FROM messages m WHERE {passed}");
             await tx.CommitAsync(ct);
         }, ct);
 }

@@ -2,13 +2,15 @@ using Dapper;
 using MySqlConnector;
 using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
+using Relay.Server.Database;
 
 namespace Relay.Server.Outbox;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
 /// <param name="Payload">The message body's JSON, UTF-8: a broadcast's is one array shared by every client it is sent to.</param>
 /// <param name="IsBroadcast">One row for every client (see <see cref="ClientQueue"/>): passing it moves the client's position, it does not leave the outbox.</param>
-internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, ReadOnlyMemory<byte> Payload, int Attempts, DateTime CreatedAt, string Host, int Port, bool IsBroadcast = false);
+/// <param name="Unreadable">Why the message cannot be built (its payload is gone), or null: such a message fails for its client alone, and the queue moves on.</param>
+internal sealed record PendingMessage(long Id, string Uid, long ClientId, string Kind, ReadOnlyMemory<byte> Payload, int Attempts, DateTime CreatedAt, string Host, int Port, bool IsBroadcast = false, string? Unreadable = null);
 
 /// <summary>
 /// The sender's side of the outbox: read the head of a client's queue, record what happened to it.
@@ -97,11 +99,12 @@ internal sealed class DeliveryQueue : IDisposable
 
             if (ids.Length > 0)
             {
-                await connection.ExecuteAsync(new CommandDefinition("""
+                await connection.ExecuteEachAsync(new { ids, now }, tx, CancellationToken.None,
+                    """
                     INSERT IGNORE INTO delivered_messages (id, client_id, kind, item_count, attempts, created_at, delivered_at, operation_id, origin_id)
-                    SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now, operation_id, origin_id FROM messages WHERE id IN @ids;
-                    DELETE FROM messages WHERE id IN @ids;
-                    """, new { ids, now }, tx));
+                    SELECT id, client_id, kind, item_count, attempts + 1, created_at, @now, operation_id, origin_id FROM messages WHERE id IN @ids
+                    """,
+                    "DELETE FROM messages WHERE id IN @ids");
             }
 
             await tx.CommitAsync();
@@ -164,23 +167,34 @@ internal sealed class DeliveryQueue : IDisposable
     public async Task MarkFailedAsync(PendingMessage message, string reason, CancellationToken ct)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        var args = new { id = message.Id, clientId = message.ClientId, reason = Truncate(reason), now, uid = DeliverFrame.NewUid() };
         await _transactions.RetryDeadlocksAsync(async () =>
         {
             await using var connection = await _db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
+
+            // The fleet's row moves on; this client keeps a failed copy of its own (same payload, a
+            // new uid as it applied nothing), which can be retried or removed like any message. The
+            // copy's id comes from the counter, like every message's, taken before any other lock.
+            var copy = message.IsBroadcast ? await OutboxSequence.TakeAsync(connection, tx, 1, ct) : 0;
+            var args = new { id = message.Id, copy, clientId = message.ClientId, reason = Truncate(reason), now, uid = DeliverFrame.NewUid() };
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE clients SET last_contact_at = @now, last_error = @reason, unreachable_since = NULL WHERE id = @clientId", args, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(message.IsBroadcast
-                // The fleet's row moves on; this client keeps a failed copy of its own (same payload,
-                // a new uid as it applied nothing), which can be retried or removed like any message.
-                ? $"""
-                  INSERT INTO messages (client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
-                  SELECT @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, '{MessageStates.Failed}', 1, created_at, @now, @reason FROM messages WHERE id = @id;
-                  UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId;
-                  """
-                : $"UPDATE messages SET state = '{MessageStates.Failed}', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
-                args, tx, cancellationToken: ct));
+            if (message.IsBroadcast)
+            {
+                await connection.ExecuteEachAsync(args, tx, ct,
+                    $"""
+                    INSERT INTO messages (id, client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
+                    SELECT @copy, @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, '{MessageStates.Failed}', 1, created_at, @now, @reason FROM messages WHERE id = @id
+                    """,
+                    "UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId");
+            }
+            else
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE messages SET state = '{MessageStates.Failed}', attempts = attempts + 1, last_attempt_at = @now, last_error = @reason WHERE id = @id",
+                    args, tx, cancellationToken: ct));
+            }
+
             await tx.CommitAsync(ct);
         }, ct);
 

@@ -22,6 +22,9 @@ internal enum FailedMessageChange
 
     /// <summary>Current data was asked for a part of a staged change, which is only whole with its other parts.</summary>
     StagedPart,
+
+    /// <summary>Its payload is gone (a batch lost before the foreign key kept batches): there is nothing to send again.</summary>
+    PayloadMissing,
 }
 
 /// <summary>
@@ -45,6 +48,11 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
         if (message is not { State: MessageStates.Failed })
         {
             return FailedMessageChange.NotFailed;
+        }
+
+        if (message.Payload is null)
+        {
+            return FailedMessageChange.PayloadMissing;
         }
 
         if (currentData && ListPersonnel.Contains(message.Kind))
@@ -71,10 +79,9 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
         }
 
         // A verify or sync refused before is judged afresh when it runs again.
-        await connection.ExecuteAsync(new CommandDefinition($"""
-            UPDATE messages SET state = '{MessageStates.Pending}' WHERE id = @id;
-            UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed';
-            """, new { id }, tx, cancellationToken: ct));
+        await connection.ExecuteEachAsync(new { id }, tx, ct,
+            $"UPDATE messages SET state = '{MessageStates.Pending}' WHERE id = @id",
+            "UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed'");
         await tx.CommitOrExplainAsync(ct);
         signal.Notify([message.ClientId!.Value]);
         return FailedMessageChange.Done;

@@ -44,6 +44,8 @@ internal static class MessagesEndpoints
                     : Problems.NotFound("Message", id);
             case FailedMessageChange.NothingLeft:
                 return Problems.Conflict("Nothing is left to send.", $"None of the personnel of message {id} is on the server any more; discard it (DELETE /messages/{id}).");
+            case FailedMessageChange.PayloadMissing:
+                return Problems.Conflict("The message cannot be sent again.", $"What message {id} carried is no longer stored; discard it (DELETE /messages/{id}) and verify the client.");
             case FailedMessageChange.StagedPart:
                 return Problems.Conflict("A part of a staged change cannot be rebuilt alone.",
                     $"Message {id} is one part of a replace or sync; retry it as it was, or run the operation again.");

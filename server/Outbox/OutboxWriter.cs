@@ -27,7 +27,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
-        var clientIds = await LockClientsAsync(connection, tx, operation.ClientId, ct);
+        var clientIds = await ClaimTargetsAsync(connection, tx, operation.ClientId, ct);
         if (operation.ClientId is { } wanted && clientIds.Count == 0)
         {
             return EnqueueResult.NotFound("Client", wanted);
@@ -61,7 +61,7 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     }
 
     /// <summary>
-    /// Stores the operation, inside its transaction and after the clients' locks: <c>audience_upto</c>
+    /// Stores the operation, inside its transaction and after the counter's claim: <c>audience_upto</c>
     /// (the highest client id now) says which clients an operation on all of them is for.
     /// </summary>
     public async Task<StoredOperation> StartOperationAsync(
@@ -69,25 +69,31 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     {
         var now = time.GetUtcNow().UtcDateTime;
         var audience = clientId is null && clientIds.Count > 0 ? clientIds.Max() : (long?)null;
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO operations (kind, client_id, personnel_id, audience_upto, created_at) VALUES (@kind, @clientId, @personnelId, @audience, @now);
-            SELECT LAST_INSERT_ID();
-            """, new { kind, clientId, personnelId, audience, now }, tx, cancellationToken: ct));
+        var id = await connection.InsertAndGetIdAsync(
+            "INSERT INTO operations (kind, client_id, personnel_id, audience_upto, created_at) VALUES (@kind, @clientId, @personnelId, @audience, @now)",
+            new { kind, clientId, personnelId, audience, now }, tx, ct);
         return new StoredOperation(id, kind, clientId, personnelId, audience, now);
     }
 
     /// <summary>
-    /// Locks the target clients' rows (one, or all in id order). This serialises concurrent
-    /// operations per client, so message ids (allocated after the lock) increase in commit order
-    /// and the sender never delivers a later operation's message before an earlier one's. Every
-    /// transaction that queues messages takes these locks first, before touching anything else.
+    /// Claims the message counter (<see cref="OutboxSequence"/>), then reads the target clients
+    /// (one, or all in id order). The counter orders every queuing transaction, on one server and
+    /// across the nodes of a cluster alike, so message ids increase in commit order and the sender
+    /// never delivers a later operation's message before an earlier one's. Every transaction that
+    /// queues messages does this first, before reading anything else, so its snapshot holds every
+    /// client registered before it. The clients' rows are not locked: on Galera a local lock is
+    /// broken by every acknowledgement another node commits to the row, and the counter already
+    /// orders what the locks used to.
     /// </summary>
-    public static async Task<IReadOnlyList<long>> LockClientsAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, CancellationToken ct) =>
-        (await connection.QueryAsync<long>(new CommandDefinition(
+    public static async Task<IReadOnlyList<long>> ClaimTargetsAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, CancellationToken ct)
+    {
+        await OutboxSequence.ClaimAsync(connection, tx, ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(
             clientId is not null
-                ? "SELECT id FROM clients WHERE id = @clientId FOR UPDATE"
-                : "SELECT id FROM clients ORDER BY id FOR UPDATE",
+                ? "SELECT id FROM clients WHERE id = @clientId"
+                : "SELECT id FROM clients ORDER BY id",
             new { clientId }, tx, cancellationToken: ct))).AsList();
+    }
 
     /// <summary>What the clients should hold after the operation, in its transaction (see <see cref="Holdings"/>).</summary>
     private static async Task RecordHoldingsAsync(MySqlConnection connection, MySqlTransaction tx, Operation operation, CancellationToken ct)
@@ -122,21 +128,26 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             return [];
         }
 
-        return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
-            INSERT INTO messages (client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
-            VALUES (NULL, @audience, @operationId, @uid, @kind, @count, LAST_INSERT_ID(), @now);
-            SELECT LAST_INSERT_ID();
+        var now = time.GetUtcNow().UtcDateTime;
+        var batchId = await connection.InsertAndGetIdAsync(
+            "INSERT INTO batches (payload, created_at) VALUES (@payload, @now)",
+            new { payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), now }, tx, ct);
+        var id = await OutboxSequence.TakeAsync(connection, tx, 1, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO messages (id, client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
+            VALUES (@id, NULL, @audience, @operationId, @uid, @kind, @count, @batchId, @now)
             """, new
             {
-                payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
+                id,
                 audience = clientIds.Max(),
                 operationId,
                 uid = DeliverFrame.NewUid(),
                 kind = body.Kind.ToName(),
                 count = body.ItemCount,
-                now = time.GetUtcNow().UtcDateTime,
-            }, tx, cancellationToken: ct))];
+                batchId,
+                now,
+            }, tx, cancellationToken: ct));
+        return [id];
     }
 
     /// <summary>Queues one message body for the given clients inside the caller's transaction; returns the message ids.</summary>
@@ -157,14 +168,15 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
 
         if (clientIds.Count == 1)
         {
-            return [await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO messages (client_id, operation_id, uid, kind, item_count, payload, created_at)
-                VALUES (@clientId, @operationId, @uid, @kind, @count, @payload, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { clientId = clientIds[0], operationId, uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct))];
+            var id = await OutboxSequence.TakeAsync(connection, tx, 1, ct);
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO messages (id, client_id, operation_id, uid, kind, item_count, payload, created_at)
+                VALUES (@id, @clientId, @operationId, @uid, @kind, @count, @payload, @now)
+                """, new { id, clientId = clientIds[0], operationId, uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now }, tx, cancellationToken: ct));
+            return [id];
         }
 
-        return (await QueueSharedAsync(connection, tx, clientIds, kind, itemCount, payload, operationId, now, ct)).AsList();
+        return await QueueSharedAsync(connection, tx, clientIds, kind, itemCount, payload, operationId, now, ct);
     }
 
     /// <summary>After the commit: wake the senders of these clients, and count what was queued.</summary>
@@ -176,15 +188,14 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
 
     /// <summary>
     /// A message for several named clients (the server's checks of the whole fleet) stores its
-    /// payload once, in <c>batches</c>; each client's row points at it. Rows go in with multi-row INSERTs, so ids still grow per client in batch order.
+    /// payload once, in <c>batches</c>; each client's row points at it. Rows go in with multi-row INSERTs, their ids taken together.
     /// </summary>
-    private static async Task<IEnumerable<long>> QueueSharedAsync(
+    private static async Task<IReadOnlyList<long>> QueueSharedAsync(
         MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, int itemCount, string payload, long? operationId, DateTime now, CancellationToken ct)
     {
-        var batchId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO batches (payload, created_at) VALUES (@payload, @now);
-            SELECT LAST_INSERT_ID();
-            """, new { payload, now }, tx, cancellationToken: ct));
+        var batchId = await connection.InsertAndGetIdAsync("INSERT INTO batches (payload, created_at) VALUES (@payload, @now)", new { payload, now }, tx, ct);
+        var first = await OutboxSequence.TakeAsync(connection, tx, clientIds.Count, ct);
+        var next = first;
         foreach (var chunk in clientIds.Chunk(500))
         {
             await using var insert = new MySqlCommand { Connection = connection, Transaction = tx };
@@ -196,17 +207,17 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             var rows = new List<string>(chunk.Length);
             for (var i = 0; i < chunk.Length; i++)
             {
-                rows.Add($"(@c{i}, @u{i}, @kind, @count, @batch, @operation, @now)");
+                rows.Add($"(@i{i}, @c{i}, @u{i}, @kind, @count, @batch, @operation, @now)");
+                insert.Parameters.AddWithValue($"@i{i}", next++);
                 insert.Parameters.AddWithValue($"@c{i}", chunk[i]);
                 insert.Parameters.AddWithValue($"@u{i}", DeliverFrame.NewUid());
             }
 
-            insert.CommandText = $"INSERT INTO messages (client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
+            insert.CommandText = $"INSERT INTO messages (id, client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
             await insert.ExecuteNonQueryAsync(ct);
         }
 
-        return await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM messages WHERE batch_id = @batchId ORDER BY id", new { batchId }, tx, cancellationToken: ct));
+        return [.. Enumerable.Range(0, clientIds.Count).Select(i => first + i)];
     }
 
     /// <summary>The message bodies of the operation, in order; null means the named personnel does not exist.</summary>

@@ -50,7 +50,12 @@ internal static class QueueHeads
         var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
 
         var payloads = await batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
-        byte[] PayloadOf(HeadRow row) => row.Payload is null ? payloads[row.BatchId!.Value] : row.Utf8Payload;
+        byte[]? PayloadOf(HeadRow row) => row.Payload is not null ? row.Utf8Payload
+            : row.BatchId is { } batch && payloads.TryGetValue(batch, out var shared) ? shared : null;
+        PendingMessage Pending(HeadRow row, (long Id, string Host, int Port, long Position) client, bool isBroadcast) => PayloadOf(row) is { } payload
+            ? new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, payload, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast)
+            : new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, ReadOnlyMemory<byte>.Empty, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast,
+                Unreadable: $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client.");
 
         var ownByClient = own.ToLookup(r => r.ClientId);
         var windows = requests.Select(request =>
@@ -60,11 +65,10 @@ internal static class QueueHeads
                 return (IReadOnlyList<PendingMessage>)[];
             }
 
-            var mine = ownByClient[client.Id]
-                .Select(r => new PendingMessage(r.Id, r.Uid, client.Id, r.Kind, PayloadOf(r), r.Attempts, r.CreatedAt, client.Host, client.Port));
+            var mine = ownByClient[client.Id].Select(r => Pending(r, client, isBroadcast: false));
             var shared = broadcasts
                 .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
-                .Select(b => new PendingMessage(b.Id, b.Uid, client.Id, b.Kind, PayloadOf(b), b.Attempts, b.CreatedAt, client.Host, client.Port, IsBroadcast: true));
+                .Select(b => Pending(b, client, isBroadcast: true));
             return (IReadOnlyList<PendingMessage>)mine.Concat(shared).Where(m => m.Id <= cutoff).OrderBy(m => m.Id).Take(request.Limit).ToList();
         }).ToList();
 

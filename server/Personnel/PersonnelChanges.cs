@@ -23,10 +23,10 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
     public Task<PersonnelChange> UpdateAsync(long id, PersonnelRequest request, bool propagate, CancellationToken ct) =>
         transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Update : null, async (connection, tx) =>
         {
-            var found = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id;
-                SELECT COUNT(*) FROM personnel WHERE id = @id;
-                """, new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
+            // Rows found, not changed (MySqlConnector's default): an edit to the same values still finds its row.
+            var found = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id",
+                new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
             return found == 0 ? null : new MessageBody(MessageKind.Update, Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]);
         }, ct), ct);
 
@@ -44,7 +44,7 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
         }, ct), ct);
 
     /// <summary>
-    /// Runs the change after locking the clients (the order every queuing transaction follows),
+    /// Runs the change after claiming the message counter (the order every queuing transaction follows),
     /// then, unless held back (<paramref name="operationKind"/> null), queues its message to all of
     /// them as an operation of that kind: one broadcast row, whatever the number of clients.
     /// </summary>
@@ -52,7 +52,7 @@ internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, 
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var clientIds = operationKind is not null ? await OutboxWriter.LockClientsAsync(connection, tx, clientId: null, ct) : [];
+        var clientIds = operationKind is not null ? await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId: null, ct) : [];
         MessageBody? body;
         try
         {

@@ -7,6 +7,7 @@ using Relay.Contracts.Auth;
 using Relay.Contracts.OpenApi;
 using Relay.Contracts.Personnel;
 using Relay.Server.Http;
+using Relay.Server.Database;
 
 namespace Relay.Server.Personnel;
 
@@ -57,10 +58,9 @@ internal static class PersonnelEndpoints
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+            var id = await connection.InsertAndGetIdAsync(
+                "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now)",
+                new { request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, null, ct);
             return TypedResults.Created($"/personnel/{id}", new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!));
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)

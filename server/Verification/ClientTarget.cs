@@ -51,7 +51,7 @@ internal sealed record ClientTarget(IReadOnlyDictionary<long, PersonnelRecord> R
         }
 
         var upto = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT holds_all_upto FROM clients WHERE id = @clientId", new { clientId }, tx, cancellationToken: ct));
+            "SELECT holds_all_upto FROM client_watermarks WHERE client_id = @clientId", new { clientId }, tx, cancellationToken: ct));
         var rows = await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(upto is null
             ? """
               SELECT p.id AS Id, p.name AS Name, p.surname AS Surname, p.ssn AS Ssn

@@ -1,14 +1,18 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Database;
 
 namespace Relay.Server.Verification;
 
 /// <summary>
 /// What each client should hold, kept as every operation is queued (inside its transaction), so a
 /// verify knows the target without a row per client and personnel. A client holds every personnel
-/// with an id up to its watermark (<c>clients.holds_all_upto</c>, set by "send all"), corrected by
+/// with an id up to its watermark (<c>client_watermarks</c>, set by "send all"), corrected by
 /// exceptions (<c>client_holdings</c>: sent one by one above the watermark, or deleted below it).
 /// The cost grows with the operations that name single personnel, never with clients × personnel.
+/// The watermarks live apart from <c>clients</c>, whose rows every acknowledgement updates: on a
+/// cluster, an operation writing the same rows as another node's acknowledgements would fail
+/// certification again and again.
 /// </summary>
 internal static class Holdings
 {
@@ -19,55 +23,68 @@ internal static class Holdings
     /// it covers go, so sending newcomers one by one costs no rows.
     /// </summary>
     public static Task SentOneAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long personnelId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            DELETE h FROM client_holdings h JOIN clients c ON c.id = h.client_id
-            WHERE h.personnel_id = @personnelId AND c.holds_all_upto >= @personnelId AND (@clientId IS NULL OR c.id = @clientId);
+        connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
+            """
+            DELETE h FROM client_holdings h JOIN client_watermarks w ON w.client_id = h.client_id
+            WHERE h.personnel_id = @personnelId AND w.holds_all_upto >= @personnelId AND (@clientId IS NULL OR w.client_id = @clientId)
+            """,
+            """
             INSERT INTO client_holdings (client_id, personnel_id, held)
-            SELECT id, @personnelId, TRUE FROM clients
-            WHERE (holds_all_upto IS NULL OR holds_all_upto < @personnelId) AND (@clientId IS NULL OR id = @clientId)
-            ON DUPLICATE KEY UPDATE held = TRUE;
-            UPDATE clients c SET c.holds_all_upto = @personnelId
-            WHERE c.holds_all_upto < @personnelId AND (@clientId IS NULL OR c.id = @clientId)
+            SELECT c.id, @personnelId, TRUE FROM clients c LEFT JOIN client_watermarks w ON w.client_id = c.id
+            WHERE (w.holds_all_upto IS NULL OR w.holds_all_upto < @personnelId) AND (@clientId IS NULL OR c.id = @clientId)
+            ON DUPLICATE KEY UPDATE held = TRUE
+            """,
+            """
+            UPDATE client_watermarks w SET w.holds_all_upto = @personnelId
+            WHERE w.holds_all_upto < @personnelId AND (@clientId IS NULL OR w.client_id = @clientId)
               AND NOT EXISTS (
                 SELECT 1 FROM personnel p
-                WHERE p.id > c.holds_all_upto AND p.id < @personnelId
-                  AND NOT EXISTS (SELECT 1 FROM client_holdings h WHERE h.client_id = c.id AND h.personnel_id = p.id AND h.held));
-            DELETE h FROM client_holdings h JOIN clients c ON c.id = h.client_id
-            WHERE h.held AND h.personnel_id <= c.holds_all_upto AND (@clientId IS NULL OR c.id = @clientId);
-            """, new { clientId, personnelId }, tx, cancellationToken: ct));
+                WHERE p.id > w.holds_all_upto AND p.id < @personnelId
+                  AND NOT EXISTS (SELECT 1 FROM client_holdings h WHERE h.client_id = w.client_id AND h.personnel_id = p.id AND h.held))
+            """,
+            """
+            DELETE h FROM client_holdings h JOIN client_watermarks w ON w.client_id = h.client_id
+            WHERE h.held AND h.personnel_id <= w.holds_all_upto AND (@clientId IS NULL OR w.client_id = @clientId)
+            """);
 
     /// <summary>One personnel deleted from clients: below the watermark it is an exception, above it the row goes.</summary>
     public static Task DeletedOneAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long personnelId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            DELETE h FROM client_holdings h JOIN clients c ON c.id = h.client_id
-            WHERE h.personnel_id = @personnelId AND (c.holds_all_upto IS NULL OR c.holds_all_upto < @personnelId) AND (@clientId IS NULL OR c.id = @clientId);
+        connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
+            """
+            DELETE h FROM client_holdings h LEFT JOIN client_watermarks w ON w.client_id = h.client_id
+            WHERE h.personnel_id = @personnelId AND (w.holds_all_upto IS NULL OR w.holds_all_upto < @personnelId) AND (@clientId IS NULL OR h.client_id = @clientId)
+            """,
+            """
             INSERT INTO client_holdings (client_id, personnel_id, held)
-            SELECT id, @personnelId, FALSE FROM clients
-            WHERE holds_all_upto >= @personnelId AND (@clientId IS NULL OR id = @clientId)
-            ON DUPLICATE KEY UPDATE held = FALSE;
-            """, new { clientId, personnelId }, tx, cancellationToken: ct));
+            SELECT w.client_id, @personnelId, FALSE FROM client_watermarks w
+            WHERE w.holds_all_upto >= @personnelId AND (@clientId IS NULL OR w.client_id = @clientId)
+            ON DUPLICATE KEY UPDATE held = FALSE
+            """);
 
     /// <summary>
     /// Every personnel up to <paramref name="upto"/> sent. Replacing (or syncing) makes that the
     /// whole of what the client holds; a plain send keeps what it held besides.
     /// </summary>
     public static Task SentAllAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long upto, bool exactly, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(exactly
-            ? """
-              UPDATE clients SET holds_all_upto = @upto WHERE @clientId IS NULL OR id = @clientId;
-              DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId;
-              """
-            : """
-              UPDATE clients SET holds_all_upto = GREATEST(COALESCE(holds_all_upto, 0), @upto) WHERE @clientId IS NULL OR id = @clientId;
-              DELETE FROM client_holdings WHERE personnel_id <= @upto AND (@clientId IS NULL OR client_id = @clientId);
-              """, new { clientId, upto }, tx, cancellationToken: ct));
+        exactly
+            ? connection.ExecuteEachAsync(new { clientId, upto }, tx, ct,
+                """
+                INSERT INTO client_watermarks (client_id, holds_all_upto) SELECT id, @upto FROM clients WHERE @clientId IS NULL OR id = @clientId
+                ON DUPLICATE KEY UPDATE holds_all_upto = @upto
+                """,
+                "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId")
+            : connection.ExecuteEachAsync(new { clientId, upto }, tx, ct,
+                """
+                INSERT INTO client_watermarks (client_id, holds_all_upto) SELECT id, @upto FROM clients WHERE @clientId IS NULL OR id = @clientId
+                ON DUPLICATE KEY UPDATE holds_all_upto = GREATEST(client_watermarks.holds_all_upto, @upto)
+                """,
+                "DELETE FROM client_holdings WHERE personnel_id <= @upto AND (@clientId IS NULL OR client_id = @clientId)");
 
     /// <summary>Every personnel deleted from the clients.</summary>
     public static Task DeletedAllAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE clients SET holds_all_upto = NULL WHERE @clientId IS NULL OR id = @clientId;
-            DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId;
-            """, new { clientId }, tx, cancellationToken: ct));
+        connection.ExecuteEachAsync(new { clientId }, tx, ct,
+            "DELETE FROM client_watermarks WHERE @clientId IS NULL OR client_id = @clientId",
+            "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId");
 
     /// <summary>A personnel removed from the server is no longer something any client should hold.</summary>
     public static Task RemovedFromServerAsync(MySqlConnection connection, MySqlTransaction tx, long personnelId, CancellationToken ct) =>

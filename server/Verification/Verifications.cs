@@ -39,7 +39,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
         {
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
-            var clientIds = await OutboxWriter.LockClientsAsync(connection, tx, clientId, ct);
+            var clientIds = await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId, ct);
             if (clientId is not null && clientIds.Count == 0)
             {
                 return null;
@@ -102,13 +102,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
     {
         var samples = drift is null ? null : JsonSerializer.Serialize(new long[][] { [.. drift.Missing.Take(SampleSize)], [.. drift.Extra.Take(SampleSize)], [.. drift.Different.Take(SampleSize)] });
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE verifications
-            SET state = @state, judged_at = @now, expected_rows = @expected, client_rows = @held, missing = @missing, extra = @extra,
-                different = @different, not_judged = @notJudged, sample_ids = @samples, bytes_moved = @bytes, rows_sent = @rowsSent, note = @note
-            WHERE message_id = @messageId AND state = 'pending';
-            UPDATE messages SET item_count = @rowsSent WHERE id = @messageId AND @rowsSent IS NOT NULL;
-            """, new
+        await connection.ExecuteEachAsync(new
         {
             messageId,
             state,
@@ -123,7 +117,14 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
             bytes = drift?.BytesMoved,
             rowsSent,
             note = note is { Length: > 1000 } ? note[..1000] : note,
-        }, cancellationToken: ct));
+        }, null, ct,
+            """
+            UPDATE verifications
+            SET state = @state, judged_at = @now, expected_rows = @expected, client_rows = @held, missing = @missing, extra = @extra,
+                different = @different, not_judged = @notJudged, sample_ids = @samples, bytes_moved = @bytes, rows_sent = @rowsSent, note = @note
+            WHERE message_id = @messageId AND state = 'pending'
+            """,
+            "UPDATE messages SET item_count = @rowsSent WHERE id = @messageId AND @rowsSent IS NOT NULL");
     }
 
     private sealed record Row(

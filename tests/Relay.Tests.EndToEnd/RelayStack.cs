@@ -10,14 +10,16 @@ namespace Relay.Tests.EndToEnd;
 /// The whole system as real processes: server instances on one database (in the shared private
 /// MariaDB unless the test brings its own), and client daemons each with their own SQLite file.
 /// The first <c>isolatedClients</c> clients run in network namespaces of their own, where a test
-/// can cut them off (<see cref="IsolatedHost"/>).
+/// can cut them off (<see cref="IsolatedHost"/>). On a <see cref="GaleraCluster"/> the database
+/// lives in the cluster and each server instance writes through the node it is started on.
 /// </summary>
 public sealed class RelayStack(
     int clients,
     MariaDbServer? mariadb = null,
     IReadOnlyDictionary<string, string>? serverSettings = null,
     IReadOnlyDictionary<string, string>? clientSettings = null,
-    int isolatedClients = 0) : IAsyncDisposable
+    int isolatedClients = 0,
+    GaleraCluster? cluster = null) : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-api-key";
     public const string MasterKey = "end-to-end-master-key-0123456789abcdef";
@@ -47,8 +49,7 @@ public sealed class RelayStack(
     /// <summary>Starts one server and registers every client; starts the clients unless told not to.</summary>
     public async Task StartAsync(bool startClients = true)
     {
-        MariaDb = mariadb ?? await MariaDbServer.Shared;
-        ConnectionString = await MariaDb.CreateDatabaseAsync("e2e");
+        await CreateDatabaseAsync();
         await StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
@@ -62,6 +63,20 @@ public sealed class RelayStack(
         }
     }
 
+    /// <summary>Creates the stack's empty database, and starts nothing.</summary>
+    public async Task CreateDatabaseAsync()
+    {
+        if (cluster is null)
+        {
+            MariaDb = mariadb ?? await MariaDbServer.Shared;
+            ConnectionString = await MariaDb.CreateDatabaseAsync("e2e");
+        }
+        else
+        {
+            ConnectionString = await cluster.CreateDatabaseAsync("e2e");
+        }
+    }
+
     /// <summary>Registers a client daemon with the server and gives it the credential issued; returns its id.</summary>
     public async Task<long> RegisterAsync(ClientDaemon client, string name)
     {
@@ -71,12 +86,13 @@ public sealed class RelayStack(
     }
 
     /// <summary>Starts a server instance on the stack's database (one more, or a replacement after a kill).</summary>
-    public async Task<ServerInstance> StartServerAsync()
+    /// <param name="node">On a cluster: the node the instance writes through (the others are its fail-over).</param>
+    public async Task<ServerInstance> StartServerAsync(int node = 1)
     {
         var server = new ServerInstance(FreePort.Next());
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Relay"] = ConnectionString,
+            ["ConnectionStrings:Relay"] = cluster is null ? ConnectionString : cluster.ConnectionString(DatabaseName, node),
             ["Urls"] = server.Url,
             ["Auth:ApiKey"] = ApiKey,
             ["Credentials:MasterKey"] = MasterKey,
@@ -106,15 +122,18 @@ public sealed class RelayStack(
     public async Task<long> InjectRefusedSaveAsync(long client, long personnelId = 77)
     {
         await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
-        return await db.ExecuteScalarAsync<long>("""
+        await db.OpenAsync();
+        await db.ExecuteAsync("""
             INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
-            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6));
-            SELECT LAST_INSERT_ID();
+            VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6))
             """, new { client, personnelId });
+        var id = await db.ExecuteScalarAsync<long>("SELECT LAST_INSERT_ID()");
+        await Relay.Testing.OutboxRows.KeepCounterAheadAsync(db);
+        return id;
     }
 
-    /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the API would.</summary>
-    public async Task SeedPersonnelAsync(int count, string surname = "Surname")
+    /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the API would; returns their ids (on a cluster they are not 1, 2, 3…).</summary>
+    public async Task<long[]> SeedPersonnelAsync(int count, string surname = "Surname")
     {
         await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
         await db.OpenAsync();
@@ -133,6 +152,8 @@ public sealed class RelayStack(
             command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
             await command.ExecuteNonQueryAsync();
         }
+
+        return (await db.QueryAsync<long>("SELECT id FROM personnel WHERE surname = @surname ORDER BY id", new { surname })).ToArray();
     }
 
     public Task<long[]> OperateAsync(HttpMethod method, string path) => Server.OperateAsync(method, path);

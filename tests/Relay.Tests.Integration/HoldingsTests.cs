@@ -81,7 +81,7 @@ public sealed class HoldingsTests : AppTest
         await using (var db = await App.OpenDatabaseAsync())
         {
             Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
-            Assert.Equal(1_002, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients WHERE holds_all_upto = @hire", new { hire }));
+            Assert.Equal(1_002, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_watermarks WHERE holds_all_upto = @hire", new { hire }));
         }
 
         await Http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
