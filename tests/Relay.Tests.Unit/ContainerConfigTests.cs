@@ -66,6 +66,35 @@ public sealed partial class ContainerConfigTests
         Assert.All(demo, k => Assert.True(IsServerSetting(k), $"compose/demo.yml passes '{k}', which the server does not read"));
     }
 
+    [Fact]
+    public void TheClusterOverrideRunsThreeDurableGaleraNodesAndTwoInstancesEachNamingEveryNodeItsOwnFirst()
+    {
+        var cluster = Services(Load(Path.Combine(Repo.Root, "compose", "cluster.yml")));
+        string[] nodes = ["mysql", "galera2", "galera3"];
+        foreach (var node in nodes)
+        {
+            var args = Sequence(cluster[node], "command");
+            Assert.Equal("mariadb:10.11", Scalar(cluster[node], "image"));
+            Assert.Contains("--wsrep-on=ON", args);
+            Assert.Contains("--wsrep-cluster-address=gcomm://mysql,galera2,galera3", args);
+            Assert.Contains("--innodb-flush-log-at-trx-commit=1", args);
+            Assert.Contains("--wsrep-sst-method=mariabackup", args);
+            Assert.Equal(node == "mysql", args.Contains("--wsrep-new-cluster"));
+        }
+
+        var a = new MySqlConnector.MySqlConnectionStringBuilder(Scalar((YamlMappingNode)Child(cluster["server"], "environment")!, "ConnectionStrings__Relay")!);
+        var b = new MySqlConnector.MySqlConnectionStringBuilder(Scalar((YamlMappingNode)Child(cluster["server-b"], "environment")!, "ConnectionStrings__Relay")!);
+        Assert.Equal(("mysql,galera2,galera3", MySqlConnector.MySqlLoadBalance.FailOver), (a.Server, a.LoadBalance));
+        Assert.Equal(("galera2,galera3,mysql", MySqlConnector.MySqlLoadBalance.FailOver), (b.Server, b.LoadBalance));
+        Assert.Equal(["127.0.0.1:8081:8080"], Sequence(cluster["server-b"], "ports"));
+        foreach (var key in ((YamlMappingNode)Child(cluster["server-b"], "environment")!).Children.Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)))
+        {
+            Assert.True(IsServerSetting(key), $"compose/cluster.yml passes '{key}' to server-b, which the server does not read");
+        }
+
+        Assert.Contains("compose/cluster.yml", File.ReadAllText(Path.Combine(Repo.Root, "docs", "cluster.md")));
+    }
+
     [Theory]
     [InlineData("client1", "8001")]
     [InlineData("client2", "8002")]
