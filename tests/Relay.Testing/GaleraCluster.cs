@@ -127,31 +127,17 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
 
     public string Socket(int node) => Path.Combine(Directory, $"node{node}", "mysql.sock");
 
-    public bool IsRunning(int node)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(_pids[node - 1]);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    public bool IsRunning(int node) => IsAlive(_pids[node - 1]);
 
-    /// <summary>kill -9 of one node, as in a crash.</summary>
+    /// <summary>kill -9 of one node, as in a crash; returns once it is dead.</summary>
     public void Kill(int node)
     {
-        try
+        var pid = _pids[node - 1];
+        Signal(pid);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (IsAlive(pid) && DateTime.UtcNow < deadline)
         {
-            using var process = Process.GetProcessById(_pids[node - 1]);
-            process.Kill();
-            process.WaitForExit(10_000);
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
+            Thread.Sleep(20);
         }
     }
 
@@ -232,9 +218,10 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
 
     private void Delete()
     {
-        for (var node = 1; node <= Nodes; node++)
+        // At process exit there is little time: every node is signalled, none waited for.
+        foreach (var pid in _pids)
         {
-            Kill(node);
+            Signal(pid);
         }
 
         try
@@ -243,6 +230,36 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+        }
+    }
+
+    private static void Signal(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>
+    /// Alive, and not a zombie: a killed node's parent script has exited, and where nothing reaps
+    /// orphans it stays a zombie (dead, its ports free) that <see cref="Process.HasExited"/> takes for running.
+    /// </summary>
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
