@@ -41,9 +41,10 @@ cluster: build ## The cluster suite alone: two instances on a private 3-node Gal
 	@scripts/ensure-galera.sh
 	dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo --filter "FullyQualifiedName~Cluster"
 
-chaos: build ## The long randomized crash and partition test (RELAY_CHAOS_SECONDS, default 330; RELAY_CHAOS_SEED replays a run)
+chaos: build ## The long randomized crash and partition tests, on one MariaDB and on a Galera cluster (RELAY_CHAOS_SECONDS, default 330 each; RELAY_CHAOS_SEED replays a run)
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-netfaults.sh
+	@scripts/ensure-galera.sh
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 

@@ -6,10 +6,15 @@ using Xunit.Abstractions;
 
 namespace Relay.Tests.EndToEnd;
 
-/// <summary>One chaos run: picks operations and faults from the seeded random source.</summary>
-internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random random, ITestOutputHelper output)
+/// <summary>
+/// One chaos run: picks operations and faults from the seeded random source. On one MariaDB it
+/// restarts MySQL once; on a Galera cluster it kills nodes with SIGKILL (one at a time, so the
+/// cluster keeps its primary component) and starts them again some steps later.
+/// </summary>
+internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelper output)
 {
     private readonly Dictionary<int, int> _clientBackAtStep = [];
+    private readonly Dictionary<int, int> _nodeBackAtStep = [];
     private readonly Dictionary<int, int> _linkHealsAtStep = [];
     private readonly List<long> _removed = [];
     private int _ssn;
@@ -21,6 +26,14 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
     public int Kills { get; private set; }
 
     public int Partitions { get; private set; }
+
+    /// <summary>The single MariaDB the stack runs on, restarted once during the run.</summary>
+    public MariaDbServer? MariaDb { get; init; }
+
+    /// <summary>The cluster the stack runs on, whose nodes are killed during the run.</summary>
+    public GaleraCluster? Cluster { get; init; }
+
+    public int NodeKills { get; private set; }
 
     public async Task RunAsync(TimeSpan length)
     {
@@ -38,10 +51,7 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
             await MaybeBreakSomethingAsync();
             if (!mySqlRestarted && DateTime.UtcNow > mySqlRestartAt)
             {
-                output.WriteLine($"step {Steps}: restarting MySQL");
-                mariadb.Kill();
-                await Task.Delay(random.Next(100, 1500));
-                await mariadb.StartAgainAsync();
+                await BreakTheDatabaseAsync();
                 mySqlRestarted = true;
             }
 
@@ -53,6 +63,11 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
     /// <summary>Brings everything back, then waits until the outbox is empty and nothing failed.</summary>
     public async Task SettleAsync()
     {
+        foreach (var node in _nodeBackAtStep.Keys.ToList())
+        {
+            await StartNodeAsync(node);
+        }
+
         foreach (var client in stack.Clients.Where(c => c.Host!.IsCut))
         {
             await client.Host!.HealAsync();
@@ -71,8 +86,39 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
         Assert.True(failed["items"]!.AsArray().Count == 0, $"messages failed: {failed.ToJsonString()}");
     }
 
+    private async Task BreakTheDatabaseAsync()
+    {
+        if (MariaDb is { } mariadb)
+        {
+            output.WriteLine($"step {Steps}: restarting MySQL");
+            mariadb.Kill();
+            await Task.Delay(random.Next(100, 1500));
+            await mariadb.StartAgainAsync();
+        }
+        else if (Cluster is { } cluster && _nodeBackAtStep.Count == 0)
+        {
+            var node = random.Next(1, GaleraCluster.Nodes + 1);
+            output.WriteLine($"step {Steps}: kill -9 Galera node {node}");
+            cluster.Kill(node);
+            _nodeBackAtStep[node] = Steps + random.Next(5, 40);
+            NodeKills++;
+        }
+    }
+
+    private async Task StartNodeAsync(int node)
+    {
+        output.WriteLine($"step {Steps}: Galera node {node} started again");
+        await Cluster!.StartAgainAsync(node);
+        _nodeBackAtStep.Remove(node);
+    }
+
     private async Task MaybeBreakSomethingAsync()
     {
+        foreach (var (node, _) in _nodeBackAtStep.Where(kv => kv.Value <= Steps).ToList())
+        {
+            await StartNodeAsync(node);
+        }
+
         foreach (var (client, back) in _clientBackAtStep.Where(kv => kv.Value <= Steps).ToList())
         {
             await stack.Clients[client].StartAsync();
@@ -105,7 +151,11 @@ internal sealed class ChaosRun(RelayStack stack, MariaDbServer mariadb, Random r
             output.WriteLine($"step {Steps}: kill -9 {victim.Process.Name}");
             victim.Process.Kill();
             Kills++;
-            await stack.StartServerAsync();
+            await stack.StartServerAsync(node: Cluster is null ? 1 : random.Next(1, GaleraCluster.Nodes + 1));
+        }
+        else if (Cluster is not null && roll < 0.11)
+        {
+            await BreakTheDatabaseAsync();
         }
         else if (roll < 0.09)
         {
