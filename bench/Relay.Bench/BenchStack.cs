@@ -24,7 +24,7 @@ public sealed class BenchStack : IAsyncDisposable
     private HttpClient _api = null!;
     private string _connectionString = "";
 
-    private MariaDbServer _mariadb = null!;
+    private IDatabaseHost _mariadb = null!;
 
     /// <summary>The server's API, with the key.</summary>
     public HttpClient Api => _api;
@@ -32,7 +32,7 @@ public sealed class BenchStack : IAsyncDisposable
     /// <summary>One client's id on the server and its SQLite file.</summary>
     public (long Id, string DatabasePath) Client(int index) => (_clients[index].Id, _clients[index].DatabasePath);
 
-    public static async Task<BenchStack> StartAsync(MariaDbServer mariadb, int clients)
+    public static async Task<BenchStack> StartAsync(IDatabaseHost mariadb, int clients)
     {
         var stack = new BenchStack { _mariadb = mariadb };
         stack._connectionString = await mariadb.CreateDatabaseAsync("bench");

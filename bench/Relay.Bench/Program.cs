@@ -8,7 +8,7 @@ var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
 var fleetSize = Setting("RELAY_BENCH_FLEET", 2000);
-var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet").Split(',', StringSplitOptions.TrimEntries);
+var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet,cluster").Split(',', StringSplitOptions.TrimEntries);
 
 Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores");
 await using var mariadb = await MariaDbServer.StartAsync();
@@ -81,6 +81,16 @@ if (sections.Contains("fleet"))
     Row("  server RSS delivering the 100,000 broadcast", $"{fleet.ServerBroadcastRssMiB:0} MiB");
     Row("  dashboard idle: states / page / worst first", $"{fleet.DashboardIdle.States:0.000}/{fleet.DashboardIdle.Page:0.000}/{fleet.DashboardIdle.WorstFirstPage:0.000} s");
     Row("  dashboard busy: states / page / worst first", $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s");
+}
+
+if (sections.Contains("cluster"))
+{
+    var cluster = await ClusterBench.RunAsync(mariadb, personnel, 2);
+    results["cluster"] = cluster;
+    Row($"cluster: 3 Galera nodes up", $"{cluster.ClusterStartSeconds:0.0} s");
+    Row($"  bulk {cluster.Personnel:N0} x {cluster.Clients}, rows/s: cluster / single", $"{cluster.ClusterRowsPerSecond:N0}", $"{cluster.SingleRowsPerSecond:N0}", cluster.ClusterRowsPerSecond / cluster.SingleRowsPerSecond);
+    Row("  MySQL CPU during that bulk: cluster / single", $"{cluster.ClusterMySqlCpuSeconds:0.0} s", $"{cluster.SingleMySqlCpuSeconds:0.0} s");
+    Row("  one idle instance, MySQL queries/s: cluster / single", $"{cluster.ClusterIdleQueriesPerSecond:0.0}", $"{cluster.SingleIdleQueriesPerSecond:0.0}");
 }
 
 var path = Path.Combine(Repo.Root, "bench", "results.json");
