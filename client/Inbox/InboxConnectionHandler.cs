@@ -142,7 +142,8 @@ internal sealed class InboxConnectionHandler(
             && TransportAuth.IsWellFormedChallenge(auth.Challenge)
             && TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
         {
-            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge)));
+            var (lastId, lastUid) = await store.LastAppliedAsync(ct);
+            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge), lastId, lastUid));
             await output.FlushAsync(ct);
             return true;
         }

@@ -175,6 +175,15 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         return (await ReadPersonnelAsync(command, ct)).SingleOrDefault();
     }
 
+    /// <summary>The server's id and uid of the last message applied, by order of application (ids start again after a server database reset); nulls when none was.</summary>
+    public async Task<(long? Id, string? Uid)> LastAppliedAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, null, "SELECT message_id, message_uid FROM applied_messages ORDER BY seq DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : (null, null);
+    }
+
     /// <summary>True when the file can be written: opens a write transaction and rolls it back.</summary>
     public async Task<bool> IsWritableAsync(CancellationToken ct)
     {

@@ -60,7 +60,14 @@ public sealed record AuthFrame(string Challenge, string Proof) : Frame;
 
 /// <summary>Client to server: the server is authenticated, and here is the client's proof in turn.</summary>
 /// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
-public sealed record WelcomeFrame(string Proof) : Frame;
+/// <param name="LastAppliedId">
+/// The server's id of the last message the client applied, or null when it has applied none. A
+/// position past every id the server's database has issued, or an id it has issued for another
+/// message, means that database lost changes the client holds: it was restored from an older
+/// backup, or a cluster lost commits.
+/// </param>
+/// <param name="LastAppliedUid">That message's uid, which tells whether the server's message of that id is the same one.</param>
+public sealed record WelcomeFrame(string Proof, long? LastAppliedId = null, string? LastAppliedUid = null) : Frame;
 
 /// <summary>
 /// Server to client: describe the personnel you hold, by buckets (see <c>PersonnelDigest</c>). It

@@ -9,7 +9,8 @@ public static class ProtocolVersion
     /// Version 3 added digests (<c>digestRequest</c>, <c>digestReply</c>) and <c>patch</c> messages,
     /// and renamed a staged message's <c>replace</c> to <c>part</c>. Version 4 made the link
     /// credential per client: <c>hello</c> names the client id and generation it holds, and the
-    /// proofs cover them.
+    /// proofs cover them. Version 5 added <c>lastAppliedId</c> to <c>welcome</c>: the server notices
+    /// a client that holds more than its database knows.
     /// </summary>
-    public const int Current = 4;
+    public const int Current = 5;
 }

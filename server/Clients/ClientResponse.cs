@@ -14,6 +14,13 @@ namespace Relay.Server.Clients;
 /// <param name="CredentialGeneration">The generation of its link credential that is current.</param>
 /// <param name="PreviousCredentialValidUntil">After a rotation: until when the generation before still works.</param>
 /// <param name="CredentialInUse">The generation the client proved it holds at its last connection; null before it ever connected.</param>
+/// <param name="AheadOfServer">
+/// Set when the client reported at a connection that it had applied a message past every id the
+/// server's database has issued: the id it reported. The database lost changes the client holds
+/// (restored from an older backup, or commits a cluster lost); verify the client and decide what it
+/// should hold. Cleared when a verify finds it in sync.
+/// </param>
+/// <param name="AheadSince">When the server first noticed it; null unless <paramref name="AheadOfServer"/> is set.</param>
 public sealed record ClientResponse(
     long Id,
     string Name,
@@ -29,7 +36,9 @@ public sealed record ClientResponse(
     string? ServedBy,
     int CredentialGeneration,
     DateTime? PreviousCredentialValidUntil,
-    int? CredentialInUse)
+    int? CredentialInUse,
+    long? AheadOfServer,
+    DateTime? AheadSince)
 {
     /// <summary>Only in the answer to <c>POST /clients</c>: the client's link credential, shown once (give it to the daemon as <c>Client:Credential</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -21,7 +21,8 @@ internal static class ClientsEndpoints
         {ClientQueue.OldestPendingAt} AS OldestPendingAt,
         {ClientSorts.FailedCount} AS FailedMessages,
         CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy,
-        c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse
+        c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse,
+        c.ahead_position AS AheadOfServer, c.ahead_since AS AheadSince
         """;
 
     private static readonly RequestExample Example = RequestExample.Json(new ClientRequest("site-a-door", "10.0.0.21", 5001));
@@ -135,7 +136,7 @@ internal static class ClientsEndpoints
             }, ct);
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null)
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null, null, null)
             {
                 Credential = credential.Encode(),
             };

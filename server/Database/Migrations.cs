@@ -248,6 +248,11 @@ internal static class Migrations
             """,
             "INSERT IGNORE INTO client_watermarks (client_id, holds_all_upto) SELECT id, holds_all_upto FROM clients WHERE holds_all_upto IS NOT NULL",
         ]),
+        (13, "clients that hold more than the database knows: the position each reported past every id issued, and since when",
+        [
+            new("ALTER TABLE clients ADD COLUMN ahead_position BIGINT NULL", OnlyIfMissing: "clients.ahead_position"),
+            new("ALTER TABLE clients ADD COLUMN ahead_since DATETIME(6) NULL", OnlyIfMissing: "clients.ahead_since"),
+        ]),
     ];
 
     public static int Latest => All[^1].Version;

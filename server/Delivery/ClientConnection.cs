@@ -13,8 +13,11 @@ namespace Relay.Server.Delivery;
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection. An
 /// exchange fails when the client makes no progress for <paramref name="attemptTimeout"/> (see <see cref="ProgressDeadline"/>).
+/// <paramref name="opened"/> hears, at each new connection, the id and uid of the last message the client says it applied.
 /// </summary>
-internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout, TimeProvider time) : IAsyncDisposable
+internal sealed class ClientConnection(
+    long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout, TimeProvider time,
+    Func<(long? Id, string? Uid), CancellationToken, Task>? opened = null) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
@@ -229,7 +232,11 @@ internal sealed class ClientConnection(long clientId, int maxFrameBytes, ClientC
         _frames = new FrameReader(_reader, maxFrameBytes, Timeout.InfiniteTimeSpan);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
-        await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
+        var lastApplied = await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
+        if (opened is not null)
+        {
+            await opened(lastApplied, ct);
+        }
     }
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct) => (await ReadAsync(ct)).Frame;

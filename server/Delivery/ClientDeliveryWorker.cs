@@ -19,6 +19,7 @@ internal sealed class ClientDeliveryWorker(
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,
+    ClientPositions positions,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
     ClientLink link,
     Func<bool> holdsLease,
@@ -37,7 +38,9 @@ internal sealed class ClientDeliveryWorker(
     {
         // A new worker starts idle: the poll that started it says whether work waits.
         var readQueue = false;
-        await using var connection = new ClientConnection(clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval, options.AttemptTimeout, time);
+        await using var connection = new ClientConnection(
+            clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval, options.AttemptTimeout, time,
+            (lastApplied, token) => positions.CheckAsync(clientId, lastApplied, token));
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {

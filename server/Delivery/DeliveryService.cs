@@ -18,6 +18,7 @@ internal sealed class DeliveryService(
     OutboxSignal signal,
     DriftChecks checks,
     ClientCredentials credentials,
+    ClientPositions positions,
     DeliveryPipelines pipelines,
     ClientLinks links,
     IOptions<DeliveryOptions> options,
@@ -110,7 +111,7 @@ internal sealed class DeliveryService(
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var link = new ClientLink(id, () => _addresses.TryGetValue(id, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
-            var worker = new ClientDeliveryWorker(id, queue, signal, checks, credentials, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
+            var worker = new ClientDeliveryWorker(id, queue, signal, checks, credentials, positions, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 

@@ -11,6 +11,7 @@ internal static class DeliverySetup
         builder.Services.AddSingleton<DeliveryPipelines>();
         builder.Services.AddSingleton<ClientLeases>();
         builder.Services.AddSingleton<ClientLinks>();
+        builder.Services.AddSingleton<ClientPositions>();
         builder.Services.AddHostedService<DeliveryService>();
     }
 }

@@ -10,9 +10,10 @@ internal static class ServerHandshake
 {
     /// <summary>
     /// The client says which credential it holds and challenges; the server proves that
-    /// credential (derived again from the master key) and challenges back; the client proves it.
+    /// credential (derived again from the master key) and challenges back; the client proves it,
+    /// and says the id and uid of the last message it applied, which this returns.
     /// </summary>
-    public static async Task RunAsync(long clientId, ClientCredentials credentials, PipeWriter writer, Func<CancellationToken, Task<Frame>> readFrame, CancellationToken ct)
+    public static async Task<(long? Id, string? Uid)> RunAsync(long clientId, ClientCredentials credentials, PipeWriter writer, Func<CancellationToken, Task<Frame>> readFrame, CancellationToken ct)
     {
         var first = await readFrame(ct);
         if (first is NackFrame declined)
@@ -37,7 +38,7 @@ internal static class ServerHandshake
                     await credentials.RecordUseAsync(clientId, hello.Generation, ct);
                 }
 
-                return;
+                return (welcome.LastAppliedId, welcome.LastAppliedUid);
             case WelcomeFrame:
                 throw new AuthenticationException($"The client's proof is wrong: it does not hold the credential it named ({credential}).");
             case NackFrame refused:

@@ -117,6 +117,7 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
             bytes = drift?.BytesMoved,
             rowsSent,
             note = note is { Length: > 1000 } ? note[..1000] : note,
+            inSync = drift is { InSync: true },
         }, null, ct,
             """
             UPDATE verifications
@@ -124,7 +125,9 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
                 different = @different, not_judged = @notJudged, sample_ids = @samples, bytes_moved = @bytes, rows_sent = @rowsSent, note = @note
             WHERE message_id = @messageId AND state = 'pending'
             """,
-            "UPDATE messages SET item_count = @rowsSent WHERE id = @messageId AND @rowsSent IS NOT NULL");
+            "UPDATE messages SET item_count = @rowsSent WHERE id = @messageId AND @rowsSent IS NOT NULL",
+            // A client found in sync no longer holds more than the server knows (see ClientPositions).
+            "UPDATE clients c JOIN verifications v ON v.client_id = c.id SET c.ahead_position = NULL, c.ahead_since = NULL WHERE v.message_id = @messageId AND @inSync");
     }
 
     private sealed record Row(

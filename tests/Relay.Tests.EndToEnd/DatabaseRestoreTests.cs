@@ -62,6 +62,39 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientHoldingMoreThanARestoredDatabaseKnowsIsReportedUntilAVerifyFindsItInSync()
+    {
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await _stack.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        var client = _stack.ClientIds[0];
+        await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
+        var backup = await _stack.MariaDb.DumpAsync(_stack.DatabaseName);
+        var lost = (await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{einstein}?wait=10")).Single();
+        await RestartServerAsync(() => _stack.MariaDb.RestoreAsync(_stack.DatabaseName, backup));
+
+        // The restarted server connects to the client with its next delivery; the client says what it applied last.
+        await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
+        var row = await _stack.Api.JsonAsync($"/clients/{client}");
+        Assert.Equal(lost, row["aheadOfServer"]?.GetValue<long>());
+        Assert.NotNull(row["aheadSince"]);
+        Assert.Contains($"Client {client} has applied message {lost}, which this database does not know", _stack.Server.Process.Output);
+
+        // What is issued from now on passes what the client holds.
+        Assert.True((await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Single() > lost);
+
+        // The client holds Einstein, whom the restored database never sent it: verify says so, the flag stays.
+        var (_, verdict) = await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/clients/{client}/verify?wait=30");
+        Assert.Equal(1, verdict["extra"]!.GetValue<long>());
+        Assert.NotNull((await _stack.Api.JsonAsync($"/clients/{client}"))["aheadOfServer"]);
+
+        // The operator decides the server is right: a sync, then a verify in sync, and the flag is gone.
+        await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel?sync=true&wait=30");
+        (_, verdict) = await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/clients/{client}/verify?wait=30");
+        Assert.True(verdict["inSync"]!.GetValue<bool>(), verdict.ToJsonString());
+        Assert.Null((await _stack.Api.JsonAsync($"/clients/{client}"))["aheadOfServer"]);
+    }
+
+    [Fact]
     public async Task AMessageInABackupThatWasAppliedAfterItIsNotAppliedAgainOnRestore()
     {
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
