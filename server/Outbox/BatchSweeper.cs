@@ -21,8 +21,12 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, Transactions tran
             try
             {
                 await timer.WaitForNextTickAsync(stoppingToken);
+
+                // One reading of the clock for the whole sweep: every job cuts off at the same moment.
+                var now = time.GetUtcNow().UtcDateTime;
+
                 // Broadcasts left pending only by clients since unregistered.
-                await Broadcasts.RetireAsync(db, transactions, null, time.GetUtcNow().UtcDateTime, stoppingToken);
+                await Broadcasts.RetireAsync(db, transactions, null, now, stoppingToken);
 
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 var removed = await transactions.RetryDeadlocksAsync(() => connection.ExecuteAsync(new CommandDefinition("""
@@ -34,7 +38,7 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, Transactions tran
                 }
 
                 // In slices, so a large backlog never holds long locks.
-                var before = time.GetUtcNow().UtcDateTime - options.Value.DeliveredRetention;
+                var before = now - options.Value.DeliveredRetention;
                 foreach (var sql in (string[])[
                     "DELETE FROM delivered_messages WHERE delivered_at < @before LIMIT 10000",
                     "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000",
@@ -48,7 +52,7 @@ internal sealed partial class BatchSweeper(MySqlDataSource db, Transactions tran
                 }
 
                 // An import stages its rows for as long as its upload takes; a day is far longer than any.
-                var abandoned = time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(1);
+                var abandoned = now - TimeSpan.FromDays(1);
                 await ImportStaging.SweepAbandonedAsync(connection, abandoned, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

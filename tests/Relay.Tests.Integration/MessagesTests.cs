@@ -74,7 +74,7 @@ public sealed class MessagesTests : AppTest
         await queue.MarkDeliveredAsync(await queue.NextPendingAsync(client, 1, default), default);
         Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
 
-        // 59 minutes on, a sweep has run (it removed a batch nothing points at): the status is kept.
+        // 59 minutes on, a sweep has run: the status is kept.
         await app.SweptAfterAsync(TimeSpan.FromMinutes(59));
         Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
 
