@@ -30,11 +30,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// <summary>Small batches, so that a crash falls between the parts of an operation more often.</summary>
     internal static readonly Dictionary<string, string> ServerSettings = new() { ["Outbox:BatchSize"] = "3" };
 
-    /// <summary>The run's seed (RELAY_CHAOS_SEED replays one) and length (RELAY_CHAOS_SECONDS, 20 s by default).</summary>
-    internal static (int Seed, int Seconds) Settings(ITestOutputHelper output)
+    /// <summary>The run's seed (RELAY_CHAOS_SEED replays one) and length (RELAY_CHAOS_SECONDS, or <paramref name="seconds"/>).</summary>
+    internal static (int Seed, int Seconds) Settings(ITestOutputHelper output, int seconds = 20)
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
-        var seconds = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SECONDS"), out var d) ? d : 20;
+        seconds = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SECONDS"), out var d) ? d : seconds;
         output.WriteLine($"chaos seed {seed}, {seconds} s");
         return (seed, seconds);
     }
