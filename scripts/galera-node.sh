@@ -79,6 +79,14 @@ esac
 
 mariadbd --defaults-file="$node/my.cnf" "${extra[@]}" </dev/null >/dev/null 2>&1 &
 pid=$!
+if [ -n "${RELAY_OWNER_PID:-}" ]; then
+  # The node dies with the test process that started it, however that process ends (its exit
+  # handlers do not always get to run).
+  (
+    while kill -0 "$RELAY_OWNER_PID" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
+    grep -qsa "$node/my.cnf" "/proc/$pid/cmdline" && kill -9 "$pid"
+  ) </dev/null >/dev/null 2>&1 &
+fi
 for _ in $(seq 1 1800); do
   state=$(mariadb --no-defaults --socket="$node/mysql.sock" -uroot -N -e "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | awk '{print $2}') || true
   if [ "$state" = Synced ]; then

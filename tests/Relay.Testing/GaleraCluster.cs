@@ -43,7 +43,7 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), $"relay-galera-{Guid.NewGuid():N}"[..24]);
         var (port, group) = (FreePorts(1), FreePorts(3));
-        var (exit, output) = await RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera.sh"), directory, port.ToString(), group.ToString());
+        var (exit, output) = await Scripts.RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera.sh"), directory, port.ToString(), group.ToString());
         var pids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => int.TryParse(line, out var pid) ? pid : 0).Where(pid => pid > 0).ToArray();
         if (exit != 0 || pids.Length != Nodes)
@@ -168,14 +168,14 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         var my = Path.Combine(Directory, $"node{node}", "my.cnf");
         var log = Path.Combine(Directory, $"node{node}", "recover-probe.log");
-        await RunAsync("bash", "-c", "mariadbd --defaults-file=\"$1\" --wsrep-recover --log-error=\"$2\" >/dev/null 2>&1 || true", "recover", my, log);
+        await Scripts.RunAsync("bash", "-c", "mariadbd --defaults-file=\"$1\" --wsrep-recover --log-error=\"$2\" >/dev/null 2>&1 || true", "recover", my, log);
         var line = File.ReadLines(log).LastOrDefault(l => l.Contains("Recovered position:", StringComparison.Ordinal)) ?? "";
         return long.TryParse(line.Split(':')[^1].Trim(), out var seqno) ? seqno : -1;
     }
 
     private async Task LaunchAsync(int node, string mode)
     {
-        var (exit, output) = await RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera-node.sh"), Directory, node.ToString(), Port.ToString(), GroupPort.ToString(), mode);
+        var (exit, output) = await Scripts.RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera-node.sh"), Directory, node.ToString(), Port.ToString(), GroupPort.ToString(), mode);
         if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
         {
             throw new InvalidOperationException($"Galera node {node} did not start ({mode}): {output}");
@@ -267,21 +267,5 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         Delete();
         return ValueTask.CompletedTask;
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        // The scripts leave mariadbd running with our pipes closed, so reading to the end is safe.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -108,7 +108,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     public async Task<string> DumpAsync(string database)
     {
         var file = Path.Combine(Directory, $"{database}-{Guid.NewGuid():N}.sql");
-        var (exit, output) = await RunAsync("bash", "-c", "mariadb-dump --no-defaults --socket=\"$1\" -uroot --single-transaction \"$2\" > \"$3\"", "dump", Socket, database, file);
+        var (exit, output) = await Scripts.RunAsync("bash", "-c", "mariadb-dump --no-defaults --socket=\"$1\" -uroot --single-transaction \"$2\" > \"$3\"", "dump", Socket, database, file);
         return exit == 0 ? file : throw new InvalidOperationException($"mariadb-dump failed: {output}");
     }
 
@@ -116,7 +116,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     public async Task RestoreAsync(string database, string dumpFile)
     {
         await ResetDatabaseAsync(database);
-        var (exit, output) = await RunAsync("bash", "-c", "mariadb --no-defaults --socket=\"$1\" -uroot \"$2\" < \"$3\"", "restore", Socket, database, dumpFile);
+        var (exit, output) = await Scripts.RunAsync("bash", "-c", "mariadb --no-defaults --socket=\"$1\" -uroot \"$2\" < \"$3\"", "restore", Socket, database, dumpFile);
         if (exit != 0)
         {
             throw new InvalidOperationException($"restoring {dumpFile} failed: {output}");
@@ -129,7 +129,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     private static async Task<int> LaunchAsync(string directory, int port)
     {
         var script = Path.Combine(Repo.Root, "scripts", "mariadb.sh");
-        var (exit, output) = await RunAsync("bash", script, directory, port.ToString());
+        var (exit, output) = await Scripts.RunAsync("bash", script, directory, port.ToString());
         if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
         {
             throw new InvalidOperationException($"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}");
@@ -169,21 +169,5 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     {
         Delete();
         return ValueTask.CompletedTask;
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        // The script leaves mariadbd running with our pipes closed, so reading to the end is safe.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
