@@ -52,10 +52,13 @@ internal static class QueueHeads
         var payloads = await batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
         byte[]? PayloadOf(HeadRow row) => row.Payload is not null ? row.Utf8Payload
             : row.BatchId is { } batch && payloads.TryGetValue(batch, out var shared) ? shared : null;
-        PendingMessage Pending(HeadRow row, (long Id, string Host, int Port, long Position) client, bool isBroadcast) => PayloadOf(row) is { } payload
-            ? new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, payload, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast)
-            : new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, ReadOnlyMemory<byte>.Empty, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast,
-                Unreadable: $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client.");
+        PendingMessage Pending(HeadRow row, (long Id, string Host, int Port, long Position) client, bool isBroadcast)
+        {
+            var payload = PayloadOf(row);
+            return new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, payload ?? ReadOnlyMemory<byte>.Empty, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast,
+                Unreadable: payload is not null ? null
+                    : $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client.");
+        }
 
         var ownByClient = own.ToLookup(r => r.ClientId);
         var windows = requests.Select(request =>
