@@ -6,9 +6,4 @@ missing=()
 [ -f /usr/lib/galera/libgalera_smm.so ] || [ -f /usr/lib/libgalera_smm.so ] || missing+=(galera-4)
 command -v mariabackup >/dev/null 2>&1 || missing+=(mariadb-backup)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "relay: ${missing[*]} not installed; installing with apt-get" >&2
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+exec "$(dirname "$0")/apt-install.sh" "${missing[@]}"

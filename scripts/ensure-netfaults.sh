@@ -5,9 +5,4 @@ set -euo pipefail
 missing=()
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || missing+=(iptables)
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "relay: ${missing[*]} not installed; installing with apt-get" >&2
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+exec "$(dirname "$0")/apt-install.sh" "${missing[@]}"
