@@ -116,23 +116,18 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> Create(
-        MySqlDataSource db, TimeProvider time, OutboxSignal signal, ClientCredentials credentials, Transactions transactions, ClientRequest request, CancellationToken ct)
+        TimeProvider time, OutboxSignal signal, OutboxWriter outbox, ClientCredentials credentials, ClientRequest request, CancellationToken ct)
     {
         try
         {
-            var id = await transactions.RetryDeadlocksAsync(async () =>
+            var id = await outbox.WriteAsync(OutboxTargets.None, async unit =>
             {
-                await using var connection = await db.OpenConnectionAsync(ct);
-                await using var tx = await connection.BeginTransactionAsync(ct);
-
                 // A new client starts past every broadcast committed before it: the counter orders
                 // its registration with the operations queued meanwhile, on any node of a cluster.
-                var position = await OutboxSequence.TakeAsync(connection, tx, 1, ct);
-                var created = await connection.InsertAndGetIdAsync(
+                var position = await unit.TakePositionAsync();
+                return await unit.Connection.InsertAndGetIdAsync(
                     "INSERT INTO clients (name, host, port, created_at, broadcast_position) VALUES (@Name, @Host, @Port, @now, @position)",
-                    new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime, position }, tx, ct);
-                await tx.CommitOrExplainAsync(ct);
-                return created;
+                    new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime, position }, unit.Transaction, ct);
             }, ct);
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);

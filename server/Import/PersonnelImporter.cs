@@ -1,11 +1,8 @@
-using System.Data;
 using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
-using Relay.Server.Database;
-using Relay.Server.Operations;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Import;
@@ -28,7 +25,7 @@ internal sealed record ImportOutcome(ImportReport? Report, IReadOnlyList<ImportE
 /// clients that hold them, as an edit through the API would be; new ones go to no client until an
 /// operation sends them.
 /// </summary>
-internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time, IOptions<OutboxOptions> options)
+internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, TimeProvider time, IOptions<OutboxOptions> options)
 {
     public const int MaxRows = 1_000_000;
     public const int ListedErrors = 100;
@@ -68,16 +65,16 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         }
 
         await staging.FlushAsync(ct);
-        return await transactions.RetryDeadlocksAsync(() => MergeAsync(staging.ImportId, rows, propagate, ct), ct);
+        return await outbox.WriteAsync(OutboxTargets.All, unit => MergeAsync(unit, staging.ImportId, rows, propagate), ct);
     }
 
-    private async Task<ImportOutcome> MergeAsync(long importId, int rows, bool propagate, CancellationToken ct)
+    /// <summary>
+    /// Merges the staged rows into the register, after sending the changed personnel to every
+    /// client (while the rows that change can still be told apart from the rest).
+    /// </summary>
+    private async Task<ImportOutcome> MergeAsync(OutboxTransaction unit, long importId, int rows, bool propagate)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-
-        // Every transaction that may queue messages claims the message counter first (see OutboxWriter).
-        var clientIds = await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId: null, ct);
+        var (connection, tx, ct) = (unit.Connection, unit.Transaction, unit.CancellationToken);
         var args = new { import = importId, now = time.GetUtcNow().UtcDateTime };
         var staged = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM personnel_imports WHERE import_id = @import", args, tx, cancellationToken: ct));
@@ -89,28 +86,21 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         var (conflicts, conflicting) = await ImportChecks.AgainstRegisterAsync(connection, tx, importId, ct);
         if (conflicting > 0)
         {
+            unit.Discard();
             return new ImportOutcome(null, conflicts, conflicting);
         }
 
-        // Sent first, while the rows that change can still be told apart from the rest.
         long? operationId = null;
-        var messages = 0;
-        if (propagate && clientIds.Count > 0)
+        if (propagate && unit.ClientIds.Count > 0)
         {
             await foreach (var page in ChangedPagesAsync(connection, tx, importId, ct))
             {
-                operationId ??= (await outbox.StartOperationAsync(connection, tx, OperationKinds.Import, clientId: null, personnelId: null, clientIds, ct)).Id;
-                messages += (await outbox.BroadcastAsync(connection, tx, clientIds, new MessageBody(MessageKind.Update, Personnel: page), operationId.Value, ct)).Count * clientIds.Count;
+                operationId ??= (await unit.StartOperationAsync(OperationKinds.Import, personnelId: null)).Id;
+                await unit.QueueAsync(new MessageBody(MessageKind.Update, Personnel: page), operationId.Value);
             }
         }
 
-        // A restored id may lie under a client's "holds everything up to" mark: that client has never been sent it.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO client_holdings (client_id, personnel_id, held)
-            SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
-            WHERE s.import_id = @import AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
-            ON DUPLICATE KEY UPDATE held = FALSE
-            """, args, tx, cancellationToken: ct));
+        await unit.Holdings.ImportedBelowWatermarksAsync(importId);
 
         // Counted as matched rows (the connector's default), which the WHERE makes the changed ones.
         var updated = await connection.ExecuteAsync(new CommandDefinition("""
@@ -124,12 +114,6 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
             WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
             ORDER BY s.line
             """, args, tx, cancellationToken: ct));
-
-        await tx.CommitOrExplainAsync(ct);
-        if (messages > 0)
-        {
-            outbox.Committed(clientIds, messages);
-        }
 
         return new ImportOutcome(new ImportReport(rows, inserted, updated, rows - inserted - updated, operationId), [], 0);
     }

@@ -1,3 +1,4 @@
+using Relay.Server.Outbox;
 namespace Relay.Server.Operations;
 
 /// <summary>What an operation asks for: which clients, which personnel, and whether to save or delete.</summary>

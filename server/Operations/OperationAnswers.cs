@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Relay.Server.Outbox;
 
 namespace Relay.Server.Operations;
 

@@ -2,10 +2,11 @@ namespace Relay.Server.Operations;
 
 internal static class OperationsSetup
 {
-    /// <summary>Where operations stand (progress, waiting on them); queuing them is the outbox's.</summary>
+    /// <summary>Queuing operations (through the outbox), where they stand, and waiting on them.</summary>
     public static void AddOperations(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OperationProgress>();
         builder.Services.AddSingleton<OperationWaiter>();
+        builder.Services.AddSingleton<OperationQueue>();
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Relay.Server.Database;
 using Relay.Server.Import;
 using Relay.Server.Observability;
 

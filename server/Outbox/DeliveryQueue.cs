@@ -27,13 +27,14 @@ internal sealed class DeliveryQueue : IDisposable
     private readonly RelayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly Transactions _transactions;
+    private readonly OutboxWriter _outbox;
     private readonly CallGroups<(long ClientId, int Limit), IReadOnlyList<PendingMessage>> _reads;
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
     private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
-    public DeliveryQueue(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time, BatchCache batches)
+    public DeliveryQueue(MySqlDataSource db, OutboxSignal signal, OutboxWriter outbox, RelayMetrics metrics, Transactions transactions, TimeProvider time, BatchCache batches)
     {
-        (_db, _signal, _metrics, _transactions, _time) = (db, signal, metrics, transactions, time);
+        (_db, _signal, _outbox, _metrics, _transactions, _time) = (db, signal, outbox, metrics, transactions, time);
         _reads = new(requests => QueueHeads.ReadAsync(db, batches, requests), MaxGroup, concurrency: 2);
         _acknowledgements = new(RecordDeliveredAsync, MaxGroup, concurrency: 2);
         _failedAttempts = new(RecordAttemptsFailedAsync, MaxGroup, concurrency: 1);
@@ -167,15 +168,14 @@ internal sealed class DeliveryQueue : IDisposable
     public async Task MarkFailedAsync(PendingMessage message, string reason, CancellationToken ct)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        await _transactions.RetryDeadlocksAsync(async () =>
+        await _outbox.WriteAsync(OutboxTargets.None, async unit =>
         {
-            await using var connection = await _db.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
+            var (connection, tx) = (unit.Connection, unit.Transaction);
 
             // The fleet's row moves on; this client keeps a failed copy of its own (same payload, a
             // new uid as it applied nothing), which can be retried or removed like any message. The
             // copy's id comes from the counter, like every message's, taken before any other lock.
-            var copy = message.IsBroadcast ? await OutboxSequence.TakeAsync(connection, tx, 1, ct) : 0;
+            var copy = message.IsBroadcast ? await unit.TakePositionAsync() : 0;
             var args = new { id = message.Id, copy, clientId = message.ClientId, reason = Truncate(reason), now, uid = DeliverFrame.NewUid() };
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE clients SET last_contact_at = @now, last_error = @reason, unreachable_since = NULL WHERE id = @clientId", args, tx, cancellationToken: ct));
@@ -195,7 +195,7 @@ internal sealed class DeliveryQueue : IDisposable
                     args, tx, cancellationToken: ct));
             }
 
-            await tx.CommitAsync(ct);
+            return copy;
         }, ct);
 
         if (message.IsBroadcast)

@@ -31,16 +31,22 @@ internal enum FailedMessageChange
 /// What an operator does about a message a client refused for good: queue it again (as it was, or
 /// rebuilt from the personnel's data now, after fixing what the client refused), or discard it.
 /// </summary>
-internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
+internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
 {
     /// <summary>The kinds whose body lists personnel: the ones current data can be put back into.</summary>
     private static readonly FrozenSet<string> ListPersonnel =
         new[] { MessageKind.Save, MessageKind.Update, MessageKind.Replace, MessageKind.Patch }.Select(kind => kind.ToName()).ToFrozenSet();
 
-    public async Task<FailedMessageChange> RetryAsync(long id, bool currentData, CancellationToken ct)
+    /// <summary>
+    /// Queues a failed message again, in its place: it keeps its id, so it goes before anything its
+    /// client was sent after it, and takes no new place in the order.
+    /// </summary>
+    public Task<FailedMessageChange> RetryAsync(long id, bool currentData, CancellationToken ct) =>
+        outbox.WriteAsync(OutboxTargets.Unordered, unit => RetryAsync(unit, id, currentData), ct);
+
+    private static async Task<FailedMessageChange> RetryAsync(OutboxTransaction unit, long id, bool currentData)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        var (connection, tx, ct) = (unit.Connection, unit.Transaction, unit.CancellationToken);
         var message = await connection.QuerySingleOrDefaultAsync<Failed>(new CommandDefinition("""
             SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
@@ -82,8 +88,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxSignal signal)
         await connection.ExecuteEachAsync(new { id }, tx, ct,
             $"UPDATE messages SET state = '{MessageStates.Pending}' WHERE id = @id",
             "UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed'");
-        await tx.CommitOrExplainAsync(ct);
-        signal.Notify([message.ClientId!.Value]);
+        unit.Wake(message.ClientId!.Value);
         return FailedMessageChange.Done;
     }
 

@@ -1,3 +1,4 @@
+using Relay.Server.Database;
 namespace Relay.Server.Outbox;
 
 internal static class OutboxSetup

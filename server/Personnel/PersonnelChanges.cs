@@ -2,10 +2,7 @@ using Dapper;
 using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
-using Relay.Server.Database;
-using Relay.Server.Operations;
 using Relay.Server.Outbox;
-using Relay.Server.Verification;
 
 namespace Relay.Server.Personnel;
 
@@ -18,66 +15,63 @@ internal sealed record PersonnelChange(bool Found, bool SsnTaken = false);
 /// clients that hold it (and added to none). Unless held back, the register and the sites cannot
 /// disagree for longer than delivery takes.
 /// </summary>
-internal sealed class PersonnelChanges(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time)
+internal sealed class PersonnelChanges(OutboxWriter outbox, TimeProvider time)
 {
     public Task<PersonnelChange> UpdateAsync(long id, PersonnelRequest request, bool propagate, CancellationToken ct) =>
-        transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Update : null, async (connection, tx) =>
+        ChangeAsync(propagate ? OperationKinds.Update : null, id, async unit =>
         {
             // Rows found, not changed (MySqlConnector's default): an edit to the same values still finds its row.
-            var found = await connection.ExecuteAsync(new CommandDefinition(
+            var found = await unit.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id",
-                new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
+                new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, unit.Transaction, cancellationToken: unit.CancellationToken));
             return found == 0 ? null : new MessageBody(MessageKind.Update, Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]);
-        }, ct), ct);
+        }, ct);
 
     public Task<PersonnelChange> DeleteAsync(long id, bool propagate, CancellationToken ct) =>
-        transactions.RetryDeadlocksAsync(() => ChangeAsync(id, propagate ? OperationKinds.Remove : null, async (connection, tx) =>
+        ChangeAsync(propagate ? OperationKinds.Remove : null, id, async unit =>
         {
-            var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM personnel WHERE id = @id", new { id }, tx, cancellationToken: ct));
+            var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM personnel WHERE id = @id", new { id }, unit.Transaction, cancellationToken: unit.CancellationToken));
             if (deleted == 0)
             {
                 return null;
             }
 
-            await Holdings.RemovedFromServerAsync(connection, tx, id, ct);
+            await unit.Holdings.RemovedFromServerAsync(id);
             return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
-        }, ct), ct);
+        }, ct);
 
     /// <summary>
-    /// Runs the change after claiming the message counter (the order every queuing transaction follows),
-    /// then, unless held back (<paramref name="operationKind"/> null), queues its message to all of
-    /// them as an operation of that kind: one broadcast row, whatever the number of clients.
+    /// Runs the change and, unless held back (<paramref name="operationKind"/> null), queues its
+    /// message to every client as an operation of that kind: one broadcast row, whatever the number
+    /// of clients. A change that is held back takes no place in the queue's order.
     /// </summary>
-    private async Task<PersonnelChange> ChangeAsync(long id, string? operationKind, Func<MySqlConnection, MySqlTransaction, Task<MessageBody?>> change, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var clientIds = operationKind is not null ? await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId: null, ct) : [];
-        MessageBody? body;
-        try
+    private Task<PersonnelChange> ChangeAsync(string? operationKind, long id, Func<OutboxTransaction, Task<MessageBody?>> change, CancellationToken ct) =>
+        outbox.WriteAsync(operationKind is null ? OutboxTargets.Unordered : OutboxTargets.All, async unit =>
         {
-            body = await change(connection, tx);
-        }
-        catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
-        {
-            return new PersonnelChange(Found: true, SsnTaken: true);
-        }
+            MessageBody? body;
+            try
+            {
+                body = await change(unit);
+            }
+            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+            {
+                unit.Discard();
+                return new PersonnelChange(Found: true, SsnTaken: true);
+            }
 
-        if (body is null)
-        {
-            return new PersonnelChange(Found: false);
-        }
+            if (body is null)
+            {
+                unit.Discard();
+                return new PersonnelChange(Found: false);
+            }
 
-        if (operationKind is null)
-        {
-            await tx.CommitOrExplainAsync(ct);
+            if (operationKind is not null)
+            {
+                var operation = await unit.StartOperationAsync(operationKind, personnelId: id);
+                await unit.QueueAsync(body, operation.Id);
+            }
+
             return new PersonnelChange(Found: true);
-        }
-
-        var operation = await outbox.StartOperationAsync(connection, tx, operationKind, clientId: null, personnelId: id, clientIds, ct);
-        var rows = await outbox.BroadcastAsync(connection, tx, clientIds, body, operation.Id, ct);
-        await tx.CommitOrExplainAsync(ct);
-        outbox.Committed(clientIds, rows.Count * clientIds.Count);
-        return new PersonnelChange(Found: true);
-    }
+        }, ct);
 }

@@ -17,7 +17,7 @@ internal sealed record Drift(long ExpectedRows, long ClientRows, IReadOnlyList<l
 /// client's order, after everything queued before them; the sender runs them when they reach the
 /// head of the queue (see <see cref="DriftChecks"/>). Their outcome is kept in <c>verifications</c>.
 /// </summary>
-internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Transactions transactions, TimeProvider time)
+internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, TimeProvider time)
 {
     public const string Verify = "verify";
     public const string Sync = "sync";
@@ -35,35 +35,29 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tra
     /// <summary>Queues a verification of one client, or of every client; returns them as queued.</summary>
     public async Task<IReadOnlyList<VerificationResult>?> RequestAsync(long? clientId, CancellationToken ct)
     {
-        var messageIds = await transactions.RetryDeadlocksAsync(async () =>
+        var messageIds = await outbox.WriteAsync(clientId is { } one ? OutboxTargets.Client(one) : OutboxTargets.All, async unit =>
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var clientIds = await OutboxWriter.ClaimTargetsAsync(connection, tx, clientId, ct);
-            if (clientId is not null && clientIds.Count == 0)
+            if (clientId is not null && unit.ClientIds.Count == 0)
             {
+                unit.Discard();
                 return null;
             }
 
-            var ids = await QueueAsync(outbox, connection, tx, clientIds, Verify, operationId: null, ct);
-            await tx.CommitOrExplainAsync(ct);
-            outbox.Committed(clientIds, ids.Count);
-            return ids;
+            return await QueueAsync(unit, Verify, operationId: null);
         }, ct);
         return messageIds is null ? null : await ForMessagesAsync(messageIds, ct);
     }
 
-    /// <summary>Queues a check of the given kind for each client, inside the caller's transaction (clients locked); returns the message ids.</summary>
-    public static async Task<IReadOnlyList<long>> QueueAsync(
-        OutboxWriter outbox, MySqlConnection connection, MySqlTransaction tx, IReadOnlyList<long> clientIds, string kind, long? operationId, CancellationToken ct)
+    /// <summary>Queues a check of the given kind for each of the transaction's clients, with its <c>verifications</c> row; returns the message ids.</summary>
+    public static async Task<IReadOnlyList<long>> QueueAsync(OutboxTransaction unit, string kind, long? operationId)
     {
-        var ids = await outbox.QueueAsync(connection, tx, clientIds, kind, "{}", itemCount: 0, operationId, ct);
+        var ids = await unit.QueueCheckAsync(kind, operationId);
         if (ids.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await unit.Connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO verifications (client_id, message_id, kind, state, requested_at)
                 SELECT client_id, id, kind, 'pending', created_at FROM messages WHERE id IN @ids
-                """, new { ids }, tx, cancellationToken: ct));
+                """, new { ids }, unit.Transaction, cancellationToken: unit.CancellationToken));
         }
 
         return ids;

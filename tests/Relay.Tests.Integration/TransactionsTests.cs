@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Time.Testing;
+using Relay.Server.Database;
 using Relay.Server.Outbox;
 
 namespace Relay.Tests.Integration;

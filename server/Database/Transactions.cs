@@ -1,9 +1,8 @@
 using MySqlConnector;
 using Polly;
 using Polly.Retry;
-using Relay.Server.Database;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Database;
 
 /// <summary>
 /// A transaction the database rolled back whole is run again whole: InnoDB's deadlock victim or

@@ -1,4 +1,4 @@
-namespace Relay.Server.Operations;
+namespace Relay.Server.Outbox;
 
 /// <summary>The kinds of stored operations (<c>operations.kind</c>, and <c>kind</c> in the API's answers).</summary>
 internal static class OperationKinds

@@ -2,7 +2,7 @@ using Dapper;
 using MySqlConnector;
 using Relay.Server.Database;
 
-namespace Relay.Server.Verification;
+namespace Relay.Server.Outbox;
 
 /// <summary>
 /// What each client should hold, kept as every operation is queued (inside its transaction), so a
@@ -10,11 +10,13 @@ namespace Relay.Server.Verification;
 /// with an id up to its watermark (<c>client_watermarks</c>, set by "send all"), corrected by
 /// exceptions (<c>client_holdings</c>: sent one by one above the watermark, or deleted below it).
 /// The cost grows with the operations that name single personnel, never with clients × personnel.
+/// Written only inside an <see cref="OutboxTransaction"/>, so what a client should hold changes in
+/// the same commit as the messages that make it so.
 /// The watermarks live apart from <c>clients</c>, whose rows every acknowledgement updates: on a
 /// cluster, an operation writing the same rows as another node's acknowledgements would fail
 /// certification again and again.
 /// </summary>
-internal static class Holdings
+internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, CancellationToken ct)
 {
     /// <summary>
     /// One personnel sent: covered by the watermark it needs no row, above it it becomes an
@@ -22,7 +24,7 @@ internal static class Holdings
     /// sent to sites that were sent everyone), the watermark moves up instead and the exceptions
     /// it covers go, so sending newcomers one by one costs no rows.
     /// </summary>
-    public static Task SentOneAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long personnelId, CancellationToken ct) =>
+    public Task SentOneAsync(long? clientId, long personnelId) =>
         connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
             """
             DELETE h FROM client_holdings h JOIN client_watermarks w ON w.client_id = h.client_id
@@ -48,7 +50,7 @@ internal static class Holdings
             """);
 
     /// <summary>One personnel deleted from clients: below the watermark it is an exception, above it the row goes.</summary>
-    public static Task DeletedOneAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long personnelId, CancellationToken ct) =>
+    public Task DeletedOneAsync(long? clientId, long personnelId) =>
         connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
             """
             DELETE h FROM client_holdings h LEFT JOIN client_watermarks w ON w.client_id = h.client_id
@@ -65,7 +67,7 @@ internal static class Holdings
     /// Every personnel up to <paramref name="upto"/> sent. Replacing (or syncing) makes that the
     /// whole of what the client holds; a plain send keeps what it held besides.
     /// </summary>
-    public static Task SentAllAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, long upto, bool exactly, CancellationToken ct) =>
+    public Task SentAllAsync(long? clientId, long upto, bool exactly) =>
         exactly
             ? connection.ExecuteEachAsync(new { clientId, upto }, tx, ct,
                 """
@@ -81,17 +83,29 @@ internal static class Holdings
                 "DELETE FROM client_holdings WHERE personnel_id <= @upto AND (@clientId IS NULL OR client_id = @clientId)");
 
     /// <summary>Every personnel deleted from the clients.</summary>
-    public static Task DeletedAllAsync(MySqlConnection connection, MySqlTransaction tx, long? clientId, CancellationToken ct) =>
+    public Task DeletedAllAsync(long? clientId) =>
         connection.ExecuteEachAsync(new { clientId }, tx, ct,
             "DELETE FROM client_watermarks WHERE @clientId IS NULL OR client_id = @clientId",
             "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId");
 
     /// <summary>A personnel removed from the server is no longer something any client should hold.</summary>
-    public static Task RemovedFromServerAsync(MySqlConnection connection, MySqlTransaction tx, long personnelId, CancellationToken ct) =>
+    public Task RemovedFromServerAsync(long personnelId) =>
         connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM client_holdings WHERE personnel_id = @personnelId", new { personnelId }, tx, cancellationToken: ct));
 
     /// <summary>The highest personnel id in the transaction's snapshot: the watermark a "send all" in it reaches.</summary>
-    public static Task<long> HighestPersonnelIdAsync(MySqlConnection connection, MySqlTransaction tx, CancellationToken ct) =>
+    public Task<long> HighestPersonnelIdAsync() =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM personnel", transaction: tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Personnel an import brings back under ids a client's watermark already covers: that client
+    /// was never sent them, so they become exceptions it does not hold.
+    /// </summary>
+    public Task ImportedBelowWatermarksAsync(long importId) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO client_holdings (client_id, personnel_id, held)
+            SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
+            WHERE s.import_id = @importId AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
+            ON DUPLICATE KEY UPDATE held = FALSE
+            """, new { importId }, tx, cancellationToken: ct));
 }
