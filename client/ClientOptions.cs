@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Auth;
 
 namespace Relay.Client;
 

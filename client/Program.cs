@@ -4,8 +4,8 @@ using Relay.Client.Inbox;
 using Relay.Client.Observability;
 using Relay.Client.Personnel;
 using Relay.Client.Storage;
-using Relay.Contracts.Http;
-using Relay.Contracts.OpenApi;
+using Relay.Hosting.Http;
+using Relay.Hosting.OpenApi;
 
 if (HealthProbe.IsProbe(args))
 {

@@ -1,4 +1,4 @@
-using Relay.Contracts.Http;
+using Relay.Hosting.Http;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Clients;

@@ -1,5 +1,5 @@
-using Relay.Contracts.Http;
-using Relay.Contracts.OpenApi;
+using Relay.Hosting.Http;
+using Relay.Hosting.OpenApi;
 
 namespace Relay.Client.Http;
 

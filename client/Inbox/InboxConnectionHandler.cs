@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Client.Observability;
 using Relay.Client.Storage;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Auth;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Client.Inbox;

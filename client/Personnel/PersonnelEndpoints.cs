@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Client.Storage;
-using Relay.Contracts.Api;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Api;
+using Relay.Hosting.Auth;
 using Relay.Contracts.Personnel;
 
 namespace Relay.Client.Personnel;

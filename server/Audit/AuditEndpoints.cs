@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
-using Relay.Contracts.Api;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Api;
+using Relay.Hosting.Auth;
 
 namespace Relay.Server.Audit;
 

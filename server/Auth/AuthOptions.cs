@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Auth;
 
 namespace Relay.Server.Auth;
 
@@ -38,10 +38,10 @@ internal sealed class AuthOptions : IValidatableObject
 
     public ApiKeySettings ToSettings()
     {
-        var keys = Keys.Select(k => new ApiKey(k.Name, k.Key is { Length: > 0 } ? Contracts.Auth.ApiKey.Hash(k.Key) : Convert.FromHexString(k.KeySha256!), k.Role)).ToList();
+        var keys = Keys.Select(k => new ApiKey(k.Name, k.Key is { Length: > 0 } ? Relay.Hosting.Auth.ApiKey.Hash(k.Key) : Convert.FromHexString(k.KeySha256!), k.Role)).ToList();
         if (!string.IsNullOrEmpty(ApiKey))
         {
-            keys.Add(Contracts.Auth.ApiKey.FromSecret("admin", ApiKey, ApiKeyRoles.Admin));
+            keys.Add(Relay.Hosting.Auth.ApiKey.FromSecret("admin", ApiKey, ApiKeyRoles.Admin));
         }
 
         return new ApiKeySettings(keys, OpenReads, OpenStatus);

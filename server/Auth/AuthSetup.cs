@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Auth;
 using Relay.Server.Audit;
 
 namespace Relay.Server.Auth;

@@ -2,8 +2,8 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Relay.Contracts.Api;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Api;
+using Relay.Hosting.Auth;
 using Relay.Server.Http;
 
 namespace Relay.Server.Credentials;

@@ -1,6 +1,6 @@
-using Relay.Contracts.Auth;
-using Relay.Contracts.Http;
-using Relay.Contracts.OpenApi;
+using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
+using Relay.Hosting.OpenApi;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Dashboard;

@@ -5,8 +5,8 @@ using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
-using Relay.Contracts.Auth;
-using Relay.Contracts.OpenApi;
+using Relay.Hosting.Auth;
+using Relay.Hosting.OpenApi;
 using Relay.Server.Http;
 using Relay.Server.Personnel;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using Relay.Contracts.Http;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Observability;
 

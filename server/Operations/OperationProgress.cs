@@ -1,6 +1,6 @@
 using Dapper;
 using MySqlConnector;
-using Relay.Contracts.Api;
+using Relay.Hosting.Api;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Operations;

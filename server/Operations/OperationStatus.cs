@@ -1,4 +1,4 @@
-using Relay.Contracts.Api;
+using Relay.Hosting.Api;
 
 namespace Relay.Server.Operations;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Relay.Contracts.Api;
-using Relay.Contracts.Auth;
+using Relay.Hosting.Api;
+using Relay.Hosting.Auth;
 using Relay.Server.Auth;
 using Relay.Server.Database;
 using Relay.Server.Http;

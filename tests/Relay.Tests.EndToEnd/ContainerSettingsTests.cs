@@ -87,7 +87,7 @@ public sealed class ContainerSettingsTests
     /// <summary>The container health check: the server binary itself, asked to probe a URL.</summary>
     private static async Task<int> ProbeAsync(string url)
     {
-        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Repo.ServerDll, Contracts.Http.HealthProbe.Argument, url])
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [Repo.ServerDll, Relay.Hosting.Http.HealthProbe.Argument, url])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

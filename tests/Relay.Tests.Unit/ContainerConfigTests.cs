@@ -101,7 +101,7 @@ public sealed partial class ContainerConfigTests
     public void EachClientHasAHealthCheckBuiltIntoItsBinaryOnItsOwnPort(string client, string port)
     {
         var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()[client], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
-        Assert.Equal(["CMD", "dotnet", "Relay.Client.dll", Contracts.Http.HealthProbe.Argument, $"http://127.0.0.1:{port}/health"], test);
+        Assert.Equal(["CMD", "dotnet", "Relay.Client.dll", Relay.Hosting.Http.HealthProbe.Argument, $"http://127.0.0.1:{port}/health"], test);
         Assert.Contains($"http://0.0.0.0:{port}", Scalar((YamlMappingNode)Child(Services()[client], "environment")!, "Client__HttpUrl"));
     }
 
@@ -151,7 +151,7 @@ public sealed partial class ContainerConfigTests
     public void TheServerHasAHealthCheckBuiltIntoItsBinary()
     {
         var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()["server"], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
-        Assert.Equal(["CMD", "dotnet", "Relay.Server.dll", Contracts.Http.HealthProbe.Argument], test[..4]);
+        Assert.Equal(["CMD", "dotnet", "Relay.Server.dll", Relay.Hosting.Http.HealthProbe.Argument], test[..4]);
         Assert.EndsWith("/health/ready", test[4]);
     }
 

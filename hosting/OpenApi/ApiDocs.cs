@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
+using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
+
+namespace Relay.Hosting.OpenApi;
+
+/// <summary>What makes one daemon's API description its own; the conventions around it are shared.</summary>
+public sealed record ApiDocsSettings
+{
+    /// <summary>The document's title.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>What the API is for, in a sentence or two.</summary>
+    public required string Description { get; init; }
+
+    /// <summary>Each tag's description, by tag name.</summary>
+    public required IReadOnlyDictionary<string, string> Tags { get; init; }
+
+    /// <summary>The open health routes the daemon maps outside the route handlers, with what each one says.</summary>
+    public required IReadOnlyDictionary<string, string> HealthRoutes { get; init; }
+
+    /// <summary>The 503 every route may answer when the store behind the daemon is away, or null when there is none.</summary>
+    public string? StoreAway { get; init; }
+}
+
+/// <summary>The OpenAPI document and Swagger UI, described the same way by both daemons.</summary>
+public static class ApiDocs
+{
+    /// <summary>Generates the document at <c>/swagger/v1/swagger.{json,yaml}</c>.</summary>
+    public static IServiceCollection AddApiDocs(this IServiceCollection services, ApiDocsSettings settings)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = settings.Title,
+                Version = "v1",
+                Description = settings.Description,
+                License = new OpenApiLicense { Name = "Proprietary", Url = new Uri(DaemonInfoEndpoint.LicensePath, UriKind.Relative) },
+            });
+            o.SupportNonNullableReferenceTypes();
+            o.AddServer(new OpenApiServer { Url = "/", Description = "The daemon this document was read from." });
+            o.AddSecurityDefinition(ApiKeyOperationFilter.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.Header,
+                Description = "A key from the daemon's settings. Each call needs a role: read, operate or admin (which includes the others).",
+            });
+            o.AddSecurityRequirement(ApiKeyOperationFilter.Requirement);
+            o.OperationFilter<ApiKeyOperationFilter>();
+            o.OperationFilter<ProblemResponsesFilter>(settings);
+            o.OperationFilter<RequestExamplesFilter>();
+            o.ParameterFilter<ParameterRulesFilter>();
+            o.DocumentFilter<OpenRoutesDocumentFilter>(settings);
+        });
+        return services;
+    }
+
+    /// <summary>Serves the document and Swagger UI (<c>/swagger</c>).</summary>
+    public static WebApplication UseApiDocs(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        return app;
+    }
+}
