@@ -1,4 +1,4 @@
-using Relay.Client;
+using Relay.Client.Settings;
 using Relay.Client.Http;
 using Relay.Client.Inbox;
 using Relay.Client.Observability;

@@ -1,4 +1,5 @@
 using Relay.Hosting.Http;
+using Relay.Server;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Clients;
@@ -6,12 +7,14 @@ using Relay.Server.Credentials;
 using Relay.Server.Dashboard;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
-using Relay.Server.Http;
 using Relay.Server.Import;
+using Relay.Server.Messages;
 using Relay.Server.Observability;
 using Relay.Server.Operations;
 using Relay.Server.Outbox;
 using Relay.Server.Personnel;
+using Relay.Server.Queue;
+using Relay.Server.Seed;
 using Relay.Server.Verification;
 
 if (HealthProbe.IsProbe(args))
@@ -26,8 +29,12 @@ builder.AddRelayHttp();
 builder.AddApiKeyAuth();
 builder.AddRelayDatabase();
 builder.AddCredentials();
+builder.AddSeed();
 builder.AddOutbox();
+builder.AddQueue();
+builder.AddMessages();
 builder.AddOperations();
+builder.AddAudit();
 builder.AddPersonnel();
 builder.AddImport();
 builder.AddVerification();

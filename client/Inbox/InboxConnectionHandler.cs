@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Client.Observability;
+using Relay.Client.Settings;
 using Relay.Client.Storage;
 using Relay.Hosting.Auth;
 using Relay.Contracts.Protocol;

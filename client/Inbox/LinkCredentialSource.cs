@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Relay.Client.Settings;
 using Relay.Contracts.Protocol;
 
 namespace Relay.Client.Inbox;

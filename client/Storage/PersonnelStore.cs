@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Relay.Client.Settings;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using static Relay.Client.Storage.Sqlite;

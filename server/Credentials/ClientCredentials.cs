@@ -5,7 +5,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Relay.Contracts.Protocol;
-using Relay.Server.Outbox;
+using Relay.Server.Database;
 
 namespace Relay.Server.Credentials;
 

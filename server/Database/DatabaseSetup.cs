@@ -20,10 +20,7 @@ internal static class DatabaseSetup
             .Build());
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddOptions<SeedOptions>()
-            .BindConfiguration(SeedOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddHealthChecks().AddCheck<MySqlReadyCheck>("mysql", tags: ["ready"]);
         builder.Services.AddHostedService<SchemaMigrator>();
     }
 }

@@ -1,20 +1,17 @@
 using Dapper;
-using Microsoft.Extensions.Options;
 using MySqlConnector;
 using Polly;
 using Polly.Retry;
-using Relay.Server.Credentials;
 
 namespace Relay.Server.Database;
 
 /// <summary>
-/// Brings the MySQL schema to the latest version before the API and the sender start, then seeds
-/// an empty database. Waits for MySQL with backoff, as it may still be starting (compose, CI).
+/// Brings the MySQL schema to the latest version before the API and the sender start, then runs
+/// the seeds (<see cref="IDatabaseSeed"/>). Waits for MySQL with backoff, as it may still be starting (compose, CI).
 /// </summary>
 internal sealed partial class SchemaMigrator(
     MySqlDataSource dataSource,
-    IOptions<SeedOptions> seed,
-    ClientCredentials credentials,
+    IEnumerable<IDatabaseSeed> seeds,
     TimeProvider time,
     ILogger<SchemaMigrator> logger) : IHostedService
 {
@@ -78,7 +75,10 @@ internal sealed partial class SchemaMigrator(
             LogMigrated(logger, version, description);
         }
 
-        await SeedAsync(connection, ct);
+        foreach (var seed in seeds)
+        {
+            await seed.SeedAsync(connection, ct);
+        }
     }
 
     private static async Task<bool> ExistsAsync(MySqlConnection connection, string thing, CancellationToken ct)
@@ -94,47 +94,9 @@ internal sealed partial class SchemaMigrator(
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { table = parts[0], name = parts[1] }, cancellationToken: ct)) > 0;
     }
 
-    private async Task SeedAsync(MySqlConnection connection, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var options = seed.Value;
-        if (options.Clients.Count > 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM clients", cancellationToken: ct)) == 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO clients (name, host, port, created_at) VALUES (@Name, @Host, @Port, @now)",
-                options.Clients.Select(c => new { c.Name, c.Host, c.Port, now }), cancellationToken: ct));
-            LogSeeded(logger, options.Clients.Count, "clients");
-        }
-
-        if (options.Personnel.Count > 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM personnel", cancellationToken: ct)) == 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now)",
-                options.Personnel.Select(p => new { p.Name, p.Surname, p.Ssn, now }), cancellationToken: ct));
-            LogSeeded(logger, options.Personnel.Count, "personnel");
-        }
-
-        foreach (var client in options.Clients.Where(c => !string.IsNullOrEmpty(c.CredentialFile)))
-        {
-            var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT id FROM clients WHERE host = @Host AND port = @Port", new { client.Host, client.Port }, cancellationToken: ct));
-            if (id is { } clientId && await credentials.CurrentAsync(clientId, ct) is { } credential
-                && await CredentialFiles.WriteAsync(client.CredentialFile!, credential, ct))
-            {
-                LogCredentialWritten(logger, clientId, client.CredentialFile!);
-            }
-        }
-    }
-
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "MySQL is not reachable yet (attempt {Attempt}); retrying in {DelaySeconds:0.0} s: {Reason}")]
     private static partial void LogWaiting(ILogger logger, int attempt, double delaySeconds, string? reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Schema migrated to version {Version}: {Description}")]
     private static partial void LogMigrated(ILogger logger, int version, string description);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Seeded {Count} {Table} into an empty database")]
-    private static partial void LogSeeded(ILogger logger, int count, string table);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Wrote client {ClientId}'s link credential to {Path}")]
-    private static partial void LogCredentialWritten(ILogger logger, long clientId, string path);
 }

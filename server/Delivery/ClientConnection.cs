@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using Relay.Contracts.Protocol;
 using Relay.Server.Credentials;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Delivery;
 

@@ -3,7 +3,7 @@ using Relay.Contracts.Protocol;
 using Relay.Server.Credentials;
 using Relay.Server.Observability;
 using Relay.Server.Outbox;
-using Relay.Server.Verification;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Delivery;
 
@@ -17,7 +17,7 @@ internal sealed class ClientDeliveryWorker(
     long clientId,
     DeliveryQueue queue,
     OutboxSignal signal,
-    DriftChecks checks,
+    IQueuedChecks checks,
     ClientCredentials credentials,
     ClientPositions positions,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
@@ -81,7 +81,7 @@ internal sealed class ClientDeliveryWorker(
                 window = unreadable > 0 ? window.Take(unreadable).ToList() : window;
 
                 // A verify or sync runs alone, when everything queued before it has been applied.
-                var firstCheck = IndexOf(window, m => Verifications.IsCheck(m.Kind));
+                var firstCheck = IndexOf(window, m => checks.IsCheck(m.Kind));
 
                 // A stop lets the frame in flight finish and its acknowledgement be recorded, briefly.
                 using var inFlight = new CancellationTokenSource();

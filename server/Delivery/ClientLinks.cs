@@ -1,6 +1,8 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Database;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Delivery;
 

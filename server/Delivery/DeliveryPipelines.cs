@@ -6,6 +6,7 @@ using Polly.Retry;
 using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Delivery;
 

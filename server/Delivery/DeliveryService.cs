@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Relay.Server.Credentials;
 using Relay.Server.Observability;
 using Relay.Server.Outbox;
-using Relay.Server.Verification;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Delivery;
 
@@ -16,7 +16,7 @@ internal sealed class DeliveryService(
     ClientLeases leases,
     DeliveryQueue queue,
     OutboxSignal signal,
-    DriftChecks checks,
+    IQueuedChecks checks,
     ClientCredentials credentials,
     ClientPositions positions,
     DeliveryPipelines pipelines,

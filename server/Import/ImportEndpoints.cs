@@ -8,6 +8,7 @@ using MySqlConnector;
 using Relay.Hosting.Auth;
 using Relay.Hosting.OpenApi;
 using Relay.Server.Http;
+using Relay.Server.Outbox;
 using Relay.Server.Personnel;
 
 namespace Relay.Server.Import;
@@ -18,7 +19,11 @@ internal static class ImportEndpoints
     /// <summary>A million rows of the longest valid names fit; the row limit is what callers meet first.</summary>
     public const long MaxImportBytes = 1L << 30;
 
-    public static void AddImport(this WebApplicationBuilder builder) => builder.Services.AddSingleton<PersonnelImporter>();
+    public static void AddImport(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PersonnelImporter>();
+        builder.Services.AddSingleton<IRetentionJob, ImportRetention>();
+    }
 
     public static void MapImport(this IEndpointRouteBuilder app)
     {

@@ -11,13 +11,11 @@ internal static class ObservabilitySetup
     public static void AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RelayMetrics>();
-        builder.Services.AddHostedService<OutboxMonitor>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("relay-server"))
             .WithMetrics(metrics => metrics
             .AddMeter(RelayMetrics.MeterName)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
-        builder.Services.AddHealthChecks().AddCheck<MySqlReadyCheck>("mysql", tags: ["ready"]);
     }
 
     public static void MapObservability(this WebApplication app)

@@ -48,28 +48,28 @@ internal static class OperationsEndpoints
             .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<OperationAnswer> SendOneToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendOneToAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendOneToAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToAll(OperationQueue operations, OperationWaiter waiter, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToAll(OperationQueue operations, OperationWaiter waiter, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(null, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> SendAllToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteOneFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteOneFromAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteOneFromAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromAll(OperationQueue operations, OperationWaiter waiter, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromAll(OperationQueue operations, OperationWaiter waiter, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(null, null, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
+    private static Task<OperationAnswer> DeleteAllFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(clientId, null, Delete: true), wait, ct);
 
     private static async Task<OperationAnswer> RunAsync(OperationQueue operations, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)

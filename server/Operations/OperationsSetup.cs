@@ -1,3 +1,4 @@
+using Relay.Server.Outbox;
 namespace Relay.Server.Operations;
 
 internal static class OperationsSetup
@@ -8,5 +9,6 @@ internal static class OperationsSetup
         builder.Services.AddSingleton<OperationProgress>();
         builder.Services.AddSingleton<OperationWaiter>();
         builder.Services.AddSingleton<OperationQueue>();
+        builder.Services.AddSingleton<IRetentionJob, OperationRetention>();
     }
 }

@@ -1,4 +1,5 @@
 using Relay.Server.Database;
+
 namespace Relay.Server.Outbox;
 
 internal static class OutboxSetup
@@ -12,9 +13,7 @@ internal static class OutboxSetup
         builder.Services.AddSingleton<Transactions>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxWriter>();
-        builder.Services.AddSingleton<BatchCache>();
-        builder.Services.AddSingleton<DeliveryQueue>();
-        builder.Services.AddSingleton<FailedMessages>();
-        builder.Services.AddHostedService<BatchSweeper>();
+        builder.Services.AddSingleton<MessageWaiter>();
+        builder.Services.AddHostedService<RetentionSweeper>();
     }
 }

@@ -6,6 +6,7 @@ using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Delivery;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Server.Verification;
 
@@ -19,8 +20,10 @@ internal sealed class DriftChecks(
     DeliveryQueue queue,
     Verifications verifications,
     IOptions<OutboxOptions> outboxOptions,
-    IOptions<DeliveryOptions> deliveryOptions)
+    IOptions<DeliveryOptions> deliveryOptions) : IQueuedChecks
 {
+    public bool IsCheck(string kind) => Verifications.IsCheck(kind);
+
     public async Task RunAsync(ClientConnection connection, PendingMessage check, ResiliencePipeline<IReadOnlyList<Frame>> pipeline, CancellationToken ct)
     {
         var target = await ClientTarget.LoadAsync(db, check.ClientId, check.Id, ct);

@@ -6,7 +6,6 @@ using Relay.Hosting.Auth;
 using Relay.Server.Auth;
 using Relay.Server.Database;
 using Relay.Server.Http;
-using Relay.Server.Operations;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Verification;
@@ -33,7 +32,7 @@ internal static class VerificationEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ProblemHttpResult>> VerifyOne(
-        Verifications verifications, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
+        Verifications verifications, MessageWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
         if (await verifications.RequestAsync(clientId, ct) is not [var queued])
         {
@@ -45,7 +44,7 @@ internal static class VerificationEndpoints
     }
 
     private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>>> VerifyAll(
-        Verifications verifications, OperationWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
+        Verifications verifications, MessageWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
         var results = await WaitAsync(verifications, waiter, (await verifications.RequestAsync(null, ct))!, wait, ct);
         var pending = results.Count(r => r.State == "pending");
@@ -68,7 +67,7 @@ internal static class VerificationEndpoints
 
     /// <summary>Waits (when asked) until the checks have run, then reads them again.</summary>
     private static async Task<IReadOnlyList<VerificationResult>> WaitAsync(
-        Verifications verifications, OperationWaiter waiter, IReadOnlyList<VerificationResult> queued, int? wait, CancellationToken ct)
+        Verifications verifications, MessageWaiter waiter, IReadOnlyList<VerificationResult> queued, int? wait, CancellationToken ct)
     {
         if (wait is not > 0 || queued.Count == 0)
         {

@@ -1,3 +1,6 @@
+using Relay.Server.Delivery;
+using Relay.Server.Outbox;
+
 namespace Relay.Server.Verification;
 
 internal static class VerificationSetup
@@ -5,6 +8,7 @@ internal static class VerificationSetup
     public static void AddVerification(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<Verifications>();
-        builder.Services.AddSingleton<DriftChecks>();
+        builder.Services.AddSingleton<IQueuedChecks, DriftChecks>();
+        builder.Services.AddSingleton<IRetentionJob, VerificationRetention>();
     }
 }

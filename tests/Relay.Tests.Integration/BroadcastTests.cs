@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Tests.Integration;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Relay.Server.Outbox;
+using Relay.Server.Queue;
 
 namespace Relay.Tests.Integration;
 

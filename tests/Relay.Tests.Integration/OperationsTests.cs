@@ -77,7 +77,7 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         var late = await Http.CreateClientAsync("Late", 5009);
         var own = Assert.Single(await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_curie}"));
 
-        var queue = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        var queue = App.Services.GetRequiredService<Relay.Server.Queue.DeliveryQueue>();
         Assert.Equal([own], (await queue.NextPendingAsync(late, 8, default)).Select(m => m.Id));
         var listed = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/clients/{late}");
         Assert.Equal(1, listed!["pendingMessages"]!.GetValue<int>());
@@ -90,7 +90,7 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         var everyone = await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
         var last = await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_curie}");
 
-        var queue = App.Services.GetRequiredService<Relay.Server.Outbox.DeliveryQueue>();
+        var queue = App.Services.GetRequiredService<Relay.Server.Queue.DeliveryQueue>();
         var head = await queue.NextPendingAsync(_c1, 8, default);
         Assert.Equal([.. first, .. everyone, .. last], head.Select(m => m.Id));
         Assert.Equal(["save", "deleteAll", "save"], head.Select(m => m.Kind));

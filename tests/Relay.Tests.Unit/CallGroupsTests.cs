@@ -1,3 +1,4 @@
+using Relay.Server.Database;
 using Relay.Server.Outbox;
 
 namespace Relay.Tests.Unit;

@@ -1,11 +1,12 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Relay.Client;
+using Relay.Client.Settings;
 using Relay.Server.Auth;
 using Relay.Server.Credentials;
 using Relay.Server.Database;
 using Relay.Server.Delivery;
 using Relay.Server.Outbox;
+using Relay.Server.Seed;
 using Relay.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -158,7 +159,7 @@ public sealed partial class ContainerConfigTests
     [Fact]
     public void TheServerMayOpenAConnectionPerClientForTenThousandClients()
     {
-        // One TCP connection per client it serves, plus MySQL, HTTP and files: see README, Sizing.
+        // One TCP connection per client it serves, plus MySQL, HTTP and files: see docs/performance.md, Sizing.
         var nofile = (YamlMappingNode)Child((YamlMappingNode)Child(Services()["server"], "ulimits")!, "nofile")!;
         Assert.True(int.Parse(Scalar(nofile, "soft")!) >= 20_000, "the server's soft file-descriptor limit");
         Assert.True(int.Parse(Scalar(nofile, "hard")!) >= int.Parse(Scalar(nofile, "soft")!));

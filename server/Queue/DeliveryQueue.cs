@@ -3,8 +3,9 @@ using MySqlConnector;
 using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
 using Relay.Server.Database;
+using Relay.Server.Outbox;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Queue;
 
 /// <summary>The head of one client's queue, with where to send it.</summary>
 /// <param name="Payload">The message body's JSON, UTF-8: a broadcast's is one array shared by every client it is sent to.</param>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MySqlConnector;
 using Relay.Server.Database;
 
-namespace Relay.Server.Observability;
+namespace Relay.Server.Database;
 
 /// <summary>
 /// Ready means MySQL answers, takes writes (not read-only; on Galera, a node of the primary

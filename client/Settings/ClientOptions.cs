@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Relay.Hosting.Auth;
 
-namespace Relay.Client;
+namespace Relay.Client.Settings;
 
 /// <summary>Where the daemon keeps its data and where it listens. Section <c>Client</c>.</summary>
 internal sealed class ClientOptions : IValidatableObject

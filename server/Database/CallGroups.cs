@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Database;
 
 /// <summary>
 /// Runs calls that arrive together as one (group commit): while a group runs, the calls that

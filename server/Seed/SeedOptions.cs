@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Relay.Server.Database;
+namespace Relay.Server.Seed;
 
 /// <summary>
 /// Rows written at start-up into an empty database (clients when there are none, personnel when

@@ -3,8 +3,9 @@ using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Relay.Server.Outbox;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Queue;
 
 /// <summary>
 /// The payloads of shared batches (a broadcast's snapshot), read from MySQL once per instance

@@ -1,8 +1,9 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Observability;
 using Relay.Server.Outbox;
 
-namespace Relay.Server.Observability;
+namespace Relay.Server.Queue;
 
 /// <summary>Reads every client's backlog from MySQL every few seconds for the per-client gauges.</summary>
 internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, TimeProvider time, ILogger<OutboxMonitor> logger) : BackgroundService

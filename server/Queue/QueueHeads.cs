@@ -1,7 +1,8 @@
 using Dapper;
 using MySqlConnector;
+using Relay.Server.Outbox;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Queue;
 
 /// <summary>Reads the heads of many clients' queues at once (see <see cref="ClientQueue"/>).</summary>
 internal static class QueueHeads

@@ -5,9 +5,10 @@ using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
+using Relay.Server.Outbox;
 using Relay.Server.Personnel;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Messages;
 
 /// <summary>What a retry or a discard of a failed message came to.</summary>
 internal enum FailedMessageChange

@@ -1,8 +1,9 @@
 using Dapper;
 using MySqlConnector;
 using Relay.Server.Database;
+using Relay.Server.Outbox;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Queue;
 
 /// <summary>What becomes of a broadcast once the clients it was for have passed it (see <see cref="ClientQueue"/>).</summary>
 internal static class Broadcasts

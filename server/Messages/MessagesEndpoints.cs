@@ -6,9 +6,9 @@ using MySqlConnector;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
 using Relay.Server.Http;
-using Relay.Server.Operations;
+using Relay.Server.Outbox;
 
-namespace Relay.Server.Outbox;
+namespace Relay.Server.Messages;
 
 internal static class MessagesEndpoints
 {
@@ -34,7 +34,7 @@ internal static class MessagesEndpoints
     }
 
     private static async Task<Results<Ok<MessageStatus>, Accepted<MessageStatus>, ProblemHttpResult>> Retry(
-        MySqlDataSource db, FailedMessages failed, OperationWaiter waiter, [Description("The message's id."), PositiveId] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(OperationWaiter.WaitText), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
+        MySqlDataSource db, FailedMessages failed, MessageWaiter waiter, [Description("The message's id."), PositiveId] long id, [Description("true rebuilds the message from its personnel's data now; false or none sends it as it was.")] bool? current, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
         switch (await failed.RetryAsync(id, current == true, ct))
         {

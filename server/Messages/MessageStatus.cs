@@ -1,4 +1,5 @@
-namespace Relay.Server.Outbox;
+using Relay.Server.Outbox;
+namespace Relay.Server.Messages;
 
 /// <summary>
 /// Where a message is: <c>pending</c> (waiting or being retried), <c>failed</c> (refused by the

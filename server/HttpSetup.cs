@@ -4,8 +4,9 @@ using Relay.Hosting.OpenApi;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Dashboard;
+using Relay.Server.Http;
 
-namespace Relay.Server.Http;
+namespace Relay.Server;
 
 internal static class HttpSetup
 {

@@ -1,0 +1,8 @@
+using Relay.Server.Outbox;
+
+namespace Relay.Server.Audit;
+
+internal static class AuditSetup
+{
+    public static void AddAudit(this WebApplicationBuilder builder) => builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
+}

@@ -1,0 +1,15 @@
+using Relay.Server.Database;
+
+namespace Relay.Server.Seed;
+
+internal static class SeedSetup
+{
+    public static void AddSeed(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SeedOptions>()
+            .BindConfiguration(SeedOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IDatabaseSeed, DatabaseSeeder>();
+    }
+}
