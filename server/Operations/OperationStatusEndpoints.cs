@@ -6,6 +6,7 @@ using MySqlConnector;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
 using Relay.Server.Http;
+using Relay.Server.Messages;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Operations;
@@ -16,7 +17,7 @@ namespace Relay.Server.Operations;
 /// </summary>
 internal static class OperationStatusEndpoints
 {
-    /// <summary>Operations listed per page: each costs a few grouped queries.</summary>
+    /// <summary>Operations listed per page: the page costs three queries, whatever it holds.</summary>
     public const int MaxOperationsPerPage = 100;
 
     private const int DefaultOperationsPerPage = 20;
@@ -49,23 +50,18 @@ internal static class OperationStatusEndpoints
         CancellationToken ct)
     {
         var take = limit ?? DefaultOperationsPerPage;
-        var items = new List<OperationStatus>();
-        foreach (var operation in await progress.RecentAsync(beforeId, take, ct))
-        {
-            items.Add(await progress.StatusAsync(operation, await progress.BroadcastIdsAsync(operation, ct), ct));
-        }
+        var items = await progress.StatusesAsync(await progress.RecentAsync(beforeId, take, ct), ct);
 
         return TypedResults.Ok(new OperationsPage(items, items.Count == take ? items[^1].Id : null));
     }
 
     private static async Task<Results<Ok<OperationDetail>, ProblemHttpResult>> Get(OperationProgress progress, [Description(IdText), PositiveId] long id, CancellationToken ct)
     {
-        if (await progress.FindAsync(id, ct) is not { } operation)
+        if (await progress.FindWithBroadcastsAsync(id, ct) is not var (operation, broadcasts))
         {
             return Problems.NotFound("Operation", id);
         }
 
-        var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
         var status = await progress.StatusAsync(operation, broadcasts, ct);
         var unfinished = await progress.ClientsAsync(operation, broadcasts, OperationProgress.Unfinished, afterId: 0, UnfinishedPreview, ct);
         return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
@@ -79,12 +75,11 @@ internal static class OperationStatusEndpoints
         CancellationToken ct)
     {
         state ??= OperationProgress.Unfinished;
-        if (await progress.FindAsync(id, ct) is not { } operation)
+        if (await progress.FindWithBroadcastsAsync(id, ct) is not var (operation, broadcasts))
         {
             return Problems.NotFound("Operation", id);
         }
 
-        var broadcasts = await progress.BroadcastIdsAsync(operation, ct);
         return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, state, page.After, page.Take, ct));
     }
 
