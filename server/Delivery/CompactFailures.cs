@@ -7,8 +7,8 @@ namespace Relay.Server.Delivery;
 /// <summary>
 /// Hands the circuit breaker a failed attempt's message without its stack trace. The breaker
 /// keeps each client's last failure until its circuit next closes, and an exception that crossed
-/// the async calls of an exchange carries its
-/// stack as a ~10 KB string: 100 MB for a fleet of 10,000 that timed out once (measured). Only
+/// the async calls of an exchange carries its stack as a string of kilobytes, which adds up over a
+/// fleet that timed out once (docs/performance.md). Only
 /// the failures a network or a client causes are shortened; anything else keeps its stack, to be
 /// logged as the bug it is.
 /// </summary>
@@ -28,4 +28,4 @@ internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
 }
 
 /// <summary>A delivery attempt failed for a reason outside the server (the client or the network); the message says which.</summary>
-internal sealed class DeliveryAttemptException(string message) : Exception(message);
+internal sealed class DeliveryAttemptException(string message) : Exception(message), IExpectedFailure;

@@ -3,8 +3,8 @@ namespace Relay.Server.Outbox;
 /// <summary>
 /// A wake-up that is pending or not: many wakes before the sleeper looks collapse into one. Its
 /// wait ends on a timeout without an exception, because thousands of idle workers time out every
-/// few seconds, and an exception per timeout was most of an idle fleet's garbage and CPU (10,000
-/// clients: 2,000 exceptions a second). Hand-written: <c>Channel</c> and the AsyncEx events end a
+/// few seconds, and an exception per timeout was most of an idle fleet's garbage and CPU
+/// (docs/performance.md). Hand-written: <c>Channel</c> and the AsyncEx events end a
 /// timed wait by throwing, and <c>SemaphoreSlim</c> takes no <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class Wake
