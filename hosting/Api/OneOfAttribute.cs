@@ -14,3 +14,16 @@ public sealed class OneOfAttribute(params string[] values) : AllowedValuesAttrib
     public override string FormatErrorMessage(string name) =>
         $"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be one of {string.Join(", ", Values.Select(v => $"'{v}'"))}.";
 }
+
+/// <summary>
+/// A query value naming one of <typeparamref name="TEnum"/>'s values, spelled as
+/// <see cref="WireNames"/> spells them: the set comes from the enum, in the document and in the check.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
+public sealed class OneOfAttribute<TEnum>() : AllowedValuesAttribute(WireNames.All<TEnum>())
+    where TEnum : struct, Enum
+{
+    /// <inheritdoc />
+    public override string FormatErrorMessage(string name) =>
+        $"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be one of {string.Join(", ", Values.Select(v => $"'{v}'"))}.";
+}

@@ -26,7 +26,7 @@ public sealed record ClientResponse(
     string Name,
     string Host,
     int Port,
-    string State,
+    ClientState State,
     DateTime? LastContactAt,
     string? LastError,
     DateTime? UnreachableSince,

@@ -7,6 +7,18 @@ namespace Relay.Server.Clients;
 /// that cannot be reached with work waiting, one that refused messages for good, one with messages
 /// still on their way, or one holding all it should.
 /// </summary>
+public enum ClientState
+{
+    Unreachable,
+    Failed,
+    Behind,
+    UpToDate,
+}
+
+/// <summary>
+/// <see cref="ClientState"/> as SQL spells it, and the expression that computes it;
+/// <c>StateNamesTests</c> holds the names to the enum's wire names.
+/// </summary>
 internal static class ClientStates
 {
     public const string Unreachable = "unreachable";

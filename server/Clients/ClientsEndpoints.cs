@@ -48,7 +48,7 @@ internal static class ClientsEndpoints
 
     private static async Task<Results<Ok<ClientPage>, ValidationProblem>> List(
         MySqlDataSource db,
-        [Description("Only clients in this state (see the client's `state`)."), OneOf(ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate)] string? state,
+        [Description("Only clients in this state (see the client's `state`)."), OneOf<ClientState>] string? state,
         [Description("Only clients whose name contains this text (case-insensitive)."), MaxLength(ClientRequest.MaxNameLength, ErrorMessage = "{0} is at most {1} characters.")] string? name,
         [Description(ClientSorts.Text), OneOf(ClientSorts.Id, ClientSorts.Name, ClientSorts.MostPending, ClientSorts.OldestPending, ClientSorts.MostFailed, ClientSorts.LongestSilent), DefaultValue(ClientSorts.Id)] string? sort,
         [AsParameters] PageQuery page,
@@ -131,7 +131,7 @@ internal static class ClientsEndpoints
             }, ct);
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientStates.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null, null, null)
+            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientState.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null, null, null)
             {
                 Credential = credential.Encode(),
             };

@@ -52,7 +52,7 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
             SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
             FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
             """, new { id }, tx, cancellationToken: ct));
-        if (message is not { State: MessageStates.Failed })
+        if (message is not { State: MessageState.Failed })
         {
             return FailedMessageChange.NotFailed;
         }
@@ -105,5 +105,5 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
             $"DELETE FROM messages WHERE id = @id AND state = '{MessageStates.Failed}'", new { id }, cancellationToken: ct)) > 0;
     }
 
-    private sealed record Failed(long? ClientId, string Kind, string State, string? Payload);
+    private sealed record Failed(long? ClientId, string Kind, MessageState State, string? Payload);
 }

@@ -12,7 +12,7 @@ public sealed record MessageStatus(
     long? ClientId,
     string Kind,
     int ItemCount,
-    string State,
+    MessageState State,
     int Attempts,
     DateTime CreatedAt,
     DateTime? LastAttemptAt,

@@ -40,7 +40,7 @@ internal static class MessagesEndpoints
         {
             case FailedMessageChange.NotFailed:
                 return await FindAsync(db, id, ct) is { } other
-                    ? Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {other.State}.")
+                    ? Problems.Conflict("Only a failed message can be retried.", $"Message {id} is {WireNames.Of(other.State)}.")
                     : Problems.NotFound("Message", id);
             case FailedMessageChange.NothingLeft:
                 return Problems.Conflict("Nothing is left to send.", $"None of the personnel of message {id} is on the server any more; discard it (DELETE /messages/{id}).");
@@ -64,8 +64,8 @@ internal static class MessagesEndpoints
 
         return status.State switch
         {
-            MessageStates.Delivered when wait is > 0 => TypedResults.Ok(status),
-            MessageStates.Failed when wait is > 0 => TypedResults.Problem(
+            MessageState.Delivered when wait is > 0 => TypedResults.Ok(status),
+            MessageState.Failed when wait is > 0 => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The client refused the message again.",
                 detail: status.LastError,
@@ -83,7 +83,7 @@ internal static class MessagesEndpoints
         }
 
         return await FindAsync(db, id, ct) is { } other
-            ? Problems.Conflict("Only a failed message can be discarded.", $"Message {id} is {other.State}; it is not for an operator to drop.")
+            ? Problems.Conflict("Only a failed message can be discarded.", $"Message {id} is {WireNames.Of(other.State)}; it is not for an operator to drop.")
             : Problems.NotFound("Message", id);
     }
 

@@ -14,13 +14,6 @@ namespace Relay.Server.Operations;
 /// </summary>
 internal sealed class OperationProgress(MySqlDataSource db)
 {
-    public const string Done = "done";
-
-    /// <summary>Failed or pending: the clients to look at.</summary>
-    public const string Unfinished = "unfinished";
-
-    public const string All = "all";
-
     private const string StoredColumns = "id AS Id, kind AS Kind, client_id AS ClientId, personnel_id AS PersonnelId, audience_upto AS AudienceUpto, created_at AS CreatedAt";
 
     public async Task<StoredOperation?> FindAsync(long id, CancellationToken ct)
@@ -192,18 +185,19 @@ internal sealed class OperationProgress(MySqlDataSource db)
     /// The operation's clients in one state (<c>failed</c>, <c>pending</c>, <c>done</c>), or
     /// <c>unfinished</c> (failed or pending) or <c>all</c>, by client id.
     /// </summary>
-    public async Task<Page<OperationClient>> ClientsAsync(StoredOperation operation, long[] broadcasts, string state, long afterId, int take, CancellationToken ct)
+    public async Task<Page<OperationClient>> ClientsAsync(StoredOperation operation, long[] broadcasts, OperationClientFilter state, long afterId, int take, CancellationToken ct)
     {
         const string open = "EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id)";
         const string refused = $"EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Failed}')";
         const string waiting = $"(c.broadcast_position < @last OR EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = @Id AND m.client_id = c.id AND m.state = '{MessageStates.Pending}'))";
         var filter = state switch
         {
-            OperationStatus.Failed => refused,
-            OperationStatus.Pending => $"NOT {refused} AND {waiting}",
-            Done => $"NOT {open} AND c.broadcast_position >= @last",
-            Unfinished => $"({open} OR c.broadcast_position < @last)",
-            _ => "TRUE",
+            OperationClientFilter.Failed => refused,
+            OperationClientFilter.Pending => $"NOT {refused} AND {waiting}",
+            OperationClientFilter.Done => $"NOT {open} AND c.broadcast_position >= @last",
+            OperationClientFilter.Unfinished => $"({open} OR c.broadcast_position < @last)",
+            OperationClientFilter.All => "TRUE",
+            _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
         };
 
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -263,10 +257,10 @@ internal sealed class OperationProgress(MySqlDataSource db)
             var passed = Passed(broadcasts, Position);
             var pending = broadcasts.Length - passed + Pending;
             var messages = new MessageCounts(broadcasts.Length + Pending + Failed + Delivered - Copies, pending, passed - Copies + Delivered, Failed);
-            var state = Failed > 0 ? OperationStatus.Failed : pending > 0 ? OperationStatus.Pending : Done;
+            var state = Failed > 0 ? OperationClientState.Failed : pending > 0 ? OperationClientState.Pending : OperationClientState.Done;
 
             // A client that cannot be reached has no error on the operation's rows, but on itself.
-            return new OperationClient(ClientId, Name, state, messages, LastError ?? (state == OperationStatus.Pending ? ClientError : null), LastAttemptAt);
+            return new OperationClient(ClientId, Name, state, messages, LastError ?? (state == OperationClientState.Pending ? ClientError : null), LastAttemptAt);
         }
     }
 }

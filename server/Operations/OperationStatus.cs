@@ -21,26 +21,53 @@ public sealed record MessageCounts(long Total, long Pending, long Delivered, lon
 /// number of clients or messages: those are listed, paged, at <c>/operations/{id}/clients</c> and
 /// <c>/operations/{id}/messages</c>.
 /// </summary>
-public record OperationStatus(long Id, string Kind, OperationTarget Target, string State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages)
+public record OperationStatus(long Id, string Kind, OperationTarget Target, OperationState State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages)
 {
-    public const string Pending = "pending";
-    public const string Delivered = "delivered";
-    public const string Failed = "failed";
+    public static OperationState StateOf(MessageCounts messages) =>
+        messages.Pending > 0 ? OperationState.Pending : messages.Failed > 0 ? OperationState.Failed : OperationState.Delivered;
+}
 
-    public static string StateOf(MessageCounts messages) =>
-        messages.Pending > 0 ? Pending : messages.Failed > 0 ? Failed : Delivered;
+/// <summary>Where an operation stands: some client still has a message of it to receive, every client acknowledged all, or some client refused one for good.</summary>
+public enum OperationState
+{
+    Pending,
+    Delivered,
+    Failed,
+}
+
+/// <summary>Where one client stands in an operation.</summary>
+public enum OperationClientState
+{
+    /// <summary>Acknowledged every message of the operation.</summary>
+    Done,
+
+    /// <summary>Still has messages of it to receive.</summary>
+    Pending,
+
+    /// <summary>Refused at least one of them for good.</summary>
+    Failed,
+}
+
+/// <summary>Which of an operation's clients to list: <see cref="Unfinished"/> (failed or pending), one state, or all.</summary>
+public enum OperationClientFilter
+{
+    Unfinished,
+    Failed,
+    Pending,
+    Done,
+    All,
 }
 
 /// <summary>An operation with its unfinished clients (failed or still pending) first page: what to look at.</summary>
 public sealed record OperationDetail(
-    long Id, string Kind, OperationTarget Target, string State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages, Page<OperationClient> UnfinishedClients)
+    long Id, string Kind, OperationTarget Target, OperationState State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages, Page<OperationClient> UnfinishedClients)
     : OperationStatus(Id, Kind, Target, State, CreatedAt, Clients, Messages);
 
 /// <summary>
 /// Where one client stands in an operation: <c>done</c>, <c>pending</c> or <c>failed</c>, its
 /// messages of the operation, and the last error (a refusal, or why it cannot be reached).
 /// </summary>
-public sealed record OperationClient(long ClientId, string Name, string State, MessageCounts Messages, string? LastError, DateTime? LastAttemptAt);
+public sealed record OperationClient(long ClientId, string Name, OperationClientState State, MessageCounts Messages, string? LastError, DateTime? LastAttemptAt);
 
 /// <summary>Recent operations, newest first. Pass <see cref="NextBeforeId"/> as <c>beforeId</c> for older ones.</summary>
 public sealed record OperationsPage(IReadOnlyList<OperationStatus> Items, long? NextBeforeId);

@@ -25,6 +25,8 @@ internal static class OperationStatusEndpoints
     /// <summary>Unfinished clients shown in an operation's own answer; the rest are a page away.</summary>
     private const int UnfinishedPreview = 20;
 
+    private const string DefaultClientFilter = "unfinished";
+
     private const string IdText = "The operation's id (from the Location of the call that queued it).";
 
     public static void MapOperationStatus(this IEndpointRouteBuilder app)
@@ -63,24 +65,24 @@ internal static class OperationStatusEndpoints
         }
 
         var status = await progress.StatusAsync(operation, broadcasts, ct);
-        var unfinished = await progress.ClientsAsync(operation, broadcasts, OperationProgress.Unfinished, afterId: 0, UnfinishedPreview, ct);
+        var unfinished = await progress.ClientsAsync(operation, broadcasts, OperationClientFilter.Unfinished, afterId: 0, UnfinishedPreview, ct);
         return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
     }
 
     private static async Task<Results<Ok<Page<OperationClient>>, ProblemHttpResult>> Clients(
         OperationProgress progress,
         [Description(IdText), PositiveId] long id,
-        [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), OneOf(OperationProgress.Unfinished, OperationStatus.Failed, OperationStatus.Pending, OperationProgress.Done, OperationProgress.All), DefaultValue(OperationProgress.Unfinished)] string? state,
+        [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), OneOf<OperationClientFilter>, DefaultValue(DefaultClientFilter)] string? state,
         [AsParameters] PageQuery page,
         CancellationToken ct)
     {
-        state ??= OperationProgress.Unfinished;
+        var filter = state is null ? OperationClientFilter.Unfinished : WireNames.Parse<OperationClientFilter>(state);
         if (await progress.FindWithBroadcastsAsync(id, ct) is not var (operation, broadcasts))
         {
             return Problems.NotFound("Operation", id);
         }
 
-        return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, state, page.After, page.Take, ct));
+        return TypedResults.Ok(await progress.ClientsAsync(operation, broadcasts, filter, page.After, page.Take, ct));
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ProblemHttpResult>> Messages(

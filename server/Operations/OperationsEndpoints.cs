@@ -111,8 +111,8 @@ internal static class OperationsEndpoints
 
         return status.State switch
         {
-            OperationStatus.Delivered => TypedResults.Ok(status),
-            OperationStatus.Failed => OperationAnswers.Refused(status, location),
+            OperationState.Delivered => TypedResults.Ok(status),
+            OperationState.Failed => OperationAnswers.Refused(status, location),
             _ => TypedResults.Accepted(location, status),
         };
     }

@@ -29,7 +29,7 @@ internal sealed class DriftChecks(
         var target = await ClientTarget.LoadAsync(db, check.ClientId, check.Id, ct);
         if (target.SupersededBy is { } later)
         {
-            await verifications.EndedAsync(check.Id, "superseded", $"Message {later}, queued after this {check.Kind}, redefines the client's whole table.", ct);
+            await verifications.EndedAsync(check.Id, VerificationState.Superseded, $"Message {later}, queued after this {check.Kind}, redefines the client's whole table.", ct);
             await queue.MarkDeliveredAsync([check], ct);
             return;
         }
@@ -66,7 +66,7 @@ internal sealed class DriftChecks(
         if (refused is not null)
         {
             await queue.MarkFailedAsync(check, refused.Reason, ct);
-            await verifications.EndedAsync(check.Id, "failed", refused.Reason, ct);
+            await verifications.EndedAsync(check.Id, VerificationState.Failed, refused.Reason, ct);
             return;
         }
 

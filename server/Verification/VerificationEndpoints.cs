@@ -40,19 +40,19 @@ internal static class VerificationEndpoints
         }
 
         var result = (await WaitAsync(verifications, waiter, [queued], wait, ct))[0];
-        return result.State == "pending" ? TypedResults.Accepted($"/verifications/{result.Id}", result) : TypedResults.Ok(result);
+        return result.State == VerificationState.Pending ? TypedResults.Accepted($"/verifications/{result.Id}", result) : TypedResults.Ok(result);
     }
 
     private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>>> VerifyAll(
         Verifications verifications, MessageWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
     {
         var results = await WaitAsync(verifications, waiter, (await verifications.RequestAsync(null, ct))!, wait, ct);
-        var pending = results.Count(r => r.State == "pending");
-        var drifted = results.Count(r => r.InSync == false || r.State == "failed");
+        var pending = results.Count(r => r.State == VerificationState.Pending);
+        var drifted = results.Count(r => r.InSync == false || r.State == VerificationState.Failed);
         var fleet = new FleetVerification(
             drifted > 0 ? false : pending > 0 ? null : true,
             results.Count,
-            results.Count(r => r.State == "judged"),
+            results.Count(r => r.State == VerificationState.Judged),
             drifted,
             pending,
             results);

@@ -33,7 +33,7 @@ public sealed record VerificationResult(
     long ClientId,
     long? MessageId,
     string Kind,
-    string State,
+    VerificationState State,
     DateTime RequestedAt,
     DateTime? JudgedAt,
     bool? InSync,
@@ -58,3 +58,12 @@ public sealed record VerificationResult(
 /// <param name="Pending">How many are not judged yet.</param>
 /// <param name="Verifications">Each client's verification, by client id.</param>
 public sealed record FleetVerification(bool? InSync, int Clients, int Judged, int Drifted, int Pending, IReadOnlyList<VerificationResult> Verifications);
+
+/// <summary>Where a verification stands: queued, judged (see <c>inSync</c>), failed (the client could not be compared), or superseded by a later message that redefines the client's whole table.</summary>
+public enum VerificationState
+{
+    Pending,
+    Judged,
+    Failed,
+    Superseded,
+}

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using MySqlConnector;
+using Relay.Hosting.Api;
 using Relay.Server.Database;
 using Relay.Server.Outbox;
 
@@ -86,20 +87,20 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
 
     /// <summary>Records a judged comparison; a sync's rows sent also become its message's item count.</summary>
     public Task JudgedAsync(long messageId, Drift drift, long? rowsSent, CancellationToken ct) =>
-        UpdateAsync(messageId, "judged", drift, rowsSent, note: null, ct);
+        UpdateAsync(messageId, VerificationState.Judged, drift, rowsSent, note: null, ct);
 
     /// <summary>Records a comparison that did not happen, and why.</summary>
-    public Task EndedAsync(long messageId, string state, string note, CancellationToken ct) =>
+    public Task EndedAsync(long messageId, VerificationState state, string note, CancellationToken ct) =>
         UpdateAsync(messageId, state, drift: null, rowsSent: null, note, ct);
 
-    private async Task UpdateAsync(long messageId, string state, Drift? drift, long? rowsSent, string? note, CancellationToken ct)
+    private async Task UpdateAsync(long messageId, VerificationState state, Drift? drift, long? rowsSent, string? note, CancellationToken ct)
     {
         var samples = drift is null ? null : JsonSerializer.Serialize(new long[][] { [.. drift.Missing.Take(SampleSize)], [.. drift.Extra.Take(SampleSize)], [.. drift.Different.Take(SampleSize)] });
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteEachAsync(new
         {
             messageId,
-            state,
+            state = WireNames.Of(state),
             now = time.GetUtcNow().UtcDateTime,
             expected = drift?.ExpectedRows,
             held = drift?.ClientRows,
@@ -131,8 +132,9 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
         public VerificationResult ToResult()
         {
             var samples = SampleIds is null ? null : JsonSerializer.Deserialize<long[][]>(SampleIds);
-            bool? inSync = State == "judged" ? Missing == 0 && Extra == 0 && Different == 0 : null;
-            return new(Id, ClientId, MessageId, Kind, State, RequestedAt, JudgedAt, inSync, ExpectedRows, ClientRows, Missing, Extra, Different, NotJudged,
+            var state = WireNames.Parse<VerificationState>(State);
+            bool? inSync = state == VerificationState.Judged ? Missing == 0 && Extra == 0 && Different == 0 : null;
+            return new(Id, ClientId, MessageId, Kind, state, RequestedAt, JudgedAt, inSync, ExpectedRows, ClientRows, Missing, Extra, Different, NotJudged,
                 samples?[0] ?? [], samples?[1] ?? [], samples?[2] ?? [], BytesMoved, RowsSent, Note);
         }
     }
