@@ -10,6 +10,9 @@ namespace Relay.Hosting.Api;
 [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
 public sealed class OneOfAttribute(params string[] values) : AllowedValuesAttribute(values)
 {
+    /// <summary>An absent value is left to the default: only a value given must be one of the set.</summary>
+    public override bool IsValid(object? value) => value is null || base.IsValid(value);
+
     /// <inheritdoc />
     public override string FormatErrorMessage(string name) =>
         $"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be one of {string.Join(", ", Values.Select(v => $"'{v}'"))}.";
@@ -23,6 +26,9 @@ public sealed class OneOfAttribute(params string[] values) : AllowedValuesAttrib
 public sealed class OneOfAttribute<TEnum>() : AllowedValuesAttribute(WireNames.All<TEnum>())
     where TEnum : struct, Enum
 {
+    /// <inheritdoc cref="OneOfAttribute.IsValid(object?)"/>
+    public override bool IsValid(object? value) => value is null || base.IsValid(value);
+
     /// <inheritdoc />
     public override string FormatErrorMessage(string name) =>
         $"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be one of {string.Join(", ", Values.Select(v => $"'{v}'"))}.";

@@ -10,28 +10,19 @@ namespace Relay.Server.Audit;
 
 internal static class AuditEndpoints
 {
-    private const int MaxPerPage = 500;
-    private const int DefaultPerPage = 100;
-
     public static void MapAudit(this IEndpointRouteBuilder app) =>
         app.MapGet("/audit", List).WithName("ListAudit").WithTags("Audit").RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary("Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive).");
 
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
-        MySqlDataSource db,
-        [Description(Paging.LimitText), Range(1, MaxPerPage, ErrorMessage = Paging.LimitError), DefaultValue(DefaultPerPage)] int? limit,
-        [Description(Paging.BeforeIdText), PositiveId] long? beforeId,
-        [Description("Only calls made with the key of this name."), StringLength(64, MinimumLength = 1, ErrorMessage = "key must be a key name of 1-64 characters.")] string? key,
-        [Description("Only calls at or after this time (ISO 8601, with an offset).")] DateTimeOffset? from,
-        [Description("Only calls before this time (ISO 8601, with an offset).")] DateTimeOffset? to,
-        CancellationToken ct)
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(MySqlDataSource db, [AsParameters] AuditQuery query, CancellationToken ct)
     {
+        var (_, beforeId, key, from, to) = query;
         if (from is not null && to is not null && from >= to)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] });
         }
 
-        var take = limit ?? DefaultPerPage;
+        var take = query.Take;
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = (await connection.QueryAsync<AuditEntry>(new CommandDefinition("""
             SELECT id AS Id, at AS At, key_name AS KeyName, method AS Method, route AS Route, target AS Target, status AS Status, remote AS Remote

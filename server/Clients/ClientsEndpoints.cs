@@ -48,14 +48,13 @@ internal static class ClientsEndpoints
 
     private static async Task<Results<Ok<ClientPage>, ValidationProblem>> List(
         MySqlDataSource db,
-        [Description("Only clients in this state (see the client's `state`)."), OneOf<ClientState>] string? state,
-        [Description("Only clients whose name contains this text (case-insensitive)."), MaxLength(ClientRequest.MaxNameLength, ErrorMessage = "{0} is at most {1} characters.")] string? name,
-        [Description(ClientSorts.Text), OneOf(ClientSorts.Id, ClientSorts.Name, ClientSorts.MostPending, ClientSorts.OldestPending, ClientSorts.MostFailed, ClientSorts.LongestSilent), DefaultValue(ClientSorts.Id)] string? sort,
+        [AsParameters] ClientListQuery query,
         [AsParameters] PageQuery page,
         [Description(ClientSorts.AfterText)] string? after,
         CancellationToken ct)
     {
         // What the attributes cannot say: which cursor continues which sort.
+        var (state, name, sort) = query;
         sort ??= ClientSorts.Id;
         object cursorKey = page.After;
         var keyId = page.After;

@@ -6,7 +6,7 @@ namespace Relay.Server.Http;
 /// <c>?wait=SECONDS</c>: 0 to <see cref="MaxSeconds"/>. A range, so the
 /// OpenAPI document shows its bounds, checked by the framework's validation before the handler runs.
 /// </summary>
-[AttributeUsage(AttributeTargets.Parameter)]
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
 internal sealed class WaitSecondsAttribute : RangeAttribute
 {
     public const int MaxSeconds = 60;

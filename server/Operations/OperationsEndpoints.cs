@@ -54,11 +54,12 @@ internal static class OperationsEndpoints
     private static Task<OperationAnswer> SendOneToAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToAll(OperationQueue operations, OperationWaiter waiter, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(null, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
+    private static Task<OperationAnswer> SendAllToAll(OperationQueue operations, OperationWaiter waiter, [AsParameters] SendAllQuery query, CancellationToken ct) =>
+        RunAsync(operations, waiter, new Operation(null, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true), query.Wait, ct);
 
-    private static Task<OperationAnswer> SendAllToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("true: each client ends up holding exactly the server's personnel (the others are removed).")] bool? replace, [Description("true: like replace, but only the rows that differ are sent (the client is compared first).")] bool? sync, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(clientId, null, Delete: false, Replace: replace == true, Sync: sync == true), wait, ct);
+    private static Task<OperationAnswer> SendAllToOne(
+        OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [AsParameters] SendAllQuery query, CancellationToken ct) =>
+        RunAsync(operations, waiter, new Operation(clientId, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true), query.Wait, ct);
 
     private static Task<OperationAnswer> DeleteOneFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
         RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
