@@ -41,7 +41,7 @@ public sealed class FleetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_idle_connected_fleet_costs_mysql_a_few_statements_a_second_not_a_few_per_client()
+    public async Task AnIdleConnectedFleetCostsMysqlAFewStatementsASecondNotAFewPerClient()
     {
         await Task.Delay(TimeSpan.FromSeconds(1));
         var before = await GlobalStatusAsync("Questions");
@@ -53,7 +53,7 @@ public sealed class FleetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Acknowledgements_arriving_together_are_recorded_in_a_few_transactions()
+    public async Task AcknowledgementsArrivingTogetherAreRecordedInAFewTransactions()
     {
         var before = await GlobalStatusAsync("Com_commit");
         await FanOutAsync(2);
@@ -64,7 +64,7 @@ public sealed class FleetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_shared_batch_is_read_from_mysql_once_however_many_clients_it_goes_to()
+    public async Task ASharedBatchIsReadFromMysqlOnceHoweverManyClientsItGoesTo()
     {
         await using var root = await _mariadb.OpenRootAsync();
         await root.ExecuteAsync("SET GLOBAL userstat = 1; FLUSH TABLE_STATISTICS");

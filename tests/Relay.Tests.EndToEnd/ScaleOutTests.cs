@@ -49,15 +49,17 @@ public sealed class ScaleOutTests : IAsyncLifetime
         // A stream of changes to everyone while one instance dies mid-way.
         var victim = _stack.Servers[2];
         var victimId = shares.Keys.Single(owner => owner.Contains($"-{victim.Process.ProcessId}-", StringComparison.Ordinal));
+        var streamed = 0;
         var stream = Task.Run(async () =>
         {
             for (var i = 11; i <= 30; i++)
             {
                 await SendAsync(i, wait: false);
+                Interlocked.Increment(ref streamed);
                 await Task.Delay(50);
             }
         });
-        await Task.Delay(300);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref streamed)), n => n >= 5, because: "the stream is under way");
         victim.Process.Kill();
         var killed = Stopwatch.StartNew();
         await stream;

@@ -36,7 +36,7 @@ public sealed class LeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_joining_instance_gets_its_fair_share_at_the_polls_of_both_clocks_and_the_last_one_left_takes_all()
+    public async Task AJoiningInstanceGetsItsFairShareAtThePollsOfBothClocksAndTheLastOneLeftTakesAll()
     {
         var api = _a.CreateClient();
         for (var i = 1; i <= 4; i++)

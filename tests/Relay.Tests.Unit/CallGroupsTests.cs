@@ -6,7 +6,7 @@ namespace Relay.Tests.Unit;
 public sealed class CallGroupsTests
 {
     [Fact]
-    public async Task Calls_made_while_a_group_runs_form_the_next_group_and_each_gets_its_own_answer()
+    public async Task CallsMadeWhileAGroupRunsFormTheNextGroupAndEachGetsItsOwnAnswer()
     {
         var release = new TaskCompletionSource();
         var groups = new List<int[]>();
@@ -32,7 +32,7 @@ public sealed class CallGroupsTests
     }
 
     [Fact]
-    public async Task A_failed_group_fails_every_call_in_it_and_the_next_group_still_runs()
+    public async Task AFailedGroupFailsEveryCallInItAndTheNextGroupStillRuns()
     {
         var fail = true;
         using var calls = new CallGroups<int, int>(requests =>
@@ -46,7 +46,7 @@ public sealed class CallGroupsTests
     }
 
     [Fact]
-    public async Task A_caller_that_gives_up_is_released_at_once()
+    public async Task ACallerThatGivesUpIsReleasedAtOnce()
     {
         var never = new TaskCompletionSource<IReadOnlyList<int>>();
         using var calls = new CallGroups<int, int>(_ => never.Task, maxGroup: 10, concurrency: 1);
@@ -56,7 +56,7 @@ public sealed class CallGroupsTests
     }
 
     [Fact]
-    public async Task Groups_running_side_by_side_are_never_run_empty()
+    public async Task GroupsRunningSideBySideAreNeverRunEmpty()
     {
         var empty = 0;
         using var calls = new CallGroups<int, int>(requests =>

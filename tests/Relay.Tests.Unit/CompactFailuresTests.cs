@@ -11,7 +11,7 @@ public sealed class CompactFailuresTests
         .Build();
 
     [Fact]
-    public async Task A_network_failure_keeps_its_message_and_leaves_its_stack_trace_behind()
+    public async Task ANetworkFailureKeepsItsMessageAndLeavesItsStackTraceBehind()
     {
         var error = await Assert.ThrowsAsync<DeliveryAttemptException>(async () =>
             await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new IOException("The client closed the connection before answering."))));
@@ -21,7 +21,7 @@ public sealed class CompactFailuresTests
     }
 
     [Fact]
-    public async Task An_unexpected_failure_keeps_its_type_and_where_it_happened()
+    public async Task AnUnexpectedFailureKeepsItsTypeAndWhereItHappened()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
             await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new InvalidOperationException("a bug"))));
@@ -30,7 +30,7 @@ public sealed class CompactFailuresTests
     }
 
     [Fact]
-    public async Task An_answer_passes_through_untouched()
+    public async Task AnAnswerPassesThroughUntouched()
     {
         IReadOnlyList<Frame> replies = [new AckFrame(7)];
 

@@ -23,7 +23,7 @@ public sealed partial class FolderDependencyTests
 
     [Theory]
     [MemberData(nameof(Projects))]
-    public void Every_file_is_in_the_namespace_its_folder_names(string project, string rootNamespace)
+    public void EveryFileIsInTheNamespaceItsFolderNames(string project, string rootNamespace)
     {
         var wrong = Sources(project)
             .Where(s => s.Namespace != (s.Folder == Root ? rootNamespace : $"{rootNamespace}.{s.Folder}"))
@@ -35,7 +35,7 @@ public sealed partial class FolderDependencyTests
 
     [Theory]
     [MemberData(nameof(Projects))]
-    public void No_folder_imports_one_that_imports_it_back(string project, string rootNamespace)
+    public void NoFolderImportsOneThatImportsItBack(string project, string rootNamespace)
     {
         var sources = Sources(project);
         var rootTypes = sources.Where(s => s.Folder == Root).SelectMany(s => TypeNames(s.Text)).ToHashSet();
@@ -64,7 +64,7 @@ public sealed partial class FolderDependencyTests
     }
 
     [Fact]
-    public void Contracts_and_hosting_import_nothing_of_ours_and_the_daemons_only_those_two()
+    public void ContractsAndHostingImportNothingOfOursAndTheDaemonsOnlyThoseTwo()
     {
         Assert.Empty(ProjectReferences("contracts/Relay.Contracts.csproj"));
         Assert.Empty(ProjectReferences("hosting/Relay.Hosting.csproj"));

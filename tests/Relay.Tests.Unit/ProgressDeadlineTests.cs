@@ -11,7 +11,7 @@ public sealed class ProgressDeadlineTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
-    public void Without_progress_the_attempt_stalls_when_the_timeout_has_passed_and_not_before()
+    public void WithoutProgressTheAttemptStallsWhenTheTimeoutHasPassedAndNotBefore()
     {
         using var deadline = new ProgressDeadline(Timeout, _time, CancellationToken.None);
 
@@ -25,7 +25,7 @@ public sealed class ProgressDeadlineTests
     }
 
     [Fact]
-    public void Progress_gives_the_attempt_the_whole_timeout_again()
+    public void ProgressGivesTheAttemptTheWholeTimeoutAgain()
     {
         using var deadline = new ProgressDeadline(Timeout, _time, CancellationToken.None);
 
@@ -41,7 +41,7 @@ public sealed class ProgressDeadlineTests
     }
 
     [Fact]
-    public void A_worker_that_stops_ends_the_attempt_without_calling_it_a_stall()
+    public void AWorkerThatStopsEndsTheAttemptWithoutCallingItAStall()
     {
         using var stopping = new CancellationTokenSource();
         using var deadline = new ProgressDeadline(Timeout, _time, stopping.Token);

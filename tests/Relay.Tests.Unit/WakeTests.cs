@@ -8,7 +8,7 @@ public sealed class WakeTests
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task A_wait_that_times_out_answers_false_without_an_exception_and_only_once_its_time_passed()
+    public async Task AWaitThatTimesOutAnswersFalseWithoutAnExceptionAndOnlyOnceItsTimePassed()
     {
         var time = new FakeTimeProvider();
         var wake = new Wake();
@@ -22,7 +22,7 @@ public sealed class WakeTests
     }
 
     [Fact]
-    public async Task Wakes_before_the_wait_collapse_into_one()
+    public async Task WakesBeforeTheWaitCollapseIntoOne()
     {
         var time = new FakeTimeProvider();
         var wake = new Wake();
@@ -36,7 +36,7 @@ public sealed class WakeTests
     }
 
     [Fact]
-    public async Task A_wake_during_the_wait_ends_it_and_a_wake_after_it_is_kept_for_the_next()
+    public async Task AWakeDuringTheWaitEndsItAndAWakeAfterItIsKeptForTheNext()
     {
         var time = new FakeTimeProvider();
         var wake = new Wake();
@@ -50,7 +50,7 @@ public sealed class WakeTests
     }
 
     [Fact]
-    public async Task Many_timed_out_waits_leave_the_next_wake_working()
+    public async Task ManyTimedOutWaitsLeaveTheNextWakeWorking()
     {
         var time = new FakeTimeProvider();
         var wake = new Wake();
@@ -67,7 +67,7 @@ public sealed class WakeTests
     }
 
     [Fact]
-    public async Task A_stop_ends_the_wait_with_a_cancellation()
+    public async Task AStopEndsTheWaitWithACancellation()
     {
         var wake = new Wake();
         using var stop = new CancellationTokenSource();

@@ -171,14 +171,24 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
             }
         })).ToArray();
 
-        await Task.Delay(1500);
+        int Answered()
+        {
+            lock (answers)
+            {
+                return answers.Count;
+            }
+        }
+
+        await Eventually.ReturnsAsync(() => Task.FromResult(Answered()), n => n >= 20, TimeSpan.FromSeconds(30), "the load is under way");
         for (var node = 1; node <= GaleraCluster.Nodes; node++)
         {
             _cluster.Kill(node);
             await Task.Delay(300);
         }
 
-        await Task.Delay(1000);
+        // The load goes on into the outage, until the calls made while every node was down have answered.
+        var atOutage = Answered();
+        await Eventually.ReturnsAsync(() => Task.FromResult(Answered()), n => n >= atOutage + 4, TimeSpan.FromSeconds(60), "calls made during the outage answered");
         await stop.CancelAsync();
         await Task.WhenAll(load);
         await _cluster.StartAllAgainAsync();
