@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build unit integration e2e cluster chaos bench openapi lint-openapi secrets up down clean
+.PHONY: help run test build format unit integration e2e cluster chaos bench openapi lint-openapi secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -12,8 +12,11 @@ run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the 
 	@# inherits SIGINT ignored, and the shell could not trap Ctrl-C otherwise.
 	@RELAY_PARENT_PID=$$PPID exec perl -e '$$SIG{INT} = $$SIG{QUIT} = "DEFAULT"; exec @ARGV or die "$$!"' scripts/run.sh
 
-build: ## Build everything (warnings are errors)
+build: ## Build everything (warnings are errors; a file CSharpier would lay out differently is an error too)
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly
+
+format: ## Lay out the C# with CSharpier at 120 columns (what the build checks), then build
+	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly -p:CSharpier_Check=false
 
 test: build ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
 	@scripts/lint-openapi.sh

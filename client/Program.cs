@@ -1,8 +1,8 @@
-using Relay.Client.Settings;
 using Relay.Client.Http;
 using Relay.Client.Inbox;
 using Relay.Client.Observability;
 using Relay.Client.Personnel;
+using Relay.Client.Settings;
 using Relay.Client.Storage;
 using Relay.Hosting.Http;
 using Relay.Hosting.OpenApi;
@@ -13,7 +13,9 @@ if (HealthProbe.IsProbe(args))
 }
 
 // Settings files live beside the binary, whatever directory the daemon is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }
+);
 
 builder.AddClientOptions();
 builder.Services.AddRequestProblems();

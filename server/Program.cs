@@ -23,7 +23,9 @@ if (HealthProbe.IsProbe(args))
 }
 
 // Settings files live beside the binary, whatever directory the daemon is started from.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }
+);
 
 builder.AddRelayHttp();
 builder.AddApiKeyAuth();

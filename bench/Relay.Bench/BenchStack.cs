@@ -6,10 +6,23 @@ using Relay.Testing;
 namespace Relay.Bench;
 
 public sealed record BulkResult(
-    double EnqueueSeconds, double EndToEndSeconds, double RowsPerSecond, double ServerPeakRssMiB, double[] ClientPeakRssMiB,
-    double ServerCpuSeconds, double ClientsCpuSeconds, double MySqlCpuSeconds);
+    double EnqueueSeconds,
+    double EndToEndSeconds,
+    double RowsPerSecond,
+    double ServerPeakRssMiB,
+    double[] ClientPeakRssMiB,
+    double ServerCpuSeconds,
+    double ClientsCpuSeconds,
+    double MySqlCpuSeconds
+);
 
-public sealed record BroadcastResult(int Clients, double EnqueueSeconds, long MessageRows, double PayloadMiB, double SnapshotMiB);
+public sealed record BroadcastResult(
+    int Clients,
+    double EnqueueSeconds,
+    long MessageRows,
+    double PayloadMiB,
+    double SnapshotMiB
+);
 
 public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
@@ -37,30 +50,43 @@ public sealed class BenchStack : IAsyncDisposable
         var stack = new BenchStack { _mariadb = mariadb };
         stack._connectionString = await mariadb.CreateDatabaseAsync("bench");
         var port = FreePort.Next();
-        stack._api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { { "X-Api-Key", ApiKey } }, Timeout = TimeSpan.FromMinutes(2) };
-        stack._server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
+        stack._api = new HttpClient
         {
-            ["ConnectionStrings:Relay"] = stack._connectionString,
-            ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
-            ["Auth:ApiKey"] = ApiKey,
-            ["Credentials:MasterKey"] = MasterKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            DefaultRequestHeaders = { { "X-Api-Key", ApiKey } },
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+        stack._server = DaemonProcess.Start(
+            "server",
+            Repo.ServerDll,
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Relay"] = stack._connectionString,
+                ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
+                ["Auth:ApiKey"] = ApiKey,
+                ["Credentials:MasterKey"] = MasterKey,
+                ["Logging:LogLevel:Default"] = "Warning",
+            }
+        );
         await stack._server.WaitUntilAnswersAsync($"{stack._api.BaseAddress}health/ready");
         for (var i = 1; i <= clients; i++)
         {
             var (tcp, http) = (FreePort.Next(), FreePort.Next());
             var database = Path.Combine(stack._directory, $"client{i}.db");
             var registered = await stack._api.RegisterClientAsync($"Bench #{i}", "127.0.0.1", tcp);
-            var process = DaemonProcess.Start($"client{i}", Repo.ClientDll, new Dictionary<string, string>
-            {
-                ["Client:DatabasePath"] = database,
-                ["Client:TcpPort"] = tcp.ToString(),
-                ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
-                ["Client:Credential"] = registered.Credential,
-                ["Client:ReadApiKey"] = ApiKey,
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            var process = DaemonProcess.Start(
+                $"client{i}",
+                Repo.ClientDll,
+                new Dictionary<string, string>
+                {
+                    ["Client:DatabasePath"] = database,
+                    ["Client:TcpPort"] = tcp.ToString(),
+                    ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
+                    ["Client:Credential"] = registered.Credential,
+                    ["Client:ReadApiKey"] = ApiKey,
+                    ["Logging:LogLevel:Default"] = "Warning",
+                }
+            );
             await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");
             stack._clients.Add((process, database, registered.Id));
         }
@@ -128,9 +154,16 @@ public sealed class BenchStack : IAsyncDisposable
         var total = watch.Elapsed;
         await sampling.CancelAsync();
         await sampler;
-        return new BulkResult(enqueued.TotalSeconds, total.TotalSeconds, personnel * (double)_clients.Count / total.TotalSeconds,
-            serverPeak / 1048576.0, clientPeaks.Select(b => b / 1048576.0).ToArray(),
-            (_server.CpuTime() - cpu.Server).TotalSeconds, (ClientsCpu() - cpu.Clients).TotalSeconds, (_mariadb.CpuTime() - cpu.MySql).TotalSeconds);
+        return new BulkResult(
+            enqueued.TotalSeconds,
+            total.TotalSeconds,
+            personnel * (double)_clients.Count / total.TotalSeconds,
+            serverPeak / 1048576.0,
+            clientPeaks.Select(b => b / 1048576.0).ToArray(),
+            (_server.CpuTime() - cpu.Server).TotalSeconds,
+            (ClientsCpu() - cpu.Clients).TotalSeconds,
+            (_mariadb.CpuTime() - cpu.MySql).TotalSeconds
+        );
     }
 
     /// <summary>Sequential single sends with ?wait: the answer comes once the row is committed on the client.</summary>
@@ -177,12 +210,17 @@ public sealed class BenchStack : IAsyncDisposable
         }
 
         var enqueue = watch.Elapsed.TotalSeconds;
-        var (rows, inline, shared) = await Dapper.SqlMapper.QuerySingleAsync<(long, long, long)>(db, """
+        var (rows, inline, shared) = await Dapper.SqlMapper.QuerySingleAsync<(long, long, long)>(
+            db,
+            """
             SELECT (SELECT COUNT(*) FROM messages), (SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM messages),
                    (SELECT COALESCE(SUM(LENGTH(b.payload)), 0) FROM batches b WHERE EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = b.id))
-            """);
-        var snapshot = await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
-            "SELECT SUM(LENGTH(CONCAT('{\"id\":', id, ',\"name\":\"', name, '\",\"surname\":\"', surname, '\",\"ssn\":\"', ssn, '\"},'))) FROM personnel");
+            """
+        );
+        var snapshot = await Dapper.SqlMapper.ExecuteScalarAsync<long>(
+            db,
+            "SELECT SUM(LENGTH(CONCAT('{\"id\":', id, ',\"name\":\"', name, '\",\"surname\":\"', surname, '\",\"ssn\":\"', ssn, '\"},'))) FROM personnel"
+        );
         return new BroadcastResult(totalClients, enqueue, rows, (inline + shared) / 1048576.0, snapshot / 1048576.0);
     }
 

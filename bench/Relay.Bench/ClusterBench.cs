@@ -4,10 +4,16 @@ using Relay.Testing;
 namespace Relay.Bench;
 
 public sealed record ClusterResult(
-    int Personnel, int Clients, double ClusterStartSeconds,
-    double SingleRowsPerSecond, double ClusterRowsPerSecond,
-    double SingleIdleQueriesPerSecond, double ClusterIdleQueriesPerSecond,
-    double SingleMySqlCpuSeconds, double ClusterMySqlCpuSeconds);
+    int Personnel,
+    int Clients,
+    double ClusterStartSeconds,
+    double SingleRowsPerSecond,
+    double ClusterRowsPerSecond,
+    double SingleIdleQueriesPerSecond,
+    double ClusterIdleQueriesPerSecond,
+    double SingleMySqlCpuSeconds,
+    double ClusterMySqlCpuSeconds
+);
 
 /// <summary>
 /// The same bulk and the same idle instance on one MariaDB and on a private 3-node Galera cluster
@@ -29,16 +35,29 @@ public static class ClusterBench
         onSingle = Best(onSingle, await MeasureAsync(single, personnel, clients));
         onCluster = Best(onCluster, await MeasureAsync(cluster, personnel, clients));
 
-        return new ClusterResult(personnel, clients, started,
-            onSingle.Bulk.RowsPerSecond, onCluster.Bulk.RowsPerSecond,
-            onSingle.IdleQueriesPerSecond, onCluster.IdleQueriesPerSecond,
-            onSingle.Bulk.MySqlCpuSeconds, onCluster.Bulk.MySqlCpuSeconds);
+        return new ClusterResult(
+            personnel,
+            clients,
+            started,
+            onSingle.Bulk.RowsPerSecond,
+            onCluster.Bulk.RowsPerSecond,
+            onSingle.IdleQueriesPerSecond,
+            onCluster.IdleQueriesPerSecond,
+            onSingle.Bulk.MySqlCpuSeconds,
+            onCluster.Bulk.MySqlCpuSeconds
+        );
     }
 
-    private static (BulkResult Bulk, double IdleQueriesPerSecond) Best((BulkResult Bulk, double Idle) a, (BulkResult Bulk, double Idle) b) =>
-        a.Bulk.RowsPerSecond >= b.Bulk.RowsPerSecond ? a : b;
+    private static (BulkResult Bulk, double IdleQueriesPerSecond) Best(
+        (BulkResult Bulk, double Idle) a,
+        (BulkResult Bulk, double Idle) b
+    ) => a.Bulk.RowsPerSecond >= b.Bulk.RowsPerSecond ? a : b;
 
-    private static async Task<(BulkResult Bulk, double IdleQueriesPerSecond)> MeasureAsync(IDatabaseHost database, int personnel, int clients)
+    private static async Task<(BulkResult Bulk, double IdleQueriesPerSecond)> MeasureAsync(
+        IDatabaseHost database,
+        int personnel,
+        int clients
+    )
     {
         await using var stack = await BenchStack.StartAsync(database, clients);
 

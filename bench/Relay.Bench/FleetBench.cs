@@ -7,11 +7,26 @@ using Relay.Testing;
 namespace Relay.Bench;
 
 public sealed record FleetResult(
-    int Clients, double IdleQueriesPerSecond, double FanOutP50Seconds, double FanOutP99Seconds, double FanOutServerCpuSeconds, double FanOutMySqlCpuSeconds,
-    double BulkRowsPerSecond, double BulkSeconds, double BroadcastAcceptSeconds, long BroadcastRowsWritten, long BroadcastAnswerBytes,
-    double ServerIdleRssMiB, double ServerPeakRssMiB, double ServerBroadcastRssMiB, DashboardTimes DashboardIdle, DashboardTimes DashboardBusy);
+    int Clients,
+    double IdleQueriesPerSecond,
+    double FanOutP50Seconds,
+    double FanOutP99Seconds,
+    double FanOutServerCpuSeconds,
+    double FanOutMySqlCpuSeconds,
+    double BulkRowsPerSecond,
+    double BulkSeconds,
+    double BroadcastAcceptSeconds,
+    long BroadcastRowsWritten,
+    long BroadcastAnswerBytes,
+    double ServerIdleRssMiB,
+    double ServerPeakRssMiB,
+    double ServerBroadcastRssMiB,
+    DashboardTimes DashboardIdle,
+    DashboardTimes DashboardBusy
+);
 
-/// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in id order, a page of the worst first.</summary>
+/// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in
+/// id order, a page of the worst first.</summary>
 public sealed record DashboardTimes(double States, double Page, double WorstFirstPage);
 
 /// <summary>
@@ -32,15 +47,24 @@ public static class FleetBench
         var connectionString = await mariadb.CreateDatabaseAsync("fleet");
         await using var fleet = FleetSimulator.Start(clients, FreePort.Next());
         var port = FreePort.Next();
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), DefaultRequestHeaders = { { "X-Api-Key", ApiKey } }, Timeout = TimeSpan.FromMinutes(5) };
-        await using var server = DaemonProcess.Start("fleet-server", Repo.ServerDll, new Dictionary<string, string>
+        using var api = new HttpClient
         {
-            ["ConnectionStrings:Relay"] = connectionString,
-            ["Urls"] = api.BaseAddress.ToString().TrimEnd('/'),
-            ["Auth:ApiKey"] = ApiKey,
-            ["Credentials:MasterKey"] = MasterKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            DefaultRequestHeaders = { { "X-Api-Key", ApiKey } },
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+        await using var server = DaemonProcess.Start(
+            "fleet-server",
+            Repo.ServerDll,
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Relay"] = connectionString,
+                ["Urls"] = api.BaseAddress.ToString().TrimEnd('/'),
+                ["Auth:ApiKey"] = ApiKey,
+                ["Credentials:MasterKey"] = MasterKey,
+                ["Logging:LogLevel:Default"] = "Warning",
+            }
+        );
         await server.WaitUntilAnswersAsync($"{api.BaseAddress}health/ready");
 
         await fleet.RegisterWithAsync(api, parallelism: 8);
@@ -62,7 +86,10 @@ public static class FleetBench
             fanOut.Add(await FanOutAsync(api, 1 + i));
         }
 
-        var fanOutCpu = ((server.CpuTime() - cpu.Server).TotalSeconds / FanOutRounds, (mariadb.CpuTime() - cpu.MySql).TotalSeconds / FanOutRounds);
+        var fanOutCpu = (
+            (server.CpuTime() - cpu.Server).TotalSeconds / FanOutRounds,
+            (mariadb.CpuTime() - cpu.MySql).TotalSeconds / FanOutRounds
+        );
         fanOut.Sort();
         peakRss = Math.Max(peakRss, server.ResidentBytes() / 1048576.0);
         var dashboardIdle = await DashboardAsync(api);
@@ -84,9 +111,23 @@ public static class FleetBench
         await sampling.CancelAsync();
 
         return new FleetResult(
-            clients, idleQueries, At(fanOut, 0.50), At(fanOut, 0.99), fanOutCpu.Item1, fanOutCpu.Item2,
-            BulkPersonnel * (double)clients / bulkSeconds, bulkSeconds, acceptSeconds, rowsWritten, answerBytes,
-            idleRss, peakRss, await broadcastRss / 1048576.0, dashboardIdle, dashboardBusy);
+            clients,
+            idleQueries,
+            At(fanOut, 0.50),
+            At(fanOut, 0.99),
+            fanOutCpu.Item1,
+            fanOutCpu.Item2,
+            BulkPersonnel * (double)clients / bulkSeconds,
+            bulkSeconds,
+            acceptSeconds,
+            rowsWritten,
+            answerBytes,
+            idleRss,
+            peakRss,
+            await broadcastRss / 1048576.0,
+            dashboardIdle,
+            dashboardBusy
+        );
     }
 
     private static async Task<long> SamplePeakAsync(DaemonProcess server, CancellationToken ct)
@@ -120,7 +161,10 @@ public static class FleetBench
         }
 
         return new DashboardTimes(
-            await MedianAsync("/clients/states"), await MedianAsync("/clients?limit=50"), await MedianAsync("/clients?limit=50&sort=mostPending"));
+            await MedianAsync("/clients/states"),
+            await MedianAsync("/clients?limit=50"),
+            await MedianAsync("/clients?limit=50&sort=mostPending")
+        );
     }
 
     private static async Task SeedAsync(MySqlConnection db, int start, int count)
@@ -139,7 +183,9 @@ public static class FleetBench
         var seconds = watch.Elapsed.TotalSeconds;
         if ((int)response.StatusCode != 200)
         {
-            throw new InvalidOperationException($"fan-out of personnel {personnelId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException(
+                $"fan-out of personnel {personnelId} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            );
         }
 
         return seconds;
@@ -156,10 +202,18 @@ public static class FleetBench
     }
 
     private static async Task<long> QuestionsAsync(MySqlConnection db) =>
-        (await db.QuerySingleAsync<(string Name, string Value)>("SHOW GLOBAL STATUS LIKE 'Questions'")).Value is var v ? long.Parse(v) : 0;
+        (await db.QuerySingleAsync<(string Name, string Value)>("SHOW GLOBAL STATUS LIKE 'Questions'")).Value is var v
+            ? long.Parse(v)
+            : 0;
 
-    /// <summary>Every personnel to every client: from the call until each client holds the last one and the server has recorded it.</summary>
-    private static async Task<(double Seconds, double PeakRssMiB)> BulkAsync(HttpClient api, FleetSimulator fleet, DaemonProcess server, MySqlConnection db)
+    /// <summary>Every personnel to every client: from the call until each client holds the last one and the server has
+    /// recorded it.</summary>
+    private static async Task<(double Seconds, double PeakRssMiB)> BulkAsync(
+        HttpClient api,
+        FleetSimulator fleet,
+        DaemonProcess server,
+        MySqlConnection db
+    )
     {
         var peak = server.ResidentBytes();
         var watch = Stopwatch.StartNew();
@@ -168,7 +222,10 @@ public static class FleetBench
             response.EnsureSuccessStatusCode();
         }
 
-        while (!fleet.Clients.All(c => c.Holds(BulkPersonnel)) || await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages") > 0)
+        while (
+            !fleet.Clients.All(c => c.Holds(BulkPersonnel))
+            || await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages") > 0
+        )
         {
             peak = Math.Max(peak, server.ResidentBytes());
             if (watch.Elapsed > TimeSpan.FromMinutes(10))
@@ -182,9 +239,13 @@ public static class FleetBench
         return (watch.Elapsed.TotalSeconds, Math.Max(peak, server.ResidentBytes()) / 1048576.0);
     }
 
-    /// <summary>Rows in the outbox tables; a delivered message moves from one to another, so delivery does not change the sum.</summary>
+    /// <summary>Rows in the outbox tables; a delivered message moves from one to another, so delivery does not change
+    /// the sum.</summary>
     private static Task<long> RowsWrittenAsync(MySqlConnection db) =>
-        db.ExecuteScalarAsync<long>("SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM delivered_messages) + (SELECT COUNT(*) FROM batches)");
+        db.ExecuteScalarAsync<long>(
+            "SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM delivered_messages) + (SELECT COUNT(*) FROM batches)"
+        );
 
-    private static double At(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
+    private static double At(List<double> sorted, double q) =>
+        sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
 }

@@ -5,7 +5,13 @@ using System.Text.Json.Nodes;
 
 namespace Relay.Bench;
 
-public sealed record ImportResult(int Rows, double ImportSeconds, double UnchangedSeconds, double ExportSeconds, long ExportBytes);
+public sealed record ImportResult(
+    int Rows,
+    double ImportSeconds,
+    double UnchangedSeconds,
+    double ExportSeconds,
+    long ExportBytes
+);
 
 /// <summary>
 /// A register loaded through the API: <c>rows</c> new personnel as CSV (streamed from a generator,
@@ -72,7 +78,8 @@ public static class ImportBench
 
     private sealed class PushStreamContent(Func<Stream, Task> write) : HttpContent
     {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => write(stream);
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            write(stream);
 
         protected override bool TryComputeLength(out long length)
         {

@@ -22,15 +22,21 @@ public sealed record Limits(double SqliteRowsPerSecond, double MySqlRowsPerSecon
         await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
         {
             await connection.OpenAsync();
-            await connection.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE personnel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, surname TEXT NOT NULL, ssn TEXT NOT NULL);");
+            await connection.ExecuteAsync(
+                "PRAGMA journal_mode = WAL; CREATE TABLE personnel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, surname TEXT NOT NULL, ssn TEXT NOT NULL);"
+            );
             var watch = Stopwatch.StartNew();
             for (var start = 0; start < Rows; start += Batch)
             {
                 await using var tx = connection.BeginTransaction();
-                await using var upsert = new SqliteCommand("""
+                await using var upsert = new SqliteCommand(
+                    """
                     INSERT INTO personnel (id, name, surname, ssn) VALUES ($id, $name, $surname, $ssn)
                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
-                    """, connection, tx);
+                    """,
+                    connection,
+                    tx
+                );
                 var id = upsert.Parameters.Add("$id", SqliteType.Integer);
                 var name = upsert.Parameters.Add("$name", SqliteType.Text);
                 var surname = upsert.Parameters.Add("$surname", SqliteType.Text);
@@ -57,7 +63,9 @@ public sealed record Limits(double SqliteRowsPerSecond, double MySqlRowsPerSecon
     {
         await using var connection = new MySqlConnection(await mariadb.CreateDatabaseAsync("limits"));
         await connection.OpenAsync();
-        await connection.ExecuteAsync("CREATE TABLE personnel (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, surname VARCHAR(100) NOT NULL, ssn CHAR(11) NOT NULL, updated_at DATETIME(6) NOT NULL, UNIQUE KEY (ssn)) ENGINE=InnoDB");
+        await connection.ExecuteAsync(
+            "CREATE TABLE personnel (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, surname VARCHAR(100) NOT NULL, ssn CHAR(11) NOT NULL, updated_at DATETIME(6) NOT NULL, UNIQUE KEY (ssn)) ENGINE=InnoDB"
+        );
         var watch = Stopwatch.StartNew();
         for (var start = 0; start < Rows; start += Batch)
         {

@@ -8,17 +8,27 @@ var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
 var fleetSize = Setting("RELAY_BENCH_FLEET", 2000);
-var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet,cluster").Split(',', StringSplitOptions.TrimEntries);
+var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet,cluster").Split(
+    ',',
+    StringSplitOptions.TrimEntries
+);
 
-Console.WriteLine($"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores");
+Console.WriteLine(
+    $"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores"
+);
 await using var mariadb = await MariaDbServer.StartAsync();
 var results = new Dictionary<string, object>
 {
-    ["machine"] = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
+    ["machine"] = new
+    {
+        cores = Environment.ProcessorCount,
+        os = Environment.OSVersion.ToString(),
+        dotnet = Environment.Version.ToString(),
+    },
 };
 
 Console.WriteLine();
-Console.WriteLine($"{"measure",-44} {"value",14} {"limit",14} {"ratio",7}");
+Console.WriteLine($"{"measure", -44} {"value", 14} {"limit", 14} {"ratio", 7}");
 if (sections.Contains("stack"))
 {
     var limits = await Limits.MeasureAsync(mariadb);
@@ -39,19 +49,45 @@ if (sections.Contains("stack"))
 
     Row("bulk enqueue (PUT /clients/all/personnel)", $"{bulk.EnqueueSeconds:0.000} s");
     Row("bulk end to end (call to last row committed)", $"{bulk.EndToEndSeconds:0.000} s");
-    Row("bulk personnel-rows/s end to end", $"{bulk.RowsPerSecond:N0}", $"{limits.SqliteRowsPerSecond:N0}", bulk.RowsPerSecond / limits.SqliteRowsPerSecond);
-    Row("  CPU during bulk: server / clients / MySQL", $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s", $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s");
+    Row(
+        "bulk personnel-rows/s end to end",
+        $"{bulk.RowsPerSecond:N0}",
+        $"{limits.SqliteRowsPerSecond:N0}",
+        bulk.RowsPerSecond / limits.SqliteRowsPerSecond
+    );
+    Row(
+        "  CPU during bulk: server / clients / MySQL",
+        $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s",
+        $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s"
+    );
     Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
     Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
     Row("single op p95", $"{latency.P95Ms:0.0} ms");
     Row("single op p99", $"{latency.P99Ms:0.0} ms");
     Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
-    Row($"  payload stored for {broadcast.Clients} clients", $"{broadcast.PayloadMiB:0.0} MiB", $"{broadcast.SnapshotMiB:0.0} MiB", broadcast.PayloadMiB / broadcast.SnapshotMiB);
-    Row($"verify, {repair.Personnel:N0} rows, {repair.RowsWrong} wrong", $"{repair.VerifySeconds:0.000} s", $"{repair.VerifyBytes / 1024.0:N0} KiB moved");
+    Row(
+        $"  payload stored for {broadcast.Clients} clients",
+        $"{broadcast.PayloadMiB:0.0} MiB",
+        $"{broadcast.SnapshotMiB:0.0} MiB",
+        broadcast.PayloadMiB / broadcast.SnapshotMiB
+    );
+    Row(
+        $"verify, {repair.Personnel:N0} rows, {repair.RowsWrong} wrong",
+        $"{repair.VerifySeconds:0.000} s",
+        $"{repair.VerifyBytes / 1024.0:N0} KiB moved"
+    );
     Row($"  found missing / extra / different", $"{repair.Missing} / {repair.Extra} / {repair.Different}");
-    Row("  verify of a client in sync", $"{repair.InSyncVerifySeconds:0.000} s", $"{repair.InSyncVerifyBytes / 1024.0:N0} KiB moved");
+    Row(
+        "  verify of a client in sync",
+        $"{repair.InSyncVerifySeconds:0.000} s",
+        $"{repair.InSyncVerifyBytes / 1024.0:N0} KiB moved"
+    );
     Row("sync (repair by difference)", $"{repair.SyncSeconds:0.000} s", $"{repair.SyncRowsSent:N0} rows sent");
-    Row("replace (the same repair, whole table)", $"{repair.ReplaceSeconds:0.000} s", $"{repair.ReplaceRowsSent:N0} rows sent");
+    Row(
+        "replace (the same repair, whole table)",
+        $"{repair.ReplaceSeconds:0.000} s",
+        $"{repair.ReplaceRowsSent:N0} rows sent"
+    );
     Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
     Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
 }
@@ -61,7 +97,12 @@ if (sections.Contains("import"))
     await using var stack = await BenchStack.StartAsync(mariadb, 1);
     var import = await ImportBench.RunAsync(stack.Api, personnel);
     results["import"] = import;
-    Row($"import {import.Rows:N0} new personnel (CSV)", $"{import.ImportSeconds:0.000} s", "3 s", import.ImportSeconds / 3);
+    Row(
+        $"import {import.Rows:N0} new personnel (CSV)",
+        $"{import.ImportSeconds:0.000} s",
+        "3 s",
+        import.ImportSeconds / 3
+    );
     Row("  the same file again (all unchanged)", $"{import.UnchangedSeconds:0.000} s");
     Row("  export the register (CSV)", $"{import.ExportSeconds:0.000} s", $"{import.ExportBytes / 1048576.0:0.0} MiB");
 }
@@ -73,14 +114,27 @@ if (sections.Contains("fleet"))
     Row($"fleet of {fleet.Clients:N0}: idle MySQL queries/s", $"{fleet.IdleQueriesPerSecond:0.0}", "10");
     Row("  one personnel to all, acknowledged, p50", $"{fleet.FanOutP50Seconds:0.000} s");
     Row("  one personnel to all, acknowledged, p99", $"{fleet.FanOutP99Seconds:0.000} s");
-    Row("    CPU per fan-out: server / MySQL", $"{fleet.FanOutServerCpuSeconds:0.000}/{fleet.FanOutMySqlCpuSeconds:0.000} s");
+    Row(
+        "    CPU per fan-out: server / MySQL",
+        $"{fleet.FanOutServerCpuSeconds:0.000}/{fleet.FanOutMySqlCpuSeconds:0.000} s"
+    );
     Row($"  bulk {1000:N0} personnel x fleet", $"{fleet.BulkRowsPerSecond:N0} rows/s", $"{fleet.BulkSeconds:0.0} s");
-    Row("  accept all 100,000 personnel to all", $"{fleet.BroadcastAcceptSeconds:0.000} s", $"{fleet.BroadcastRowsWritten:N0} rows");
+    Row(
+        "  accept all 100,000 personnel to all",
+        $"{fleet.BroadcastAcceptSeconds:0.000} s",
+        $"{fleet.BroadcastRowsWritten:N0} rows"
+    );
     Row("    its answer", $"{fleet.BroadcastAnswerBytes:N0} bytes");
     Row("  server RSS idle / peak", $"{fleet.ServerIdleRssMiB:0} / {fleet.ServerPeakRssMiB:0} MiB", "600 MiB");
     Row("  server RSS delivering the 100,000 broadcast", $"{fleet.ServerBroadcastRssMiB:0} MiB");
-    Row("  dashboard idle: states / page / worst first", $"{fleet.DashboardIdle.States:0.000}/{fleet.DashboardIdle.Page:0.000}/{fleet.DashboardIdle.WorstFirstPage:0.000} s");
-    Row("  dashboard busy: states / page / worst first", $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s");
+    Row(
+        "  dashboard idle: states / page / worst first",
+        $"{fleet.DashboardIdle.States:0.000}/{fleet.DashboardIdle.Page:0.000}/{fleet.DashboardIdle.WorstFirstPage:0.000} s"
+    );
+    Row(
+        "  dashboard busy: states / page / worst first",
+        $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s"
+    );
 }
 
 if (sections.Contains("cluster"))
@@ -88,16 +142,33 @@ if (sections.Contains("cluster"))
     var cluster = await ClusterBench.RunAsync(mariadb, personnel, 2);
     results["cluster"] = cluster;
     Row($"cluster: 3 Galera nodes up", $"{cluster.ClusterStartSeconds:0.0} s");
-    Row($"  bulk {cluster.Personnel:N0} x {cluster.Clients}, rows/s: cluster / single", $"{cluster.ClusterRowsPerSecond:N0}", $"{cluster.SingleRowsPerSecond:N0}", cluster.ClusterRowsPerSecond / cluster.SingleRowsPerSecond);
-    Row("  MySQL CPU during that bulk: cluster / single", $"{cluster.ClusterMySqlCpuSeconds:0.0} s", $"{cluster.SingleMySqlCpuSeconds:0.0} s");
-    Row("  one idle instance, MySQL queries/s: cluster / single", $"{cluster.ClusterIdleQueriesPerSecond:0.0}", $"{cluster.SingleIdleQueriesPerSecond:0.0}");
+    Row(
+        $"  bulk {cluster.Personnel:N0} x {cluster.Clients}, rows/s: cluster / single",
+        $"{cluster.ClusterRowsPerSecond:N0}",
+        $"{cluster.SingleRowsPerSecond:N0}",
+        cluster.ClusterRowsPerSecond / cluster.SingleRowsPerSecond
+    );
+    Row(
+        "  MySQL CPU during that bulk: cluster / single",
+        $"{cluster.ClusterMySqlCpuSeconds:0.0} s",
+        $"{cluster.SingleMySqlCpuSeconds:0.0} s"
+    );
+    Row(
+        "  one idle instance, MySQL queries/s: cluster / single",
+        $"{cluster.ClusterIdleQueriesPerSecond:0.0}",
+        $"{cluster.SingleIdleQueriesPerSecond:0.0}"
+    );
 }
 
 var path = Path.Combine(Repo.Root, "bench", "results.json");
-await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+await File.WriteAllTextAsync(
+    path,
+    JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })
+);
 Console.WriteLine($"\nwritten to {path}");
 
-static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
+static int Setting(string name, int fallback) =>
+    int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
 
 static void Row(string name, string value, string limit = "", double? ratio = null) =>
-    Console.WriteLine($"{name,-44} {value,14} {limit,14} {(ratio is { } r ? r.ToString("P0") : ""),7}");
+    Console.WriteLine($"{name, -44} {value, 14} {limit, 14} {(ratio is { } r ? r.ToString("P0") : ""), 7}");

@@ -7,8 +7,20 @@ using Relay.Testing;
 namespace Relay.Bench;
 
 public sealed record RepairResult(
-    int Personnel, int RowsWrong, double VerifySeconds, long VerifyBytes, long Missing, long Extra, long Different,
-    double SyncSeconds, long SyncRowsSent, double ReplaceSeconds, long ReplaceRowsSent, double InSyncVerifySeconds, long InSyncVerifyBytes);
+    int Personnel,
+    int RowsWrong,
+    double VerifySeconds,
+    long VerifyBytes,
+    long Missing,
+    long Extra,
+    long Different,
+    double SyncSeconds,
+    long SyncRowsSent,
+    double ReplaceSeconds,
+    long ReplaceRowsSent,
+    double InSyncVerifySeconds,
+    long InSyncVerifyBytes
+);
 
 /// <summary>
 /// One client holding all personnel, ten of its rows made wrong behind Relay's back: verify finds
@@ -31,19 +43,34 @@ public static class RepairBench
 
         await TamperAsync(database);
         var (verifySeconds, verdict) = await TimedAsync(() => stack.Api.GetAsync($"/clients/{id}/verify?wait=60"));
-        var (syncSeconds, sync) = await TimedAsync(() => stack.Api.PutAsync($"/clients/{id}/personnel?sync=true&wait=60", null));
+        var (syncSeconds, sync) = await TimedAsync(() =>
+            stack.Api.PutAsync($"/clients/{id}/personnel?sync=true&wait=60", null)
+        );
         var syncRows = await ItemsSentAsync(stack, sync);
         var (_, repaired) = await TimedAsync(() => stack.Api.GetAsync($"/clients/{id}/verify?wait=60"));
         Require(repaired["inSync"]!.GetValue<bool>(), "sync should leave the client in sync", repaired);
 
         await TamperAsync(database);
-        var (replaceSeconds, replace) = await TimedAsync(() => stack.Api.PutAsync($"/clients/{id}/personnel?replace=true&wait=60", null));
+        var (replaceSeconds, replace) = await TimedAsync(() =>
+            stack.Api.PutAsync($"/clients/{id}/personnel?replace=true&wait=60", null)
+        );
         var replaceRows = await ItemsSentAsync(stack, replace);
 
         return new RepairResult(
-            personnel, 10, verifySeconds, verdict["bytesMoved"]!.GetValue<long>(),
-            verdict["missing"]!.GetValue<long>(), verdict["extra"]!.GetValue<long>(), verdict["different"]!.GetValue<long>(),
-            syncSeconds, syncRows, replaceSeconds, replaceRows, inSyncSeconds, inSync["bytesMoved"]!.GetValue<long>());
+            personnel,
+            10,
+            verifySeconds,
+            verdict["bytesMoved"]!.GetValue<long>(),
+            verdict["missing"]!.GetValue<long>(),
+            verdict["extra"]!.GetValue<long>(),
+            verdict["different"]!.GetValue<long>(),
+            syncSeconds,
+            syncRows,
+            replaceSeconds,
+            replaceRows,
+            inSyncSeconds,
+            inSync["bytesMoved"]!.GetValue<long>()
+        );
     }
 
     private static async Task<(double Seconds, JsonObject Body)> TimedAsync(Func<Task<HttpResponseMessage>> call)
@@ -52,7 +79,11 @@ public static class RepairBench
         using var response = await call();
         var seconds = watch.Elapsed.TotalSeconds;
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Require((int)response.StatusCode == 200, $"{response.RequestMessage?.RequestUri} should answer 200, not {(int)response.StatusCode}", body);
+        Require(
+            (int)response.StatusCode == 200,
+            $"{response.RequestMessage?.RequestUri} should answer 200, not {(int)response.StatusCode}",
+            body
+        );
         return (seconds, body);
     }
 

@@ -18,7 +18,8 @@ internal static class Seed
             command.Parameters.AddWithValue($"@x{i}", $"{n + 10_000_000_000L:D11}");
         }
 
-        command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
+        command.CommandText =
+            $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -49,14 +49,19 @@ public sealed class FleetSimulator : IAsyncDisposable
         return fleet;
     }
 
-    /// <summary>Registers every client with a server through its API (<c>POST /clients</c>) and keeps the ids and credentials it gives.</summary>
+    /// <summary>Registers every client with a server through its API (<c>POST /clients</c>) and keeps the ids and
+    /// credentials it gives.</summary>
     public Task RegisterWithAsync(HttpClient api, int parallelism) =>
-        Parallel.ForEachAsync(Clients, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (client, ct) =>
-        {
-            var registered = await api.RegisterClientAsync($"Fleet #{client.Index}", client.Host, Port, ct);
-            client.ServerId = registered.Id;
-            client.Credential = LinkCredential.Parse(registered.Credential);
-        });
+        Parallel.ForEachAsync(
+            Clients,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            async (client, ct) =>
+            {
+                var registered = await api.RegisterClientAsync($"Fleet #{client.Index}", client.Host, Port, ct);
+                client.ServerId = registered.Id;
+                client.Credential = LinkCredential.Parse(registered.Credential);
+            }
+        );
 
     private async Task AcceptAsync()
     {
@@ -106,8 +111,10 @@ public sealed class FleetSimulator : IAsyncDisposable
 
             var challenge = TransportAuth.NewChallenge();
             await SendAsync(writer, new HelloFrame(challenge, credential.ClientId, credential.Generation));
-            if (await ReadAsync(frames) is not AuthFrame auth
-                || !TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
+            if (
+                await ReadAsync(frames) is not AuthFrame auth
+                || !TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof)
+            )
             {
                 await SendAsync(writer, new NackFrame(0, true, "authentication failed"));
                 return;
@@ -123,7 +130,14 @@ public sealed class FleetSimulator : IAsyncDisposable
                 await SendAsync(writer, reply);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ProtocolException or ObjectDisposedException)
+        catch (Exception e)
+            when (e
+                    is IOException
+                        or SocketException
+                        or OperationCanceledException
+                        or ProtocolException
+                        or ObjectDisposedException
+            )
         {
             // The server dropped the connection, or the fleet is stopping.
         }

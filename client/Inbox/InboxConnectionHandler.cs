@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 using Relay.Client.Observability;
 using Relay.Client.Settings;
 using Relay.Client.Storage;
-using Relay.Hosting.Auth;
 using Relay.Contracts.Protocol;
+using Relay.Hosting.Auth;
 
 namespace Relay.Client.Inbox;
 
@@ -24,7 +24,8 @@ internal sealed class InboxConnectionHandler(
     LinkCredentialSource credentials,
     FailedAuthBrake brake,
     IOptions<ClientOptions> options,
-    ILogger<InboxConnectionHandler> logger) : ConnectionHandler
+    ILogger<InboxConnectionHandler> logger
+) : ConnectionHandler
 {
     private int _connections;
 
@@ -45,7 +46,11 @@ internal sealed class InboxConnectionHandler(
             var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
             if (brake.IsBraked(remote, out var retryAfter))
             {
-                InboxLog.Closing(logger, id, $"too many failed handshakes from {remote}; refused for {retryAfter.TotalSeconds:0} s more");
+                InboxLog.Closing(
+                    logger,
+                    id,
+                    $"too many failed handshakes from {remote}; refused for {retryAfter.TotalSeconds:0} s more"
+                );
                 metrics.Rejected("braked");
                 return;
             }
@@ -62,9 +67,7 @@ internal sealed class InboxConnectionHandler(
         {
             // The peer went away, the handshake timed out, or the daemon is stopping.
         }
-        catch (ConnectionResetException)
-        {
-        }
+        catch (ConnectionResetException) { }
         finally
         {
             Interlocked.Decrement(ref _connections);
@@ -79,7 +82,8 @@ internal sealed class InboxConnectionHandler(
 
         // On shutdown Kestrel asks connections to close: stop reading new frames at once, but let
         // a frame already being applied finish and be acknowledged.
-        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+            ?? CancellationToken.None;
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct, closing);
         var reader = new FrameReader(connection.Transport.Input, settings.MaxFrameBytes, settings.FrameTimeout);
         var output = connection.Transport.Output;
@@ -97,7 +101,9 @@ internal sealed class InboxConnectionHandler(
                 return;
             }
 
-            var reply = incoming.Frame is { } frame ? await HandleAsync(id, frame, ct) : Refuse(0, id, incoming.Error!, "malformed");
+            var reply = incoming.Frame is { } frame
+                ? await HandleAsync(id, frame, ct)
+                : Refuse(0, id, incoming.Error!, "malformed");
             FrameCodec.Write(output, reply);
             await output.FlushAsync(ct);
             if (reply is NackFrame { Permanent: false })
@@ -108,14 +114,25 @@ internal sealed class InboxConnectionHandler(
         }
     }
 
-    /// <summary>Name the credential held and challenge the peer; it must prove that credential in time, then the client proves it back.</summary>
-    private async Task<bool> HandshakeAsync(string id, IPAddress? remote, FrameReader reader, PipeWriter output, ClientOptions settings, CancellationToken ct)
+    /// <summary>Name the credential held and challenge the peer; it must prove that credential in time, then the client
+    /// proves it back.</summary>
+    private async Task<bool> HandshakeAsync(
+        string id,
+        IPAddress? remote,
+        FrameReader reader,
+        PipeWriter output,
+        ClientOptions settings,
+        CancellationToken ct
+    )
     {
         if (!credentials.TryGet(out var credential, out var problem))
         {
             InboxLog.NoCredential(logger, id, problem);
             metrics.Rejected("no_credential");
-            FrameCodec.Write(output, new NackFrame(0, Permanent: true, "This client has no usable link credential; its log says why."));
+            FrameCodec.Write(
+                output,
+                new NackFrame(0, Permanent: true, "This client has no usable link credential; its log says why.")
+            );
             await output.FlushAsync(ct);
             return false;
         }
@@ -133,23 +150,38 @@ internal sealed class InboxConnectionHandler(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            InboxLog.AuthenticationFailed(logger, id, $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s");
+            InboxLog.AuthenticationFailed(
+                logger,
+                id,
+                $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s"
+            );
             metrics.Rejected("unauthenticated");
             brake.RecordFailure(remote);
             return false;
         }
 
-        if (answer.Frame is AuthFrame auth
+        if (
+            answer.Frame is AuthFrame auth
             && TransportAuth.IsWellFormedChallenge(auth.Challenge)
-            && TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof))
+            && TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof)
+        )
         {
             var (lastId, lastUid) = await store.LastAppliedAsync(ct);
-            FrameCodec.Write(output, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge), lastId, lastUid));
+            FrameCodec.Write(
+                output,
+                new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge), lastId, lastUid)
+            );
             await output.FlushAsync(ct);
             return true;
         }
 
-        InboxLog.AuthenticationFailed(logger, id, answer.Closed ? "closed before authenticating" : $"no valid proof of this client's credential ({answer.Frame?.GetType().Name ?? answer.Error})");
+        InboxLog.AuthenticationFailed(
+            logger,
+            id,
+            answer.Closed
+                ? "closed before authenticating"
+                : $"no valid proof of this client's credential ({answer.Frame?.GetType().Name ?? answer.Error})"
+        );
         metrics.Rejected("unauthenticated");
         brake.RecordFailure(remote);
         if (!answer.Closed)
@@ -170,7 +202,12 @@ internal sealed class InboxConnectionHandler(
 
         if (frame is not DeliverFrame deliver)
         {
-            return Refuse(0, connectionId, $"A client only accepts deliver and digestRequest frames, not {frame.GetType().Name}.", "malformed");
+            return Refuse(
+                0,
+                connectionId,
+                $"A client only accepts deliver and digestRequest frames, not {frame.GetType().Name}.",
+                "malformed"
+            );
         }
 
         if (MessageValidator.Validate(deliver) is { } invalid)
@@ -229,7 +266,11 @@ internal sealed class InboxConnectionHandler(
         catch (SqliteException e)
         {
             InboxLog.DescribeFailed(logger, e);
-            return new NackFrame(0, Permanent: false, $"The client could not read its SQLite file: {e.Message.TrimEnd('.')}.");
+            return new NackFrame(
+                0,
+                Permanent: false,
+                $"The client could not read its SQLite file: {e.Message.TrimEnd('.')}."
+            );
         }
     }
 

@@ -54,8 +54,15 @@ internal static class InboxSetup
     {
         var options = app.Services.GetRequiredService<IOptions<ClientOptions>>().Value;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Relay.Client");
-        app.Lifetime.ApplicationStarted.Register(() => InboxLog.Listening(
-            logger, options.TcpBindAddress, options.TcpPort, string.IsNullOrEmpty(options.TlsCertificatePath) ? "plain" : "TLS", options.HttpUrl));
+        app.Lifetime.ApplicationStarted.Register(() =>
+            InboxLog.Listening(
+                logger,
+                options.TcpBindAddress,
+                options.TcpPort,
+                string.IsNullOrEmpty(options.TlsCertificatePath) ? "plain" : "TLS",
+                options.HttpUrl
+            )
+        );
         app.Lifetime.ApplicationStopping.Register(() => InboxLog.Stopping(logger));
     }
 
@@ -63,11 +70,17 @@ internal static class InboxSetup
     {
         try
         {
-            return X509CertificateLoader.LoadPkcs12FromFile(options.TlsCertificatePath!, options.TlsCertificatePassword);
+            return X509CertificateLoader.LoadPkcs12FromFile(
+                options.TlsCertificatePath!,
+                options.TlsCertificatePassword
+            );
         }
         catch (CryptographicException e)
         {
-            throw new InvalidOperationException($"Client:TlsCertificatePath '{options.TlsCertificatePath}' is not a PKCS#12 certificate with a private key that Client:TlsCertificatePassword opens: {e.Message}", e);
+            throw new InvalidOperationException(
+                $"Client:TlsCertificatePath '{options.TlsCertificatePath}' is not a PKCS#12 certificate with a private key that Client:TlsCertificatePassword opens: {e.Message}",
+                e
+            );
         }
     }
 }

@@ -37,19 +37,26 @@ internal static class MessageValidator
             MessageKind.Save => ValidateSave(body, "save"),
             MessageKind.Update => ValidateSave(body, "update"),
             MessageKind.Delete => ValidateDelete(body),
-            MessageKind.DeleteAll when body.Personnel is { Count: > 0 } || body.PersonnelIds is { Count: > 0 } => "deleteAll carries no personnel or ids.",
+            MessageKind.DeleteAll when body.Personnel is { Count: > 0 } || body.PersonnelIds is { Count: > 0 } =>
+                "deleteAll carries no personnel or ids.",
             MessageKind.DeleteAll => null,
             _ => $"Unknown message kind {(int)body.Kind}.",
         };
     }
 
-    private static string? ValidatePart(MessageBody body, string kind) => body.Part switch
-    {
-        null => $"{kind} needs its part: setId, part and parts.",
-        var part when string.IsNullOrWhiteSpace(part.SetId) || part.SetId.Length > 64 || part.Parts is < 1 or > 1_000_000 || part.Part < 1 || part.Part > part.Parts
-            => $"{kind} part is out of range: setId of 1 to 64 characters, 1 <= part <= parts.",
-        _ => null,
-    };
+    private static string? ValidatePart(MessageBody body, string kind) =>
+        body.Part switch
+        {
+            null => $"{kind} needs its part: setId, part and parts.",
+            var part
+                when string.IsNullOrWhiteSpace(part.SetId)
+                    || part.SetId.Length > 64
+                    || part.Parts is < 1 or > 1_000_000
+                    || part.Part < 1
+                    || part.Part > part.Parts =>
+                $"{kind} part is out of range: setId of 1 to 64 characters, 1 <= part <= parts.",
+            _ => null,
+        };
 
     private static string? ValidatePatch(MessageBody body)
     {
@@ -91,7 +98,9 @@ internal static class MessageValidator
             return $"replace needs between 0 and {MaxItems} personnel.";
         }
 
-        return body.PersonnelIds is { Count: > 0 } ? "replace carries personnel, not ids." : ValidatePersonnel(personnel);
+        return body.PersonnelIds is { Count: > 0 }
+            ? "replace carries personnel, not ids."
+            : ValidatePersonnel(personnel);
     }
 
     private static string? ValidateSave(MessageBody body, string kind)

@@ -14,15 +14,28 @@ internal sealed class ClientMetrics
     public ClientMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _applied = meter.CreateCounter<long>("relay.client.messages.applied", "{message}", "Messages applied to SQLite.");
-        _duplicates = meter.CreateCounter<long>("relay.client.messages.duplicates", "{message}", "Redelivered messages acknowledged without being applied again.");
-        _rejected = meter.CreateCounter<long>("relay.client.frames.rejected", "{frame}", "Frames or connections refused, by reason.");
+        _applied = meter.CreateCounter<long>(
+            "relay.client.messages.applied",
+            "{message}",
+            "Messages applied to SQLite."
+        );
+        _duplicates = meter.CreateCounter<long>(
+            "relay.client.messages.duplicates",
+            "{message}",
+            "Redelivered messages acknowledged without being applied again."
+        );
+        _rejected = meter.CreateCounter<long>(
+            "relay.client.frames.rejected",
+            "{frame}",
+            "Frames or connections refused, by reason."
+        );
     }
 
     public void Applied() => _applied.Add(1);
 
     public void Duplicate() => _duplicates.Add(1);
 
-    /// <summary>Reasons: malformed, invalid, too_large, timeout, unauthenticated, too_many_connections, storage.</summary>
+    /// <summary>Reasons: malformed, invalid, too_large, timeout, unauthenticated, too_many_connections,
+    /// storage.</summary>
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -11,18 +11,23 @@ internal static class ObservabilitySetup
     public static void AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ClientMetrics>();
-        builder.Services.AddOpenTelemetry()
+        builder
+            .Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("relay-client"))
-            .WithMetrics(metrics => metrics
-            .AddMeter(ClientMetrics.MeterName)
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+            .WithMetrics(metrics =>
+                metrics
+                    .AddMeter(ClientMetrics.MeterName)
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
+            );
         builder.Services.AddHealthChecks().AddCheck<ListenerHealthCheck>("listener");
     }
 
     public static void MapObservability(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().TakesNoQueryParameters();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync }).AllowAnonymous().TakesNoQueryParameters();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync })
+            .AllowAnonymous()
+            .TakesNoQueryParameters();
     }
 }
 
@@ -30,7 +35,9 @@ internal static class ObservabilitySetup
 internal sealed class ListenerHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        Task.FromResult(lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
-            ? HealthCheckResult.Healthy("The TCP listener is up.")
-            : HealthCheckResult.Unhealthy("The TCP listener is not accepting (starting or stopping)."));
+        Task.FromResult(
+            lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Healthy("The TCP listener is up.")
+                : HealthCheckResult.Unhealthy("The TCP listener is not accepting (starting or stopping).")
+        );
 }

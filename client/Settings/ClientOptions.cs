@@ -38,11 +38,17 @@ internal sealed class ClientOptions : IValidatableObject
     /// <summary>The listing without a key. Off by default: it holds SSNs.</summary>
     public bool OpenReads { get; init; }
 
-    /// <summary>Failed attempts (wrong HTTP keys, failed TCP handshakes) one address may make per <see cref="FailedAttemptsWindow"/>.</summary>
+    /// <summary>Failed attempts (wrong HTTP keys, failed TCP handshakes) one address may make per <see
+    /// cref="FailedAttemptsWindow"/>.</summary>
     [Range(1, 1_000_000, ErrorMessage = "Client:FailedAttemptsAllowed must be between 1 and 1000000.")]
     public int FailedAttemptsAllowed { get; init; } = 10;
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Client:FailedAttemptsWindow must be between 1 s and 1 day.")]
+    [Range(
+        typeof(TimeSpan),
+        "00:00:01",
+        "1.00:00:00",
+        ErrorMessage = "Client:FailedAttemptsWindow must be between 1 s and 1 day."
+    )]
     public TimeSpan FailedAttemptsWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Optional PKCS#12 (.pfx) certificate: when set, the TCP listener speaks TLS only.</summary>
@@ -60,11 +66,21 @@ internal sealed class ClientOptions : IValidatableObject
     public int AppliedIdsKept { get; init; } = 10_000;
 
     /// <summary>A peer must finish the handshake within this time after connecting.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:HandshakeTimeout must be between 0.1 s and 5 min.")]
+    [Range(
+        typeof(TimeSpan),
+        "00:00:00.100",
+        "00:05:00",
+        ErrorMessage = "Client:HandshakeTimeout must be between 0.1 s and 5 min."
+    )]
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Once a frame has begun to arrive, all of it must arrive within this time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Client:FrameTimeout must be between 0.1 s and 5 min.")]
+    [Range(
+        typeof(TimeSpan),
+        "00:00:00.100",
+        "00:05:00",
+        ErrorMessage = "Client:FrameTimeout must be between 0.1 s and 5 min."
+    )]
     public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>More simultaneous TCP connections than this are closed at once.</summary>
@@ -83,26 +99,44 @@ internal sealed class ClientOptions : IValidatableObject
     {
         if (string.IsNullOrEmpty(Credential) == string.IsNullOrEmpty(CredentialFile))
         {
-            yield return new ValidationResult("Client:Credential or Client:CredentialFile is required (one, not both): the link credential POST /clients answered for this client.", [nameof(Credential)]);
+            yield return new ValidationResult(
+                "Client:Credential or Client:CredentialFile is required (one, not both): the link credential POST /clients answered for this client.",
+                [nameof(Credential)]
+            );
         }
-        else if (!string.IsNullOrEmpty(Credential) && !Contracts.Protocol.LinkCredential.TryParse(Credential, out _, out var why))
+        else if (
+            !string.IsNullOrEmpty(Credential)
+            && !Contracts.Protocol.LinkCredential.TryParse(Credential, out _, out var why)
+        )
         {
-            yield return new ValidationResult($"Client:Credential is not a link credential: {why}.", [nameof(Credential)]);
+            yield return new ValidationResult(
+                $"Client:Credential is not a link credential: {why}.",
+                [nameof(Credential)]
+            );
         }
 
         if (string.IsNullOrEmpty(ReadApiKey) && !OpenReads)
         {
-            yield return new ValidationResult("Client:ReadApiKey is required to read this client's personnel (or set Client:OpenReads=true to leave the listing open).", [nameof(ReadApiKey)]);
+            yield return new ValidationResult(
+                "Client:ReadApiKey is required to read this client's personnel (or set Client:OpenReads=true to leave the listing open).",
+                [nameof(ReadApiKey)]
+            );
         }
 
         if (!string.IsNullOrEmpty(TlsCertificatePath) && !File.Exists(TlsCertificatePath))
         {
-            yield return new ValidationResult($"Client:TlsCertificatePath '{TlsCertificatePath}' does not exist.", [nameof(TlsCertificatePath)]);
+            yield return new ValidationResult(
+                $"Client:TlsCertificatePath '{TlsCertificatePath}' does not exist.",
+                [nameof(TlsCertificatePath)]
+            );
         }
 
         if (!IPAddress.TryParse(TcpBindAddress, out _))
         {
-            yield return new ValidationResult($"Client:TcpBindAddress '{TcpBindAddress}' is not an IP address.", [nameof(TcpBindAddress)]);
+            yield return new ValidationResult(
+                $"Client:TcpBindAddress '{TcpBindAddress}' is not an IP address.",
+                [nameof(TcpBindAddress)]
+            );
         }
 
         if (string.IsNullOrEmpty(HttpUrl))
@@ -111,15 +145,23 @@ internal sealed class ClientOptions : IValidatableObject
         }
 
         // The port must be written out (":80" included): the URL names the listener to open.
-        var valid = Uri.TryCreate(HttpUrl, UriKind.Absolute, out var http) && http.Scheme == Uri.UriSchemeHttp
+        var valid =
+            Uri.TryCreate(HttpUrl, UriKind.Absolute, out var http)
+            && http.Scheme == Uri.UriSchemeHttp
             && (!http.IsDefaultPort || HttpUrl.Contains(":80", StringComparison.Ordinal));
         if (!valid)
         {
-            yield return new ValidationResult($"Client:HttpUrl '{HttpUrl}' must be an http URL with a port, e.g. http://127.0.0.1:8001.", [nameof(HttpUrl)]);
+            yield return new ValidationResult(
+                $"Client:HttpUrl '{HttpUrl}' must be an http URL with a port, e.g. http://127.0.0.1:8001.",
+                [nameof(HttpUrl)]
+            );
         }
         else if (http!.Port == TcpPort && TcpPort != 0)
         {
-            yield return new ValidationResult("Client:HttpUrl and Client:TcpPort use the same port.", [nameof(HttpUrl)]);
+            yield return new ValidationResult(
+                "Client:HttpUrl and Client:TcpPort use the same port.",
+                [nameof(HttpUrl)]
+            );
         }
     }
 }
@@ -136,12 +178,17 @@ internal static partial class ClientOptionsSetup
         app.UseApiKeyAuthentication();
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Client:OpenReads is on: anyone who can reach this port can read the personnel it holds, including their SSNs")]
+    [LoggerMessage(
+        EventId = 4101,
+        Level = LogLevel.Warning,
+        Message = "Client:OpenReads is on: anyone who can reach this port can read the personnel it holds, including their SSNs"
+    )]
     private static partial void LogOpenReads(ILogger logger);
 
     public static void AddClientOptions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ClientOptions>()
+        builder
+            .Services.AddOptions<ClientOptions>()
             .BindConfiguration(ClientOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -149,13 +196,16 @@ internal static partial class ClientOptionsSetup
             sp =>
             {
                 var options = sp.GetRequiredService<IOptions<ClientOptions>>().Value;
-                ApiKey[] keys = string.IsNullOrEmpty(options.ReadApiKey) ? [] : [ApiKey.FromSecret("read", options.ReadApiKey, ApiKeyRoles.Read)];
+                ApiKey[] keys = string.IsNullOrEmpty(options.ReadApiKey)
+                    ? []
+                    : [ApiKey.FromSecret("read", options.ReadApiKey, ApiKeyRoles.Read)];
                 return new ApiKeySettings(keys, options.OpenReads);
             },
             sp =>
             {
                 var options = sp.GetRequiredService<IOptions<ClientOptions>>().Value;
                 return new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow);
-            });
+            }
+        );
     }
 }

@@ -8,10 +8,18 @@ namespace Relay.Client.Storage;
 /// <summary>Answers the server's digest requests from the personnel table, in one read transaction.</summary>
 internal static class PersonnelDigests
 {
-    public static async Task<DigestReplyFrame> DescribeAsync(SqliteConnection connection, DigestRequestFrame request, CancellationToken ct)
+    public static async Task<DigestReplyFrame> DescribeAsync(
+        SqliteConnection connection,
+        DigestRequestFrame request,
+        CancellationToken ct
+    )
     {
         // One statement reads one snapshot (WAL), whatever is written meanwhile.
-        await using var command = Sqlite.Command(connection, null, "SELECT id, name, surname, ssn FROM personnel ORDER BY id");
+        await using var command = Sqlite.Command(
+            connection,
+            null,
+            "SELECT id, name, surname, ssn FROM personnel ORDER BY id"
+        );
         await using var reader = await command.ExecuteReaderAsync(ct);
 
         var listed = request.ListBuckets?.ToHashSet();
@@ -21,7 +29,12 @@ internal static class PersonnelDigests
         while (await reader.ReadAsync(ct))
         {
             count++;
-            var row = new PersonnelRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            var row = new PersonnelRecord(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3)
+            );
             if (summaries is not null)
             {
                 summaries.Add(row.Id, PersonnelDigest.RowHash(row));
@@ -45,7 +58,10 @@ internal static class PersonnelDigests
             return $"buckets must be a power of two from 1 to {PersonnelDigest.MaxBuckets}.";
         }
 
-        if (request.ListBuckets is { } listed && (listed.Count > request.Buckets || listed.Any(b => b < 0 || b >= request.Buckets)))
+        if (
+            request.ListBuckets is { } listed
+            && (listed.Count > request.Buckets || listed.Any(b => b < 0 || b >= request.Buckets))
+        )
         {
             return "listBuckets must name buckets from 0 to buckets - 1.";
         }

@@ -61,7 +61,10 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             }
         }
 
-        await ExecuteAsync(connection, null, $"""
+        await ExecuteAsync(
+            connection,
+            null,
+            $"""
             CREATE TABLE IF NOT EXISTS personnel (
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -76,14 +79,21 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             );
             {StagedChanges.Schema}
             PRAGMA user_version = {SchemaVersion};
-            """, ct);
+            """,
+            ct
+        );
     }
 
     /// <summary>
     /// Applies one message and records its uid, all or nothing. A uid seen before changes nothing:
     /// the uid, not the id, because a server whose database was reset issues ids again.
     /// </summary>
-    public async Task<ApplyOutcome> ApplyAsync(long messageId, string messageUid, MessageBody body, CancellationToken ct)
+    public async Task<ApplyOutcome> ApplyAsync(
+        long messageId,
+        string messageUid,
+        MessageBody body,
+        CancellationToken ct
+    )
     {
         await _writer.WaitAsync(ct);
         try
@@ -106,23 +116,49 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     await SaveAsync(connection, tx, body.Personnel!, ct);
                     break;
                 case MessageKind.Update:
-                    await WriteRowsAsync(connection, tx, "UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn WHERE id = $id", body.Personnel!, setId: null, ct);
+                    await WriteRowsAsync(
+                        connection,
+                        tx,
+                        "UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn WHERE id = $id",
+                        body.Personnel!,
+                        setId: null,
+                        ct
+                    );
                     break;
                 case MessageKind.Delete:
-                    await WriteIdsAsync(connection, tx, "DELETE FROM personnel WHERE id = $id", body.PersonnelIds!, setId: null, ct);
+                    await WriteIdsAsync(
+                        connection,
+                        tx,
+                        "DELETE FROM personnel WHERE id = $id",
+                        body.PersonnelIds!,
+                        setId: null,
+                        ct
+                    );
                     break;
                 case MessageKind.DeleteAll:
                     await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
                     break;
                 case MessageKind.Replace:
-                    if (await StagedChanges.ReplaceAsync(connection, tx, body.Part!, body.Personnel!, ct) is { } refused)
+                    if (
+                        await StagedChanges.ReplaceAsync(connection, tx, body.Part!, body.Personnel!, ct) is { } refused
+                    )
                     {
                         return new ApplyOutcome(ApplyResult.Refused, refused);
                     }
 
                     break;
                 case MessageKind.Patch:
-                    if (await StagedChanges.PatchAsync(connection, tx, body.Part!, body.Personnel ?? [], body.PersonnelIds ?? [], ct) is { } unpatched)
+                    if (
+                        await StagedChanges.PatchAsync(
+                            connection,
+                            tx,
+                            body.Part!,
+                            body.Personnel ?? [],
+                            body.PersonnelIds ?? [],
+                            ct
+                        ) is
+                        { } unpatched
+                    )
                     {
                         return new ApplyOutcome(ApplyResult.Refused, unpatched);
                     }
@@ -130,7 +166,13 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     break;
             }
 
-            await using (var record = Command(connection, tx, "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ($uid, $id, $at)"))
+            await using (
+                var record = Command(
+                    connection,
+                    tx,
+                    "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ($uid, $id, $at)"
+                )
+            )
             {
                 record.Parameters.AddWithValue("$uid", messageUid);
                 record.Parameters.AddWithValue("$id", messageId);
@@ -152,7 +194,8 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         }
     }
 
-    /// <summary>What the server's digest request asks for: bucket summaries or the listed buckets' row hashes.</summary>
+    /// <summary>What the server's digest request asks for: bucket summaries or the listed buckets' row
+    /// hashes.</summary>
     public async Task<DigestReplyFrame> DescribeAsync(DigestRequestFrame request, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
@@ -162,7 +205,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     public async Task<IReadOnlyList<PersonnelRecord>> ListAsync(long afterId, int limit, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id > $after ORDER BY id LIMIT $limit");
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT id, name, surname, ssn FROM personnel WHERE id > $after ORDER BY id LIMIT $limit"
+        );
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
         return await ReadPersonnelAsync(command, ct);
@@ -171,16 +218,25 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     public async Task<PersonnelRecord?> FindAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, null, "SELECT id, name, surname, ssn FROM personnel WHERE id = $id");
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT id, name, surname, ssn FROM personnel WHERE id = $id"
+        );
         command.Parameters.AddWithValue("$id", id);
         return (await ReadPersonnelAsync(command, ct)).SingleOrDefault();
     }
 
-    /// <summary>The server's id and uid of the last message applied, by order of application (ids start again after a server database reset); nulls when none was.</summary>
+    /// <summary>The server's id and uid of the last message applied, by order of application (ids start again after a
+    /// server database reset); nulls when none was.</summary>
     public async Task<(long? Id, string? Uid)> LastAppliedAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, null, "SELECT message_id, message_uid FROM applied_messages ORDER BY seq DESC LIMIT 1");
+        await using var command = Command(
+            connection,
+            null,
+            "SELECT message_id, message_uid FROM applied_messages ORDER BY seq DESC LIMIT 1"
+        );
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : (null, null);
     }
@@ -190,23 +246,49 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     {
         await using var connection = await OpenAsync(ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, tx, "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ('probe', -1, '') ON CONFLICT DO NOTHING", ct);
+        await ExecuteAsync(
+            connection,
+            tx,
+            "INSERT INTO applied_messages (message_uid, message_id, applied_at) VALUES ('probe', -1, '') ON CONFLICT DO NOTHING",
+            ct
+        );
         await tx.RollbackAsync(ct);
         return true;
     }
 
-    private static Task SaveAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct) =>
-        WriteRowsAsync(connection, tx, """
+    private static Task SaveAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        IReadOnlyList<PersonnelRecord> personnel,
+        CancellationToken ct
+    ) =>
+        WriteRowsAsync(
+            connection,
+            tx,
+            """
             INSERT INTO personnel (id, name, surname, ssn) VALUES ($id, $name, $surname, $ssn)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
-            """, personnel, setId: null, ct);
+            """,
+            personnel,
+            setId: null,
+            ct
+        );
 
-    private static async Task PruneAppliedAsync(SqliteConnection connection, SqliteTransaction tx, int keep, CancellationToken ct)
+    private static async Task PruneAppliedAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        int keep,
+        CancellationToken ct
+    )
     {
         // By order of application, not by id: ids start again after a server database reset.
-        await using var prune = Command(connection, tx, """
+        await using var prune = Command(
+            connection,
+            tx,
+            """
             DELETE FROM applied_messages WHERE seq <= (SELECT MAX(seq) FROM applied_messages) - $keep
-            """);
+            """
+        );
         prune.Parameters.AddWithValue("$keep", keep);
         await prune.ExecuteNonQueryAsync(ct);
     }

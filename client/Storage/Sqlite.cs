@@ -6,9 +6,16 @@ namespace Relay.Client.Storage;
 /// <summary>The few statement shapes the store runs, with parameters bound once and prepared.</summary>
 internal static class Sqlite
 {
-    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) => new(sql, connection, tx);
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql) =>
+        new(sql, connection, tx);
 
-    public static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    public static async Task ExecuteAsync(
+        SqliteConnection connection,
+        SqliteTransaction? tx,
+        string sql,
+        CancellationToken ct,
+        params (string Name, object Value)[] parameters
+    )
     {
         await using var command = Command(connection, tx, sql);
         foreach (var (name, value) in parameters)
@@ -19,8 +26,16 @@ internal static class Sqlite
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Runs one prepared statement per personnel, binding $id, $name, $surname, $ssn (and $set when given).</summary>
-    public static async Task WriteRowsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<PersonnelRecord> personnel, string? setId, CancellationToken ct)
+    /// <summary>Runs one prepared statement per personnel, binding $id, $name, $surname, $ssn (and $set when
+    /// given).</summary>
+    public static async Task WriteRowsAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        string sql,
+        IReadOnlyList<PersonnelRecord> personnel,
+        string? setId,
+        CancellationToken ct
+    )
     {
         await using var command = CommandInSet(connection, tx, sql, setId);
         var id = command.Parameters.Add("$id", SqliteType.Integer);
@@ -36,7 +51,14 @@ internal static class Sqlite
     }
 
     /// <summary>Runs one prepared statement per id, binding $id (and $set when given).</summary>
-    public static async Task WriteIdsAsync(SqliteConnection connection, SqliteTransaction tx, string sql, IReadOnlyList<long> ids, string? setId, CancellationToken ct)
+    public static async Task WriteIdsAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        string sql,
+        IReadOnlyList<long> ids,
+        string? setId,
+        CancellationToken ct
+    )
     {
         await using var command = CommandInSet(connection, tx, sql, setId);
         var id = command.Parameters.Add("$id", SqliteType.Integer);
@@ -48,20 +70,30 @@ internal static class Sqlite
         }
     }
 
-    public static async Task<IReadOnlyList<PersonnelRecord>> ReadPersonnelAsync(SqliteCommand command, CancellationToken ct)
+    public static async Task<IReadOnlyList<PersonnelRecord>> ReadPersonnelAsync(
+        SqliteCommand command,
+        CancellationToken ct
+    )
     {
         var list = new List<PersonnelRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            list.Add(new PersonnelRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            list.Add(
+                new PersonnelRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3))
+            );
         }
 
         return list;
     }
 
     /// <summary>A command for a statement that may bind the staged set it writes to ($set).</summary>
-    private static SqliteCommand CommandInSet(SqliteConnection connection, SqliteTransaction tx, string sql, string? setId)
+    private static SqliteCommand CommandInSet(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        string sql,
+        string? setId
+    )
     {
         var command = Command(connection, tx, sql);
         if (setId is not null)

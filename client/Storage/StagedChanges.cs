@@ -34,29 +34,87 @@ internal static class StagedChanges
         """;
 
     /// <summary>A replacement: on the last part the table becomes exactly the staged rows.</summary>
-    public static Task<string?> ReplaceAsync(SqliteConnection connection, SqliteTransaction tx, StagedPart part, IReadOnlyList<PersonnelRecord> personnel, CancellationToken ct) =>
-        StageAsync(connection, tx, part, personnel, [], """
+    public static Task<string?> ReplaceAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        StagedPart part,
+        IReadOnlyList<PersonnelRecord> personnel,
+        CancellationToken ct
+    ) =>
+        StageAsync(
+            connection,
+            tx,
+            part,
+            personnel,
+            [],
+            """
             DELETE FROM personnel;
             INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set;
-            """, ct);
+            """,
+            ct
+        );
 
     /// <summary>A patch: on the last part the staged deletions and upserts are applied together.</summary>
-    public static Task<string?> PatchAsync(SqliteConnection connection, SqliteTransaction tx, StagedPart part, IReadOnlyList<PersonnelRecord> upserts, IReadOnlyList<long> deletes, CancellationToken ct) =>
-        StageAsync(connection, tx, part, upserts, deletes, """
+    public static Task<string?> PatchAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        StagedPart part,
+        IReadOnlyList<PersonnelRecord> upserts,
+        IReadOnlyList<long> deletes,
+        CancellationToken ct
+    ) =>
+        StageAsync(
+            connection,
+            tx,
+            part,
+            upserts,
+            deletes,
+            """
             DELETE FROM personnel WHERE id IN (SELECT id FROM staged_deletes WHERE set_id = $set);
             INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn;
-            """, ct);
+            """,
+            ct
+        );
 
-    /// <summary>Stages one part; on the last, runs <paramref name="finish"/> over the staged set. Returns why it was refused, or null.</summary>
+    /// <summary>Stages one part; on the last, runs <paramref name="finish"/> over the staged set. Returns why it was
+    /// refused, or null.</summary>
     private static async Task<string?> StageAsync(
-        SqliteConnection connection, SqliteTransaction tx, StagedPart part, IReadOnlyList<PersonnelRecord> upserts, IReadOnlyList<long> deletes, string finish, CancellationToken ct)
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        StagedPart part,
+        IReadOnlyList<PersonnelRecord> upserts,
+        IReadOnlyList<long> deletes,
+        string finish,
+        CancellationToken ct
+    )
     {
-        await WriteRowsAsync(connection, tx, """
+        await WriteRowsAsync(
+            connection,
+            tx,
+            """
             INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn) VALUES ($set, $id, $name, $surname, $ssn)
-            """, upserts, part.SetId, ct);
-        await WriteIdsAsync(connection, tx, "INSERT OR IGNORE INTO staged_deletes (set_id, id) VALUES ($set, $id)", deletes, part.SetId, ct);
-        await ExecuteAsync(connection, tx, "INSERT OR IGNORE INTO replace_parts (set_id, part) VALUES ($set, $part)", ct, ("$set", part.SetId), ("$part", part.Part));
+            """,
+            upserts,
+            part.SetId,
+            ct
+        );
+        await WriteIdsAsync(
+            connection,
+            tx,
+            "INSERT OR IGNORE INTO staged_deletes (set_id, id) VALUES ($set, $id)",
+            deletes,
+            part.SetId,
+            ct
+        );
+        await ExecuteAsync(
+            connection,
+            tx,
+            "INSERT OR IGNORE INTO replace_parts (set_id, part) VALUES ($set, $part)",
+            ct,
+            ("$set", part.SetId),
+            ("$part", part.Part)
+        );
         if (!part.IsLast)
         {
             return null;
@@ -73,12 +131,18 @@ internal static class StagedChanges
         }
 
         // Abandoned sets (a sender that crashed mid-way started again under a new set) go too.
-        await ExecuteAsync(connection, tx, $"""
+        await ExecuteAsync(
+            connection,
+            tx,
+            $"""
             {finish}
             DELETE FROM replace_staging;
             DELETE FROM staged_deletes;
             DELETE FROM replace_parts;
-            """, ct, ("$set", part.SetId));
+            """,
+            ct,
+            ("$set", part.SetId)
+        );
         return null;
     }
 }

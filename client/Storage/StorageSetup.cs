@@ -23,23 +23,30 @@ internal sealed class StorageInitializer(PersonnelStore store) : IHostedService
         {
             await store.InitializeAsync(ct);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
+            when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"Client:DatabasePath '{store.DatabasePath}' cannot be opened as a SQLite file: {e.Message}", e);
+            throw new InvalidOperationException(
+                $"Client:DatabasePath '{store.DatabasePath}' cannot be opened as a SQLite file: {e.Message}",
+                e
+            );
         }
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
-/// <summary>Unhealthy while the last message could not be written, or when a write transaction cannot be opened.</summary>
+/// <summary>Unhealthy while the last message could not be written, or when a write transaction cannot be
+/// opened.</summary>
 internal sealed class SqliteHealthCheck(PersonnelStore store, StorageStatus status) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         if (status.Fault is { } fault)
         {
-            return HealthCheckResult.Unhealthy($"The last message could not be written to SQLite ({fault}); the sender retries it, and this clears once one is applied.");
+            return HealthCheckResult.Unhealthy(
+                $"The last message could not be written to SQLite ({fault}); the sender retries it, and this clears once one is applied."
+            );
         }
 
         try

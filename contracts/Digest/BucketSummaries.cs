@@ -19,7 +19,11 @@ public sealed class BucketSummaries
     {
         if (!PersonnelDigest.IsValidBucketCount(buckets))
         {
-            throw new ArgumentOutOfRangeException(nameof(buckets), buckets, "A bucket count is a power of two up to 65,536.");
+            throw new ArgumentOutOfRangeException(
+                nameof(buckets),
+                buckets,
+                "A bucket count is a power of two up to 65,536."
+            );
         }
 
         _counts = new uint[buckets];

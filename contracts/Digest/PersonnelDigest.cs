@@ -28,7 +28,12 @@ public static class PersonnelDigest
     /// </summary>
     public static ulong RowHash(PersonnelRecord row)
     {
-        var length = 8 + (3 * 4) + Encoding.UTF8.GetByteCount(row.Name) + Encoding.UTF8.GetByteCount(row.Surname) + Encoding.UTF8.GetByteCount(row.Ssn);
+        var length =
+            8
+            + (3 * 4)
+            + Encoding.UTF8.GetByteCount(row.Name)
+            + Encoding.UTF8.GetByteCount(row.Surname)
+            + Encoding.UTF8.GetByteCount(row.Ssn);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -55,10 +60,12 @@ public static class PersonnelDigest
     /// <summary>The bucket of an id: its low bits, so consecutive ids spread evenly.</summary>
     public static int BucketOf(long id, int buckets) => (int)((ulong)id & (ulong)(buckets - 1));
 
-    /// <summary>A bucket count for a table of about <paramref name="rows"/> rows: a power of two, about 16 rows a bucket.</summary>
+    /// <summary>A bucket count for a table of about <paramref name="rows"/> rows: a power of two, about 16 rows a
+    /// bucket.</summary>
     public static int BucketsFor(long rows) =>
         (int)Math.Min(MaxBuckets, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, rows / RowsPerBucket)));
 
     /// <summary>True for a power of two from 1 to <see cref="MaxBuckets"/>.</summary>
-    public static bool IsValidBucketCount(int buckets) => buckets is >= 1 and <= MaxBuckets && BitOperations.IsPow2(buckets);
+    public static bool IsValidBucketCount(int buckets) =>
+        buckets is >= 1 and <= MaxBuckets && BitOperations.IsPow2(buckets);
 }

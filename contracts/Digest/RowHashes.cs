@@ -35,7 +35,9 @@ public static class RowHashes
         var rows = new Dictionary<long, ulong>(bytes.Length / BytesPerRow);
         for (var offset = 0; offset < bytes.Length; offset += BytesPerRow)
         {
-            rows[BinaryPrimitives.ReadInt64BigEndian(bytes[offset..])] = BinaryPrimitives.ReadUInt64BigEndian(bytes[(offset + 8)..]);
+            rows[BinaryPrimitives.ReadInt64BigEndian(bytes[offset..])] = BinaryPrimitives.ReadUInt64BigEndian(
+                bytes[(offset + 8)..]
+            );
         }
 
         return rows;

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 namespace Relay.Contracts.Protocol;
 
 /// <summary>One frame of the wire protocol. The JSON property <c>type</c> tells which kind.</summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonPolymorphic(
+    TypeDiscriminatorPropertyName = "type",
+    UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization
+)]
 [JsonDerivedType(typeof(DeliverFrame), "deliver")]
 [JsonDerivedType(typeof(AckFrame), "ack")]
 [JsonDerivedType(typeof(NackFrame), "nack")]
@@ -19,7 +22,8 @@ public abstract record Frame
 }
 
 /// <summary>Server to client: apply this message.</summary>
-/// <param name="MessageId">The server's message id, increasing per client in acceptance order; unique only within one database's life.</param>
+/// <param name="MessageId">The server's message id, increasing per client in acceptance order; unique only within one
+/// database's life.</param>
 /// <param name="MessageUid">
 /// 32 lowercase hex digits drawn at random when the message was queued: what the client recognises a
 /// redelivery by. Unlike <paramref name="MessageId"/> it is never issued again, even by a server
@@ -47,13 +51,16 @@ public sealed record AckFrame(long MessageId, bool Duplicate = false) : Frame;
 /// <param name="Reason">Why, for the operator.</param>
 public sealed record NackFrame(long MessageId, bool Permanent, string Reason) : Frame;
 
-/// <summary>Client to server, first frame of a connection: which credential the client holds, and a fresh random challenge the server must answer with it.</summary>
+/// <summary>Client to server, first frame of a connection: which credential the client holds, and a fresh random
+/// challenge the server must answer with it.</summary>
 /// <param name="Challenge">32 random bytes, base64.</param>
 /// <param name="ClientId">The client id of the credential the client holds.</param>
-/// <param name="Generation">Its generation: during a rotation the server accepts the current one and, for a while, the one before.</param>
+/// <param name="Generation">Its generation: during a rotation the server accepts the current one and, for a while, the
+/// one before.</param>
 public sealed record HelloFrame(string Challenge, long ClientId, int Generation) : Frame;
 
-/// <summary>Server to client: proof of the client's credential over the client's challenge, and a challenge of its own.</summary>
+/// <summary>Server to client: proof of the client's credential over the client's challenge, and a challenge of its
+/// own.</summary>
 /// <param name="Challenge">32 random bytes, base64, for the client to answer.</param>
 /// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
 public sealed record AuthFrame(string Challenge, string Proof) : Frame;
@@ -66,7 +73,8 @@ public sealed record AuthFrame(string Challenge, string Proof) : Frame;
 /// message, means that database lost changes the client holds: it was restored from an older
 /// backup, or a cluster lost commits.
 /// </param>
-/// <param name="LastAppliedUid">That message's uid, which tells whether the server's message of that id is the same one.</param>
+/// <param name="LastAppliedUid">That message's uid, which tells whether the server's message of that id is the same
+/// one.</param>
 public sealed record WelcomeFrame(string Proof, long? LastAppliedId = null, string? LastAppliedUid = null) : Frame;
 
 /// <summary>
@@ -74,11 +82,14 @@ public sealed record WelcomeFrame(string Proof, long? LastAppliedId = null, stri
 /// changes nothing on the client and is answered at once, between messages.
 /// </summary>
 /// <param name="Buckets">How many buckets: a power of two from 1 to 65,536.</param>
-/// <param name="ListBuckets">Absent: answer every bucket's summary. Present: list the (id, hash) pairs of these buckets' rows instead.</param>
+/// <param name="ListBuckets">Absent: answer every bucket's summary. Present: list the (id, hash) pairs of these
+/// buckets' rows instead.</param>
 public sealed record DigestRequestFrame(int Buckets, IReadOnlyList<int>? ListBuckets = null) : Frame;
 
 /// <summary>Client to server: the answer to a <see cref="DigestRequestFrame"/>.</summary>
 /// <param name="Rows">How many personnel the client holds.</param>
-/// <param name="BucketSummaries">Every bucket's count and XOR of hashes (12 bytes a bucket, base64), when no buckets were listed.</param>
-/// <param name="RowHashes">The listed buckets' rows as (id, hash) pairs (16 bytes a row, base64), when buckets were listed.</param>
+/// <param name="BucketSummaries">Every bucket's count and XOR of hashes (12 bytes a bucket, base64), when no buckets
+/// were listed.</param>
+/// <param name="RowHashes">The listed buckets' rows as (id, hash) pairs (16 bytes a row, base64), when buckets were
+/// listed.</param>
 public sealed record DigestReplyFrame(long Rows, byte[]? BucketSummaries = null, byte[]? RowHashes = null) : Frame;

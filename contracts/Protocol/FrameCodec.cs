@@ -33,7 +33,11 @@ public static class FrameCodec
     /// Takes one frame from the front of <paramref name="buffer"/> when it is all there. The length is
     /// checked against <paramref name="maxPayloadBytes"/> before anything is copied or allocated.
     /// </summary>
-    public static FrameReadStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxPayloadBytes, out ReadOnlySequence<byte> payload)
+    public static FrameReadStatus TryReadFrame(
+        ref ReadOnlySequence<byte> buffer,
+        int maxPayloadBytes,
+        out ReadOnlySequence<byte> payload
+    )
     {
         payload = default;
         var reader = new SequenceReader<byte>(buffer);
@@ -67,7 +71,10 @@ public static class FrameCodec
                 ?? throw new ProtocolException(ProtocolError.Malformed, "The frame is JSON null.");
             if (frame.Version != ProtocolVersion.Current)
             {
-                throw new ProtocolException(ProtocolError.Malformed, $"Protocol version {frame.Version} is not supported; this build speaks {ProtocolVersion.Current}.");
+                throw new ProtocolException(
+                    ProtocolError.Malformed,
+                    $"Protocol version {frame.Version} is not supported; this build speaks {ProtocolVersion.Current}."
+                );
             }
 
             return frame;
@@ -90,7 +97,12 @@ public static class FrameCodec
     /// Writes a deliver frame around a body that is already JSON (the payload as the server stored
     /// it), so the sender does not parse and re-serialise every message.
     /// </summary>
-    public static void WriteDeliver(IBufferWriter<byte> output, long messageId, string messageUid, ReadOnlySpan<byte> bodyJson)
+    public static void WriteDeliver(
+        IBufferWriter<byte> output,
+        long messageId,
+        string messageUid,
+        ReadOnlySpan<byte> bodyJson
+    )
     {
         // One contiguous span for the whole frame: one buffer, sent in one piece.
         var envelope = DeliverEnvelope(messageId, messageUid);

@@ -19,7 +19,8 @@ public readonly record struct Incoming(Frame? Frame, string? Error, bool Closed,
 public sealed class FrameReader(PipeReader input, int maxFrameBytes, TimeSpan frameTimeout, TimeProvider? time = null)
 {
     /// <summary>Reads the next frame.</summary>
-    /// <exception cref="ProtocolException">The frame is too large, or did not arrive in full in time: the connection must be closed.</exception>
+    /// <exception cref="ProtocolException">The frame is too large, or did not arrive in full in time: the connection
+    /// must be closed.</exception>
     public async Task<Incoming> ReadAsync(CancellationToken ct)
     {
         // Made only once a frame has begun: the clock's own source, linked with the caller's.
@@ -67,7 +68,10 @@ public sealed class FrameReader(PipeReader input, int maxFrameBytes, TimeSpan fr
         }
         catch (OperationCanceledException) when (clock?.IsCancellationRequested == true && !ct.IsCancellationRequested)
         {
-            throw new ProtocolException(ProtocolError.Incomplete, $"a frame did not arrive in full within {frameTimeout.TotalSeconds:0.#} s");
+            throw new ProtocolException(
+                ProtocolError.Incomplete,
+                $"a frame did not arrive in full within {frameTimeout.TotalSeconds:0.#} s"
+            );
         }
         finally
         {

@@ -20,7 +20,8 @@ public sealed class LinkCredential
 
     private readonly byte[] _secret;
 
-    /// <summary>A credential from its parts; <paramref name="secret"/> must be <see cref="SecretBytes"/> long.</summary>
+    /// <summary>A credential from its parts; <paramref name="secret"/> must be <see cref="SecretBytes"/>
+    /// long.</summary>
     public LinkCredential(long clientId, int generation, byte[] secret)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clientId);
@@ -45,11 +46,17 @@ public sealed class LinkCredential
     public ReadOnlySpan<byte> Secret => _secret;
 
     /// <summary>The credential as one string, for a setting or a file.</summary>
-    public string Encode() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{ClientId}.{Generation}.{Base64Url.EncodeToString(_secret)}");
+    public string Encode() =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Prefix}.{ClientId}.{Generation}.{Base64Url.EncodeToString(_secret)}"
+        );
 
     /// <summary>Reads a credential string; throws <see cref="FormatException"/> when it is not one.</summary>
     public static LinkCredential Parse(string text) =>
-        TryParse(text, out var credential, out var problem) ? credential! : throw new FormatException($"Not a link credential: {problem}.");
+        TryParse(text, out var credential, out var problem)
+            ? credential!
+            : throw new FormatException($"Not a link credential: {problem}.");
 
     /// <summary>Reads a credential string; false (and why) when it is not one.</summary>
     public static bool TryParse(string? text, out LinkCredential? credential, out string problem)
@@ -58,12 +65,17 @@ public sealed class LinkCredential
         var parts = text?.Trim().Split('.') ?? [];
         if (parts.Length != 4 || parts[0] != Prefix)
         {
-            problem = $"it must look like {Prefix}.<client id>.<generation>.<secret>, as POST /clients or POST /clients/{{id}}/credentials answered";
+            problem =
+                $"it must look like {Prefix}.<client id>.<generation>.<secret>, as POST /clients or POST /clients/{{id}}/credentials answered";
             return false;
         }
 
-        if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var clientId) || clientId <= 0
-            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation) || generation <= 0)
+        if (
+            !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var clientId)
+            || clientId <= 0
+            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
+            || generation <= 0
+        )
         {
             problem = "its client id and generation must be positive numbers";
             return false;
@@ -87,12 +99,25 @@ public sealed class LinkCredential
     /// an id used again after a database reset gets other secrets). Nothing secret is stored:
     /// the server derives it again whenever the client connects.
     /// </summary>
-    public static LinkCredential Derive(ReadOnlySpan<byte> masterKey, long clientId, int generation, ReadOnlySpan<byte> salt)
+    public static LinkCredential Derive(
+        ReadOnlySpan<byte> masterKey,
+        long clientId,
+        int generation,
+        ReadOnlySpan<byte> salt
+    )
     {
-        var label = string.Create(CultureInfo.InvariantCulture, $"relay link credential\n{clientId}\n{generation}\n{Convert.ToHexStringLower(salt)}");
-        return new LinkCredential(clientId, generation, HMACSHA256.HashData(masterKey, System.Text.Encoding.UTF8.GetBytes(label)));
+        var label = string.Create(
+            CultureInfo.InvariantCulture,
+            $"relay link credential\n{clientId}\n{generation}\n{Convert.ToHexStringLower(salt)}"
+        );
+        return new LinkCredential(
+            clientId,
+            generation,
+            HMACSHA256.HashData(masterKey, System.Text.Encoding.UTF8.GetBytes(label))
+        );
     }
 
     /// <summary>Never the secret: safe to log.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"client {ClientId}, generation {Generation}");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"client {ClientId}, generation {Generation}");
 }

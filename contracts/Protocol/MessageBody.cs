@@ -8,24 +8,29 @@ namespace Relay.Contracts.Protocol;
 /// operation is accepted, so it is a snapshot: later edits of the personnel do not change it.
 /// </summary>
 /// <param name="Kind">The action.</param>
-/// <param name="Personnel">For <see cref="MessageKind.Save"/> and <see cref="MessageKind.Patch"/>: the personnel to insert or update; for <see cref="MessageKind.Update"/>, to update where held.</param>
-/// <param name="PersonnelIds">For <see cref="MessageKind.Delete"/> and <see cref="MessageKind.Patch"/>: the ids to delete.</param>
-/// <param name="Part">For <see cref="MessageKind.Replace"/> and <see cref="MessageKind.Patch"/>: which part of which staged change this is.</param>
+/// <param name="Personnel">For <see cref="MessageKind.Save"/> and <see cref="MessageKind.Patch"/>: the personnel to
+/// insert or update; for <see cref="MessageKind.Update"/>, to update where held.</param>
+/// <param name="PersonnelIds">For <see cref="MessageKind.Delete"/> and <see cref="MessageKind.Patch"/>: the ids to
+/// delete.</param>
+/// <param name="Part">For <see cref="MessageKind.Replace"/> and <see cref="MessageKind.Patch"/>: which part of which
+/// staged change this is.</param>
 public sealed record MessageBody(
     MessageKind Kind,
     IReadOnlyList<PersonnelRecord>? Personnel = null,
     IReadOnlyList<long>? PersonnelIds = null,
-    StagedPart? Part = null)
+    StagedPart? Part = null
+)
 {
     /// <summary>How many personnel the message touches (0 for delete-all).</summary>
     [JsonIgnore]
-    public int ItemCount => Kind switch
-    {
-        MessageKind.Save or MessageKind.Replace or MessageKind.Update => Personnel?.Count ?? 0,
-        MessageKind.Delete => PersonnelIds?.Count ?? 0,
-        MessageKind.Patch => (Personnel?.Count ?? 0) + (PersonnelIds?.Count ?? 0),
-        _ => 0,
-    };
+    public int ItemCount =>
+        Kind switch
+        {
+            MessageKind.Save or MessageKind.Replace or MessageKind.Update => Personnel?.Count ?? 0,
+            MessageKind.Delete => PersonnelIds?.Count ?? 0,
+            MessageKind.Patch => (Personnel?.Count ?? 0) + (PersonnelIds?.Count ?? 0),
+            _ => 0,
+        };
 }
 
 /// <summary>

@@ -20,16 +20,19 @@ public enum ProtocolError
 public sealed class ProtocolException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public ProtocolException(ProtocolError reason, string message, Exception? inner = null) : base(message, inner) => Reason = reason;
+    public ProtocolException(ProtocolError reason, string message, Exception? inner = null)
+        : base(message, inner) => Reason = reason;
 
     /// <summary>Creates the exception for a malformed frame.</summary>
     public ProtocolException() { }
 
     /// <summary>Creates the exception for a malformed frame.</summary>
-    public ProtocolException(string message) : base(message) { }
+    public ProtocolException(string message)
+        : base(message) { }
 
     /// <summary>Creates the exception for a malformed frame.</summary>
-    public ProtocolException(string message, Exception? inner) : base(message, inner) { }
+    public ProtocolException(string message, Exception? inner)
+        : base(message, inner) { }
 
     /// <summary>How the protocol was broken.</summary>
     public ProtocolError Reason { get; }

@@ -10,7 +10,8 @@ namespace Relay.Contracts.Protocol;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(Frame))]
 [JsonSerializable(typeof(MessageBody))]
 [JsonSerializable(typeof(MessageKind))]

@@ -42,11 +42,21 @@ public static class TransportAuth
     public static bool IsWellFormedChallenge(string? challenge)
     {
         Span<byte> bytes = stackalloc byte[ChallengeBytes + 3];
-        return challenge is not null && Convert.TryFromBase64String(challenge, bytes, out var length) && length == ChallengeBytes;
+        return challenge is not null
+            && Convert.TryFromBase64String(challenge, bytes, out var length)
+            && length == ChallengeBytes;
     }
 
     private static string Proof(LinkCredential credential, string role, string first, string second) =>
-        Convert.ToBase64String(HMACSHA256.HashData(
-            credential.Secret,
-            Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{role}\n{credential.ClientId}\n{credential.Generation}\n{first}\n{second}"))));
+        Convert.ToBase64String(
+            HMACSHA256.HashData(
+                credential.Secret,
+                Encoding.UTF8.GetBytes(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{role}\n{credential.ClientId}\n{credential.Generation}\n{first}\n{second}"
+                    )
+                )
+            )
+        );
 }

@@ -9,9 +9,15 @@ namespace Relay.Hosting.Api;
 /// <c>[AsParameters]</c> and checked by the framework's validation before the handler runs.
 /// </summary>
 public sealed record PageQuery(
-    [property: FromQuery(Name = "limit"), Description(Paging.LimitText), DefaultValue(Paging.DefaultLimit),
-        Range(1, Paging.MaxLimit, ErrorMessage = Paging.LimitError)] int? Limit,
-    [property: FromQuery(Name = "afterId"), Description(Paging.AfterIdText), PositiveId(OrZero = true)] long? AfterId)
+    [property:
+        FromQuery(Name = "limit"),
+        Description(Paging.LimitText),
+        DefaultValue(Paging.DefaultLimit),
+        Range(1, Paging.MaxLimit, ErrorMessage = Paging.LimitError)
+    ]
+        int? Limit,
+    [property: FromQuery(Name = "afterId"), Description(Paging.AfterIdText), PositiveId(OrZero = true)] long? AfterId
+)
 {
     /// <summary>How many items the page holds at most.</summary>
     public int Take => Limit ?? Paging.DefaultLimit;

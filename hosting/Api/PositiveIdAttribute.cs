@@ -14,14 +14,16 @@ public sealed class PositiveIdAttribute : ValidationAttribute
     public bool OrZero { get; init; }
 
     /// <inheritdoc />
-    public override bool IsValid(object? value) => value switch
-    {
-        null => true,
-        long id => id > 0 || (OrZero && id == 0),
-        _ => false,
-    };
+    public override bool IsValid(object? value) =>
+        value switch
+        {
+            null => true,
+            long id => id > 0 || (OrZero && id == 0),
+            _ => false,
+        };
 
-    /// <summary>Names the field as the request spells it (a paging record's <c>AfterId</c> is <c>afterId</c> on the wire).</summary>
+    /// <summary>Names the field as the request spells it (a paging record's <c>AfterId</c> is <c>afterId</c> on the
+    /// wire).</summary>
     public override string FormatErrorMessage(string name) =>
         $"{JsonNamingPolicy.CamelCase.ConvertName(name)} must be {(OrZero ? "zero or a positive id" : "a positive integer")}.";
 }

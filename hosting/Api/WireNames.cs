@@ -14,16 +14,14 @@ public static class WireNames
 
     /// <summary>The value's name on the wire: <c>UpToDate</c> is <c>upToDate</c>.</summary>
     public static string Of<T>(T value)
-        where T : struct, Enum =>
-        Names.GetOrAdd(value, v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString()));
+        where T : struct, Enum => Names.GetOrAdd(value, v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString()));
 
     /// <summary>Every value's name on the wire, in declaration order.</summary>
     public static string[] All<T>()
-        where T : struct, Enum =>
-        [.. Enum.GetValues<T>().Select(Of)];
+        where T : struct, Enum => [.. Enum.GetValues<T>().Select(Of)];
 
-    /// <summary>The value spelled <paramref name="name"/> on the wire (exactly so: no numbers, no other case).</summary>
+    /// <summary>The value spelled <paramref name="name"/> on the wire (exactly so: no numbers, no other
+    /// case).</summary>
     public static T Parse<T>(string name)
-        where T : struct, Enum =>
-        Enum.GetValues<T>().Single(v => Of(v) == name);
+        where T : struct, Enum => Enum.GetValues<T>().Single(v => Of(v) == name);
 }

@@ -3,7 +3,8 @@ using System.Text;
 
 namespace Relay.Hosting.Auth;
 
-/// <summary>One accepted key: its name (what logs and the audit record say), the SHA-256 of its value, and its role.</summary>
+/// <summary>One accepted key: its name (what logs and the audit record say), the SHA-256 of its value, and its
+/// role.</summary>
 public sealed record ApiKey(string Name, byte[] Sha256, string Role)
 {
     /// <summary>A key given in clear.</summary>

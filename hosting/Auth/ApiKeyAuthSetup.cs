@@ -9,12 +9,19 @@ public static class ApiKeyAuthSetup
 {
     /// <summary>Registers the key scheme as the default and the role policies (<see cref="ApiKeyPolicies"/>).</summary>
     public static IServiceCollection AddApiKeyAuthentication(
-        this IServiceCollection services, Func<IServiceProvider, ApiKeySettings> settings, Func<IServiceProvider, FailedAuthBrake> brake)
+        this IServiceCollection services,
+        Func<IServiceProvider, ApiKeySettings> settings,
+        Func<IServiceProvider, FailedAuthBrake> brake
+    )
     {
         services.AddSingleton(settings);
         services.AddSingleton(brake);
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services
+            .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthenticationHandler.SchemeName,
+                null
+            );
         services.AddAuthorizationBuilder().AddApiKeyPolicies();
         return services;
     }

@@ -20,10 +20,12 @@ public sealed partial class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeySettings settings,
-    FailedAuthBrake brake) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    FailedAuthBrake brake
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     /// <summary>The authentication scheme's name.</summary>
     public const string SchemeName = "ApiKey";
+
     /// <summary>The request header that carries the key.</summary>
     public const string Header = "X-Api-Key";
 
@@ -52,7 +54,10 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var claims = ApiKeyRoles.Granted(key.Role).Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, key.Name));
+        var claims = ApiKeyRoles
+            .Granted(key.Role)
+            .Select(role => new Claim(ClaimTypes.Role, role))
+            .Prepend(new Claim(ClaimTypes.Name, key.Name));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
@@ -64,15 +69,20 @@ public sealed partial class ApiKeyAuthenticationHandler(
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many failed attempts.",
-                $"This address sent too many wrong API keys; every call from it is refused for {seconds} s more.");
+            return WriteProblemAsync(
+                StatusCodes.Status429TooManyRequests,
+                "Too many failed attempts.",
+                $"This address sent too many wrong API keys; every call from it is refused for {seconds} s more."
+            );
         }
 
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Header}\"";
         var missing = Request.Headers[Header].ToString().Length == 0;
-        return WriteProblemAsync(StatusCodes.Status401Unauthorized,
+        return WriteProblemAsync(
+            StatusCodes.Status401Unauthorized,
             missing ? "An API key is required." : "The API key is not valid.",
-            $"Send a key in the {Header} header.");
+            $"Send a key in the {Header} header."
+        );
     }
 
     /// <summary>403 naming the key, its role and the role the call needs.</summary>
@@ -80,20 +90,37 @@ public sealed partial class ApiKeyAuthenticationHandler(
     {
         var needed = ApiKeyPolicies.RoleNeededBy(Context.GetEndpoint());
         var granted = ApiKeyRoles.All.LastOrDefault(Context.User.IsInRole) ?? "none";
-        return WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key may not do this.",
-            $"The key '{Context.User.Identity?.Name}' has the role {granted}; {Request.Method} {Request.Path} needs a key with the role {needed}.");
+        return WriteProblemAsync(
+            StatusCodes.Status403Forbidden,
+            "The API key may not do this.",
+            $"The key '{Context.User.Identity?.Name}' has the role {granted}; {Request.Method} {Request.Path} needs a key with the role {needed}."
+        );
     }
 
     private Task WriteProblemAsync(int status, string title, string detail)
     {
         Response.StatusCode = status;
-        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+        return Context
+            .RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = Context,
+                    ProblemDetails =
+                    {
+                        Status = status,
+                        Title = title,
+                        Detail = detail,
+                    },
+                }
+            )
+            .AsTask();
     }
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "A wrong API key from {Address} on {Method} {Path}")]
+    [LoggerMessage(
+        EventId = 1102,
+        Level = LogLevel.Warning,
+        Message = "A wrong API key from {Address} on {Method} {Path}"
+    )]
     private static partial void LogWrongKey(ILogger logger, string address, string method, string path);
 }

@@ -17,37 +17,53 @@ public static class ApiKeyPolicies
 
     /// <summary>A read of personal data: any key, or none when reads are open.</summary>
     public const string Read = ApiKeyRoles.Read;
+
     /// <summary>A read that makes the daemon work: any key, always.</summary>
     public const string KeyedRead = "keyed-read";
+
     /// <summary>An operate or admin key.</summary>
     public const string Operate = ApiKeyRoles.Operate;
+
     /// <summary>An admin key.</summary>
     public const string Admin = ApiKeyRoles.Admin;
 
     /// <summary>Adds the policies, and makes admin the fallback for routes that name none.</summary>
-    public static AuthorizationBuilder AddApiKeyPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(Status, p => p.RequireAssertion(context =>
-            context.User.IsInRole(ApiKeyRoles.Read)
-            || (context.Resource is HttpContext http && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenStatus)))
-        .AddPolicy(Read, p => p.RequireAssertion(context =>
-            context.User.IsInRole(ApiKeyRoles.Read)
-            || (context.Resource is HttpContext http && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenReads)))
-        .AddPolicy(KeyedRead, p => p.RequireRole(ApiKeyRoles.Read))
-        .AddPolicy(Operate, p => p.RequireRole(ApiKeyRoles.Operate))
-        .AddPolicy(Admin, p => p.RequireRole(ApiKeyRoles.Admin))
-
-        // A route nobody marked is for admins only, rather than open by omission.
-        .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(ApiKeyRoles.Admin).Build());
+    public static AuthorizationBuilder AddApiKeyPolicies(this AuthorizationBuilder builder) =>
+        builder
+            .AddPolicy(Status, p =>
+                p.RequireAssertion(context =>
+                    context.User.IsInRole(ApiKeyRoles.Read)
+                    || (
+                        context.Resource is HttpContext http
+                        && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenStatus
+                    )
+                )
+            )
+            .AddPolicy(Read, p =>
+                p.RequireAssertion(context =>
+                    context.User.IsInRole(ApiKeyRoles.Read)
+                    || (
+                        context.Resource is HttpContext http
+                        && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenReads
+                    )
+                )
+            )
+            .AddPolicy(KeyedRead, p => p.RequireRole(ApiKeyRoles.Read))
+            .AddPolicy(Operate, p => p.RequireRole(ApiKeyRoles.Operate))
+            .AddPolicy(Admin, p => p.RequireRole(ApiKeyRoles.Admin))
+            // A route nobody marked is for admins only, rather than open by omission.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(ApiKeyRoles.Admin).Build());
 
     /// <summary>The role a call to <paramref name="endpoint"/> needs, for the 403 answer.</summary>
     public static string RoleNeededBy(Endpoint? endpoint) =>
         RoleNeededBy(endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().LastOrDefault()?.Policy);
 
     /// <summary>The role a policy asks for; a route with none needs admin (the fallback).</summary>
-    public static string RoleNeededBy(string? policy) => policy switch
-    {
-        Status or Read or KeyedRead => ApiKeyRoles.Read,
-        Operate => ApiKeyRoles.Operate,
-        _ => ApiKeyRoles.Admin,
-    };
+    public static string RoleNeededBy(string? policy) =>
+        policy switch
+        {
+            Status or Read or KeyedRead => ApiKeyRoles.Read,
+            Operate => ApiKeyRoles.Operate,
+            _ => ApiKeyRoles.Admin,
+        };
 }

@@ -20,9 +20,11 @@ public sealed class FailedAuthBrake(int failuresAllowed, TimeSpan window) : IDis
             Window = window,
             QueueLimit = 0,
             AutoReplenishment = true,
-        }));
+        })
+    );
 
-    /// <summary>True when <paramref name="address"/> has failed too often in this window; <paramref name="retryAfter"/> says for how long still.</summary>
+    /// <summary>True when <paramref name="address"/> has failed too often in this window; <paramref name="retryAfter"/>
+    /// says for how long still.</summary>
     public bool IsBraked(IPAddress? address, out TimeSpan retryAfter)
     {
         // Asking for no permit only looks: it succeeds while any failure is left in the window.

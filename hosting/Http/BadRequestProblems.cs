@@ -13,7 +13,11 @@ namespace Relay.Hosting.Http;
 public sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
     /// <inheritdoc />
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext httpContext,
+        Exception exception,
+        CancellationToken cancellationToken
+    )
     {
         if (exception is not BadHttpRequestException bad)
         {
@@ -25,12 +29,20 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
         var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = bad.StatusCode,
-            Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "The request body is too large."
-                : "The request could not be read.",
+            Title =
+                bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is too large."
+                    : "The request could not be read.",
             Detail = message,
         };
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+        return await problems.TryWriteAsync(
+            new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = details,
+                Exception = exception,
+            }
+        );
     }
 
     private static (string Field, string Message) Describe(BadHttpRequestException bad)
@@ -43,7 +55,11 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
         if (BindFailure().Match(bad.Message) is { Success: true } bind)
         {
             // A paging record's property (Limit) is the query's limit.
-            var (type, name, value) = (bind.Groups["type"].Value, JsonNamingPolicy.CamelCase.ConvertName(bind.Groups["name"].Value), bind.Groups["value"].Value);
+            var (type, name, value) = (
+                bind.Groups["type"].Value,
+                JsonNamingPolicy.CamelCase.ConvertName(bind.Groups["name"].Value),
+                bind.Groups["value"].Value
+            );
             value = value.Length <= 40 ? value : value[..40] + "…";
             return (name, $"{name} must be {Expected(type)}; \"{value}\" is not.");
         }
@@ -53,7 +69,9 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
             return ("body", "A JSON body is required.");
         }
 
-        return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ("body", bad.Message) : ("request", bad.Message);
+        return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ("body", bad.Message)
+            : ("request", bad.Message);
     }
 
     /// <summary>
@@ -65,7 +83,8 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
         var field = JsonPathToField(json.Path);
         if (json.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
         {
-            var type = json.Message["The JSON value could not be converted to ".Length..].Split([". Path:", ". "], 2, StringSplitOptions.None)[0];
+            var type = json.Message["The JSON value could not be converted to ".Length..]
+                .Split([". Path:", ". "], 2, StringSplitOptions.None)[0];
             return (field, $"{field} must be {Expected(MemberType(type, field) ?? type)}.");
         }
 
@@ -82,18 +101,26 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
         }
 
         var reason = json.Message.Split(" Path:", 2)[0].TrimEnd('.');
-        var where = json.LineNumber is { } line && json.BytePositionInLine is { } position ? $" (line {line + 1}, byte {position + 1})" : "";
+        var where =
+            json.LineNumber is { } line && json.BytePositionInLine is { } position
+                ? $" (line {line + 1}, byte {position + 1})"
+                : "";
         return ("body", $"The body is not valid JSON: {reason}{where}.");
     }
 
-    private static string Expected(string type) => type switch
-    {
-        _ when type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Int32", StringComparison.Ordinal)
-            || type.Contains("long", StringComparison.Ordinal) || type.Contains("int", StringComparison.Ordinal) => "a whole number",
-        _ when type.Contains("Boolean", StringComparison.Ordinal) || type.Contains("bool", StringComparison.Ordinal) => "true or false",
-        _ when type.Contains("String", StringComparison.Ordinal) || type.Contains("string", StringComparison.Ordinal) => "a string",
-        _ => "a value of the documented type",
-    };
+    private static string Expected(string type) =>
+        type switch
+        {
+            _ when type.Contains("Int64", StringComparison.Ordinal)
+                    || type.Contains("Int32", StringComparison.Ordinal)
+                    || type.Contains("long", StringComparison.Ordinal)
+                    || type.Contains("int", StringComparison.Ordinal) => "a whole number",
+            _ when type.Contains("Boolean", StringComparison.Ordinal)
+                    || type.Contains("bool", StringComparison.Ordinal) => "true or false",
+            _ when type.Contains("String", StringComparison.Ordinal)
+                    || type.Contains("string", StringComparison.Ordinal) => "a string",
+            _ => "a value of the documented type",
+        };
 
     /// <summary>
     /// With constructor-bound records the reader names the record, not the member: look the member's
@@ -101,9 +128,16 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
     /// </summary>
     private static string? MemberType(string typeName, string field)
     {
-        var type = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null);
-        var property = type?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
-        return property is null ? null : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).Name;
+        var type = AppDomain
+            .CurrentDomain.GetAssemblies()
+            .Select(a => a.GetType(typeName))
+            .FirstOrDefault(t => t is not null);
+        var property = type
+            ?.GetProperties()
+            .FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
+        return property is null
+            ? null
+            : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).Name;
     }
 
     private static string JsonPathToField(string? path)

@@ -21,7 +21,8 @@ public static class HealthProbe
             using var response = await http.GetAsync(new Uri(args[1]));
             return response.IsSuccessStatusCode ? 0 : 1;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        catch (Exception e)
+            when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"probe: {args[1]}: {e.Message}");
             return 1;

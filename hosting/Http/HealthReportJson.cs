@@ -4,12 +4,18 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Relay.Hosting.Http;
 
-/// <summary>A daemon's health, so a probe or a person can see which check failed and why. Any answer at all means live.</summary>
+/// <summary>A daemon's health, so a probe or a person can see which check failed and why. Any answer at all means
+/// live.</summary>
 /// <param name="Status">Healthy, Degraded or Unhealthy: the worst of the checks.</param>
 /// <param name="Live">Always true: the process answers.</param>
 /// <param name="Ready">Whether every check passed, so the daemon does its work.</param>
 /// <param name="Checks">Each check's status and what it found, by name.</param>
-public sealed record HealthAnswer(string Status, bool Live, bool Ready, IReadOnlyDictionary<string, HealthCheckAnswer> Checks);
+public sealed record HealthAnswer(
+    string Status,
+    bool Live,
+    bool Ready,
+    IReadOnlyDictionary<string, HealthCheckAnswer> Checks
+);
 
 /// <summary>One health check's outcome.</summary>
 /// <param name="Status">Healthy, Degraded or Unhealthy.</param>
@@ -27,7 +33,11 @@ public static class HealthReportJson
             report.Status.ToString(),
             Live: true,
             Ready: report.Status == HealthStatus.Healthy,
-            report.Entries.ToDictionary(e => e.Key, e => new HealthCheckAnswer(e.Value.Status.ToString(), e.Value.Description)));
+            report.Entries.ToDictionary(
+                e => e.Key,
+                e => new HealthCheckAnswer(e.Value.Status.ToString(), e.Value.Description)
+            )
+        );
         return http.Response.WriteAsync(JsonSerializer.Serialize(answer, JsonSerializerOptions.Web));
     }
 }

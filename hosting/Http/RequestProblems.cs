@@ -30,7 +30,9 @@ public static class RequestProblems
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 
             // States and kinds are enums in the code and camelCase names on the wire (see WireNames).
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.Converters.Add(
+                new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+            );
         });
         return services;
     }

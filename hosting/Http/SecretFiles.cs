@@ -11,7 +11,8 @@ public static class SecretFiles
 {
     private const string Suffix = "_FILE";
 
-    /// <summary>Reads each <c>X_FILE</c> file into <c>X</c>; returns one line for each file that cannot be read.</summary>
+    /// <summary>Reads each <c>X_FILE</c> file into <c>X</c>; returns one line for each file that cannot be
+    /// read.</summary>
     public static IReadOnlyList<string> Load(IConfigurationManager configuration)
     {
         var values = new Dictionary<string, string?>();
@@ -19,7 +20,11 @@ public static class SecretFiles
         foreach (var (key, path) in configuration.AsEnumerable())
         {
             // Only sectioned settings (Auth__ApiKey_FILE): the environment holds other tools' *_FILE variables.
-            if (!key.Contains(':', StringComparison.Ordinal) || !key.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(path))
+            if (
+                !key.Contains(':', StringComparison.Ordinal)
+                || !key.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase)
+                || string.IsNullOrEmpty(path)
+            )
             {
                 continue;
             }
@@ -29,7 +34,8 @@ public static class SecretFiles
                 // A trailing newline is how editors and `echo` save a file, not part of the secret.
                 values[key[..^Suffix.Length]] = File.ReadAllText(path).TrimEnd('\r', '\n');
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Exception e)
+                when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 failures.Add($"{key}: cannot read '{path}' ({e.Message})");
             }

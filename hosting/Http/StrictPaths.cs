@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Relay.Hosting.Http;
 
@@ -11,27 +11,37 @@ namespace Relay.Hosting.Http;
 /// </summary>
 public static class StrictPaths
 {
-    /// <summary>Answers 404 problem details for paths ending in <c>/</c> or holding <c>//</c> (Swagger UI's own paths excepted).</summary>
-    public static IApplicationBuilder UseStrictPaths(this IApplicationBuilder app) => app.Use(async (http, next) =>
-    {
-        var path = http.Request.Path.Value ?? "";
-        var hasEmptySegment = path.Length > 1 && (path.EndsWith('/') || path.Contains("//", StringComparison.Ordinal));
-        if (!hasEmptySegment || path.StartsWith("/swagger", StringComparison.Ordinal))
-        {
-            await next(http);
-            return;
-        }
-
-        http.Response.StatusCode = StatusCodes.Status404NotFound;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
+    /// <summary>Answers 404 problem details for paths ending in <c>/</c> or holding <c>//</c> (Swagger UI's own paths
+    /// excepted).</summary>
+    public static IApplicationBuilder UseStrictPaths(this IApplicationBuilder app) =>
+        app.Use(
+            async (http, next) =>
             {
-                Status = StatusCodes.Status404NotFound,
-                Title = "No such route.",
-                Detail = $"The path '{path}' has an empty segment or ends with '/'; no route has one. Was an id left empty?",
-            },
-        });
-    });
+                var path = http.Request.Path.Value ?? "";
+                var hasEmptySegment =
+                    path.Length > 1 && (path.EndsWith('/') || path.Contains("//", StringComparison.Ordinal));
+                if (!hasEmptySegment || path.StartsWith("/swagger", StringComparison.Ordinal))
+                {
+                    await next(http);
+                    return;
+                }
+
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                await http
+                    .RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .WriteAsync(
+                        new ProblemDetailsContext
+                        {
+                            HttpContext = http,
+                            ProblemDetails =
+                            {
+                                Status = StatusCodes.Status404NotFound,
+                                Title = "No such route.",
+                                Detail =
+                                    $"The path '{path}' has an empty segment or ends with '/'; no route has one. Was an id left empty?",
+                            },
+                        }
+                    );
+            }
+        );
 }

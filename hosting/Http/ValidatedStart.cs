@@ -15,7 +15,8 @@ public static partial class ValidatedStart
     /// <summary>The exit code for a daemon stopped by a bad setting.</summary>
     public const int BadSettingExitCode = 2;
 
-    /// <summary>Builds the app, then runs every options validation registered with <c>ValidateOnStart</c>; exits on the first bad setting.</summary>
+    /// <summary>Builds the app, then runs every options validation registered with <c>ValidateOnStart</c>; exits on the
+    /// first bad setting.</summary>
     public static WebApplication BuildWithValidSettings(this WebApplicationBuilder builder)
     {
         var unreadable = SecretFiles.Load(builder.Configuration);
@@ -55,12 +56,13 @@ public static partial class ValidatedStart
         Environment.Exit(BadSettingExitCode);
     }
 
-    private static IEnumerable<string> Failures(Exception e) => e switch
-    {
-        AggregateException many => many.InnerExceptions.SelectMany(Failures),
-        OptionsValidationException options => options.Failures.Select(f => Describe(options.OptionsType, f)),
-        _ => [],
-    };
+    private static IEnumerable<string> Failures(Exception e) =>
+        e switch
+        {
+            AggregateException many => many.InnerExceptions.SelectMany(Failures),
+            OptionsValidationException options => options.Failures.Select(f => Describe(options.OptionsType, f)),
+            _ => [],
+        };
 
     /// <summary>Names the setting as it is configured (<c>Section:Key</c>), whatever wording the rule used.</summary>
     private static string Describe(Type optionsType, string failure)
@@ -71,11 +73,17 @@ public static partial class ValidatedStart
         }
 
         var error = match.Groups["error"].Value;
-        var section = optionsType.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string;
+        var section =
+            optionsType.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string;
         var setting = section is null ? match.Groups["members"].Value : $"{section}:{match.Groups["members"].Value}";
-        return section is not null && error.Contains($"{section}:", StringComparison.Ordinal) ? error : $"{setting}: {error}";
+        return section is not null && error.Contains($"{section}:", StringComparison.Ordinal)
+            ? error
+            : $"{setting}: {error}";
     }
 
-    [GeneratedRegex("^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\\.$", RegexOptions.Singleline)]
+    [GeneratedRegex(
+        "^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\\.$",
+        RegexOptions.Singleline
+    )]
     private static partial Regex DataAnnotationFailure();
 }

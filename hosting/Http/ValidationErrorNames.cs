@@ -16,10 +16,13 @@ internal static class ValidationErrorNames
 
     public static void AsOnTheWire(ProblemDetailsContext context)
     {
-        if (context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } problem && problem.Title == ValidationTitle)
+        if (
+            context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } problem
+            && problem.Title == ValidationTitle
+        )
         {
-            problem.Errors = problem.Errors
-                .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key))
+            problem.Errors = problem
+                .Errors.GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key))
                 .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Value).ToArray());
         }
     }

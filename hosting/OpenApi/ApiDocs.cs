@@ -21,7 +21,8 @@ public sealed record ApiDocsSettings
     /// <summary>The open health routes the daemon maps outside the route handlers, with what each one says.</summary>
     public required IReadOnlyDictionary<string, string> HealthRoutes { get; init; }
 
-    /// <summary>The 503 every route may answer when the store behind the daemon is away, or null when there is none.</summary>
+    /// <summary>The 503 every route may answer when the store behind the daemon is away, or null when there is
+    /// none.</summary>
     public string? StoreAway { get; init; }
 }
 
@@ -34,22 +35,33 @@ public static class ApiDocs
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {
-            o.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = settings.Title,
-                Version = "v1",
-                Description = settings.Description,
-                License = new OpenApiLicense { Name = "Proprietary", Url = new Uri(DaemonInfoEndpoint.LicensePath, UriKind.Relative) },
-            });
+            o.SwaggerDoc(
+                "v1",
+                new OpenApiInfo
+                {
+                    Title = settings.Title,
+                    Version = "v1",
+                    Description = settings.Description,
+                    License = new OpenApiLicense
+                    {
+                        Name = "Proprietary",
+                        Url = new Uri(DaemonInfoEndpoint.LicensePath, UriKind.Relative),
+                    },
+                }
+            );
             o.SupportNonNullableReferenceTypes();
             o.AddServer(new OpenApiServer { Url = "/", Description = "The daemon this document was read from." });
-            o.AddSecurityDefinition(ApiKeyOperationFilter.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "A key from the daemon's settings. Each call needs a role: read, operate or admin (which includes the others).",
-            });
+            o.AddSecurityDefinition(
+                ApiKeyOperationFilter.SchemeName,
+                new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthenticationHandler.Header,
+                    Description =
+                        "A key from the daemon's settings. Each call needs a role: read, operate or admin (which includes the others).",
+                }
+            );
             o.AddSecurityRequirement(ApiKeyOperationFilter.Requirement);
             o.OperationFilter<ApiKeyOperationFilter>();
             o.OperationFilter<ProblemResponsesFilter>(settings);

@@ -28,10 +28,13 @@ public sealed class ApiKeyOperationFilter : IOperationFilter
 
         var policy = metadata.OfType<IAuthorizeData>().LastOrDefault()?.Policy;
         var role = ApiKeyPolicies.RoleNeededBy(policy);
-        var needs = policy == ApiKeyPolicies.Status
-            ? "Open by default (no personal data); needs a key with the role `read` when `Auth:OpenStatus` is false."
-            : $"Needs a key with the role `{role}`.";
-        operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : $"{operation.Description}\n\n{needs}";
+        var needs =
+            policy == ApiKeyPolicies.Status
+                ? "Open by default (no personal data); needs a key with the role `read` when `Auth:OpenStatus` is false."
+                : $"Needs a key with the role `{role}`.";
+        operation.Description = string.IsNullOrEmpty(operation.Description)
+            ? needs
+            : $"{operation.Description}\n\n{needs}";
         operation.Security ??= [];
         if (policy == ApiKeyPolicies.Status)
         {
@@ -41,13 +44,25 @@ public sealed class ApiKeyOperationFilter : IOperationFilter
 
         operation.Security.Add(Requirement(context.Document));
         operation.Responses ??= [];
-        operation.Responses.TryAdd("401", new OpenApiResponse { Description = "The X-Api-Key header is missing or wrong." });
+        operation.Responses.TryAdd(
+            "401",
+            new OpenApiResponse { Description = "The X-Api-Key header is missing or wrong." }
+        );
         if (role != ApiKeyRoles.Read)
         {
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The key's role is weaker than `{role}`." });
+            operation.Responses.TryAdd(
+                "403",
+                new OpenApiResponse { Description = $"The key's role is weaker than `{role}`." }
+            );
         }
 
-        operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many wrong keys from this address; try again after Retry-After seconds." });
+        operation.Responses.TryAdd(
+            "429",
+            new OpenApiResponse
+            {
+                Description = "Too many wrong keys from this address; try again after Retry-After seconds.",
+            }
+        );
     }
 
     /// <summary>A requirement for this document's API key scheme.</summary>

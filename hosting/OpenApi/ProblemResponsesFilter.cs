@@ -19,7 +19,8 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
     public const string UnknownQuery = "The request has a query parameter this route does not take.";
 
     /// <summary>The 400 of a route that takes values: each refused one is named in <c>errors</c>.</summary>
-    public const string Refused = "A value in the path, query or body is refused (errors names each, in the API's words), or the query has a parameter this route does not take.";
+    public const string Refused =
+        "A value in the path, query or body is refused (errors names each, in the API's words), or the query has a parameter this route does not take.";
 
     /// <inheritdoc />
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -35,7 +36,13 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
                 Description = badRequest,
                 Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    [ProblemJson] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository) },
+                    [ProblemJson] = new OpenApiMediaType
+                    {
+                        Schema = context.SchemaGenerator.GenerateSchema(
+                            typeof(HttpValidationProblemDetails),
+                            context.SchemaRepository
+                        ),
+                    },
                 },
             };
         }
@@ -46,7 +53,10 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
 
         if (operation.RequestBody is not null)
         {
-            operation.Responses.TryAdd("413", new OpenApiResponse { Description = "The body is larger than this route takes." });
+            operation.Responses.TryAdd(
+                "413",
+                new OpenApiResponse { Description = "The body is larger than this route takes." }
+            );
         }
 
         // Open routes (about, license) answer from the daemon itself, never from its store.
@@ -70,7 +80,13 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
             {
                 bare.Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    [ProblemJson] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
+                    [ProblemJson] = new OpenApiMediaType
+                    {
+                        Schema = context.SchemaGenerator.GenerateSchema(
+                            typeof(ProblemDetails),
+                            context.SchemaRepository
+                        ),
+                    },
                 };
             }
         }

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Builder;
 
 namespace Relay.Hosting.OpenApi;
 
-/// <summary>An example request body for one media type, shown in the document and in Swagger UI's "Try it out".</summary>
+/// <summary>An example request body for one media type, shown in the document and in Swagger UI's "Try it
+/// out".</summary>
 /// <param name="ContentType">The media type the example is for.</param>
 /// <param name="Value">The example: a JSON value, or a string for text bodies.</param>
 public sealed record RequestExample(string ContentType, JsonNode Value)
@@ -21,6 +22,8 @@ public sealed record RequestExample(string ContentType, JsonNode Value)
 public static class RequestExampleExtensions
 {
     /// <summary>Shows <paramref name="examples"/> as the route's request bodies.</summary>
-    public static RouteHandlerBuilder WithRequestExamples(this RouteHandlerBuilder builder, params RequestExample[] examples) =>
-        builder.WithMetadata([.. examples]);
+    public static RouteHandlerBuilder WithRequestExamples(
+        this RouteHandlerBuilder builder,
+        params RequestExample[] examples
+    ) => builder.WithMetadata([.. examples]);
 }

@@ -11,26 +11,52 @@ namespace Relay.Server.Audit;
 internal static class AuditEndpoints
 {
     public static void MapAudit(this IEndpointRouteBuilder app) =>
-        app.MapGet("/audit", List).WithName("ListAudit").WithTags("Audit").RequireAuthorization(ApiKeyPolicies.Admin)
-            .WithSummary("Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive).");
+        app.MapGet("/audit", List)
+            .WithName("ListAudit")
+            .WithTags("Audit")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary(
+                "Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive)."
+            );
 
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(MySqlDataSource db, [AsParameters] AuditQuery query, CancellationToken ct)
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
+        MySqlDataSource db,
+        [AsParameters] AuditQuery query,
+        CancellationToken ct
+    )
     {
         var (_, beforeId, key, from, to) = query;
         if (from is not null && to is not null && from >= to)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] });
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["from"] = ["from must be before to."] }
+            );
         }
 
         var take = query.Take;
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = (await connection.QueryAsync<AuditEntry>(new CommandDefinition("""
-            SELECT id AS Id, at AS At, key_name AS KeyName, method AS Method, route AS Route, target AS Target, status AS Status, remote AS Remote
-            FROM audit_log
-            WHERE (@beforeId IS NULL OR id < @beforeId) AND (@key IS NULL OR key_name = @key)
-              AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
-            ORDER BY id DESC LIMIT @take
-            """, new { beforeId, key, from = from?.UtcDateTime, to = to?.UtcDateTime, take }, cancellationToken: ct))).AsList();
+        var items = (
+            await connection.QueryAsync<AuditEntry>(
+                new CommandDefinition(
+                    """
+                    SELECT id AS Id, at AS At, key_name AS KeyName, method AS Method, route AS Route, target AS Target, status AS Status, remote AS Remote
+                    FROM audit_log
+                    WHERE (@beforeId IS NULL OR id < @beforeId) AND (@key IS NULL OR key_name = @key)
+                      AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)
+                    ORDER BY id DESC LIMIT @take
+                    """,
+                    new
+                    {
+                        beforeId,
+                        key,
+                        from = from?.UtcDateTime,
+                        to = to?.UtcDateTime,
+                        take,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
         return TypedResults.Ok(new AuditPage(items, items.Count == take ? items[^1].Id : null));
     }
 }

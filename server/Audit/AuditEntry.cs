@@ -9,7 +9,16 @@ namespace Relay.Server.Audit;
 /// <param name="Target">The ids the call named, and a created resource's location.</param>
 /// <param name="Status">The HTTP status answered.</param>
 /// <param name="Remote">The caller's address.</param>
-public sealed record AuditEntry(long Id, DateTime At, string? KeyName, string Method, string Route, string? Target, int Status, string? Remote);
+public sealed record AuditEntry(
+    long Id,
+    DateTime At,
+    string? KeyName,
+    string Method,
+    string Route,
+    string? Target,
+    int Status,
+    string? Remote
+);
 
 /// <summary>A page of the audit log, newest first.</summary>
 /// <param name="Items">The entries.</param>

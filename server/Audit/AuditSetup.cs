@@ -4,5 +4,6 @@ namespace Relay.Server.Audit;
 
 internal static class AuditSetup
 {
-    public static void AddAudit(this WebApplicationBuilder builder) => builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
+    public static void AddAudit(this WebApplicationBuilder builder) =>
+        builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
 }

@@ -33,12 +33,22 @@ internal sealed class AuthOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "Auth:FailedAttemptsAllowed must be between 1 and 1000000.")]
     public int FailedAttemptsAllowed { get; init; } = 10;
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:FailedAttemptsWindow must be between 1 s and 1 day.")]
+    [Range(
+        typeof(TimeSpan),
+        "00:00:01",
+        "1.00:00:00",
+        ErrorMessage = "Auth:FailedAttemptsWindow must be between 1 s and 1 day."
+    )]
     public TimeSpan FailedAttemptsWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     public ApiKeySettings ToSettings()
     {
-        var keys = Keys.Select(k => new ApiKey(k.Name, k.Key is { Length: > 0 } ? Relay.Hosting.Auth.ApiKey.Hash(k.Key) : Convert.FromHexString(k.KeySha256!), k.Role)).ToList();
+        var keys = Keys.Select(k => new ApiKey(
+                k.Name,
+                k.Key is { Length: > 0 } ? Relay.Hosting.Auth.ApiKey.Hash(k.Key) : Convert.FromHexString(k.KeySha256!),
+                k.Role
+            ))
+            .ToList();
         if (!string.IsNullOrEmpty(ApiKey))
         {
             keys.Add(Relay.Hosting.Auth.ApiKey.FromSecret("admin", ApiKey, ApiKeyRoles.Admin));
@@ -53,7 +63,8 @@ internal sealed class AuthOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Auth:ApiKey is not set and Auth:Keys is empty: set at least one key (Auth:ApiKey, or Auth:Keys:0:Name, :Key or :KeySha256, and :Role).",
-                [nameof(ApiKey)]);
+                [nameof(ApiKey)]
+            );
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -71,7 +82,10 @@ internal sealed class AuthOptions : IValidatableObject
 
             if (!string.IsNullOrEmpty(Keys[i].Name) && !names.Add(Keys[i].Name))
             {
-                yield return new ValidationResult($"Auth:Keys:{i}: the name '{Keys[i].Name}' is used twice (Auth:ApiKey is named 'admin').", [$"Keys:{i}"]);
+                yield return new ValidationResult(
+                    $"Auth:Keys:{i}: the name '{Keys[i].Name}' is used twice (Auth:ApiKey is named 'admin').",
+                    [$"Keys:{i}"]
+                );
             }
         }
     }
@@ -110,7 +124,10 @@ internal sealed class KeySetting
 
         if (!ApiKeyRoles.IsKnown(Role))
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"Role '{Role}' is not one of {string.Join(", ", ApiKeyRoles.All)}.");
+            yield return string.Create(
+                CultureInfo.InvariantCulture,
+                $"Role '{Role}' is not one of {string.Join(", ", ApiKeyRoles.All)}."
+            );
         }
     }
 }

@@ -8,7 +8,8 @@ internal static partial class AuthSetup
 {
     public static void AddApiKeyAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>()
+        builder
+            .Services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -18,7 +19,8 @@ internal static partial class AuthSetup
             {
                 var options = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
                 return new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow);
-            });
+            }
+        );
     }
 
     public static void UseApiKeyAuth(this WebApplication app)
@@ -33,6 +35,10 @@ internal static partial class AuthSetup
         app.UseAuthorization();
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Auth:OpenReads is on: anyone who can reach the API can read personnel, including their SSNs")]
+    [LoggerMessage(
+        EventId = 1101,
+        Level = LogLevel.Warning,
+        Message = "Auth:OpenReads is on: anyone who can reach the API can read personnel, including their SSNs"
+    )]
     private static partial void LogOpenReads(ILogger logger);
 }

@@ -6,7 +6,8 @@ namespace Relay.Server.Clients;
 public sealed record ClientRequest(
     [property: Required, StringLength(ClientRequest.MaxNameLength)] string? Name,
     [property: Required, StringLength(253)] string? Host,
-    [property: Required, Range(1, 65535)] int? Port) : IValidatableObject
+    [property: Required, Range(1, 65535)] int? Port
+) : IValidatableObject
 {
     public const int MaxNameLength = 100;
 

@@ -25,24 +25,28 @@ internal static class ClientSorts
         or `longestSilent` (longest without contact first; never contacted first of all). Ties go by id.
         """;
 
-    public const string AfterText = "Continue a sorted list: the `nextAfter` of the page before, with the same `sort`. Omit it for the first page.";
+    public const string AfterText =
+        "Continue a sorted list: the `nextAfter` of the page before, with the same `sort`. Omit it for the first page.";
 
     /// <summary>The sort key of client <c>c</c> (ascending), in SQL.</summary>
-    public static string KeySql(string sort) => sort switch
-    {
-        Name => "c.name",
-        MostPending => $"-{ClientQueue.PendingCount}",
-        OldestPending => $"COALESCE({ClientQueue.OldestPendingAt}, CAST('9999-12-31' AS DATETIME(6)))",
-        MostFailed => $"-{FailedCount}",
-        LongestSilent => "COALESCE(c.last_contact_at, CAST('1000-01-01' AS DATETIME(6)))",
-        _ => "c.id",
-    };
+    public static string KeySql(string sort) =>
+        sort switch
+        {
+            Name => "c.name",
+            MostPending => $"-{ClientQueue.PendingCount}",
+            OldestPending => $"COALESCE({ClientQueue.OldestPendingAt}, CAST('9999-12-31' AS DATETIME(6)))",
+            MostFailed => $"-{FailedCount}",
+            LongestSilent => "COALESCE(c.last_contact_at, CAST('1000-01-01' AS DATETIME(6)))",
+            _ => "c.id",
+        };
 
-    /// <summary>True when the key is counted from the outbox, not read from the client's row: worth computing once per client.</summary>
+    /// <summary>True when the key is counted from the outbox, not read from the client's row: worth computing once per
+    /// client.</summary>
     public static bool IsCounted(string sort) => sort is MostPending or OldestPending or MostFailed;
 
     /// <summary>Client <c>c</c>'s messages refused for good.</summary>
-    public const string FailedCount = $"(SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = '{MessageStates.Failed}')";
+    public const string FailedCount =
+        $"(SELECT COUNT(*) FROM messages m WHERE m.client_id = c.id AND m.state = '{MessageStates.Failed}')";
 
     /// <summary>The cursor that continues after <paramref name="last"/> in <paramref name="sort"/> order.</summary>
     public static string CursorAfter(string sort, ClientResponse last)
@@ -59,7 +63,8 @@ internal static class ClientSorts
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{sort}\n{last.Id}\n{key}"));
     }
 
-    /// <summary>The key and id a cursor continues after, as SQL parameters; false when it is not a cursor of this sort.</summary>
+    /// <summary>The key and id a cursor continues after, as SQL parameters; false when it is not a cursor of this
+    /// sort.</summary>
     public static bool TryReadCursor(string sort, string cursor, out object key, out long id)
     {
         key = 0L;
@@ -74,7 +79,12 @@ internal static class ClientSorts
             return false;
         }
 
-        if (parts.Length != 3 || parts[0] != sort || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id) || id <= 0)
+        if (
+            parts.Length != 3
+            || parts[0] != sort
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id)
+            || id <= 0
+        )
         {
             return false;
         }
@@ -85,18 +95,29 @@ internal static class ClientSorts
                 key = parts[2];
                 return true;
             case OldestPending or LongestSilent:
-                if (!long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
+                if (
+                    !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                    || ticks > DateTime.MaxValue.Ticks
+                )
                 {
                     return false;
                 }
 
                 // The far ends stand for "none": compared as the SQL key's own far ends.
-                key = ticks == DateTime.MaxValue.Ticks ? new DateTime(9999, 12, 31)
+                key =
+                    ticks == DateTime.MaxValue.Ticks ? new DateTime(9999, 12, 31)
                     : ticks == DateTime.MinValue.Ticks ? new DateTime(1000, 1, 1)
                     : new DateTime(ticks, DateTimeKind.Utc);
                 return true;
             default:
-                if (!long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+                if (
+                    !long.TryParse(
+                        parts[2],
+                        NumberStyles.AllowLeadingSign,
+                        CultureInfo.InvariantCulture,
+                        out var number
+                    )
+                )
                 {
                     return false;
                 }

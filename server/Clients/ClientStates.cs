@@ -43,7 +43,8 @@ internal static class ClientStates
 
 /// <summary>How many clients are in each state: the top of the fleet view.</summary>
 /// <param name="Total">Every registered client.</param>
-/// <param name="Unreachable">The server cannot connect to it, or work is waiting and the last attempt to deliver it failed.</param>
+/// <param name="Unreachable">The server cannot connect to it, or work is waiting and the last attempt to deliver it
+/// failed.</param>
 /// <param name="Failed">The client refused messages for good (see <c>GET /messages?state=failed</c>).</param>
 /// <param name="Behind">Messages are on their way.</param>
 /// <param name="UpToDate">Nothing is waiting.</param>

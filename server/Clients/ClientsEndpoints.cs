@@ -25,24 +25,51 @@ internal static class ClientsEndpoints
         c.ahead_position AS AheadOfServer, c.ahead_since AS AheadSince
         """;
 
-    private static readonly RequestExample Example = RequestExample.Json(new ClientRequest("site-a-door", "10.0.0.21", 5001));
+    private static readonly RequestExample Example = RequestExample.Json(
+        new ClientRequest("site-a-door", "10.0.0.21", 5001)
+    );
 
     public static void MapClients(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/clients").WithTags("Clients");
-        group.MapGet("/", List).WithName("ListClients").RequireAuthorization(ApiKeyPolicies.Status)
+        group
+            .MapGet("/", List)
+            .WithName("ListClients")
+            .RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("List registered clients, by id or worst first; filter by state or by a part of the name.");
-        group.MapGet("/states", CountStates).WithName("CountClientStates").RequireAuthorization(ApiKeyPolicies.Status)
-            .WithSummary("How many clients are unreachable, have failed messages, are behind or are up to date: the fleet at a glance.");
-        group.MapPost("/", Create).WithName("CreateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Register a client daemon.")
+        group
+            .MapGet("/states", CountStates)
+            .WithName("CountClientStates")
+            .RequireAuthorization(ApiKeyPolicies.Status)
+            .WithSummary(
+                "How many clients are unreachable, have failed messages, are behind or are up to date: the fleet at a glance."
+            );
+        group
+            .MapPost("/", Create)
+            .WithName("CreateClient")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Register a client daemon.")
             .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", Get).WithName("GetClient").RequireAuthorization(ApiKeyPolicies.Status).WithSummary("Get one client.")
+        group
+            .MapGet("/{id}", Get)
+            .WithName("GetClient")
+            .RequireAuthorization(ApiKeyPolicies.Status)
+            .WithSummary("Get one client.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", Update).WithName("UpdateClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Change a client's name or address.")
+        group
+            .MapPut("/{id}", Update)
+            .WithName("UpdateClient")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Change a client's name or address.")
             .WithRequestExamples(Example)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id}", Delete).WithName("DeleteClient").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Unregister a client; its pending messages are dropped.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group
+            .MapDelete("/{id}", Delete)
+            .WithName("DeleteClient")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Unregister a client; its pending messages are dropped.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -51,7 +78,8 @@ internal static class ClientsEndpoints
         [AsParameters] ClientListQuery query,
         [AsParameters] PageQuery page,
         [Description(ClientSorts.AfterText)] string? after,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         // What the attributes cannot say: which cursor continues which sort.
         var (state, name, sort) = query;
@@ -60,12 +88,18 @@ internal static class ClientsEndpoints
         var keyId = page.After;
         if (page.AfterId is not null && (after is not null || sort != ClientSorts.Id))
         {
-            return CursorProblem("afterId", "afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter).");
+            return CursorProblem(
+                "afterId",
+                "afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter)."
+            );
         }
 
         if (after is not null && !ClientSorts.TryReadCursor(sort, after, out cursorKey, out keyId))
         {
-            return CursorProblem("after", $"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort.");
+            return CursorProblem(
+                "after",
+                $"after is not a cursor of this list sorted by {sort}: pass the nextAfter of the page before, with the same sort."
+            );
         }
 
         var take = page.Take;
@@ -75,21 +109,41 @@ internal static class ClientsEndpoints
         var key = ClientSorts.KeySql(sort);
         var (where, having) = ClientSorts.IsCounted(sort) ? ("TRUE", Continues("k")) : (Continues(key), "TRUE");
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = (await connection.QueryAsync<ClientResponse>(new CommandDefinition(
-            $"""
-            SELECT {Columns} FROM (
-              SELECT c.id, {key} AS k FROM clients c
-              WHERE (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
-                AND (@state IS NULL OR {ClientStates.Expression} = @state)
-                AND {where}
-              HAVING {having}
-              ORDER BY k, c.id LIMIT @take
-            ) page JOIN clients c ON c.id = page.id
-            ORDER BY page.k, c.id
-            """,
-            new { first = after is null && page.AfterId is null, key = cursorKey, keyId, take, name = string.IsNullOrEmpty(name) ? null : name, state }, cancellationToken: ct))).AsList();
+        var items = (
+            await connection.QueryAsync<ClientResponse>(
+                new CommandDefinition(
+                    $"""
+                    SELECT {Columns} FROM (
+                      SELECT c.id, {key} AS k FROM clients c
+                      WHERE (@name IS NULL OR LOCATE(LOWER(@name), LOWER(c.name)) > 0)
+                        AND (@state IS NULL OR {ClientStates.Expression} = @state)
+                        AND {where}
+                      HAVING {having}
+                      ORDER BY k, c.id LIMIT @take
+                    ) page JOIN clients c ON c.id = page.id
+                    ORDER BY page.k, c.id
+                    """,
+                    new
+                    {
+                        first = after is null && page.AfterId is null,
+                        key = cursorKey,
+                        keyId,
+                        take,
+                        name = string.IsNullOrEmpty(name) ? null : name,
+                        state,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
         var last = items.Count == take ? items[^1] : null;
-        return TypedResults.Ok(new ClientPage(items, sort == ClientSorts.Id ? last?.Id : null, last is null ? null : ClientSorts.CursorAfter(sort, last)));
+        return TypedResults.Ok(
+            new ClientPage(
+                items,
+                sort == ClientSorts.Id ? last?.Id : null,
+                last is null ? null : ClientSorts.CursorAfter(sort, last)
+            )
+        );
     }
 
     private static ValidationProblem CursorProblem(string field, string message) =>
@@ -100,37 +154,91 @@ internal static class ClientsEndpoints
     private static async Task<Ok<ClientStateCounts>> CountStates(MySqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var counts = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
-            $"SELECT {ClientStates.Expression} AS State, COUNT(*) AS Count FROM clients c GROUP BY State", cancellationToken: ct)))
-            .ToDictionary(r => r.State, r => r.Count);
+        var counts = (
+            await connection.QueryAsync<(string State, long Count)>(
+                new CommandDefinition(
+                    $"SELECT {ClientStates.Expression} AS State, COUNT(*) AS Count FROM clients c GROUP BY State",
+                    cancellationToken: ct
+                )
+            )
+        ).ToDictionary(r => r.State, r => r.Count);
         long Of(string state) => counts.GetValueOrDefault(state);
-        return TypedResults.Ok(new ClientStateCounts(counts.Values.Sum(), Of(ClientStates.Unreachable), Of(ClientStates.Failed), Of(ClientStates.Behind), Of(ClientStates.UpToDate)));
+        return TypedResults.Ok(
+            new ClientStateCounts(
+                counts.Values.Sum(),
+                Of(ClientStates.Unreachable),
+                Of(ClientStates.Failed),
+                Of(ClientStates.Behind),
+                Of(ClientStates.UpToDate)
+            )
+        );
     }
 
     private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> Get(
-        MySqlDataSource db, [Description("The client's id."), PositiveId] long id, CancellationToken ct)
+        MySqlDataSource db,
+        [Description("The client's id."), PositiveId] long id,
+        CancellationToken ct
+    )
     {
         var client = await FindAsync(db, id, ct);
         return client is null ? Problems.NotFound("Client", id) : TypedResults.Ok(client);
     }
 
     private static async Task<Results<Created<ClientResponse>, ProblemHttpResult>> Create(
-        TimeProvider time, OutboxSignal signal, OutboxWriter outbox, ClientCredentials credentials, ClientRequest request, CancellationToken ct)
+        TimeProvider time,
+        OutboxSignal signal,
+        OutboxWriter outbox,
+        ClientCredentials credentials,
+        ClientRequest request,
+        CancellationToken ct
+    )
     {
         try
         {
-            var id = await outbox.WriteAsync(OutboxTargets.None, async unit =>
-            {
-                // A new client starts past every broadcast committed before it: the counter orders
-                // its registration with the operations queued meanwhile, on any node of a cluster.
-                var position = await unit.TakePositionAsync();
-                return await unit.Connection.InsertAndGetIdAsync(
-                    "INSERT INTO clients (name, host, port, created_at, broadcast_position) VALUES (@Name, @Host, @Port, @now, @position)",
-                    new { request.Name, request.Host, request.Port, now = time.GetUtcNow().UtcDateTime, position }, unit.Transaction, ct);
-            }, ct);
+            var id = await outbox.WriteAsync(
+                OutboxTargets.None,
+                async unit =>
+                {
+                    // A new client starts past every broadcast committed before it: the counter orders
+                    // its registration with the operations queued meanwhile, on any node of a cluster.
+                    var position = await unit.TakePositionAsync();
+                    return await unit.Connection.InsertAndGetIdAsync(
+                        "INSERT INTO clients (name, host, port, created_at, broadcast_position) VALUES (@Name, @Host, @Port, @now, @position)",
+                        new
+                        {
+                            request.Name,
+                            request.Host,
+                            request.Port,
+                            now = time.GetUtcNow().UtcDateTime,
+                            position,
+                        },
+                        unit.Transaction,
+                        ct
+                    );
+                },
+                ct
+            );
             signal.NotifyClientsChanged();
             var credential = await credentials.CurrentAsync(id, ct);
-            var created = new ClientResponse(id, request.Name!, request.Host!, request.Port!.Value, ClientState.UpToDate, null, null, null, 0, null, 0, null, credential!.Generation, null, null, null, null)
+            var created = new ClientResponse(
+                id,
+                request.Name!,
+                request.Host!,
+                request.Port!.Value,
+                ClientState.UpToDate,
+                null,
+                null,
+                null,
+                0,
+                null,
+                0,
+                null,
+                credential!.Generation,
+                null,
+                null,
+                null,
+                null
+            )
             {
                 Credential = credential.Encode(),
             };
@@ -143,15 +251,30 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<Ok<ClientResponse>, ProblemHttpResult>> Update(
-        MySqlDataSource db, OutboxSignal signal, [Description("The client's id."), PositiveId] long id, ClientRequest request, CancellationToken ct)
+        MySqlDataSource db,
+        OutboxSignal signal,
+        [Description("The client's id."), PositiveId] long id,
+        ClientRequest request,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
             // Rows found, not changed (MySqlConnector's default): the same values again still find the client.
-            var found = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clients SET name = @Name, host = @Host, port = @Port WHERE id = @id",
-                new { id, request.Name, request.Host, request.Port }, cancellationToken: ct));
+            var found = await connection.ExecuteAsync(
+                new CommandDefinition(
+                    "UPDATE clients SET name = @Name, host = @Host, port = @Port WHERE id = @id",
+                    new
+                    {
+                        id,
+                        request.Name,
+                        request.Host,
+                        request.Port,
+                    },
+                    cancellationToken: ct
+                )
+            );
             if (found == 0)
             {
                 return Problems.NotFound("Client", id);
@@ -167,10 +290,16 @@ internal static class ClientsEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        MySqlDataSource db, OutboxSignal signal, [Description("The client's id."), PositiveId] long id, CancellationToken ct)
+        MySqlDataSource db,
+        OutboxSignal signal,
+        [Description("The client's id."), PositiveId] long id,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM clients WHERE id = @id", new { id }, cancellationToken: ct));
+        var deleted = await connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM clients WHERE id = @id", new { id }, cancellationToken: ct)
+        );
         if (deleted == 0)
         {
             return Problems.NotFound("Client", id);
@@ -183,10 +312,20 @@ internal static class ClientsEndpoints
     private static async Task<ClientResponse?> FindAsync(MySqlDataSource db, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ClientResponse>(new CommandDefinition(
-            $"SELECT {Columns} FROM clients c WHERE c.id = @id", new { id }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<ClientResponse>(
+            new CommandDefinition(
+                $"SELECT {Columns} FROM clients c WHERE c.id = @id",
+                new { id },
+                cancellationToken: ct
+            )
+        );
     }
 
     private static ProblemHttpResult EndpointTaken(ClientRequest request) =>
-        Problems.Conflict("Another client already uses this address.", $"A client is already registered at {request.Host}:{request.Port}.", "host", "port");
+        Problems.Conflict(
+            "Another client already uses this address.",
+            $"A client is already registered at {request.Host}:{request.Port}.",
+            "host",
+            "port"
+        );
 }

@@ -16,7 +16,8 @@ namespace Relay.Server.Credentials;
 /// </summary>
 internal sealed class ClientCredentials : IDisposable
 {
-    private const string RowColumns = "credential_generation AS Generation, credential_salt AS Salt, previous_credential_until AS PreviousUntil, credential_in_use AS InUse";
+    private const string RowColumns =
+        "credential_generation AS Generation, credential_salt AS Salt, previous_credential_until AS PreviousUntil, credential_in_use AS InUse";
 
     private readonly MySqlDataSource _db;
     private readonly TimeProvider _time;
@@ -52,16 +53,27 @@ internal sealed class ClientCredentials : IDisposable
         var until = overlap > TimeSpan.Zero ? _time.GetUtcNow().UtcDateTime + overlap : (DateTime?)null;
         await using var connection = await _db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE clients SET credential_generation = credential_generation + 1, previous_credential_until = @until WHERE id = @clientId",
-            new { clientId, until }, transaction, cancellationToken: ct));
+        var changed = await connection.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE clients SET credential_generation = credential_generation + 1, previous_credential_until = @until WHERE id = @clientId",
+                new { clientId, until },
+                transaction,
+                cancellationToken: ct
+            )
+        );
         if (changed == 0)
         {
             return null;
         }
 
-        var row = await connection.QuerySingleAsync<CredentialRow>(new CommandDefinition(
-            $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE id = @clientId", new { clientId }, transaction, cancellationToken: ct));
+        var row = await connection.QuerySingleAsync<CredentialRow>(
+            new CommandDefinition(
+                $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE id = @clientId",
+                new { clientId },
+                transaction,
+                cancellationToken: ct
+            )
+        );
         await transaction.CommitAsync(ct);
         var credential = LinkCredential.Derive(_masterKey, clientId, row.Generation, row.Salt);
         return new IssuedCredential(clientId, row.Generation, credential.Encode(), row.PreviousUntil);
@@ -78,18 +90,21 @@ internal sealed class ClientCredentials : IDisposable
         if (hello.ClientId != clientId)
         {
             throw new AuthenticationException(
-                $"The daemon at this address holds the credential of client {hello.ClientId}, not of client {clientId}: give it client {clientId}'s credential, or correct the address.");
+                $"The daemon at this address holds the credential of client {hello.ClientId}, not of client {clientId}: give it client {clientId}'s credential, or correct the address."
+            );
         }
 
         var row = await _lookups.CallAsync(clientId, ct)
             ?? throw new AuthenticationException($"Client {clientId} is no longer registered.");
 
-        var accepted = hello.Generation >= row.Generation
+        var accepted =
+            hello.Generation >= row.Generation
             || (hello.Generation == row.Generation - 1 && row.PreviousUntil > _time.GetUtcNow().UtcDateTime);
         if (!accepted)
         {
             throw new AuthenticationException(
-                $"The client holds credential generation {hello.Generation}, which no longer works (generation {row.Generation} is current): give it the current credential (POST /clients/{clientId}/credentials issues one).");
+                $"The client holds credential generation {hello.Generation}, which no longer works (generation {row.Generation} is current): give it the current credential (POST /clients/{clientId}/credentials issues one)."
+            );
         }
 
         var news = row.InUse != hello.Generation || hello.Generation > row.Generation;
@@ -101,7 +116,8 @@ internal sealed class ClientCredentials : IDisposable
     /// reached it). A newer generation than the database knows becomes the current one. Called
     /// only when that changed (<see cref="HandshakeCredential.IsNews"/>).
     /// </summary>
-    public Task RecordUseAsync(long clientId, int generation, CancellationToken ct) => _uses.CallAsync((clientId, generation), ct);
+    public Task RecordUseAsync(long clientId, int generation, CancellationToken ct) =>
+        _uses.CallAsync((clientId, generation), ct);
 
     public void Dispose()
     {
@@ -112,8 +128,14 @@ internal sealed class ClientCredentials : IDisposable
     private async Task<IReadOnlyList<CredentialRow?>> LookUpAsync(IReadOnlyList<long> clientIds)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<CredentialRow>(new CommandDefinition(
-            $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE id IN @clientIds", new { clientIds }))).ToDictionary(r => r.ClientId);
+        var rows = (
+            await connection.QueryAsync<CredentialRow>(
+                new CommandDefinition(
+                    $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE id IN @clientIds",
+                    new { clientIds }
+                )
+            )
+        ).ToDictionary(r => r.ClientId);
         return clientIds.Select(id => rows.GetValueOrDefault(id)).ToList();
     }
 
@@ -125,13 +147,16 @@ internal sealed class ClientCredentials : IDisposable
         for (var i = 0; i < uses.Count; i++)
         {
             // MySQL assigns left to right: the overlap is judged against the generation before this update.
-            sql.Append(CultureInfo.InvariantCulture, $"""
+            sql.Append(
+                CultureInfo.InvariantCulture,
+                $"""
                 UPDATE clients
                 SET previous_credential_until = CASE WHEN credential_generation < @g{i} THEN NULL ELSE previous_credential_until END,
                     credential_generation = GREATEST(credential_generation, @g{i}),
                     credential_in_use = @g{i}
                 WHERE id = @c{i};
-                """);
+                """
+            );
             parameters.Add($"c{i}", uses[i].ClientId);
             parameters.Add($"g{i}", uses[i].Generation);
         }
@@ -141,5 +166,11 @@ internal sealed class ClientCredentials : IDisposable
         return uses.Select(_ => true).ToList();
     }
 
-    internal sealed record CredentialRow(long ClientId, int Generation, byte[] Salt, DateTime? PreviousUntil, int? InUse);
+    internal sealed record CredentialRow(
+        long ClientId,
+        int Generation,
+        byte[] Salt,
+        DateTime? PreviousUntil,
+        int? InUse
+    );
 }

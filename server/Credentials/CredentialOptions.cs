@@ -15,8 +15,14 @@ internal sealed class CredentialOptions : IValidatableObject
 
     public string MasterKey { get; init; } = "";
 
-    /// <summary>How long the previous credential keeps working after a rotation, unless the call says otherwise.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Credentials:Overlap must be between 0 and 30 days.")]
+    /// <summary>How long the previous credential keeps working after a rotation, unless the call says
+    /// otherwise.</summary>
+    [Range(
+        typeof(TimeSpan),
+        "00:00:00",
+        "30.00:00:00",
+        ErrorMessage = "Credentials:Overlap must be between 0 and 30 days."
+    )]
     public TimeSpan Overlap { get; init; } = TimeSpan.FromDays(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -25,7 +31,8 @@ internal sealed class CredentialOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"Credentials:MasterKey is required (at least {MinMasterKeyLength} characters): every client's link credential is derived from it.",
-                [nameof(MasterKey)]);
+                [nameof(MasterKey)]
+            );
         }
     }
 }

@@ -14,7 +14,8 @@ internal static class CredentialsEndpoints
 
     public static void AddCredentials(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CredentialOptions>()
+        builder
+            .Services.AddOptions<CredentialOptions>()
             .BindConfiguration(CredentialOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -22,19 +23,32 @@ internal static class CredentialsEndpoints
     }
 
     public static void MapCredentials(this IEndpointRouteBuilder app) =>
-        app.MapPost("/clients/{id}/credentials", Rotate).WithName("RotateClientCredential").WithTags("Clients")
+        app.MapPost("/clients/{id}/credentials", Rotate)
+            .WithName("RotateClientCredential")
+            .WithTags("Clients")
             .RequireAuthorization(ApiKeyPolicies.Admin)
-            .WithSummary("Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap.")
+            .WithSummary(
+                "Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap."
+            )
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<Results<Ok<IssuedCredential>, ProblemHttpResult>> Rotate(
         ClientCredentials credentials,
         IOptions<CredentialOptions> options,
         [Description("The client's id."), PositiveId] long id,
-        [Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."), Range(0, MaxOverlapSeconds, ErrorMessage = "{0} must be between {1} and {2} seconds (30 days).")] int? overlap,
-        CancellationToken ct)
+        [
+            Description("Seconds the credential before keeps working; Credentials:Overlap when none is given."),
+            Range(0, MaxOverlapSeconds, ErrorMessage = "{0} must be between {1} and {2} seconds (30 days).")
+        ]
+            int? overlap,
+        CancellationToken ct
+    )
     {
-        var issued = await credentials.RotateAsync(id, overlap is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.Overlap, ct);
+        var issued = await credentials.RotateAsync(
+            id,
+            overlap is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.Overlap,
+            ct
+        );
         return issued is null ? Problems.NotFound("Client", id) : TypedResults.Ok(issued);
     }
 }

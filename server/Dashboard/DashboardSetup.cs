@@ -15,20 +15,27 @@ internal static class DashboardSetup
 
     /// <summary>The page's scripts and styles, under <c>/dashboard/</c>.</summary>
     public static void UseDashboard(this WebApplication app) =>
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            FileProvider = new PhysicalFileProvider(Folder),
-            RequestPath = Path,
-            OnPrepareResponse = context => Protect(context.Context.Response),
-        });
+        app.UseStaticFiles(
+            new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(Folder),
+                RequestPath = Path,
+                OnPrepareResponse = context => Protect(context.Context.Response),
+            }
+        );
 
     /// <summary>The page itself at <c>/dashboard</c> (no trailing slash: no Relay path has one).</summary>
     public static void MapDashboard(this WebApplication app) =>
         app.MapGet(Path, (HttpContext http) =>
-        {
-            Protect(http.Response);
-            return TypedResults.PhysicalFile(System.IO.Path.Combine(Folder, "index.html"), "text/html; charset=utf-8");
-        }).AllowAnonymous().ExcludeFromDescription();
+            {
+                Protect(http.Response);
+                return TypedResults.PhysicalFile(
+                    System.IO.Path.Combine(Folder, "index.html"),
+                    "text/html; charset=utf-8"
+                );
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
 
     private static void Protect(HttpResponse response)
     {

@@ -10,15 +10,19 @@ namespace Relay.Server.Database;
 /// </summary>
 internal sealed class CallGroups<TRequest, TResult> : IDisposable
 {
-    private readonly Channel<(TRequest Request, TaskCompletionSource<TResult> Done)> _queue =
-        Channel.CreateUnbounded<(TRequest, TaskCompletionSource<TResult>)>();
+    private readonly Channel<(TRequest Request, TaskCompletionSource<TResult> Done)> _queue = Channel.CreateUnbounded<(
+        TRequest,
+        TaskCompletionSource<TResult>
+    )>();
 
     private readonly Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> _run;
     private readonly int _maxGroup;
 
-    /// <param name="run">Runs one group; answers in the order of the requests. Not cancelled by any one caller giving up.</param>
+    /// <param name="run">Runs one group; answers in the order of the requests. Not cancelled by any one caller giving
+    /// up.</param>
     /// <param name="maxGroup">Largest group, to bound one statement's size.</param>
-    /// <param name="concurrency">Groups run at once: more than one keeps MySQL's cores busy while a group's results travel.</param>
+    /// <param name="concurrency">Groups run at once: more than one keeps MySQL's cores busy while a group's results
+    /// travel.</param>
     public CallGroups(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, int maxGroup, int concurrency)
     {
         _run = run;

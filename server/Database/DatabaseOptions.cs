@@ -12,7 +12,8 @@ internal sealed class DatabaseOptions : IValidatableObject
 
     public string? ConnectionString { get; set; }
 
-    /// <summary><c>Database:Password</c>: the password, apart from the connection string, so it can come from a file (<c>Database__Password_FILE</c>) the MySQL container reads too.</summary>
+    /// <summary><c>Database:Password</c>: the password, apart from the connection string, so it can come from a file
+    /// (<c>Database__Password_FILE</c>) the MySQL container reads too.</summary>
     public string? Password { get; set; }
 
     /// <summary>The connection string as the server uses it: UTC timestamps, a short connect timeout.</summary>
@@ -38,7 +39,8 @@ internal sealed class DatabaseOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"ConnectionStrings:{ConnectionStringName} is not set. Give the MySQL connection string in appsettings.json or as the environment variable ConnectionStrings__{ConnectionStringName}.",
-                [nameof(ConnectionString)]);
+                [nameof(ConnectionString)]
+            );
             yield break;
         }
 
@@ -54,7 +56,10 @@ internal sealed class DatabaseOptions : IValidatableObject
 
         if (error is not null)
         {
-            yield return new ValidationResult($"ConnectionStrings:{ConnectionStringName} is not a valid MySQL connection string: {error}", [nameof(ConnectionString)]);
+            yield return new ValidationResult(
+                $"ConnectionStrings:{ConnectionStringName} is not a valid MySQL connection string: {error}",
+                [nameof(ConnectionString)]
+            );
         }
     }
 }

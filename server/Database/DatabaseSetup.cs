@@ -7,17 +7,22 @@ internal static class DatabaseSetup
 {
     public static void AddRelayDatabase(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DatabaseOptions>()
-            .Configure<IConfiguration>((o, configuration) =>
-            {
-                o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
-                o.Password = configuration["Database:Password"];
-            })
+        builder
+            .Services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>(
+                (o, configuration) =>
+                {
+                    o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+                    o.Password = configuration["Database:Password"];
+                }
+            )
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => new MySqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Effective())
-            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-            .Build());
+        builder.Services.AddSingleton(sp =>
+            new MySqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Effective())
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .Build()
+        );
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddHealthChecks().AddCheck<MySqlReadyCheck>("mysql", tags: ["ready"]);

@@ -22,14 +22,21 @@ internal sealed class SchemaLock : IAsyncDisposable
     /// <summary>Waits for the turn (as long as another instance keeps its own alive), and takes it.</summary>
     public static async Task<SchemaLock> TakeAsync(MySqlConnection connection, TimeProvider time, CancellationToken ct)
     {
-        await connection.ExecuteAsync(new CommandDefinition("""
-            CREATE TABLE IF NOT EXISTS schema_lock (
-                id INT NOT NULL PRIMARY KEY,
-                owner CHAR(32) NULL,
-                expires_at DATETIME(6) NULL
-            ) ENGINE=InnoDB
-            """, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("INSERT IGNORE INTO schema_lock (id) VALUES (1)", cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                CREATE TABLE IF NOT EXISTS schema_lock (
+                    id INT NOT NULL PRIMARY KEY,
+                    owner CHAR(32) NULL,
+                    expires_at DATETIME(6) NULL
+                ) ENGINE=InnoDB
+                """,
+                cancellationToken: ct
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition("INSERT IGNORE INTO schema_lock (id) VALUES (1)", cancellationToken: ct)
+        );
 
         var turn = new SchemaLock(connection);
         while (!await turn.TryTakeAsync(ct))
@@ -45,22 +52,34 @@ internal sealed class SchemaLock : IAsyncDisposable
     {
         if (!await TryTakeAsync(ct))
         {
-            throw new InvalidOperationException("Another server instance took over the schema migration after this one's turn expired.");
+            throw new InvalidOperationException(
+                "Another server instance took over the schema migration after this one's turn expired."
+            );
         }
     }
 
     private async Task<bool> TryTakeAsync(CancellationToken ct) =>
-        await _connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE schema_lock SET owner = @owner, expires_at = UTC_TIMESTAMP(6) + INTERVAL @expiry SECOND
-            WHERE id = 1 AND (owner IS NULL OR owner = @owner OR expires_at < UTC_TIMESTAMP(6))
-            """, new { owner = _owner, expiry = (int)Expiry.TotalSeconds }, cancellationToken: ct)) == 1;
+        await _connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                UPDATE schema_lock SET owner = @owner, expires_at = UTC_TIMESTAMP(6) + INTERVAL @expiry SECOND
+                WHERE id = 1 AND (owner IS NULL OR owner = @owner OR expires_at < UTC_TIMESTAMP(6))
+                """,
+                new { owner = _owner, expiry = (int)Expiry.TotalSeconds },
+                cancellationToken: ct
+            )
+        ) == 1;
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE schema_lock SET owner = NULL, expires_at = NULL WHERE id = 1 AND owner = @owner", new { owner = _owner }));
+            await _connection.ExecuteAsync(
+                new CommandDefinition(
+                    "UPDATE schema_lock SET owner = NULL, expires_at = NULL WHERE id = 1 AND owner = @owner",
+                    new { owner = _owner }
+                )
+            );
         }
         catch (Exception e) when (MySqlFaults.IsUnavailable(e))
         {

@@ -10,10 +10,18 @@ namespace Relay.Server.Database;
 /// </summary>
 internal static class Inserts
 {
-    public static async Task<long> InsertAndGetIdAsync(this MySqlConnection connection, string sql, object args, MySqlTransaction? tx, CancellationToken ct)
+    public static async Task<long> InsertAndGetIdAsync(
+        this MySqlConnection connection,
+        string sql,
+        object args,
+        MySqlTransaction? tx,
+        CancellationToken ct
+    )
     {
         await connection.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT LAST_INSERT_ID()", transaction: tx, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT LAST_INSERT_ID()", transaction: tx, cancellationToken: ct)
+        );
     }
 }
 
@@ -23,7 +31,13 @@ internal static class Inserts
 /// </summary>
 internal static class Statements
 {
-    public static async Task<int[]> ExecuteEachAsync(this MySqlConnection connection, object? args, MySqlTransaction? tx, CancellationToken ct, params string[] sql)
+    public static async Task<int[]> ExecuteEachAsync(
+        this MySqlConnection connection,
+        object? args,
+        MySqlTransaction? tx,
+        CancellationToken ct,
+        params string[] sql
+    )
     {
         var changed = new int[sql.Length];
         for (var i = 0; i < sql.Length; i++)

@@ -18,18 +18,21 @@ namespace Relay.Server.Database;
 internal sealed class Transactions(TimeProvider time)
 {
     private readonly ResiliencePipeline _deadlocks = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<MySqlException>(MySqlFaults.IsRolledBack),
-            MaxRetryAttempts = 30,
-            Delay = TimeSpan.FromMilliseconds(10),
-            MaxDelay = TimeSpan.FromMilliseconds(250),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-        })
+        .AddRetry(
+            new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<MySqlException>(MySqlFaults.IsRolledBack),
+                MaxRetryAttempts = 30,
+                Delay = TimeSpan.FromMilliseconds(10),
+                MaxDelay = TimeSpan.FromMilliseconds(250),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            }
+        )
         .Build();
 
-    /// <summary>Runs <paramref name="transaction"/>, again while the database rolls it back (at most 31 times in all, some seven seconds at worst).</summary>
+    /// <summary>Runs <paramref name="transaction"/>, again while the database rolls it back (at most 31 times in all,
+    /// some seven seconds at worst).</summary>
     public async Task<T> RetryDeadlocksAsync<T>(Func<Task<T>> transaction, CancellationToken ct) =>
         await _deadlocks.ExecuteAsync(static async (run, _) => await run(), transaction, ct);
 

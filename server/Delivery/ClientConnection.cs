@@ -13,12 +13,21 @@ namespace Relay.Server.Delivery;
 /// <summary>
 /// The persistent TCP connection to one client daemon. It is opened on first use, reused for every
 /// message, and dropped on any error so the next attempt starts from a clean connection. An
-/// exchange fails when the client makes no progress for <paramref name="attemptTimeout"/> (see <see cref="ProgressDeadline"/>).
-/// <paramref name="opened"/> hears, at each new connection, the id and uid of the last message the client says it applied.
+/// exchange fails when the client makes no progress for <paramref name="attemptTimeout"/> (see <see
+/// cref="ProgressDeadline"/>).
+/// <paramref name="opened"/> hears, at each new connection, the id and uid of the last message the client says it
+/// applied.
 /// </summary>
 internal sealed class ClientConnection(
-    long clientId, int maxFrameBytes, ClientCredentials credentials, TlsSettings? tls, TimeSpan keepAlive, TimeSpan attemptTimeout, TimeProvider time,
-    Func<(long? Id, string? Uid), CancellationToken, Task>? opened = null) : IAsyncDisposable
+    long clientId,
+    int maxFrameBytes,
+    ClientCredentials credentials,
+    TlsSettings? tls,
+    TimeSpan keepAlive,
+    TimeSpan attemptTimeout,
+    TimeProvider time,
+    Func<(long? Id, string? Uid), CancellationToken, Task>? opened = null
+) : IAsyncDisposable
 {
     /// <summary>Bodies from this size on are sent from their own buffer.</summary>
     private const int LargeBody = 16 * 1024;
@@ -38,8 +47,12 @@ internal sealed class ClientConnection(
     /// client applies them one after another; after a refusal it may retry it closes the
     /// connection, so no later message can overtake the refused one.
     /// </summary>
-    public Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, CancellationToken ct) =>
-        AttemptAsync(ct, deadline => ExchangeAsync(host, port, messages, deadline));
+    public Task<IReadOnlyList<Frame>> ExchangeAsync(
+        string host,
+        int port,
+        IReadOnlyList<PendingMessage> messages,
+        CancellationToken ct
+    ) => AttemptAsync(ct, deadline => ExchangeAsync(host, port, messages, deadline));
 
     /// <summary>
     /// Sends one request that the client answers at once without applying anything (a digest
@@ -55,7 +68,12 @@ internal sealed class ClientConnection(
             return (reply, sent + received);
         });
 
-    private async Task<IReadOnlyList<Frame>> ExchangeAsync(string host, int port, IReadOnlyList<PendingMessage> messages, ProgressDeadline deadline)
+    private async Task<IReadOnlyList<Frame>> ExchangeAsync(
+        string host,
+        int port,
+        IReadOnlyList<PendingMessage> messages,
+        ProgressDeadline deadline
+    )
     {
         await EnsureOpenAsync(host, port, deadline);
         foreach (var message in messages)
@@ -72,7 +90,10 @@ internal sealed class ClientConnection(
             await FlushAsync(deadline);
             for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
             {
-                await _stream!.WriteAsync(message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)), deadline.Token);
+                await _stream!.WriteAsync(
+                    message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)),
+                    deadline.Token
+                );
                 deadline.Progressed();
             }
 
@@ -88,11 +109,17 @@ internal sealed class ClientConnection(
             {
                 AckFrame a => a.MessageId,
                 NackFrame n => n.MessageId,
-                _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered with a {reply.GetType().Name}."),
+                _ => throw new ProtocolException(
+                    ProtocolError.OutOfTurn,
+                    $"The client answered with a {reply.GetType().Name}."
+                ),
             };
             if (repliedTo != message.Id && repliedTo != 0)
             {
-                throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered message {repliedTo} while {message.Id} was next.");
+                throw new ProtocolException(
+                    ProtocolError.OutOfTurn,
+                    $"The client answered message {repliedTo} while {message.Id} was next."
+                );
             }
 
             replies.Add(reply);
@@ -143,7 +170,8 @@ internal sealed class ClientConnection(
                 return LinkProbe.Open;
             }
 
-            // Bytes waiting (a TLS record the client sent after its handshake) are no loss; end of stream or an error is.
+            // Bytes waiting (a TLS record the client sent after its handshake) are no loss; end of stream or an error
+            // is.
             return _socket.Available > 0 ? LinkProbe.Unexpected : LinkProbe.Lost;
         }
         catch (SocketException)
@@ -152,7 +180,8 @@ internal sealed class ClientConnection(
         }
     }
 
-    /// <summary>One attempt under a progress deadline; any failure drops the connection, so the next attempt starts clean.</summary>
+    /// <summary>One attempt under a progress deadline; any failure drops the connection, so the next attempt starts
+    /// clean.</summary>
     private async Task<T> AttemptAsync<T>(CancellationToken ct, Func<ProgressDeadline, Task<T>> attempt)
     {
         using var deadline = new ProgressDeadline(attemptTimeout, time, ct);
@@ -204,7 +233,11 @@ internal sealed class ClientConnection(
             {
                 // An idle connection to a client cut off by the network would otherwise look open for hours.
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, Math.Max(1, (int)keepAlive.TotalSeconds));
+                socket.SetSocketOption(
+                    SocketOptionLevel.Tcp,
+                    SocketOptionName.TcpKeepAliveTime,
+                    Math.Max(1, (int)keepAlive.TotalSeconds)
+                );
                 socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 1);
                 socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
             }
@@ -229,7 +262,10 @@ internal sealed class ClientConnection(
         _stream = stream;
         // Thousands of connections at once: small buffers (answers are a few hundred bytes, a frame
         // to send asks for its own size), and none held while waiting for the client to answer.
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, useZeroByteReads: true));
+        _reader = PipeReader.Create(
+            stream,
+            new StreamPipeReaderOptions(bufferSize: 1024, minimumReadSize: 256, useZeroByteReads: true)
+        );
         _frames = new FrameReader(_reader, maxFrameBytes, Timeout.InfiniteTimeSpan);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
@@ -251,7 +287,14 @@ internal sealed class ClientConnection(
             throw new IOException("The client closed the connection before answering.");
         }
 
-        return (incoming.Frame ?? throw new ProtocolException(ProtocolError.Malformed, $"The client sent an unreadable frame: {incoming.Error}"), incoming.Bytes);
+        return (
+            incoming.Frame
+                ?? throw new ProtocolException(
+                    ProtocolError.Malformed,
+                    $"The client sent an unreadable frame: {incoming.Error}"
+                ),
+            incoming.Bytes
+        );
     }
 
     public async Task CloseAsync()

@@ -25,7 +25,8 @@ internal sealed class ClientDeliveryWorker(
     Func<bool> holdsLease,
     DeliveryOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger
+)
 {
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
@@ -39,8 +40,15 @@ internal sealed class ClientDeliveryWorker(
         // A new worker starts idle: the poll that started it says whether work waits.
         var readQueue = false;
         await using var connection = new ClientConnection(
-            clientId, options.MaxFrameBytes, credentials, TlsSettings.From(options), options.LinkCheckInterval, options.AttemptTimeout, time,
-            (lastApplied, token) => positions.CheckAsync(clientId, lastApplied, token));
+            clientId,
+            options.MaxFrameBytes,
+            credentials,
+            TlsSettings.From(options),
+            options.LinkCheckInterval,
+            options.AttemptTimeout,
+            time,
+            (lastApplied, token) => positions.CheckAsync(clientId, lastApplied, token)
+        );
         DeliveryLog.WorkerStarted(logger, clientId);
         while (!ct.IsCancellationRequested)
         {
@@ -93,7 +101,11 @@ internal sealed class ClientDeliveryWorker(
                     }
                     else
                     {
-                        await DeliverAsync(connection, firstCheck > 0 ? window.Take(firstCheck).ToList() : window, inFlight.Token);
+                        await DeliverAsync(
+                            connection,
+                            firstCheck > 0 ? window.Take(firstCheck).ToList() : window,
+                            inFlight.Token
+                        );
                     }
                 }
             }
@@ -104,8 +116,16 @@ internal sealed class ClientDeliveryWorker(
             catch (Exception e)
             {
                 // Retries are spent, or MySQL is away: pause, then start again from the head of the queue.
-                DeliveryLog.Paused(logger, clientId, options.MaxRetryDelay.TotalSeconds, e.Message, Failures.ToTrace(e));
-                await ((Task)signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                DeliveryLog.Paused(
+                    logger,
+                    clientId,
+                    options.MaxRetryDelay.TotalSeconds,
+                    e.Message,
+                    Failures.ToTrace(e)
+                );
+                await ((Task)signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct)).ConfigureAwait(
+                    ConfigureAwaitOptions.SuppressThrowing
+                );
             }
         }
 
@@ -153,7 +173,11 @@ internal sealed class ClientDeliveryWorker(
         return -1;
     }
 
-    private async Task DeliverAsync(ClientConnection connection, IReadOnlyList<PendingMessage> window, CancellationToken ct)
+    private async Task DeliverAsync(
+        ClientConnection connection,
+        IReadOnlyList<PendingMessage> window,
+        CancellationToken ct
+    )
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(DeliveryPipelines.MessageKey, window[0]);
@@ -163,13 +187,22 @@ internal sealed class ClientDeliveryWorker(
                 static async (ctx, state) =>
                 {
                     var head = state.window[0];
-                    var replies = await state.connection.ExchangeAsync(head.Host, head.Port, state.window, ctx.CancellationToken);
+                    var replies = await state.connection.ExchangeAsync(
+                        head.Host,
+                        head.Port,
+                        state.window,
+                        ctx.CancellationToken
+                    );
 
-                    // Answers before a retryable refusal are sent again with the rest: the client acknowledges them as duplicates.
-                    return replies[^1] is NackFrame { Permanent: false } nack ? throw new TransientRefusalException(nack.Reason) : replies;
+                    // Answers before a retryable refusal are sent again with the rest: the client acknowledges them as
+                    // duplicates.
+                    return replies[^1] is NackFrame { Permanent: false } nack
+                        ? throw new TransientRefusalException(nack.Reason)
+                        : replies;
                 },
                 context,
-                (connection, window));
+                (connection, window)
+            );
 
             // Refusals are recorded first, so whoever sees a later message delivered also sees them.
             var answered = window.Zip(replies).ToList();

@@ -16,7 +16,8 @@ internal sealed class ClientLink(
     ResiliencePipeline reconnect,
     DeliveryOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger
+)
 {
     private const string Dropped = "The client closed the connection, or the network dropped it.";
 
@@ -25,11 +26,16 @@ internal sealed class ClientLink(
 
     public bool Enabled => options.LinkCheckInterval > TimeSpan.Zero;
 
-    /// <summary>Open to the client's current address, known reachable, and quiet: the idle worker only needs to look again later.</summary>
+    /// <summary>Open to the client's current address, known reachable, and quiet: the idle worker only needs to look
+    /// again later.</summary>
     public bool LooksHealthy(ClientConnection connection) =>
-        _reachable == true && addressOf() is var (host, port) && connection.IsOpenTo(host, port) && connection.Probe() == LinkProbe.Open;
+        _reachable == true
+        && addressOf() is var (host, port)
+        && connection.IsOpenTo(host, port)
+        && connection.Probe() == LinkProbe.Open;
 
-    /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops); never throws otherwise.</summary>
+    /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops); never throws
+    /// otherwise.</summary>
     public async Task WatchAsync(ClientConnection connection, CancellationToken ct)
     {
         if (options.LinkCheckInterval <= TimeSpan.Zero)
@@ -66,9 +72,7 @@ internal sealed class ClientLink(
                 await RecordAsync(null, ct);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception e)
         {
             DeliveryLog.LinkWatchFailed(logger, clientId, e);
@@ -89,9 +93,11 @@ internal sealed class ClientLink(
         try
         {
             await reconnect.ExecuteAsync(
-                static async (ctx, state) => await state.connection.OpenIfClosedAsync(state.host, state.port, ctx.CancellationToken),
+                static async (ctx, state) =>
+                    await state.connection.OpenIfClosedAsync(state.host, state.port, ctx.CancellationToken),
                 context,
-                (connection, host, port));
+                (connection, host, port)
+            );
         }
         finally
         {

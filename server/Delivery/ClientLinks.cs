@@ -29,7 +29,8 @@ internal sealed class ClientLinks : IDisposable
     public Task ReachedAsync(long clientId, CancellationToken ct) => _changes.CallAsync((clientId, null), ct);
 
     /// <summary>The client cannot be reached, for this reason.</summary>
-    public Task LostAsync(long clientId, string error, CancellationToken ct) => _changes.CallAsync((clientId, error), ct);
+    public Task LostAsync(long clientId, string error, CancellationToken ct) =>
+        _changes.CallAsync((clientId, error), ct);
 
     private async Task<IReadOnlyList<bool>> RecordAsync(IReadOnlyList<(long ClientId, string? Error)> changes)
     {
@@ -44,15 +45,24 @@ internal sealed class ClientLinks : IDisposable
                 UPDATE clients SET last_error = CASE WHEN unreachable_since IS NULL THEN last_error END,
                                    unreachable_since = NULL, last_contact_at = @now
                 WHERE id IN @reached
-                """, new { reached, now });
+                """,
+                new { reached, now }
+            );
         }
 
-        // A delivery's error (a certificate refused, say) says more than a failed connect, and may have been written first.
+        // A delivery's error (a certificate refused, say) says more than a failed connect, and may have been written
+        // first.
         foreach (var lost in changes.Where(c => c.Error is not null).GroupBy(c => c.Error))
         {
             await connection.ExecuteAsync(
                 "UPDATE clients SET unreachable_since = COALESCE(unreachable_since, @now), last_error = COALESCE(last_error, @error) WHERE id IN @ids",
-                new { ids = lost.Select(c => c.ClientId).Distinct().ToArray(), error = DeliveryQueue.Truncate(lost.Key!), now });
+                new
+                {
+                    ids = lost.Select(c => c.ClientId).Distinct().ToArray(),
+                    error = DeliveryQueue.Truncate(lost.Key!),
+                    now,
+                }
+            );
         }
 
         return changes.Select(_ => true).ToList();

@@ -25,23 +25,44 @@ internal sealed partial class ClientPositions(MySqlDataSource db, TimeProvider t
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var next = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT next_id FROM outbox_sequence WHERE name = 'messages'", cancellationToken: ct));
-        var ours = held < next
-            ? await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT uid FROM messages WHERE id = @held AND (client_id = @clientId OR client_id IS NULL)", new { held, clientId }, cancellationToken: ct))
-            : null;
+        var next = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT next_id FROM outbox_sequence WHERE name = 'messages'", cancellationToken: ct)
+        );
+        var ours =
+            held < next
+                ? await connection.ExecuteScalarAsync<string?>(
+                    new CommandDefinition(
+                        "SELECT uid FROM messages WHERE id = @held AND (client_id = @clientId OR client_id IS NULL)",
+                        new { held, clientId },
+                        cancellationToken: ct
+                    )
+                )
+                : null;
         if (held < next && (ours is null || ours == uid))
         {
             return;
         }
 
         LogAhead(logger, clientId, held, next - 1);
-        await connection.ExecuteEachAsync(new { clientId, held, next = held + 1, now = time.GetUtcNow().UtcDateTime }, null, ct,
+        await connection.ExecuteEachAsync(
+            new
+            {
+                clientId,
+                held,
+                next = held + 1,
+                now = time.GetUtcNow().UtcDateTime,
+            },
+            null,
+            ct,
             "UPDATE outbox_sequence SET next_id = GREATEST(next_id, @next) WHERE name = 'messages'",
-            "UPDATE clients SET ahead_position = @held, ahead_since = COALESCE(ahead_since, @now) WHERE id = @clientId");
+            "UPDATE clients SET ahead_position = @held, ahead_since = COALESCE(ahead_since, @now) WHERE id = @clientId"
+        );
     }
 
-    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Client {ClientId} has applied message {ClientPosition}, which this database does not know (it has issued ids up to {Issued}): the database lost changes the client holds (restored from an older backup, or commits a cluster lost). Verify the client (GET /clients/{ClientId}/verify) and decide what it should hold.")]
+    [LoggerMessage(
+        EventId = 3018,
+        Level = LogLevel.Warning,
+        Message = "Client {ClientId} has applied message {ClientPosition}, which this database does not know (it has issued ids up to {Issued}): the database lost changes the client holds (restored from an older backup, or commits a cluster lost). Verify the client (GET /clients/{ClientId}/verify) and decide what it should hold."
+    )]
     private static partial void LogAhead(ILogger logger, long clientId, long clientPosition, long issued);
 }

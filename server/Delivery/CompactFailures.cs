@@ -15,7 +15,10 @@ namespace Relay.Server.Delivery;
 internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
 {
     protected override async ValueTask<Outcome<IReadOnlyList<Frame>>> ExecuteCore<TState>(
-        Func<ResilienceContext, TState, ValueTask<Outcome<IReadOnlyList<Frame>>>> callback, ResilienceContext context, TState state)
+        Func<ResilienceContext, TState, ValueTask<Outcome<IReadOnlyList<Frame>>>> callback,
+        ResilienceContext context,
+        TState state
+    )
     {
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         return outcome.Exception is { } e && Failures.IsTransport(e)
@@ -27,5 +30,6 @@ internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
     public sealed class Options : ResilienceStrategyOptions;
 }
 
-/// <summary>A delivery attempt failed for a reason outside the server (the client or the network); the message says which.</summary>
+/// <summary>A delivery attempt failed for a reason outside the server (the client or the network); the message says
+/// which.</summary>
 internal sealed class DeliveryAttemptException(string message) : Exception(message), IExpectedFailure;

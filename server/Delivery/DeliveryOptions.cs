@@ -22,7 +22,8 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest a client may make no progress in an attempt (connect, each part of a frame sent, each answer) before it fails.</summary>
+    /// <summary>Longest a client may make no progress in an attempt (connect, each part of a frame sent, each answer)
+    /// before it fails.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -34,7 +35,8 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries of one message before the sender pauses for <see cref="MaxRetryDelay"/> and starts over.</summary>
+    /// <summary>Retries of one message before the sender pauses for <see cref="MaxRetryDelay"/> and starts
+    /// over.</summary>
     [Range(1, 1000)]
     public int MaxRetryAttempts { get; init; } = 8;
 
@@ -49,7 +51,8 @@ internal sealed class DeliveryOptions : IValidatableObject
     [StringLength(100)]
     public string? InstanceId { get; init; }
 
-    /// <summary>Failed attempts (at this ratio, within <see cref="BreakerSamplingDuration"/>) that open a client's circuit.</summary>
+    /// <summary>Failed attempts (at this ratio, within <see cref="BreakerSamplingDuration"/>) that open a client's
+    /// circuit.</summary>
     [Range(2, 1000)]
     public int BreakerMinimumThroughput { get; init; } = 4;
 
@@ -84,17 +87,26 @@ internal sealed class DeliveryOptions : IValidatableObject
     {
         if (LeaseDuration < PollInterval * 2)
         {
-            yield return new ValidationResult("Delivery:LeaseDuration must be at least twice Delivery:PollInterval, so a lease is renewed before it runs out.", [nameof(LeaseDuration)]);
+            yield return new ValidationResult(
+                "Delivery:LeaseDuration must be at least twice Delivery:PollInterval, so a lease is renewed before it runs out.",
+                [nameof(LeaseDuration)]
+            );
         }
 
         if (!string.IsNullOrEmpty(TlsTrustedCertificatePath) && !File.Exists(TlsTrustedCertificatePath))
         {
-            yield return new ValidationResult($"Delivery:TlsTrustedCertificatePath '{TlsTrustedCertificatePath}' does not exist.", [nameof(TlsTrustedCertificatePath)]);
+            yield return new ValidationResult(
+                $"Delivery:TlsTrustedCertificatePath '{TlsTrustedCertificatePath}' does not exist.",
+                [nameof(TlsTrustedCertificatePath)]
+            );
         }
 
         if (MaxRetryDelay < RetryDelay)
         {
-            yield return new ValidationResult("Delivery:MaxRetryDelay must not be shorter than Delivery:RetryDelay.", [nameof(MaxRetryDelay)]);
+            yield return new ValidationResult(
+                "Delivery:MaxRetryDelay must not be shorter than Delivery:RetryDelay.",
+                [nameof(MaxRetryDelay)]
+            );
         }
     }
 }

@@ -19,32 +19,42 @@ internal sealed partial class DeliveryPipelines(
     DeliveryQueue queue,
     RelayMetrics metrics,
     TimeProvider time,
-    ILogger<DeliveryPipelines> logger) : IDisposable
+    ILogger<DeliveryPipelines> logger
+) : IDisposable
 {
     public static readonly ResiliencePropertyKey<PendingMessage> MessageKey = new("relay.message");
 
-    /// <summary>Called with each failed attempt to (re)connect an idle client: how the worker learns the link is down.</summary>
+    /// <summary>Called with each failed attempt to (re)connect an idle client: how the worker learns the link is
+    /// down.</summary>
     public static readonly ResiliencePropertyKey<Func<Exception, ValueTask>> LinkFailedKey = new("relay.link-failed");
 
     private readonly ResiliencePipelineRegistry<long> _registry = new();
 
     /// <summary>
     /// Connecting to an idle client, tried until it answers (or work arrives): first after
-    /// <see cref="DeliveryOptions.LinkCheckInterval"/>, then backing off to <see cref="DeliveryOptions.MaxRetryDelay"/>,
+    /// <see cref="DeliveryOptions.LinkCheckInterval"/>, then backing off to <see
+    /// cref="DeliveryOptions.MaxRetryDelay"/>,
     /// so a client that refuses the handshake is not hammered into locking the server out.
     /// </summary>
-    public ResiliencePipeline Link { get; } = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
-        {
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.Value.LinkCheckInterval,
-            MaxDelay = options.Value.MaxRetryDelay,
-            OnRetry = args => args.Outcome.Exception is { } e && args.Context.Properties.TryGetValue(LinkFailedKey, out var failed) ? failed(e) : ValueTask.CompletedTask,
-        })
-        .AddTimeout(options.Value.AttemptTimeout)
-        .Build();
+    public ResiliencePipeline Link { get; } =
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(
+                new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = int.MaxValue,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.Value.LinkCheckInterval,
+                    MaxDelay = options.Value.MaxRetryDelay,
+                    OnRetry = args =>
+                        args.Outcome.Exception is { } e
+                        && args.Context.Properties.TryGetValue(LinkFailedKey, out var failed)
+                            ? failed(e)
+                            : ValueTask.CompletedTask,
+                }
+            )
+            .AddTimeout(options.Value.AttemptTimeout)
+            .Build();
 
     public ResiliencePipeline<IReadOnlyList<Frame>> For(long clientId) =>
         _registry.GetOrAddPipeline<IReadOnlyList<Frame>>(clientId, builder =>
@@ -52,40 +62,44 @@ internal sealed partial class DeliveryPipelines(
             var o = options.Value;
             builder.TimeProvider = time;
             builder
-                .AddRetry(new RetryStrategyOptions<IReadOnlyList<Frame>>
-                {
-                    MaxRetryAttempts = o.MaxRetryAttempts,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = o.RetryDelay,
-                    MaxDelay = o.MaxRetryDelay,
-                    OnRetry = args => OnRetryAsync(clientId, args),
-                })
-                .AddCircuitBreaker(new CircuitBreakerStrategyOptions<IReadOnlyList<Frame>>
-                {
-                    // Polly's defaults (100 calls in 30 s) never open at one client's traffic.
-                    MinimumThroughput = o.BreakerMinimumThroughput,
-                    FailureRatio = o.BreakerFailureRatio,
-                    SamplingDuration = o.BreakerSamplingDuration,
-                    BreakDuration = o.BreakDuration,
-                    OnOpened = args =>
+                .AddRetry(
+                    new RetryStrategyOptions<IReadOnlyList<Frame>>
                     {
-                        metrics.Circuit(clientId, CircuitGauge.Open);
-                        DeliveryLog.CircuitOpened(logger, clientId, args.BreakDuration.TotalSeconds);
-                        return ValueTask.CompletedTask;
-                    },
-                    OnHalfOpened = _ =>
+                        MaxRetryAttempts = o.MaxRetryAttempts,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = o.RetryDelay,
+                        MaxDelay = o.MaxRetryDelay,
+                        OnRetry = args => OnRetryAsync(clientId, args),
+                    }
+                )
+                .AddCircuitBreaker(
+                    new CircuitBreakerStrategyOptions<IReadOnlyList<Frame>>
                     {
-                        metrics.Circuit(clientId, CircuitGauge.HalfOpen);
-                        return ValueTask.CompletedTask;
-                    },
-                    OnClosed = _ =>
-                    {
-                        metrics.Circuit(clientId, CircuitGauge.Closed);
-                        DeliveryLog.CircuitClosed(logger, clientId);
-                        return ValueTask.CompletedTask;
-                    },
-                })
+                        // Polly's defaults (100 calls in 30 s) never open at one client's traffic.
+                        MinimumThroughput = o.BreakerMinimumThroughput,
+                        FailureRatio = o.BreakerFailureRatio,
+                        SamplingDuration = o.BreakerSamplingDuration,
+                        BreakDuration = o.BreakDuration,
+                        OnOpened = args =>
+                        {
+                            metrics.Circuit(clientId, CircuitGauge.Open);
+                            DeliveryLog.CircuitOpened(logger, clientId, args.BreakDuration.TotalSeconds);
+                            return ValueTask.CompletedTask;
+                        },
+                        OnHalfOpened = _ =>
+                        {
+                            metrics.Circuit(clientId, CircuitGauge.HalfOpen);
+                            return ValueTask.CompletedTask;
+                        },
+                        OnClosed = _ =>
+                        {
+                            metrics.Circuit(clientId, CircuitGauge.Closed);
+                            DeliveryLog.CircuitClosed(logger, clientId);
+                            return ValueTask.CompletedTask;
+                        },
+                    }
+                )
                 // No Polly timeout around the attempt: the connection fails an attempt when the
                 // client stops making progress (ProgressDeadline), however long a slow line takes.
                 .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options());
@@ -94,13 +108,24 @@ internal sealed partial class DeliveryPipelines(
     private async ValueTask OnRetryAsync(long clientId, OnRetryArguments<IReadOnlyList<Frame>> args)
     {
         // An open circuit only says attempts are held back; the reason that opened it stays on record.
-        var error = args.Outcome.Exception is BrokenCircuitException ? null : args.Outcome.Exception?.Message ?? "unknown error";
+        var error =
+            args.Outcome.Exception is BrokenCircuitException
+                ? null
+                : args.Outcome.Exception?.Message ?? "unknown error";
         if (!args.Context.Properties.TryGetValue(MessageKey, out var message))
         {
             return;
         }
 
-        DeliveryLog.AttemptFailed(logger, clientId, message.Id, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, error ?? "the circuit is open", args.Outcome.Exception is { } failure ? Failures.ToTrace(failure) : null);
+        DeliveryLog.AttemptFailed(
+            logger,
+            clientId,
+            message.Id,
+            args.AttemptNumber + 1,
+            args.RetryDelay.TotalMilliseconds,
+            error ?? "the circuit is open",
+            args.Outcome.Exception is { } failure ? Failures.ToTrace(failure) : null
+        );
         metrics.Retried(clientId);
         try
         {

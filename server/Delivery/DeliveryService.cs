@@ -23,9 +23,11 @@ internal sealed class DeliveryService(
     ClientLinks links,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
-    ILogger<DeliveryService> logger) : BackgroundService
+    ILogger<DeliveryService> logger
+) : BackgroundService
 {
-    private readonly Dictionary<long, (ClientDeliveryWorker Worker, CancellationTokenSource Stop, Task Run)> _workers = [];
+    private readonly Dictionary<long, (ClientDeliveryWorker Worker, CancellationTokenSource Stop, Task Run)> _workers =
+    [];
     private readonly ConcurrentDictionary<long, (string Host, int Port)> _addresses = new();
     private long _renewedAt;
 
@@ -34,7 +36,8 @@ internal sealed class DeliveryService(
     /// they stop before the lease could have passed to another instance.
     /// </summary>
     private bool LeaseIsFresh() =>
-        time.GetElapsedTime(Interlocked.Read(ref _renewedAt)) < options.Value.LeaseDuration - options.Value.PollInterval;
+        time.GetElapsedTime(Interlocked.Read(ref _renewedAt))
+        < options.Value.LeaseDuration - options.Value.PollInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,9 +66,7 @@ internal sealed class DeliveryService(
                 await signal.WaitForClientsChangedAsync(options.Value.PollInterval, time, stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         finally
         {
             await StopWorkersAsync(_workers.Keys.ToList());
@@ -110,8 +111,29 @@ internal sealed class DeliveryService(
         {
             started.Add(id);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var link = new ClientLink(id, () => _addresses.TryGetValue(id, out var a) ? a : null, links, pipelines.Link, options.Value, time, logger);
-            var worker = new ClientDeliveryWorker(id, queue, signal, checks, credentials, positions, pipelines.For(id), link, LeaseIsFresh, options.Value, time, logger);
+            var link = new ClientLink(
+                id,
+                () => _addresses.TryGetValue(id, out var a) ? a : null,
+                links,
+                pipelines.Link,
+                options.Value,
+                time,
+                logger
+            );
+            var worker = new ClientDeliveryWorker(
+                id,
+                queue,
+                signal,
+                checks,
+                credentials,
+                positions,
+                pipelines.For(id),
+                link,
+                LeaseIsFresh,
+                options.Value,
+                time,
+                logger
+            );
             _workers[id] = (worker, stop, Task.Run(() => worker.RunAsync(stop.Token), CancellationToken.None));
         }
 
@@ -119,7 +141,11 @@ internal sealed class DeliveryService(
         // look for work queued by other instances (or a wake that was lost). A worker pausing
         // after failed attempts is left to its pause; one just started may not be waiting yet,
         // and its wake is kept until it is.
-        signal.Notify(snapshot.WithPending.Where(id => started.Contains(id) || (_workers.TryGetValue(id, out var w) && w.Worker.WaitingForWork)));
+        signal.Notify(
+            snapshot.WithPending.Where(id =>
+                started.Contains(id) || (_workers.TryGetValue(id, out var w) && w.Worker.WaitingForWork)
+            )
+        );
     }
 
     private async Task StopWorkersAsync(IReadOnlyCollection<long> clientIds)

@@ -4,7 +4,8 @@ internal static class DeliverySetup
 {
     public static void AddDelivery(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DeliveryOptions>()
+        builder
+            .Services.AddOptions<DeliveryOptions>()
             .BindConfiguration(DeliveryOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();

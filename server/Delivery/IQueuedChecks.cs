@@ -15,5 +15,10 @@ internal interface IQueuedChecks
     bool IsCheck(string kind);
 
     /// <summary>Runs the check and records its outcome, acknowledging or failing it in the queue.</summary>
-    Task RunAsync(ClientConnection connection, PendingMessage check, ResiliencePipeline<IReadOnlyList<Frame>> pipeline, CancellationToken ct);
+    Task RunAsync(
+        ClientConnection connection,
+        PendingMessage check,
+        ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
+        CancellationToken ct
+    );
 }

@@ -25,12 +25,14 @@ internal sealed class ProgressDeadline : IDisposable
 
     public CancellationToken Token => _stall.Token;
 
-    /// <summary>True when the attempt ended because the client stopped making progress (not because the worker stops).</summary>
+    /// <summary>True when the attempt ended because the client stopped making progress (not because the worker
+    /// stops).</summary>
     public bool Stalled => _stall.IsCancellationRequested && !_ct.IsCancellationRequested;
 
     public void Progressed() => _stall.CancelAfter(_timeout);
 
-    public TimeoutException Error() => new($"The client made no progress for {_timeout.TotalSeconds:0.###} s (Delivery:AttemptTimeout).");
+    public TimeoutException Error() =>
+        new($"The client made no progress for {_timeout.TotalSeconds:0.###} s (Delivery:AttemptTimeout).");
 
     public void Dispose()
     {

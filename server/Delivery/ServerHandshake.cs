@@ -5,7 +5,8 @@ using Relay.Server.Credentials;
 
 namespace Relay.Server.Delivery;
 
-/// <summary>The server's side of opening a connection to a client daemon: both prove they hold the link credential.</summary>
+/// <summary>The server's side of opening a connection to a client daemon: both prove they hold the link
+/// credential.</summary>
 internal static class ServerHandshake
 {
     /// <summary>
@@ -13,7 +14,13 @@ internal static class ServerHandshake
     /// credential (derived again from the master key) and challenges back; the client proves it,
     /// and says the id and uid of the last message it applied, which this returns.
     /// </summary>
-    public static async Task<(long? Id, string? Uid)> RunAsync(long clientId, ClientCredentials credentials, PipeWriter writer, Func<CancellationToken, Task<Frame>> readFrame, CancellationToken ct)
+    public static async Task<(long? Id, string? Uid)> RunAsync(
+        long clientId,
+        ClientCredentials credentials,
+        PipeWriter writer,
+        Func<CancellationToken, Task<Frame>> readFrame,
+        CancellationToken ct
+    )
     {
         var first = await readFrame(ct);
         if (first is NackFrame declined)
@@ -28,11 +35,18 @@ internal static class ServerHandshake
 
         var (credential, isNews) = await credentials.ForHandshakeAsync(clientId, hello, ct);
         var challenge = TransportAuth.NewChallenge();
-        FrameCodec.Write(writer, new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge)));
+        FrameCodec.Write(
+            writer,
+            new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge))
+        );
         await writer.FlushAsync(ct);
         switch (await readFrame(ct))
         {
-            case WelcomeFrame welcome when TransportAuth.Matches(TransportAuth.ClientProof(credential, challenge, hello.Challenge), welcome.Proof):
+            case WelcomeFrame welcome
+                when TransportAuth.Matches(
+                    TransportAuth.ClientProof(credential, challenge, hello.Challenge),
+                    welcome.Proof
+                ):
                 if (isNews)
                 {
                     await credentials.RecordUseAsync(clientId, hello.Generation, ct);
@@ -40,9 +54,13 @@ internal static class ServerHandshake
 
                 return (welcome.LastAppliedId, welcome.LastAppliedUid);
             case WelcomeFrame:
-                throw new AuthenticationException($"The client's proof is wrong: it does not hold the credential it named ({credential}).");
+                throw new AuthenticationException(
+                    $"The client's proof is wrong: it does not hold the credential it named ({credential})."
+                );
             case NackFrame refused:
-                throw new AuthenticationException($"The client refused the server's proof ({refused.Reason}): its credential ({credential}) was not issued with this server's Credentials:MasterKey.");
+                throw new AuthenticationException(
+                    $"The client refused the server's proof ({refused.Reason}): its credential ({credential}) was not issued with this server's Credentials:MasterKey."
+                );
             default:
                 throw new AuthenticationException("The client answered the handshake with an unexpected frame.");
         }

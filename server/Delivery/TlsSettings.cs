@@ -11,17 +11,25 @@ namespace Relay.Server.Delivery;
 internal sealed class TlsSettings(X509Certificate2? trustedRoot)
 {
     public static TlsSettings? From(DeliveryOptions options) =>
-        !options.Tls ? null
-        : new TlsSettings(string.IsNullOrEmpty(options.TlsTrustedCertificatePath) ? null : X509CertificateLoader.LoadCertificateFromFile(options.TlsTrustedCertificatePath));
+        !options.Tls
+            ? null
+            : new TlsSettings(
+                string.IsNullOrEmpty(options.TlsTrustedCertificatePath)
+                    ? null
+                    : X509CertificateLoader.LoadCertificateFromFile(options.TlsTrustedCertificatePath)
+            );
 
-    public SslClientAuthenticationOptions OptionsFor(string host) => new()
-    {
-        TargetHost = host,
-        CertificateChainPolicy = trustedRoot is null ? null : new X509ChainPolicy
+    public SslClientAuthenticationOptions OptionsFor(string host) =>
+        new()
         {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            CustomTrustStore = { trustedRoot },
-            RevocationMode = X509RevocationMode.NoCheck,
-        },
-    };
+            TargetHost = host,
+            CertificateChainPolicy = trustedRoot is null
+                ? null
+                : new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { trustedRoot },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+        };
 }

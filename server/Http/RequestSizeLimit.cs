@@ -12,21 +12,28 @@ internal static class RequestSizeLimit
 {
     public const long MaxBodyBytes = 64 * 1024;
 
-    public static void UseRequestSizeLimit(this WebApplication app) => app.Use(async (http, next) =>
-    {
-        var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxBodyBytes;
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit;
-        }
+    public static void UseRequestSizeLimit(this WebApplication app) =>
+        app.Use(
+            async (http, next) =>
+            {
+                var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+                    ?? MaxBodyBytes;
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                {
+                    feature.MaxRequestBodySize = limit;
+                }
 
-        if (http.Request.ContentLength > limit)
-        {
-            throw new BadHttpRequestException($"The request body is larger than {limit} bytes.", StatusCodes.Status413PayloadTooLarge);
-        }
+                if (http.Request.ContentLength > limit)
+                {
+                    throw new BadHttpRequestException(
+                        $"The request body is larger than {limit} bytes.",
+                        StatusCodes.Status413PayloadTooLarge
+                    );
+                }
 
-        await next(http);
-    });
+                await next(http);
+            }
+        );
 }
 
 /// <summary>A route's own body limit, in bytes.</summary>

@@ -15,23 +15,44 @@ internal static class CsvImportReader
 {
     private static readonly string[] Required = ["name", "surname", "ssn"];
 
-    public static async IAsyncEnumerable<ImportLine> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<ImportLine> ReadAsync(
+        Stream body,
+        [EnumeratorCancellation] CancellationToken ct
+    )
     {
         ImportError? badData = null;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            // A field longer than any valid one ends the read: it cannot be a name, and an endless one would fill memory.
+            // A field longer than any valid one ends the read: it cannot be a name, and an endless one would fill
+            // memory.
             MaxFieldSize = 4096,
             DetectDelimiter = false,
             IgnoreBlankLines = true,
-            BadDataFound = args => badData ??= new ImportError(args.Context.Parser?.RawRow ?? 0, "line", "has a quote inside an unquoted field, or text after a closing quote."),
+            BadDataFound = args =>
+                badData ??= new ImportError(
+                    args.Context.Parser?.RawRow ?? 0,
+                    "line",
+                    "has a quote inside an unquoted field, or text after a closing quote."
+                ),
         };
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        using var reader = new StreamReader(
+            body,
+            Encoding.UTF8,
+            detectEncodingFromByteOrderMarks: true,
+            bufferSize: 64 * 1024,
+            leaveOpen: true
+        );
         using var parser = new CsvParser(reader, config);
 
         if (!await ReadRecordAsync(parser))
         {
-            throw new ImportFormatException(new ImportError(1, "header", $"The body is empty; a CSV import starts with a header line such as {string.Join(',', Required)}."));
+            throw new ImportFormatException(
+                new ImportError(
+                    1,
+                    "header",
+                    $"The body is empty; a CSV import starts with a header line such as {string.Join(',', Required)}."
+                )
+            );
         }
 
         var columns = HeaderColumns(parser.Record ?? [], parser.RawRow);
@@ -48,8 +69,14 @@ internal static class CsvImportReader
             }
             else if (record.Length != columns.Count)
             {
-                yield return new ImportLine(line, null, null, null, null,
-                    new ImportError(line, "line", $"has {record.Length} fields; the header has {columns.Count}."));
+                yield return new ImportLine(
+                    line,
+                    null,
+                    null,
+                    null,
+                    null,
+                    new ImportError(line, "line", $"has {record.Length} fields; the header has {columns.Count}.")
+                );
             }
             else
             {
@@ -58,7 +85,8 @@ internal static class CsvImportReader
                     columns.TryGetValue("id", out var id) ? record[id] : null,
                     record[columns["name"]],
                     record[columns["surname"]],
-                    record[columns["ssn"]]);
+                    record[columns["ssn"]]
+                );
             }
         }
     }
@@ -71,7 +99,13 @@ internal static class CsvImportReader
         }
         catch (MaxFieldSizeException)
         {
-            throw new ImportFormatException(new ImportError(parser.RawRow, "line", "has a field longer than 4096 characters; no valid field is that long."));
+            throw new ImportFormatException(
+                new ImportError(
+                    parser.RawRow,
+                    "line",
+                    "has a field longer than 4096 characters; no valid field is that long."
+                )
+            );
         }
     }
 
@@ -83,7 +117,13 @@ internal static class CsvImportReader
             var name = header[i].Trim().ToLowerInvariant();
             if (name is not ("id" or "name" or "surname" or "ssn"))
             {
-                throw new ImportFormatException(new ImportError(line, "header", $"'{Shorten(header[i])}' is not a column of an import; the columns are id (optional), name, surname and ssn."));
+                throw new ImportFormatException(
+                    new ImportError(
+                        line,
+                        "header",
+                        $"'{Shorten(header[i])}' is not a column of an import; the columns are id (optional), name, surname and ssn."
+                    )
+                );
             }
 
             if (!columns.TryAdd(name, i))
@@ -95,7 +135,13 @@ internal static class CsvImportReader
         var missing = Required.Where(r => !columns.ContainsKey(r)).ToList();
         if (missing.Count > 0)
         {
-            throw new ImportFormatException(new ImportError(line, "header", $"The header lacks {string.Join(", ", missing)}; a CSV import starts with a header line such as {string.Join(',', Required)}."));
+            throw new ImportFormatException(
+                new ImportError(
+                    line,
+                    "header",
+                    $"The header lacks {string.Join(", ", missing)}; a CSV import starts with a header line such as {string.Join(',', Required)}."
+                )
+            );
         }
 
         return columns;

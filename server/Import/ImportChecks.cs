@@ -10,7 +10,8 @@ namespace Relay.Server.Import;
 /// </summary>
 internal static class ImportChecks
 {
-    // Repeats are found by grouping first: joined line to line, the optimizer may pair every staged row with every other.
+    // Repeats are found by grouping first: joined line to line, the optimizer may pair every staged row with every
+    // other.
     private const string Conflicts = """
         SELECT s.line AS Line, 'ssn' AS Field, 'repeated' AS Problem, d.first AS Other
         FROM (SELECT ssn, MIN(line) AS first FROM personnel_imports WHERE import_id = @import GROUP BY ssn HAVING COUNT(*) > 1) d
@@ -30,29 +31,48 @@ internal static class ImportChecks
         """;
 
     public static async Task<(IReadOnlyList<ImportError> Listed, int Lines)> AgainstRegisterAsync(
-        MySqlConnection connection, MySqlTransaction tx, long importId, CancellationToken ct)
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        long importId,
+        CancellationToken ct
+    )
     {
-        var found = (await connection.QueryAsync<Conflict>(new CommandDefinition(
-            $"SELECT Line, Field, Problem, Other FROM ({Conflicts}) c ORDER BY Line, Field LIMIT {PersonnelImporter.ListedErrors}",
-            new { import = importId }, tx, cancellationToken: ct))).AsList();
+        var found = (
+            await connection.QueryAsync<Conflict>(
+                new CommandDefinition(
+                    $"SELECT Line, Field, Problem, Other FROM ({Conflicts}) c ORDER BY Line, Field LIMIT {PersonnelImporter.ListedErrors}",
+                    new { import = importId },
+                    tx,
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
         if (found.Count == 0)
         {
             return ([], 0);
         }
 
-        var lines = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(DISTINCT Line) FROM ({Conflicts}) c", new { import = importId }, tx, cancellationToken: ct));
+        var lines = await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(
+                $"SELECT COUNT(DISTINCT Line) FROM ({Conflicts}) c",
+                new { import = importId },
+                tx,
+                cancellationToken: ct
+            )
+        );
         return (found.Select(c => new ImportError(c.Line, c.Field, c.Message)).ToList(), lines);
     }
 
     private sealed record Conflict(int Line, string Field, string Problem, long Other)
     {
-        public string Message => (Field, Problem) switch
-        {
-            ("ssn", _) => $"The same SSN is on line {Other}; each personnel appears once.",
-            (_, "repeated") => $"The same id is on line {Other}; each personnel appears once.",
-            (_, "notThisPersonnel") => $"This SSN belongs to personnel {Other}; leave id empty, or give that id.",
-            _ => $"Id {Other} belongs to a personnel with another SSN; leave id empty to add this one with a new id.",
-        };
+        public string Message =>
+            (Field, Problem) switch
+            {
+                ("ssn", _) => $"The same SSN is on line {Other}; each personnel appears once.",
+                (_, "repeated") => $"The same id is on line {Other}; each personnel appears once.",
+                (_, "notThisPersonnel") => $"This SSN belongs to personnel {Other}; leave id empty, or give that id.",
+                _ =>
+                    $"Id {Other} belongs to a personnel with another SSN; leave id empty to add this one with a new id.",
+            };
     }
 }

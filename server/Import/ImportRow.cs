@@ -6,7 +6,14 @@ namespace Relay.Server.Import;
 /// <param name="Line">1-based line number in the uploaded file (the CSV header is line 1).</param>
 /// <param name="Id">The optional id column, as written.</param>
 /// <param name="Error">Set when the line could not be read into fields at all.</param>
-internal sealed record ImportLine(int Line, string? Id, string? Name, string? Surname, string? Ssn, ImportError? Error = null);
+internal sealed record ImportLine(
+    int Line,
+    string? Id,
+    string? Name,
+    string? Surname,
+    string? Ssn,
+    ImportError? Error = null
+);
 
 /// <summary>A line that passed every check, ready to stage.</summary>
 internal sealed record ImportRow(int Line, long? Id, string Name, string Surname, string Ssn);
@@ -34,7 +41,15 @@ internal static class ImportRules
         long? id = null;
         if (!string.IsNullOrEmpty(line.Id))
         {
-            if (long.TryParse(line.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+            if (
+                long.TryParse(
+                    line.Id,
+                    System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var parsed
+                )
+                && parsed > 0
+            )
             {
                 id = parsed;
             }

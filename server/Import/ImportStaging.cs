@@ -50,16 +50,36 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
         if (connection is null)
         {
             connection = await db.OpenConnectionAsync(ct);
-            ImportId = await connection.InsertAndGetIdAsync("INSERT INTO imports (started_at) VALUES (@now)", new { now = time.GetUtcNow().UtcDateTime }, null, ct);
+            ImportId = await connection.InsertAndGetIdAsync(
+                "INSERT INTO imports (started_at) VALUES (@now)",
+                new { now = time.GetUtcNow().UtcDateTime },
+                null,
+                ct
+            );
         }
 
         var insert = new MySqlCommand { Connection = connection };
         insert.Parameters.AddWithValue("@import", ImportId);
-        var values = new StringBuilder("INSERT INTO personnel_imports (import_id, line, id, name, surname, ssn) VALUES ", pending.Count * 40);
+        var values = new StringBuilder(
+            "INSERT INTO personnel_imports (import_id, line, id, name, surname, ssn) VALUES ",
+            pending.Count * 40
+        );
         for (var i = 0; i < pending.Count; i++)
         {
             var row = pending[i];
-            values.Append(i == 0 ? "(" : ",(").Append("@import,@l").Append(i).Append(",@i").Append(i).Append(",@n").Append(i).Append(",@s").Append(i).Append(",@x").Append(i).Append(')');
+            values
+                .Append(i == 0 ? "(" : ",(")
+                .Append("@import,@l")
+                .Append(i)
+                .Append(",@i")
+                .Append(i)
+                .Append(",@n")
+                .Append(i)
+                .Append(",@s")
+                .Append(i)
+                .Append(",@x")
+                .Append(i)
+                .Append(')');
             insert.Parameters.AddWithValue($"@l{i}", row.Line);
             insert.Parameters.AddWithValue($"@i{i}", row.Id);
             insert.Parameters.AddWithValue($"@n{i}", row.Name);
@@ -80,7 +100,8 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
         }
     }
 
-    /// <summary>Removes the staged rows, in slices so a large import never holds long locks; run after the answer has gone.</summary>
+    /// <summary>Removes the staged rows, in slices so a large import never holds long locks; run after the answer has
+    /// gone.</summary>
     public async ValueTask DisposeAsync()
     {
         if (connection is null)
@@ -106,8 +127,15 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
     /// <summary>Staged rows of imports that never finished (the server stopped while one ran), oldest first.</summary>
     public static async Task SweepAbandonedAsync(MySqlConnection connection, DateTime before, CancellationToken ct)
     {
-        foreach (var id in await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM imports WHERE started_at < @before ORDER BY id LIMIT 100", new { before }, cancellationToken: ct)))
+        foreach (
+            var id in await connection.QueryAsync<long>(
+                new CommandDefinition(
+                    "SELECT id FROM imports WHERE started_at < @before ORDER BY id LIMIT 100",
+                    new { before },
+                    cancellationToken: ct
+                )
+            )
+        )
         {
             await DiscardAsync(connection, id, ct);
         }
@@ -115,11 +143,18 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
 
     private static async Task DiscardAsync(MySqlConnection connection, long importId, CancellationToken ct)
     {
-        while (await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM personnel_imports WHERE import_id = @importId LIMIT 50000", new { importId }, cancellationToken: ct)) == 50000)
-        {
-        }
+        while (
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    "DELETE FROM personnel_imports WHERE import_id = @importId LIMIT 50000",
+                    new { importId },
+                    cancellationToken: ct
+                )
+            ) == 50000
+        ) { }
 
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM imports WHERE id = @importId", new { importId }, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition("DELETE FROM imports WHERE id = @importId", new { importId }, cancellationToken: ct)
+        );
     }
 }

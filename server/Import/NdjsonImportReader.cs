@@ -14,7 +14,10 @@ internal static class NdjsonImportReader
 {
     public const int MaxLineBytes = 16 * 1024;
 
-    public static async IAsyncEnumerable<ImportLine> ReadAsync(PipeReader body, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<ImportLine> ReadAsync(
+        PipeReader body,
+        [EnumeratorCancellation] CancellationToken ct
+    )
     {
         var lineNumber = 0;
         while (true)
@@ -35,7 +38,13 @@ internal static class NdjsonImportReader
 
             if (buffer.Length > MaxLineBytes)
             {
-                throw new ImportFormatException(new ImportError(lineNumber + 1, "line", $"is longer than {MaxLineBytes} bytes; no valid line is that long."));
+                throw new ImportFormatException(
+                    new ImportError(
+                        lineNumber + 1,
+                        "line",
+                        $"is longer than {MaxLineBytes} bytes; no valid line is that long."
+                    )
+                );
             }
 
             if (read.IsCompleted && !buffer.IsEmpty && Parse(++lineNumber, buffer) is { } last)
@@ -74,7 +83,10 @@ internal static class NdjsonImportReader
                 return Bad(line, "line", "must be a JSON object with name, surname, ssn and optionally id.");
             }
 
-            string? id = null, name = null, surname = null, ssn = null;
+            string? id = null,
+                name = null,
+                surname = null,
+                ssn = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var field = reader.GetString()!;
@@ -82,7 +94,9 @@ internal static class NdjsonImportReader
                 switch (field)
                 {
                     case "id" when reader.TokenType is JsonTokenType.Number:
-                        id = reader.TryGetInt64(out var number) ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-";
+                        id = reader.TryGetInt64(out var number)
+                            ? number.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                            : "-";
                         break;
                     case "id" when reader.TokenType is JsonTokenType.Null:
                         break;
@@ -90,12 +104,21 @@ internal static class NdjsonImportReader
                         return Bad(line, "id", "id must be a positive integer or null.");
                     case "name" or "surname" or "ssn" when reader.TokenType is JsonTokenType.String:
                         var value = reader.GetString();
-                        _ = field switch { "name" => name = value, "surname" => surname = value, _ => ssn = value };
+                        _ = field switch
+                        {
+                            "name" => name = value,
+                            "surname" => surname = value,
+                            _ => ssn = value,
+                        };
                         break;
                     case "name" or "surname" or "ssn":
                         return Bad(line, field, $"{field} must be a string.");
                     default:
-                        return Bad(line, field.Length <= 40 ? field : field[..40], "is not a field of an import; the fields are id (optional), name, surname and ssn.");
+                        return Bad(
+                            line,
+                            field.Length <= 40 ? field : field[..40],
+                            "is not a field of an import; the fields are id (optional), name, surname and ssn."
+                        );
                 }
             }
 
@@ -128,5 +151,6 @@ internal static class NdjsonImportReader
         return true;
     }
 
-    private static ImportLine Bad(int line, string field, string message) => new(line, null, null, null, null, new ImportError(line, field, message));
+    private static ImportLine Bad(int line, string field, string message) =>
+        new(line, null, null, null, null, new ImportError(line, field, message));
 }

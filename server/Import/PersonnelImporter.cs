@@ -12,11 +12,17 @@ namespace Relay.Server.Import;
 /// <param name="Inserted">New personnel (an SSN the register did not have).</param>
 /// <param name="Updated">Personnel whose name or surname changed.</param>
 /// <param name="Unchanged">Personnel already exactly so.</param>
-/// <param name="OperationId">The operation that updates the clients holding the changed personnel, or null when none was needed.</param>
+/// <param name="OperationId">The operation that updates the clients holding the changed personnel, or null when none
+/// was needed.</param>
 public sealed record ImportReport(int Rows, int Inserted, int Updated, int Unchanged, long? OperationId);
 
 /// <summary>Either a report, or why nothing changed.</summary>
-internal sealed record ImportOutcome(ImportReport? Report, IReadOnlyList<ImportError> Errors, int InvalidLines, bool TooManyRows = false);
+internal sealed record ImportOutcome(
+    ImportReport? Report,
+    IReadOnlyList<ImportError> Errors,
+    int InvalidLines,
+    bool TooManyRows = false
+);
 
 /// <summary>
 /// Imports personnel all or nothing: every line is read and checked (staged as it goes, so the
@@ -25,12 +31,22 @@ internal sealed record ImportOutcome(ImportReport? Report, IReadOnlyList<ImportE
 /// clients that hold them, as an edit through the API would be; new ones go to no client until an
 /// operation sends them.
 /// </summary>
-internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox, TimeProvider time, IOptions<OutboxOptions> options)
+internal sealed class PersonnelImporter(
+    MySqlDataSource db,
+    OutboxWriter outbox,
+    TimeProvider time,
+    IOptions<OutboxOptions> options
+)
 {
     public const int MaxRows = 1_000_000;
     public const int ListedErrors = 100;
 
-    public async Task<ImportOutcome> ImportAsync(IAsyncEnumerable<ImportLine> lines, bool propagate, Action<Func<Task>> afterAnswer, CancellationToken ct)
+    public async Task<ImportOutcome> ImportAsync(
+        IAsyncEnumerable<ImportLine> lines,
+        bool propagate,
+        Action<Func<Task>> afterAnswer,
+        CancellationToken ct
+    )
     {
         var staging = new ImportStaging(db, time);
         afterAnswer(async () => await staging.DisposeAsync());
@@ -65,7 +81,11 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         }
 
         await staging.FlushAsync(ct);
-        return await outbox.WriteAsync(OutboxTargets.All, unit => MergeAsync(unit, staging.ImportId, rows, propagate), ct);
+        return await outbox.WriteAsync(
+            OutboxTargets.All,
+            unit => MergeAsync(unit, staging.ImportId, rows, propagate),
+            ct
+        );
     }
 
     /// <summary>
@@ -76,11 +96,19 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
     {
         var (connection, tx, ct) = (unit.Connection, unit.Transaction, unit.CancellationToken);
         var args = new { import = importId, now = time.GetUtcNow().UtcDateTime };
-        var staged = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM personnel_imports WHERE import_id = @import", args, tx, cancellationToken: ct));
+        var staged = await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(
+                "SELECT COUNT(*) FROM personnel_imports WHERE import_id = @import",
+                args,
+                tx,
+                cancellationToken: ct
+            )
+        );
         if (staged != rows)
         {
-            throw new InvalidOperationException($"Import {importId} staged {rows} rows but {staged} are left; it was swept while it ran.");
+            throw new InvalidOperationException(
+                $"Import {importId} staged {rows} rows but {staged} are left; it was swept while it ran."
+            );
         }
 
         var (conflicts, conflicting) = await ImportChecks.AgainstRegisterAsync(connection, tx, importId, ct);
@@ -103,34 +131,71 @@ internal sealed class PersonnelImporter(MySqlDataSource db, OutboxWriter outbox,
         await unit.Holdings.ImportedBelowWatermarksAsync(importId);
 
         // Counted as matched rows (the connector's default), which the WHERE makes the changed ones.
-        var updated = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE personnel p JOIN personnel_imports s ON s.import_id = @import AND s.ssn = p.ssn
-            SET p.name = s.name, p.surname = s.surname, p.updated_at = @now
-            WHERE p.name <> s.name OR p.surname <> s.surname
-            """, args, tx, cancellationToken: ct));
-        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO personnel (id, name, surname, ssn, updated_at)
-            SELECT s.id, s.name, s.surname, s.ssn, @now FROM personnel_imports s
-            WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
-            ORDER BY s.line
-            """, args, tx, cancellationToken: ct));
+        var updated = await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                UPDATE personnel p JOIN personnel_imports s ON s.import_id = @import AND s.ssn = p.ssn
+                SET p.name = s.name, p.surname = s.surname, p.updated_at = @now
+                WHERE p.name <> s.name OR p.surname <> s.surname
+                """,
+                args,
+                tx,
+                cancellationToken: ct
+            )
+        );
+        var inserted = await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO personnel (id, name, surname, ssn, updated_at)
+                SELECT s.id, s.name, s.surname, s.ssn, @now FROM personnel_imports s
+                WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
+                ORDER BY s.line
+                """,
+                args,
+                tx,
+                cancellationToken: ct
+            )
+        );
 
-        return new ImportOutcome(new ImportReport(rows, inserted, updated, rows - inserted - updated, operationId), [], 0);
+        return new ImportOutcome(
+            new ImportReport(rows, inserted, updated, rows - inserted - updated, operationId),
+            [],
+            0
+        );
     }
 
-    /// <summary>The personnel the import changes, with their new data, in pages of a batch; walked by line, the staged rows' own order.</summary>
+    /// <summary>The personnel the import changes, with their new data, in pages of a batch; walked by line, the staged
+    /// rows' own order.</summary>
     private async IAsyncEnumerable<IReadOnlyList<PersonnelRecord>> ChangedPagesAsync(
-        MySqlConnection connection, MySqlTransaction tx, long importId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        long importId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct
+    )
     {
         var after = 0;
         while (true)
         {
-            var page = (await connection.QueryAsync<ChangedRow>(new CommandDefinition("""
-                SELECT s.line AS Line, p.id AS Id, s.name AS Name, s.surname AS Surname, s.ssn AS Ssn
-                FROM personnel_imports s JOIN personnel p ON p.ssn = s.ssn
-                WHERE s.import_id = @import AND s.line > @after AND (p.name <> s.name OR p.surname <> s.surname)
-                ORDER BY s.line LIMIT @take
-                """, new { import = importId, after, take = options.Value.BatchSize }, tx, cancellationToken: ct))).AsList();
+            var page = (
+                await connection.QueryAsync<ChangedRow>(
+                    new CommandDefinition(
+                        """
+                        SELECT s.line AS Line, p.id AS Id, s.name AS Name, s.surname AS Surname, s.ssn AS Ssn
+                        FROM personnel_imports s JOIN personnel p ON p.ssn = s.ssn
+                        WHERE s.import_id = @import AND s.line > @after AND (p.name <> s.name OR p.surname <> s.surname)
+                        ORDER BY s.line LIMIT @take
+                        """,
+                        new
+                        {
+                            import = importId,
+                            after,
+                            take = options.Value.BatchSize,
+                        },
+                        tx,
+                        cancellationToken: ct
+                    )
+                )
+            ).AsList();
             if (page.Count == 0)
             {
                 yield break;

@@ -15,16 +15,19 @@ internal enum FailedMessageChange
 {
     Done,
 
-    /// <summary>No failed message has this id: it is pending, delivered, or unknown (the caller looks where it is).</summary>
+    /// <summary>No failed message has this id: it is pending, delivered, or unknown (the caller looks where it
+    /// is).</summary>
     NotFailed,
 
     /// <summary>Current data was asked for, but none of its personnel is on the server any more.</summary>
     NothingLeft,
 
-    /// <summary>Current data was asked for a part of a staged change, which is only whole with its other parts.</summary>
+    /// <summary>Current data was asked for a part of a staged change, which is only whole with its other
+    /// parts.</summary>
     StagedPart,
 
-    /// <summary>Its payload is gone (a batch lost before the foreign key kept batches): there is nothing to send again.</summary>
+    /// <summary>Its payload is gone (a batch lost before the foreign key kept batches): there is nothing to send
+    /// again.</summary>
     PayloadMissing,
 }
 
@@ -35,8 +38,15 @@ internal enum FailedMessageChange
 internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
 {
     /// <summary>The kinds whose body lists personnel: the ones current data can be put back into.</summary>
-    private static readonly FrozenSet<string> ListPersonnel =
-        new[] { MessageKind.Save, MessageKind.Update, MessageKind.Replace, MessageKind.Patch }.Select(kind => kind.ToName()).ToFrozenSet();
+    private static readonly FrozenSet<string> ListPersonnel = new[]
+    {
+        MessageKind.Save,
+        MessageKind.Update,
+        MessageKind.Replace,
+        MessageKind.Patch,
+    }
+        .Select(kind => kind.ToName())
+        .ToFrozenSet();
 
     /// <summary>
     /// Queues a failed message again, in its place: it keeps its id, so it goes before anything its
@@ -48,10 +58,17 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
     private static async Task<FailedMessageChange> RetryAsync(OutboxTransaction unit, long id, bool currentData)
     {
         var (connection, tx, ct) = (unit.Connection, unit.Transaction, unit.CancellationToken);
-        var message = await connection.QuerySingleOrDefaultAsync<Failed>(new CommandDefinition("""
-            SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
-            FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
-            """, new { id }, tx, cancellationToken: ct));
+        var message = await connection.QuerySingleOrDefaultAsync<Failed>(
+            new CommandDefinition(
+                """
+                SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
+                FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
+                """,
+                new { id },
+                tx,
+                cancellationToken: ct
+            )
+        );
         if (message is not { State: MessageState.Failed })
         {
             return FailedMessageChange.NotFailed;
@@ -71,8 +88,16 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
             }
 
             var ids = body.Personnel!.Select(p => p.Id).ToList();
-            var current = (await connection.QueryAsync<PersonnelRecord>(new CommandDefinition(
-                $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id IN @ids ORDER BY id", new { ids }, tx, cancellationToken: ct))).AsList();
+            var current = (
+                await connection.QueryAsync<PersonnelRecord>(
+                    new CommandDefinition(
+                        $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id IN @ids ORDER BY id",
+                        new { ids },
+                        tx,
+                        cancellationToken: ct
+                    )
+                )
+            ).AsList();
             if (current.Count == 0)
             {
                 return FailedMessageChange.NothingLeft;
@@ -80,15 +105,32 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
 
             // Its own payload now, and a new uid: this is not the message the client refused.
             var rebuilt = body with { Personnel = current };
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE messages SET payload = @payload, batch_id = NULL, item_count = @count, uid = @uid WHERE id = @id
-                """, new { id, payload = JsonSerializer.Serialize(rebuilt, RelayJsonContext.Default.MessageBody), count = rebuilt.ItemCount, uid = DeliverFrame.NewUid() }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    UPDATE messages SET payload = @payload, batch_id = NULL, item_count = @count, uid = @uid WHERE id = @id
+                    """,
+                    new
+                    {
+                        id,
+                        payload = JsonSerializer.Serialize(rebuilt, RelayJsonContext.Default.MessageBody),
+                        count = rebuilt.ItemCount,
+                        uid = DeliverFrame.NewUid(),
+                    },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
         }
 
         // A verify or sync refused before is judged afresh when it runs again.
-        await connection.ExecuteEachAsync(new { id }, tx, ct,
+        await connection.ExecuteEachAsync(
+            new { id },
+            tx,
+            ct,
             $"UPDATE messages SET state = '{MessageStates.Pending}' WHERE id = @id",
-            "UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed'");
+            "UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed'"
+        );
         unit.Wake(message.ClientId!.Value);
         return FailedMessageChange.Done;
     }
@@ -101,8 +143,13 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
     public async Task<bool> DiscardAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM messages WHERE id = @id AND state = '{MessageStates.Failed}'", new { id }, cancellationToken: ct)) > 0;
+        return await connection.ExecuteAsync(
+                new CommandDefinition(
+                    $"DELETE FROM messages WHERE id = @id AND state = '{MessageStates.Failed}'",
+                    new { id },
+                    cancellationToken: ct
+                )
+            ) > 0;
     }
 
     private sealed record Failed(long? ClientId, string Kind, MessageState State, string? Payload);

@@ -1,4 +1,5 @@
 using Relay.Server.Outbox;
+
 namespace Relay.Server.Messages;
 
 /// <summary>
@@ -18,7 +19,8 @@ public sealed record MessageStatus(
     DateTime? LastAttemptAt,
     string? LastError,
     DateTime? DeliveredAt,
-    long? OriginId)
+    long? OriginId
+)
 {
     /// <summary>The columns of <c>messages</c> that make a status.</summary>
     public const string OutboxColumns = """

@@ -16,9 +16,16 @@ internal static class Failures
 {
     /// <summary>A failure a network or a client causes: the attempt is worth trying again.</summary>
     public static bool IsTransport(Exception e) =>
-        e is IOException or SocketException or TimeoutException or AuthenticationException or ProtocolException or ITransportFailure;
+        e
+            is IOException
+                or SocketException
+                or TimeoutException
+                or AuthenticationException
+                or ProtocolException
+                or ITransportFailure;
 
-    /// <summary>A failure of something outside the server: a client, the network, MySQL, or Polly holding attempts back because of them.</summary>
+    /// <summary>A failure of something outside the server: a client, the network, MySQL, or Polly holding attempts back
+    /// because of them.</summary>
     public static bool IsExpected(Exception e) =>
         IsTransport(e) || e is IExpectedFailure or DbException or ExecutionRejectedException;
 
@@ -26,7 +33,8 @@ internal static class Failures
     public static Exception? ToTrace(Exception e) => IsExpected(e) ? null : e;
 }
 
-/// <summary>An exception of ours that says the world failed, not the code: logged as one line, without a stack trace.</summary>
+/// <summary>An exception of ours that says the world failed, not the code: logged as one line, without a stack
+/// trace.</summary>
 internal interface IExpectedFailure;
 
 /// <summary>An expected failure of the link to a client: the attempt is worth trying again.</summary>

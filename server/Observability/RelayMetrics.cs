@@ -23,14 +23,65 @@ internal sealed class RelayMetrics
     {
         var meter = meters.Create(MeterName);
         _enqueued = meter.CreateCounter<long>("relay.messages.enqueued", "{message}", "Messages queued by operations.");
-        _delivered = meter.CreateCounter<long>("relay.messages.delivered", "{message}", "Messages acknowledged by their client.");
-        _failed = meter.CreateCounter<long>("relay.messages.failed", "{message}", "Messages a client refused for good.");
-        _retries = meter.CreateCounter<long>("relay.delivery.retries", "{attempt}", "Delivery attempts that failed and were retried.");
-        _latency = meter.CreateHistogram<double>("relay.delivery.latency", "s", "From queued to acknowledged.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
-        meter.CreateObservableGauge("relay.messages.pending", () => _backlog.Select(b => new Measurement<long>(b.Pending, Tag(b.ClientId))), "{message}", "Messages waiting per client.");
-        meter.CreateObservableGauge("relay.messages.oldest_pending_age", () => _backlog.Select(b => new Measurement<double>(b.OldestAgeSeconds, Tag(b.ClientId))), "s", "Age of the oldest waiting message per client.");
-        meter.CreateObservableGauge("relay.circuit.state", () => _circuits.Select(c => new Measurement<int>((int)c.Value, Tag(c.Key))), null, "Circuit per client seen by this instance: 0 closed, 1 half-open, 2 open.");
+        _delivered = meter.CreateCounter<long>(
+            "relay.messages.delivered",
+            "{message}",
+            "Messages acknowledged by their client."
+        );
+        _failed = meter.CreateCounter<long>(
+            "relay.messages.failed",
+            "{message}",
+            "Messages a client refused for good."
+        );
+        _retries = meter.CreateCounter<long>(
+            "relay.delivery.retries",
+            "{attempt}",
+            "Delivery attempts that failed and were retried."
+        );
+        _latency = meter.CreateHistogram<double>(
+            "relay.delivery.latency",
+            "s",
+            "From queued to acknowledged.",
+            advice: new InstrumentAdvice<double>
+            {
+                HistogramBucketBoundaries =
+                [
+                    0.005,
+                    0.01,
+                    0.025,
+                    0.05,
+                    0.1,
+                    0.25,
+                    0.5,
+                    1,
+                    2.5,
+                    5,
+                    10,
+                    30,
+                    60,
+                    300,
+                    3600,
+                ],
+            }
+        );
+        meter.CreateObservableGauge(
+            "relay.messages.pending",
+            () => _backlog.Select(b => new Measurement<long>(b.Pending, Tag(b.ClientId))),
+            "{message}",
+            "Messages waiting per client."
+        );
+        meter.CreateObservableGauge(
+            "relay.messages.oldest_pending_age",
+            () => _backlog.Select(b => new Measurement<double>(b.OldestAgeSeconds, Tag(b.ClientId))),
+            "s",
+            "Age of the oldest waiting message per client."
+        );
+        meter.CreateObservableGauge(
+            "relay.circuit.state",
+            () => _circuits.Select(c => new Measurement<int>((int)c.Value, Tag(c.Key))),
+            null,
+            "Circuit per client seen by this instance: 0 closed, 1 half-open, 2 open."
+        );
     }
 
     public void Enqueued(int count) => _enqueued.Add(count);

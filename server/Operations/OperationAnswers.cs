@@ -6,14 +6,21 @@ namespace Relay.Server.Operations;
 /// <summary>How an operation call answers, beyond 200 and 202 with the operation.</summary>
 internal static class OperationAnswers
 {
-    /// <summary>An operation as it stands at its commit: nothing received yet (done at once when it queued nothing).</summary>
+    /// <summary>An operation as it stands at its commit: nothing received yet (done at once when it queued
+    /// nothing).</summary>
     public static OperationStatus AsQueued(StoredOperation operation, int clients, long messages)
     {
         var counts = new MessageCounts(messages, messages, 0, 0);
         var done = messages == 0 ? clients : 0;
         return new OperationStatus(
-            operation.Id, operation.Kind, new(operation.ClientId, operation.PersonnelId), OperationStatus.StateOf(counts), operation.CreatedAt,
-            new ClientCounts(clients, done, clients - done, 0), counts);
+            operation.Id,
+            operation.Kind,
+            new(operation.ClientId, operation.PersonnelId),
+            OperationStatus.StateOf(counts),
+            operation.CreatedAt,
+            new ClientCounts(clients, done, clients - done, 0),
+            counts
+        );
     }
 
     /// <summary>
@@ -37,5 +44,6 @@ internal static class OperationAnswers
                 ["createdAt"] = status.CreatedAt,
                 ["clients"] = status.Clients,
                 ["messages"] = status.Messages,
-            });
+            }
+        );
 }

@@ -16,7 +16,11 @@ namespace Relay.Server.Operations;
 internal sealed class OperationQueue(OutboxWriter outbox, IOptions<OutboxOptions> options)
 {
     public Task<EnqueueResult> EnqueueAsync(Operation operation, CancellationToken ct) =>
-        outbox.WriteAsync(operation.ClientId is { } one ? OutboxTargets.Client(one) : OutboxTargets.All, unit => EnqueueAsync(unit, operation), ct);
+        outbox.WriteAsync(
+            operation.ClientId is { } one ? OutboxTargets.Client(one) : OutboxTargets.All,
+            unit => EnqueueAsync(unit, operation),
+            ct
+        );
 
     private async Task<EnqueueResult> EnqueueAsync(OutboxTransaction unit, Operation operation)
     {
@@ -65,7 +69,11 @@ internal sealed class OperationQueue(OutboxWriter outbox, IOptions<OutboxOptions
                 break;
             default:
                 var upto = await unit.Holdings.HighestPersonnelIdAsync();
-                await unit.Holdings.SentAllAsync(operation.ClientId, upto, exactly: operation.Replace || operation.Sync);
+                await unit.Holdings.SentAllAsync(
+                    operation.ClientId,
+                    upto,
+                    exactly: operation.Replace || operation.Sync
+                );
                 break;
         }
     }
@@ -83,9 +91,14 @@ internal sealed class OperationQueue(OutboxWriter outbox, IOptions<OutboxOptions
 
         if (operation.PersonnelId is { } personnelId)
         {
-            var person = await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
-                $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @personnelId",
-                new { personnelId }, tx, cancellationToken: ct));
+            var person = await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(
+                new CommandDefinition(
+                    $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @personnelId",
+                    new { personnelId },
+                    tx,
+                    cancellationToken: ct
+                )
+            );
             yield return person is null ? null : new MessageBody(MessageKind.Save, Personnel: [person]);
             yield break;
         }
@@ -103,7 +116,9 @@ internal sealed class OperationQueue(OutboxWriter outbox, IOptions<OutboxOptions
         if (operation.Replace)
         {
             // Counted in the same snapshot as the pages below, so the last part is known in advance.
-            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM personnel", transaction: tx, cancellationToken: ct));
+            var count = await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("SELECT COUNT(*) FROM personnel", transaction: tx, cancellationToken: ct)
+            );
             parts = (int)Math.Max(1, (count + batchSize - 1) / batchSize);
         }
 
@@ -113,7 +128,11 @@ internal sealed class OperationQueue(OutboxWriter outbox, IOptions<OutboxOptions
             var page = await PersonnelRows.PageAsync(connection, tx, after, batchSize, ct);
             if (operation.Replace)
             {
-                yield return new MessageBody(MessageKind.Replace, Personnel: page, Part: new StagedPart(setId, part, parts));
+                yield return new MessageBody(
+                    MessageKind.Replace,
+                    Personnel: page,
+                    Part: new StagedPart(setId, part, parts)
+                );
                 if (part >= parts)
                 {
                     yield break;

@@ -11,5 +11,6 @@ internal sealed class OperationRetention : IRetentionJob
             connection,
             "DELETE FROM operations WHERE created_at < @before AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.operation_id = operations.id) LIMIT 10000",
             before,
-            ct);
+            ct
+        );
 }

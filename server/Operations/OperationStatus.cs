@@ -11,7 +11,8 @@ public sealed record OperationTarget(long? ClientId, long? PersonnelId);
 /// <param name="Failed">Refused at least one message for good (see its <c>lastError</c>; retry or discard it).</param>
 public sealed record ClientCounts(int Total, int Done, int Pending, int Failed);
 
-/// <summary>An operation's messages, counted once for each client they are for (a batch to all of 2,000 clients counts 2,000).</summary>
+/// <summary>An operation's messages, counted once for each client they are for (a batch to all of 2,000 clients counts
+/// 2,000).</summary>
 public sealed record MessageCounts(long Total, long Pending, long Delivered, long Failed);
 
 /// <summary>
@@ -21,13 +22,24 @@ public sealed record MessageCounts(long Total, long Pending, long Delivered, lon
 /// number of clients or messages: those are listed, paged, at <c>/operations/{id}/clients</c> and
 /// <c>/operations/{id}/messages</c>.
 /// </summary>
-public record OperationStatus(long Id, string Kind, OperationTarget Target, OperationState State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages)
+public record OperationStatus(
+    long Id,
+    string Kind,
+    OperationTarget Target,
+    OperationState State,
+    DateTime CreatedAt,
+    ClientCounts Clients,
+    MessageCounts Messages
+)
 {
     public static OperationState StateOf(MessageCounts messages) =>
-        messages.Pending > 0 ? OperationState.Pending : messages.Failed > 0 ? OperationState.Failed : OperationState.Delivered;
+        messages.Pending > 0 ? OperationState.Pending
+        : messages.Failed > 0 ? OperationState.Failed
+        : OperationState.Delivered;
 }
 
-/// <summary>Where an operation stands: some client still has a message of it to receive, every client acknowledged all, or some client refused one for good.</summary>
+/// <summary>Where an operation stands: some client still has a message of it to receive, every client acknowledged all,
+/// or some client refused one for good.</summary>
 public enum OperationState
 {
     Pending,
@@ -48,7 +60,8 @@ public enum OperationClientState
     Failed,
 }
 
-/// <summary>Which of an operation's clients to list: <see cref="Unfinished"/> (failed or pending), one state, or all.</summary>
+/// <summary>Which of an operation's clients to list: <see cref="Unfinished"/> (failed or pending), one state, or
+/// all.</summary>
 public enum OperationClientFilter
 {
     Unfinished,
@@ -60,14 +73,29 @@ public enum OperationClientFilter
 
 /// <summary>An operation with its unfinished clients (failed or still pending) first page: what to look at.</summary>
 public sealed record OperationDetail(
-    long Id, string Kind, OperationTarget Target, OperationState State, DateTime CreatedAt, ClientCounts Clients, MessageCounts Messages, Page<OperationClient> UnfinishedClients)
-    : OperationStatus(Id, Kind, Target, State, CreatedAt, Clients, Messages);
+    long Id,
+    string Kind,
+    OperationTarget Target,
+    OperationState State,
+    DateTime CreatedAt,
+    ClientCounts Clients,
+    MessageCounts Messages,
+    Page<OperationClient> UnfinishedClients
+) : OperationStatus(Id, Kind, Target, State, CreatedAt, Clients, Messages);
 
 /// <summary>
 /// Where one client stands in an operation: <c>done</c>, <c>pending</c> or <c>failed</c>, its
 /// messages of the operation, and the last error (a refusal, or why it cannot be reached).
 /// </summary>
-public sealed record OperationClient(long ClientId, string Name, OperationClientState State, MessageCounts Messages, string? LastError, DateTime? LastAttemptAt);
+public sealed record OperationClient(
+    long ClientId,
+    string Name,
+    OperationClientState State,
+    MessageCounts Messages,
+    string? LastError,
+    DateTime? LastAttemptAt
+);
 
-/// <summary>Recent operations, newest first. Pass <see cref="NextBeforeId"/> as <c>beforeId</c> for older ones.</summary>
+/// <summary>Recent operations, newest first. Pass <see cref="NextBeforeId"/> as <c>beforeId</c> for older
+/// ones.</summary>
 public sealed record OperationsPage(IReadOnlyList<OperationStatus> Items, long? NextBeforeId);

@@ -32,24 +32,42 @@ internal static class OperationStatusEndpoints
     public static void MapOperationStatus(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/operations").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Status);
-        group.MapGet("/", List).WithName("ListOperations")
+        group
+            .MapGet("/", List)
+            .WithName("ListOperations")
             .WithSummary("Recent operations, newest first, each with how far it has come.");
-        group.MapGet("/{id}", Get).WithName("GetOperation")
+        group
+            .MapGet("/{id}", Get)
+            .WithName("GetOperation")
             .WithSummary("Where an operation stands, with its failed and still pending clients first.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/clients", Clients).WithName("ListOperationClients")
-            .WithSummary("An operation's clients, by client id: unfinished (failed or pending, the default), failed, pending, done or all; each with its last error.")
+        group
+            .MapGet("/{id}/clients", Clients)
+            .WithName("ListOperationClients")
+            .WithSummary(
+                "An operation's clients, by client id: unfinished (failed or pending, the default), failed, pending, done or all; each with its last error."
+            )
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id}/messages", Messages).WithName("ListOperationMessages")
-            .WithSummary("The messages an operation queued (a broadcast is one message for all its clients; a client's failed copy of one is listed too), by id.")
+        group
+            .MapGet("/{id}/messages", Messages)
+            .WithName("ListOperationMessages")
+            .WithSummary(
+                "The messages an operation queued (a broadcast is one message for all its clients; a client's failed copy of one is listed too), by id."
+            )
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Ok<OperationsPage>> List(
         OperationProgress progress,
-        [Description(Paging.LimitText), Range(1, MaxOperationsPerPage, ErrorMessage = Paging.LimitError), DefaultValue(DefaultOperationsPerPage)] int? limit,
+        [
+            Description(Paging.LimitText),
+            Range(1, MaxOperationsPerPage, ErrorMessage = Paging.LimitError),
+            DefaultValue(DefaultOperationsPerPage)
+        ]
+            int? limit,
         [Description(Paging.BeforeIdText), PositiveId] long? beforeId,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         var take = limit ?? DefaultOperationsPerPage;
         var items = await progress.StatusesAsync(await progress.RecentAsync(beforeId, take, ct), ct);
@@ -57,7 +75,11 @@ internal static class OperationStatusEndpoints
         return TypedResults.Ok(new OperationsPage(items, items.Count == take ? items[^1].Id : null));
     }
 
-    private static async Task<Results<Ok<OperationDetail>, ProblemHttpResult>> Get(OperationProgress progress, [Description(IdText), PositiveId] long id, CancellationToken ct)
+    private static async Task<Results<Ok<OperationDetail>, ProblemHttpResult>> Get(
+        OperationProgress progress,
+        [Description(IdText), PositiveId] long id,
+        CancellationToken ct
+    )
     {
         if (await progress.FindWithBroadcastsAsync(id, ct) is not var (operation, broadcasts))
         {
@@ -65,16 +87,40 @@ internal static class OperationStatusEndpoints
         }
 
         var status = await progress.StatusAsync(operation, broadcasts, ct);
-        var unfinished = await progress.ClientsAsync(operation, broadcasts, OperationClientFilter.Unfinished, afterId: 0, UnfinishedPreview, ct);
-        return TypedResults.Ok(new OperationDetail(status.Id, status.Kind, status.Target, status.State, status.CreatedAt, status.Clients, status.Messages, unfinished));
+        var unfinished = await progress.ClientsAsync(
+            operation,
+            broadcasts,
+            OperationClientFilter.Unfinished,
+            afterId: 0,
+            UnfinishedPreview,
+            ct
+        );
+        return TypedResults.Ok(
+            new OperationDetail(
+                status.Id,
+                status.Kind,
+                status.Target,
+                status.State,
+                status.CreatedAt,
+                status.Clients,
+                status.Messages,
+                unfinished
+            )
+        );
     }
 
     private static async Task<Results<Ok<Page<OperationClient>>, ProblemHttpResult>> Clients(
         OperationProgress progress,
         [Description(IdText), PositiveId] long id,
-        [Description("Which clients: unfinished (failed or pending), failed, pending, done or all."), OneOf<OperationClientFilter>, DefaultValue(DefaultClientFilter)] string? state,
+        [
+            Description("Which clients: unfinished (failed or pending), failed, pending, done or all."),
+            OneOf<OperationClientFilter>,
+            DefaultValue(DefaultClientFilter)
+        ]
+            string? state,
         [AsParameters] PageQuery page,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         var filter = state is null ? OperationClientFilter.Unfinished : WireNames.Parse<OperationClientFilter>(state);
         if (await progress.FindWithBroadcastsAsync(id, ct) is not var (operation, broadcasts))
@@ -86,7 +132,12 @@ internal static class OperationStatusEndpoints
     }
 
     private static async Task<Results<Ok<Page<MessageStatus>>, ProblemHttpResult>> Messages(
-        OperationProgress progress, MySqlDataSource db, [Description(IdText), PositiveId] long id, [AsParameters] PageQuery page, CancellationToken ct)
+        OperationProgress progress,
+        MySqlDataSource db,
+        [Description(IdText), PositiveId] long id,
+        [AsParameters] PageQuery page,
+        CancellationToken ct
+    )
     {
         if (await progress.FindAsync(id, ct) is null)
         {
@@ -94,12 +145,25 @@ internal static class OperationStatusEndpoints
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = (await connection.QueryAsync<MessageStatus>(new CommandDefinition($"""
-            (SELECT {MessageStatus.OutboxColumns} FROM messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
-            UNION ALL
-            (SELECT {MessageStatus.DeliveredColumns} FROM delivered_messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
-            ORDER BY Id LIMIT @take
-            """, new { id, after = page.After, take = page.Take }, cancellationToken: ct))).AsList();
+        var items = (
+            await connection.QueryAsync<MessageStatus>(
+                new CommandDefinition(
+                    $"""
+                    (SELECT {MessageStatus.OutboxColumns} FROM messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
+                    UNION ALL
+                    (SELECT {MessageStatus.DeliveredColumns} FROM delivered_messages WHERE operation_id = @id AND id > @after ORDER BY id LIMIT @take)
+                    ORDER BY Id LIMIT @take
+                    """,
+                    new
+                    {
+                        id,
+                        after = page.After,
+                        take = page.Take,
+                    },
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
         return TypedResults.Ok(new Page<MessageStatus>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 }

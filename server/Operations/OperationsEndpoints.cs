@@ -10,7 +10,8 @@ using OperationAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<Relay.Server.Operations.OperationStatus>,
     Microsoft.AspNetCore.Http.HttpResults.Accepted<Relay.Server.Operations.OperationStatus>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
-    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult
+>;
 
 namespace Relay.Server.Operations;
 
@@ -26,61 +27,147 @@ internal static class OperationsEndpoints
     public static void MapOperations(this IEndpointRouteBuilder app)
     {
         // 409 only with ?wait: the operation settled with a client refusing a message for good.
-        var all = app.MapGroup("/clients/all/personnel").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Operate).ProducesProblem(StatusCodes.Status409Conflict);
-        all.MapPut("/{personnelId}", SendOneToAll).WithName("SendOnePersonnelToAllClients")
-            .WithSummary("Send one personnel to all clients.").ProducesProblem(StatusCodes.Status404NotFound);
-        all.MapPut("/", SendAllToAll).WithName("SendAllPersonnelToAllClients")
-            .WithSummary("Send all personnel to all clients; with replace=true each client ends up holding exactly them, with sync=true too but sending only the rows that differ.");
-        all.MapDelete("/{personnelId}", DeleteOneFromAll).WithName("DeleteOnePersonnelFromAllClients")
+        var all = app.MapGroup("/clients/all/personnel")
+            .WithTags("Operations")
+            .RequireAuthorization(ApiKeyPolicies.Operate)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        all.MapPut("/{personnelId}", SendOneToAll)
+            .WithName("SendOnePersonnelToAllClients")
+            .WithSummary("Send one personnel to all clients.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        all.MapPut("/", SendAllToAll)
+            .WithName("SendAllPersonnelToAllClients")
+            .WithSummary(
+                "Send all personnel to all clients; with replace=true each client ends up holding exactly them, with sync=true too but sending only the rows that differ."
+            );
+        all.MapDelete("/{personnelId}", DeleteOneFromAll)
+            .WithName("DeleteOnePersonnelFromAllClients")
             .WithSummary("Delete one personnel from all clients, also one the server no longer has.");
-        all.MapDelete("/", DeleteAllFromAll).WithName("DeleteAllPersonnelFromAllClients")
+        all.MapDelete("/", DeleteAllFromAll)
+            .WithName("DeleteAllPersonnelFromAllClients")
             .WithSummary("Delete all personnel from all clients.");
 
-        var one = app.MapGroup("/clients/{clientId}/personnel").WithTags("Operations").RequireAuthorization(ApiKeyPolicies.Operate).ProducesProblem(StatusCodes.Status409Conflict);
-        one.MapPut("/{personnelId}", SendOneToOne).WithName("SendOnePersonnelToOneClient")
-            .WithSummary("Send one personnel to one client.").ProducesProblem(StatusCodes.Status404NotFound);
-        one.MapPut("/", SendAllToOne).WithName("SendAllPersonnelToOneClient")
-            .WithSummary("Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise), with sync=true too but sending only the rows that differ (repair).")
+        var one = app.MapGroup("/clients/{clientId}/personnel")
+            .WithTags("Operations")
+            .RequireAuthorization(ApiKeyPolicies.Operate)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        one.MapPut("/{personnelId}", SendOneToOne)
+            .WithName("SendOnePersonnelToOneClient")
+            .WithSummary("Send one personnel to one client.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        one.MapDelete("/{personnelId}", DeleteOneFromOne).WithName("DeleteOnePersonnelFromOneClient")
-            .WithSummary("Delete one personnel from one client, also one the server no longer has.").ProducesProblem(StatusCodes.Status404NotFound);
-        one.MapDelete("/", DeleteAllFromOne).WithName("DeleteAllPersonnelFromOneClient")
-            .WithSummary("Delete all personnel from one client.").ProducesProblem(StatusCodes.Status404NotFound);
+        one.MapPut("/", SendAllToOne)
+            .WithName("SendAllPersonnelToOneClient")
+            .WithSummary(
+                "Send all personnel to one client; with replace=true it ends up holding exactly them (reinitialise), with sync=true too but sending only the rows that differ (repair)."
+            )
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        one.MapDelete("/{personnelId}", DeleteOneFromOne)
+            .WithName("DeleteOnePersonnelFromOneClient")
+            .WithSummary("Delete one personnel from one client, also one the server no longer has.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        one.MapDelete("/", DeleteAllFromOne)
+            .WithName("DeleteAllPersonnelFromOneClient")
+            .WithSummary("Delete all personnel from one client.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static Task<OperationAnswer> SendOneToOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
+    private static Task<OperationAnswer> SendOneToOne(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The client's id."), PositiveId] long clientId,
+        [Description("The personnel's id."), PositiveId] long personnelId,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendOneToAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
+    private static Task<OperationAnswer> SendOneToAll(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The personnel's id."), PositiveId] long personnelId,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
 
-    private static Task<OperationAnswer> SendAllToAll(OperationQueue operations, OperationWaiter waiter, [AsParameters] SendAllQuery query, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(null, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true), query.Wait, ct);
+    private static Task<OperationAnswer> SendAllToAll(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [AsParameters] SendAllQuery query,
+        CancellationToken ct
+    ) =>
+        RunAsync(
+            operations,
+            waiter,
+            new Operation(null, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true),
+            query.Wait,
+            ct
+        );
 
     private static Task<OperationAnswer> SendAllToOne(
-        OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [AsParameters] SendAllQuery query, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(clientId, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true), query.Wait, ct);
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The client's id."), PositiveId] long clientId,
+        [AsParameters] SendAllQuery query,
+        CancellationToken ct
+    ) =>
+        RunAsync(
+            operations,
+            waiter,
+            new Operation(clientId, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true),
+            query.Wait,
+            ct
+        );
 
-    private static Task<OperationAnswer> DeleteOneFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
+    private static Task<OperationAnswer> DeleteOneFromOne(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The client's id."), PositiveId] long clientId,
+        [Description("The personnel's id."), PositiveId] long personnelId,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteOneFromAll(OperationQueue operations, OperationWaiter waiter, [Description("The personnel's id."), PositiveId] long personnelId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
+    private static Task<OperationAnswer> DeleteOneFromAll(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The personnel's id."), PositiveId] long personnelId,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromAll(OperationQueue operations, OperationWaiter waiter, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(null, null, Delete: true), wait, ct);
+    private static Task<OperationAnswer> DeleteAllFromAll(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(null, null, Delete: true), wait, ct);
 
-    private static Task<OperationAnswer> DeleteAllFromOne(OperationQueue operations, OperationWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct) =>
-        RunAsync(operations, waiter, new Operation(clientId, null, Delete: true), wait, ct);
+    private static Task<OperationAnswer> DeleteAllFromOne(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        [Description("The client's id."), PositiveId] long clientId,
+        [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        CancellationToken ct
+    ) => RunAsync(operations, waiter, new Operation(clientId, null, Delete: true), wait, ct);
 
-    private static async Task<OperationAnswer> RunAsync(OperationQueue operations, OperationWaiter waiter, Operation operation, int? wait, CancellationToken ct)
+    private static async Task<OperationAnswer> RunAsync(
+        OperationQueue operations,
+        OperationWaiter waiter,
+        Operation operation,
+        int? wait,
+        CancellationToken ct
+    )
     {
         if (operation is { Replace: true, Sync: true })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["sync"] = ["sync and replace cannot both be true: replace sends every row, sync only those that differ."],
-            });
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>
+                {
+                    ["sync"] =
+                    [
+                        "sync and replace cannot both be true: replace sends every row, sync only those that differ.",
+                    ],
+                }
+            );
         }
 
         var queued = await operations.EnqueueAsync(operation, ct);

@@ -1,4 +1,5 @@
 using Relay.Server.Outbox;
+
 namespace Relay.Server.Operations;
 
 internal static class OperationsSetup

@@ -14,7 +14,8 @@ internal static class ClientQueue
     public const string OwnPending = $"m.client_id = c.id AND m.state = '{MessageStates.Pending}'";
 
     /// <summary>Condition on <c>m</c> (messages): a broadcast client <c>c</c> has not passed yet.</summary>
-    public const string BroadcastPending = $"m.client_id IS NULL AND m.state = '{MessageStates.Pending}' AND m.id > c.broadcast_position AND m.audience_upto >= c.id";
+    public const string BroadcastPending =
+        $"m.client_id IS NULL AND m.state = '{MessageStates.Pending}' AND m.id > c.broadcast_position AND m.audience_upto >= c.id";
 
     /// <summary>Client <c>c</c>'s pending messages, counted.</summary>
     public const string PendingCount = $"""

@@ -25,7 +25,10 @@ internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, 
     /// it covers go, so sending newcomers one by one costs no rows.
     /// </summary>
     public Task SentOneAsync(long? clientId, long personnelId) =>
-        connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
+        connection.ExecuteEachAsync(
+            new { clientId, personnelId },
+            tx,
+            ct,
             """
             DELETE h FROM client_holdings h JOIN client_watermarks w ON w.client_id = h.client_id
             WHERE h.personnel_id = @personnelId AND w.holds_all_upto >= @personnelId AND (@clientId IS NULL OR w.client_id = @clientId)
@@ -47,11 +50,16 @@ internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, 
             """
             DELETE h FROM client_holdings h JOIN client_watermarks w ON w.client_id = h.client_id
             WHERE h.held AND h.personnel_id <= w.holds_all_upto AND (@clientId IS NULL OR w.client_id = @clientId)
-            """);
+            """
+        );
 
-    /// <summary>One personnel deleted from clients: below the watermark it is an exception, above it the row goes.</summary>
+    /// <summary>One personnel deleted from clients: below the watermark it is an exception, above it the row
+    /// goes.</summary>
     public Task DeletedOneAsync(long? clientId, long personnelId) =>
-        connection.ExecuteEachAsync(new { clientId, personnelId }, tx, ct,
+        connection.ExecuteEachAsync(
+            new { clientId, personnelId },
+            tx,
+            ct,
             """
             DELETE h FROM client_holdings h LEFT JOIN client_watermarks w ON w.client_id = h.client_id
             WHERE h.personnel_id = @personnelId AND (w.holds_all_upto IS NULL OR w.holds_all_upto < @personnelId) AND (@clientId IS NULL OR h.client_id = @clientId)
@@ -61,7 +69,8 @@ internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, 
             SELECT w.client_id, @personnelId, FALSE FROM client_watermarks w
             WHERE w.holds_all_upto >= @personnelId AND (@clientId IS NULL OR w.client_id = @clientId)
             ON DUPLICATE KEY UPDATE held = FALSE
-            """);
+            """
+        );
 
     /// <summary>
     /// Every personnel up to <paramref name="upto"/> sent. Replacing (or syncing) makes that the
@@ -69,43 +78,71 @@ internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, 
     /// </summary>
     public Task SentAllAsync(long? clientId, long upto, bool exactly) =>
         exactly
-            ? connection.ExecuteEachAsync(new { clientId, upto }, tx, ct,
+            ? connection.ExecuteEachAsync(
+                new { clientId, upto },
+                tx,
+                ct,
                 """
                 INSERT INTO client_watermarks (client_id, holds_all_upto) SELECT id, @upto FROM clients WHERE @clientId IS NULL OR id = @clientId
                 ON DUPLICATE KEY UPDATE holds_all_upto = @upto
                 """,
-                "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId")
-            : connection.ExecuteEachAsync(new { clientId, upto }, tx, ct,
+                "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId"
+            )
+            : connection.ExecuteEachAsync(
+                new { clientId, upto },
+                tx,
+                ct,
                 """
                 INSERT INTO client_watermarks (client_id, holds_all_upto) SELECT id, @upto FROM clients WHERE @clientId IS NULL OR id = @clientId
                 ON DUPLICATE KEY UPDATE holds_all_upto = GREATEST(client_watermarks.holds_all_upto, @upto)
                 """,
-                "DELETE FROM client_holdings WHERE personnel_id <= @upto AND (@clientId IS NULL OR client_id = @clientId)");
+                "DELETE FROM client_holdings WHERE personnel_id <= @upto AND (@clientId IS NULL OR client_id = @clientId)"
+            );
 
     /// <summary>Every personnel deleted from the clients.</summary>
     public Task DeletedAllAsync(long? clientId) =>
-        connection.ExecuteEachAsync(new { clientId }, tx, ct,
+        connection.ExecuteEachAsync(
+            new { clientId },
+            tx,
+            ct,
             "DELETE FROM client_watermarks WHERE @clientId IS NULL OR client_id = @clientId",
-            "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId");
+            "DELETE FROM client_holdings WHERE @clientId IS NULL OR client_id = @clientId"
+        );
 
     /// <summary>A personnel removed from the server is no longer something any client should hold.</summary>
     public Task RemovedFromServerAsync(long personnelId) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM client_holdings WHERE personnel_id = @personnelId", new { personnelId }, tx, cancellationToken: ct));
+        connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM client_holdings WHERE personnel_id = @personnelId",
+                new { personnelId },
+                tx,
+                cancellationToken: ct
+            )
+        );
 
-    /// <summary>The highest personnel id in the transaction's snapshot: the watermark a "send all" in it reaches.</summary>
+    /// <summary>The highest personnel id in the transaction's snapshot: the watermark a "send all" in it
+    /// reaches.</summary>
     public Task<long> HighestPersonnelIdAsync() =>
-        connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM personnel", transaction: tx, cancellationToken: ct));
+        connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM personnel", transaction: tx, cancellationToken: ct)
+        );
 
     /// <summary>
     /// Personnel an import brings back under ids a client's watermark already covers: that client
     /// was never sent them, so they become exceptions it does not hold.
     /// </summary>
     public Task ImportedBelowWatermarksAsync(long importId) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO client_holdings (client_id, personnel_id, held)
-            SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
-            WHERE s.import_id = @importId AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
-            ON DUPLICATE KEY UPDATE held = FALSE
-            """, new { importId }, tx, cancellationToken: ct));
+        connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO client_holdings (client_id, personnel_id, held)
+                SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
+                WHERE s.import_id = @importId AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
+                ON DUPLICATE KEY UPDATE held = FALSE
+                """,
+                new { importId },
+                tx,
+                cancellationToken: ct
+            )
+        );
 }

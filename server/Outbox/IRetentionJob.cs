@@ -9,7 +9,8 @@ namespace Relay.Server.Outbox;
 /// </summary>
 internal interface IRetentionJob
 {
-    /// <summary>Removes what is past its time. <paramref name="before"/> is <paramref name="now"/> less <see cref="OutboxOptions.DeliveredRetention"/>.</summary>
+    /// <summary>Removes what is past its time. <paramref name="before"/> is <paramref name="now"/> less <see
+    /// cref="OutboxOptions.DeliveredRetention"/>.</summary>
     Task SweepAsync(MySqlConnection connection, DateTime now, DateTime before, CancellationToken ct);
 }
 
@@ -18,11 +19,15 @@ internal static class RetentionSlices
 {
     public const int Size = 10_000;
 
-    /// <summary>Runs <paramref name="sql"/> (a <c>DELETE … LIMIT 10000</c> with <c>@before</c>) until a slice removes fewer rows.</summary>
+    /// <summary>Runs <paramref name="sql"/> (a <c>DELETE … LIMIT 10000</c> with <c>@before</c>) until a slice removes
+    /// fewer rows.</summary>
     public static async Task DeleteAsync(MySqlConnection connection, string sql, DateTime before, CancellationToken ct)
     {
-        while (await Dapper.SqlMapper.ExecuteAsync(connection, new Dapper.CommandDefinition(sql, new { before }, cancellationToken: ct)) == Size)
-        {
-        }
+        while (
+            await Dapper.SqlMapper.ExecuteAsync(
+                connection,
+                new Dapper.CommandDefinition(sql, new { before }, cancellationToken: ct)
+            ) == Size
+        ) { }
     }
 }

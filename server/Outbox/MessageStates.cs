@@ -1,6 +1,7 @@
 namespace Relay.Server.Outbox;
 
-/// <summary>Where a message stands. A delivered message has left <c>messages</c> for <c>delivered_messages</c>; it is a state only in answers.</summary>
+/// <summary>Where a message stands. A delivered message has left <c>messages</c> for <c>delivered_messages</c>; it is a
+/// state only in answers.</summary>
 public enum MessageState
 {
     /// <summary>Waiting to be delivered, or being retried.</summary>

@@ -10,16 +10,27 @@ namespace Relay.Server.Outbox;
 /// </summary>
 internal sealed class MessageWaiter(MySqlDataSource db, OutboxSignal signal, TimeProvider time)
 {
-    /// <summary>Waits until none of the messages (the server's checks, a message queued again) is pending, or the time is up.</summary>
+    /// <summary>Waits until none of the messages (the server's checks, a message queued again) is pending, or the time
+    /// is up.</summary>
     public Task WaitForMessagesAsync(IReadOnlyList<long> messageIds, TimeSpan timeout, CancellationToken ct) =>
-        UntilAsync(async () =>
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                $"SELECT EXISTS (SELECT 1 FROM messages WHERE id IN @messageIds AND state = '{MessageStates.Pending}')", new { messageIds }, cancellationToken: ct));
-        }, timeout, ct);
+        UntilAsync(
+            async () =>
+            {
+                await using var connection = await db.OpenConnectionAsync(ct);
+                return await connection.ExecuteScalarAsync<bool>(
+                    new CommandDefinition(
+                        $"SELECT EXISTS (SELECT 1 FROM messages WHERE id IN @messageIds AND state = '{MessageStates.Pending}')",
+                        new { messageIds },
+                        cancellationToken: ct
+                    )
+                );
+            },
+            timeout,
+            ct
+        );
 
-    /// <summary>Asks <paramref name="pending"/> after every settled message until it answers false or the time is up.</summary>
+    /// <summary>Asks <paramref name="pending"/> after every settled message until it answers false or the time is
+    /// up.</summary>
     public async Task UntilAsync(Func<Task<bool>> pending, TimeSpan timeout, CancellationToken ct)
     {
         var started = time.GetTimestamp();
@@ -32,7 +43,10 @@ internal sealed class MessageWaiter(MySqlDataSource db, OutboxSignal signal, Tim
                 return;
             }
 
-            await Task.WhenAny(settled, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, left.TotalMilliseconds)), time, ct));
+            await Task.WhenAny(
+                settled,
+                Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, left.TotalMilliseconds)), time, ct)
+            );
             ct.ThrowIfCancellationRequested();
         }
     }

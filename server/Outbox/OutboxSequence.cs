@@ -23,13 +23,27 @@ internal static class OutboxSequence
     public static Task ClaimAsync(MySqlConnection connection, MySqlTransaction tx, CancellationToken ct) =>
         TakeAsync(connection, tx, 1, ct);
 
-    /// <summary>Reserves <paramref name="count"/> consecutive message ids in this transaction; returns the first.</summary>
-    public static async Task<long> TakeAsync(MySqlConnection connection, MySqlTransaction tx, int count, CancellationToken ct)
+    /// <summary>Reserves <paramref name="count"/> consecutive message ids in this transaction; returns the
+    /// first.</summary>
+    public static async Task<long> TakeAsync(
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        int count,
+        CancellationToken ct
+    )
     {
         // LAST_INSERT_ID(expr) hands the new value back to this connection alone, in MySQL and MariaDB alike.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox_sequence SET next_id = LAST_INSERT_ID(next_id + @count) WHERE name = 'messages'", new { count }, tx, cancellationToken: ct));
-        var end = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT LAST_INSERT_ID()", transaction: tx, cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE outbox_sequence SET next_id = LAST_INSERT_ID(next_id + @count) WHERE name = 'messages'",
+                new { count },
+                tx,
+                cancellationToken: ct
+            )
+        );
+        var end = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT LAST_INSERT_ID()", transaction: tx, cancellationToken: ct)
+        );
         return end - count;
     }
 }

@@ -6,7 +6,8 @@ internal static class OutboxSetup
 {
     public static void AddOutbox(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<OutboxOptions>()
+        builder
+            .Services.AddOptions<OutboxOptions>()
             .BindConfiguration(OutboxOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();

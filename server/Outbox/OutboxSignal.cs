@@ -24,7 +24,8 @@ internal sealed class OutboxSignal
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A message was acknowledged or refused here: wakes every caller waiting on operations.</summary>
-    public void NotifySettled() => Interlocked.Exchange(ref _settled, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    public void NotifySettled() =>
+        Interlocked.Exchange(ref _settled, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Completes at the next <see cref="NotifySettled"/> in this process.</summary>
     public Task NextSettled => Volatile.Read(ref _settled).Task;

@@ -1,9 +1,11 @@
 namespace Relay.Server.Outbox;
 
-/// <summary>Which clients an <see cref="OutboxTransaction"/> queues for, and whether it takes its place in the queue's order.</summary>
+/// <summary>Which clients an <see cref="OutboxTransaction"/> queues for, and whether it takes its place in the queue's
+/// order.</summary>
 internal sealed record OutboxTargets
 {
-    private OutboxTargets(long? clientId, bool allClients, bool ordered) => (ClientId, AllClients, Ordered) = (clientId, allClients, ordered);
+    private OutboxTargets(long? clientId, bool allClients, bool ordered) =>
+        (ClientId, AllClients, Ordered) = (clientId, allClients, ordered);
 
     /// <summary>Every client registered when the transaction takes the counter.</summary>
     public static OutboxTargets All { get; } = new(null, allClients: true, ordered: true);

@@ -19,7 +19,14 @@ internal sealed class OutboxTransaction
     private readonly List<long> _woken = [];
     private int _messages;
 
-    internal OutboxTransaction(MySqlConnection connection, MySqlTransaction transaction, OutboxTargets targets, IReadOnlyList<long> clientIds, TimeProvider time, CancellationToken ct)
+    internal OutboxTransaction(
+        MySqlConnection connection,
+        MySqlTransaction transaction,
+        OutboxTargets targets,
+        IReadOnlyList<long> clientIds,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         Connection = connection;
         Transaction = transaction;
@@ -47,7 +54,8 @@ internal sealed class OutboxTransaction
     /// <summary>Messages queued so far, counted per client (a broadcast once for each of its clients).</summary>
     public int Messages => _messages;
 
-    /// <summary>Clients whose senders are woken after the commit besides the targets (a failed message queued again).</summary>
+    /// <summary>Clients whose senders are woken after the commit besides the targets (a failed message queued
+    /// again).</summary>
     public IReadOnlyList<long> Woken => _woken;
 
     /// <summary>Wakes this client's sender after the commit: something of its own was queued again.</summary>
@@ -70,7 +78,17 @@ internal sealed class OutboxTransaction
         var audience = Targets.AllClients && ClientIds.Count > 0 ? ClientIds[^1] : (long?)null;
         var id = await Connection.InsertAndGetIdAsync(
             "INSERT INTO operations (kind, client_id, personnel_id, audience_upto, created_at) VALUES (@kind, @clientId, @personnelId, @audience, @now)",
-            new { kind, clientId, personnelId, audience, now }, Transaction, CancellationToken);
+            new
+            {
+                kind,
+                clientId,
+                personnelId,
+                audience,
+                now,
+            },
+            Transaction,
+            CancellationToken
+        );
         return new StoredOperation(id, kind, clientId, personnelId, audience, now);
     }
 
@@ -89,29 +107,44 @@ internal sealed class OutboxTransaction
 
         if (!Targets.AllClients)
         {
-            await QueueOwnAsync(body.Kind.ToName(), JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), body.ItemCount, operationId);
+            await QueueOwnAsync(
+                body.Kind.ToName(),
+                JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
+                body.ItemCount,
+                operationId
+            );
             return;
         }
 
         var now = _time.GetUtcNow().UtcDateTime;
         var batchId = await Connection.InsertAndGetIdAsync(
             "INSERT INTO batches (payload, created_at) VALUES (@payload, @now)",
-            new { payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), now }, Transaction, CancellationToken);
+            new { payload = JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody), now },
+            Transaction,
+            CancellationToken
+        );
         var id = await OutboxSequence.TakeAsync(Connection, Transaction, 1, CancellationToken);
-        await Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO messages (id, client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
-            VALUES (@id, NULL, @audience, @operationId, @uid, @kind, @count, @batchId, @now)
-            """, new
-            {
-                id,
-                audience = ClientIds[^1],
-                operationId,
-                uid = DeliverFrame.NewUid(),
-                kind = body.Kind.ToName(),
-                count = body.ItemCount,
-                batchId,
-                now,
-            }, Transaction, cancellationToken: CancellationToken));
+        await Connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO messages (id, client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
+                VALUES (@id, NULL, @audience, @operationId, @uid, @kind, @count, @batchId, @now)
+                """,
+                new
+                {
+                    id,
+                    audience = ClientIds[^1],
+                    operationId,
+                    uid = DeliverFrame.NewUid(),
+                    kind = body.Kind.ToName(),
+                    count = body.ItemCount,
+                    batchId,
+                    now,
+                },
+                Transaction,
+                cancellationToken: CancellationToken
+            )
+        );
         _messages += ClientIds.Count;
     }
 
@@ -133,11 +166,27 @@ internal sealed class OutboxTransaction
     private async Task<IReadOnlyList<long>> QueueOwnAsync(string kind, string payload, int itemCount, long? operationId)
     {
         var id = await OutboxSequence.TakeAsync(Connection, Transaction, 1, CancellationToken);
-        await Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO messages (id, client_id, operation_id, uid, kind, item_count, payload, created_at)
-            VALUES (@id, @clientId, @operationId, @uid, @kind, @count, @payload, @now)
-            """, new { id, clientId = ClientIds[0], operationId, uid = DeliverFrame.NewUid(), kind, count = itemCount, payload, now = _time.GetUtcNow().UtcDateTime },
-            Transaction, cancellationToken: CancellationToken));
+        await Connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO messages (id, client_id, operation_id, uid, kind, item_count, payload, created_at)
+                VALUES (@id, @clientId, @operationId, @uid, @kind, @count, @payload, @now)
+                """,
+                new
+                {
+                    id,
+                    clientId = ClientIds[0],
+                    operationId,
+                    uid = DeliverFrame.NewUid(),
+                    kind,
+                    count = itemCount,
+                    payload,
+                    now = _time.GetUtcNow().UtcDateTime,
+                },
+                Transaction,
+                cancellationToken: CancellationToken
+            )
+        );
         _messages++;
         return [id];
     }
@@ -146,7 +195,12 @@ internal sealed class OutboxTransaction
     /// A message for several named clients stores its payload once, in <c>batches</c>; each client's
     /// row points at it. Rows go in with multi-row INSERTs, their ids taken together.
     /// </summary>
-    private async Task<IReadOnlyList<long>> QueueSharedAsync(string kind, string payload, int itemCount, long? operationId)
+    private async Task<IReadOnlyList<long>> QueueSharedAsync(
+        string kind,
+        string payload,
+        int itemCount,
+        long? operationId
+    )
     {
         if (ClientIds.Count == 0)
         {
@@ -154,7 +208,12 @@ internal sealed class OutboxTransaction
         }
 
         var now = _time.GetUtcNow().UtcDateTime;
-        var batchId = await Connection.InsertAndGetIdAsync("INSERT INTO batches (payload, created_at) VALUES (@payload, @now)", new { payload, now }, Transaction, CancellationToken);
+        var batchId = await Connection.InsertAndGetIdAsync(
+            "INSERT INTO batches (payload, created_at) VALUES (@payload, @now)",
+            new { payload, now },
+            Transaction,
+            CancellationToken
+        );
         var first = await OutboxSequence.TakeAsync(Connection, Transaction, ClientIds.Count, CancellationToken);
         var next = first;
         foreach (var chunk in ClientIds.Chunk(500))
@@ -174,7 +233,8 @@ internal sealed class OutboxTransaction
                 insert.Parameters.AddWithValue($"@u{i}", DeliverFrame.NewUid());
             }
 
-            insert.CommandText = $"INSERT INTO messages (id, client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
+            insert.CommandText =
+                $"INSERT INTO messages (id, client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
             await insert.ExecuteNonQueryAsync(CancellationToken);
         }
 

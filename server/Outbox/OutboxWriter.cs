@@ -14,7 +14,13 @@ namespace Relay.Server.Outbox;
 /// a certification conflict; see <see cref="Transactions"/>), so a caller's work must only read
 /// and write through the transaction it is given.
 /// </summary>
-internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, RelayMetrics metrics, Transactions transactions, TimeProvider time) : IDisposable
+internal sealed class OutboxWriter(
+    MySqlDataSource db,
+    OutboxSignal signal,
+    RelayMetrics metrics,
+    Transactions transactions,
+    TimeProvider time
+) : IDisposable
 {
     /// <summary>
     /// One ordered unit of this process in the database at a time. Every ordered unit updates the
@@ -29,9 +35,16 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     public void Dispose() => _ordered.Dispose();
 
     /// <summary>Runs <paramref name="work"/> in one outbox transaction; returns what it returned.</summary>
-    public async Task<T> WriteAsync<T>(OutboxTargets targets, Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
+    public async Task<T> WriteAsync<T>(
+        OutboxTargets targets,
+        Func<OutboxTransaction, Task<T>> work,
+        CancellationToken ct
+    )
     {
-        var (result, clientIds, messages) = await transactions.RetryDeadlocksAsync(() => AttemptAsync(targets, work, ct), ct);
+        var (result, clientIds, messages) = await transactions.RetryDeadlocksAsync(
+            () => AttemptAsync(targets, work, ct),
+            ct
+        );
         if (messages > 0)
         {
             metrics.Enqueued(messages);
@@ -42,7 +55,11 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         return result;
     }
 
-    private async Task<(T Result, IReadOnlyList<long> ClientIds, int Messages)> AttemptAsync<T>(OutboxTargets targets, Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
+    private async Task<(T Result, IReadOnlyList<long> ClientIds, int Messages)> AttemptAsync<T>(
+        OutboxTargets targets,
+        Func<OutboxTransaction, Task<T>> work,
+        CancellationToken ct
+    )
     {
         if (!targets.Ordered)
         {
@@ -60,7 +77,11 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
         }
     }
 
-    private async Task<(T Result, IReadOnlyList<long> ClientIds, int Messages)> RunAsync<T>(OutboxTargets targets, Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
+    private async Task<(T Result, IReadOnlyList<long> ClientIds, int Messages)> RunAsync<T>(
+        OutboxTargets targets,
+        Func<OutboxTransaction, Task<T>> work,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
@@ -86,7 +107,12 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
     /// clients' rows are not locked: on Galera a local lock is broken by every acknowledgement
     /// another node commits to the row, and the counter already orders what the locks used to.
     /// </summary>
-    private static async Task<IReadOnlyList<long>> ClaimTargetsAsync(MySqlConnection connection, MySqlTransaction tx, OutboxTargets targets, CancellationToken ct)
+    private static async Task<IReadOnlyList<long>> ClaimTargetsAsync(
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        OutboxTargets targets,
+        CancellationToken ct
+    )
     {
         await OutboxSequence.ClaimAsync(connection, tx, ct);
         if (!targets.AllClients && targets.ClientId is null)
@@ -94,8 +120,17 @@ internal sealed class OutboxWriter(MySqlDataSource db, OutboxSignal signal, Rela
             return [];
         }
 
-        return (await connection.QueryAsync<long>(new CommandDefinition(
-            targets.ClientId is not null ? "SELECT id FROM clients WHERE id = @ClientId" : "SELECT id FROM clients ORDER BY id",
-            targets, tx, cancellationToken: ct))).AsList();
+        return (
+            await connection.QueryAsync<long>(
+                new CommandDefinition(
+                    targets.ClientId is not null
+                        ? "SELECT id FROM clients WHERE id = @ClientId"
+                        : "SELECT id FROM clients ORDER BY id",
+                    targets,
+                    tx,
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
     }
 }

@@ -4,9 +4,15 @@ using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
-/// <summary>Runs every <see cref="IRetentionJob"/> on a timer, with one reading of the clock per sweep so every job cuts off at the same moment.</summary>
+/// <summary>Runs every <see cref="IRetentionJob"/> on a timer, with one reading of the clock per sweep so every job
+/// cuts off at the same moment.</summary>
 internal sealed partial class RetentionSweeper(
-    MySqlDataSource db, IEnumerable<IRetentionJob> jobs, IOptions<OutboxOptions> options, TimeProvider time, ILogger<RetentionSweeper> logger) : BackgroundService
+    MySqlDataSource db,
+    IEnumerable<IRetentionJob> jobs,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<RetentionSweeper> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

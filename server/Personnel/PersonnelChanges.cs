@@ -6,7 +6,8 @@ using Relay.Server.Outbox;
 
 namespace Relay.Server.Personnel;
 
-/// <summary>What an edit or a removal on the server did: whether the personnel was there, and what it queued for the clients.</summary>
+/// <summary>What an edit or a removal on the server did: whether the personnel was there, and what it queued for the
+/// clients.</summary>
 internal sealed record PersonnelChange(bool Found, bool SsnTaken = false);
 
 /// <summary>
@@ -18,60 +19,102 @@ internal sealed record PersonnelChange(bool Found, bool SsnTaken = false);
 internal sealed class PersonnelChanges(OutboxWriter outbox, TimeProvider time)
 {
     public Task<PersonnelChange> UpdateAsync(long id, PersonnelRequest request, bool propagate, CancellationToken ct) =>
-        ChangeAsync(propagate ? OperationKinds.Update : null, id, async unit =>
-        {
-            // Rows found, not changed (MySqlConnector's default): an edit to the same values still finds its row.
-            var found = await unit.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id",
-                new { id, request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, unit.Transaction, cancellationToken: unit.CancellationToken));
-            return found == 0 ? null : new MessageBody(MessageKind.Update, Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]);
-        }, ct);
+        ChangeAsync(
+            propagate ? OperationKinds.Update : null,
+            id,
+            async unit =>
+            {
+                // Rows found, not changed (MySqlConnector's default): an edit to the same values still finds its row.
+                var found = await unit.Connection.ExecuteAsync(
+                    new CommandDefinition(
+                        "UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id",
+                        new
+                        {
+                            id,
+                            request.Name,
+                            request.Surname,
+                            request.Ssn,
+                            now = time.GetUtcNow().UtcDateTime,
+                        },
+                        unit.Transaction,
+                        cancellationToken: unit.CancellationToken
+                    )
+                );
+                return found == 0
+                    ? null
+                    : new MessageBody(
+                        MessageKind.Update,
+                        Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]
+                    );
+            },
+            ct
+        );
 
     public Task<PersonnelChange> DeleteAsync(long id, bool propagate, CancellationToken ct) =>
-        ChangeAsync(propagate ? OperationKinds.Remove : null, id, async unit =>
-        {
-            var deleted = await unit.Connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM personnel WHERE id = @id", new { id }, unit.Transaction, cancellationToken: unit.CancellationToken));
-            if (deleted == 0)
+        ChangeAsync(
+            propagate ? OperationKinds.Remove : null,
+            id,
+            async unit =>
             {
-                return null;
-            }
+                var deleted = await unit.Connection.ExecuteAsync(
+                    new CommandDefinition(
+                        "DELETE FROM personnel WHERE id = @id",
+                        new { id },
+                        unit.Transaction,
+                        cancellationToken: unit.CancellationToken
+                    )
+                );
+                if (deleted == 0)
+                {
+                    return null;
+                }
 
-            await unit.Holdings.RemovedFromServerAsync(id);
-            return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
-        }, ct);
+                await unit.Holdings.RemovedFromServerAsync(id);
+                return new MessageBody(MessageKind.Delete, PersonnelIds: [id]);
+            },
+            ct
+        );
 
     /// <summary>
     /// Runs the change and, unless held back (<paramref name="operationKind"/> null), queues its
     /// message to every client as an operation of that kind: one broadcast row, whatever the number
     /// of clients. A change that is held back takes no place in the queue's order.
     /// </summary>
-    private Task<PersonnelChange> ChangeAsync(string? operationKind, long id, Func<OutboxTransaction, Task<MessageBody?>> change, CancellationToken ct) =>
-        outbox.WriteAsync(operationKind is null ? OutboxTargets.Unordered : OutboxTargets.All, async unit =>
-        {
-            MessageBody? body;
-            try
+    private Task<PersonnelChange> ChangeAsync(
+        string? operationKind,
+        long id,
+        Func<OutboxTransaction, Task<MessageBody?>> change,
+        CancellationToken ct
+    ) =>
+        outbox.WriteAsync(
+            operationKind is null ? OutboxTargets.Unordered : OutboxTargets.All,
+            async unit =>
             {
-                body = await change(unit);
-            }
-            catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
-            {
-                unit.Discard();
-                return new PersonnelChange(Found: true, SsnTaken: true);
-            }
+                MessageBody? body;
+                try
+                {
+                    body = await change(unit);
+                }
+                catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+                {
+                    unit.Discard();
+                    return new PersonnelChange(Found: true, SsnTaken: true);
+                }
 
-            if (body is null)
-            {
-                unit.Discard();
-                return new PersonnelChange(Found: false);
-            }
+                if (body is null)
+                {
+                    unit.Discard();
+                    return new PersonnelChange(Found: false);
+                }
 
-            if (operationKind is not null)
-            {
-                var operation = await unit.StartOperationAsync(operationKind, personnelId: id);
-                await unit.QueueAsync(body, operation.Id);
-            }
+                if (operationKind is not null)
+                {
+                    var operation = await unit.StartOperationAsync(operationKind, personnelId: id);
+                    await unit.QueueAsync(body, operation.Id);
+                }
 
-            return new PersonnelChange(Found: true);
-        }, ct);
+                return new PersonnelChange(Found: true);
+            },
+            ct
+        );
 }

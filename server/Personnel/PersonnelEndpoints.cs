@@ -2,43 +2,74 @@ using System.ComponentModel;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MySqlConnector;
+using Relay.Contracts.Personnel;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
 using Relay.Hosting.OpenApi;
-using Relay.Contracts.Personnel;
-using Relay.Server.Http;
 using Relay.Server.Database;
+using Relay.Server.Http;
 
 namespace Relay.Server.Personnel;
 
 internal static class PersonnelEndpoints
 {
     /// <summary>What <c>?propagate=</c> means, for the API description.</summary>
-    public const string PropagateText = "false keeps the change on the server only: the clients that hold the personnel are not sent it (a verify will show them out of date).";
+    public const string PropagateText =
+        "false keeps the change on the server only: the clients that hold the personnel are not sent it (a verify will show them out of date).";
 
-    private static readonly RequestExample Example = RequestExample.Json(new PersonnelRequest("Ada", "Lovelace", "18121052345"));
+    private static readonly RequestExample Example = RequestExample.Json(
+        new PersonnelRequest("Ada", "Lovelace", "18121052345")
+    );
 
-    public static void AddPersonnel(this WebApplicationBuilder builder) => builder.Services.AddSingleton<PersonnelChanges>();
+    public static void AddPersonnel(this WebApplicationBuilder builder) =>
+        builder.Services.AddSingleton<PersonnelChanges>();
 
     public static void MapPersonnel(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/personnel").WithTags("Personnel");
-        group.MapGet("/", List).WithName("ListPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("List the server's personnel, by id.");
-        group.MapPost("/", Create).WithName("CreatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin).WithSummary("Add a personnel. Clients get it only when an operation sends it.")
+        group
+            .MapGet("/", List)
+            .WithName("ListPersonnel")
+            .RequireAuthorization(ApiKeyPolicies.Read)
+            .WithSummary("List the server's personnel, by id.");
+        group
+            .MapPost("/", Create)
+            .WithName("CreatePersonnel")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary("Add a personnel. Clients get it only when an operation sends it.")
             .WithRequestExamples(Example)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{id}", Get).WithName("GetPersonnel").RequireAuthorization(ApiKeyPolicies.Read).WithSummary("Get one personnel.")
+        group
+            .MapGet("/{id}", Get)
+            .WithName("GetPersonnel")
+            .RequireAuthorization(ApiKeyPolicies.Read)
+            .WithSummary("Get one personnel.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id}", Update).WithName("UpdatePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
-            .WithSummary("Change a personnel; the clients that hold it are updated (none gains it). propagate=false holds the edit back from the clients.")
+        group
+            .MapPut("/{id}", Update)
+            .WithName("UpdatePersonnel")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary(
+                "Change a personnel; the clients that hold it are updated (none gains it). propagate=false holds the edit back from the clients."
+            )
             .WithRequestExamples(Example)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{id}", Delete).WithName("DeletePersonnel").RequireAuthorization(ApiKeyPolicies.Admin)
-            .WithSummary("Remove a personnel from the server and from every client. propagate=false keeps the clients' copies.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group
+            .MapDelete("/{id}", Delete)
+            .WithName("DeletePersonnel")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary(
+                "Remove a personnel from the server and from every client. propagate=false keeps the clients' copies."
+            )
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<Page<PersonnelRecord>>> List(MySqlDataSource db, [AsParameters] PageQuery page, CancellationToken ct)
+    private static async Task<Ok<Page<PersonnelRecord>>> List(
+        MySqlDataSource db,
+        [AsParameters] PageQuery page,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = await PersonnelRows.PageAsync(connection, null, page.After, page.Take, ct);
@@ -46,22 +77,41 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Get(
-        MySqlDataSource db, [Description("The personnel's id."), PositiveId] long id, CancellationToken ct)
+        MySqlDataSource db,
+        [Description("The personnel's id."), PositiveId] long id,
+        CancellationToken ct
+    )
     {
         var person = await FindAsync(db, id, ct);
         return person is null ? Problems.NotFound("Personnel", id) : TypedResults.Ok(person);
     }
 
     private static async Task<Results<Created<PersonnelRecord>, ProblemHttpResult>> Create(
-        MySqlDataSource db, TimeProvider time, PersonnelRequest request, CancellationToken ct)
+        MySqlDataSource db,
+        TimeProvider time,
+        PersonnelRequest request,
+        CancellationToken ct
+    )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         try
         {
             var id = await connection.InsertAndGetIdAsync(
                 "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now)",
-                new { request.Name, request.Surname, request.Ssn, now = time.GetUtcNow().UtcDateTime }, null, ct);
-            return TypedResults.Created($"/personnel/{id}", new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!));
+                new
+                {
+                    request.Name,
+                    request.Surname,
+                    request.Ssn,
+                    now = time.GetUtcNow().UtcDateTime,
+                },
+                null,
+                ct
+            );
+            return TypedResults.Created(
+                $"/personnel/{id}",
+                new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)
+            );
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
@@ -70,7 +120,12 @@ internal static class PersonnelEndpoints
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Update(
-        PersonnelChanges changes, [Description("The personnel's id."), PositiveId] long id, PersonnelRequest request, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
+        PersonnelChanges changes,
+        [Description("The personnel's id."), PositiveId] long id,
+        PersonnelRequest request,
+        [Description(PropagateText), DefaultValue(true)] bool? propagate,
+        CancellationToken ct
+    )
     {
         var change = await changes.UpdateAsync(id, request, propagate != false, ct);
         if (change.SsnTaken)
@@ -78,11 +133,17 @@ internal static class PersonnelEndpoints
             return SsnTaken();
         }
 
-        return change.Found ? TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)) : Problems.NotFound("Personnel", id);
+        return change.Found
+            ? TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!))
+            : Problems.NotFound("Personnel", id);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        PersonnelChanges changes, [Description("The personnel's id."), PositiveId] long id, [Description(PropagateText), DefaultValue(true)] bool? propagate, CancellationToken ct)
+        PersonnelChanges changes,
+        [Description("The personnel's id."), PositiveId] long id,
+        [Description(PropagateText), DefaultValue(true)] bool? propagate,
+        CancellationToken ct
+    )
     {
         var change = await changes.DeleteAsync(id, propagate != false, ct);
         return change.Found ? TypedResults.NoContent() : Problems.NotFound("Personnel", id);
@@ -91,10 +152,19 @@ internal static class PersonnelEndpoints
     private static async Task<PersonnelRecord?> FindAsync(MySqlDataSource db, long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(new CommandDefinition(
-            $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @id", new { id }, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<PersonnelRecord>(
+            new CommandDefinition(
+                $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id = @id",
+                new { id },
+                cancellationToken: ct
+            )
+        );
     }
 
     private static ProblemHttpResult SsnTaken() =>
-        Problems.Conflict("Another personnel already has this SSN.", "SSNs are unique; the given SSN belongs to another personnel.", "ssn");
+        Problems.Conflict(
+            "Another personnel already has this SSN.",
+            "SSNs are unique; the given SSN belongs to another personnel.",
+            "ssn"
+        );
 }

@@ -6,4 +6,12 @@ namespace Relay.Server.Personnel;
 public sealed record PersonnelRequest(
     [property: Required, StringLength(100)] string? Name,
     [property: Required, StringLength(100)] string? Surname,
-    [property: Required, RegularExpression(Contracts.Personnel.Ssn.Pattern, ErrorMessage = $"Ssn must be {Contracts.Personnel.Ssn.Rule}.")] string? Ssn);
+    [property:
+        Required,
+        RegularExpression(
+            Contracts.Personnel.Ssn.Pattern,
+            ErrorMessage = $"Ssn must be {Contracts.Personnel.Ssn.Rule}."
+        )
+    ]
+        string? Ssn
+);

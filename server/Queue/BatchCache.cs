@@ -18,7 +18,11 @@ internal sealed class BatchCache(IOptions<OutboxOptions> options) : IDisposable
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.BatchCacheBytes });
 
     /// <summary>The payloads of these batches, from memory where held, the rest with one query.</summary>
-    public async Task<IReadOnlyDictionary<long, byte[]>> GetAsync(MySqlConnection connection, IEnumerable<long> batchIds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<long, byte[]>> GetAsync(
+        MySqlConnection connection,
+        IEnumerable<long> batchIds,
+        CancellationToken ct
+    )
     {
         var found = new Dictionary<long, byte[]>();
         var missing = new List<long>();
@@ -36,13 +40,22 @@ internal sealed class BatchCache(IOptions<OutboxOptions> options) : IDisposable
 
         if (missing.Count > 0)
         {
-            var rows = await connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(
-                "SELECT id, payload FROM batches WHERE id IN @missing", new { missing }, cancellationToken: ct));
+            var rows = await connection.QueryAsync<(long Id, string Payload)>(
+                new CommandDefinition(
+                    "SELECT id, payload FROM batches WHERE id IN @missing",
+                    new { missing },
+                    cancellationToken: ct
+                )
+            );
             foreach (var (id, json) in rows)
             {
                 var payload = Encoding.UTF8.GetBytes(json);
                 found[id] = payload;
-                _cache.Set(id, payload, new MemoryCacheEntryOptions { Size = payload.Length, SlidingExpiration = TimeSpan.FromMinutes(5) });
+                _cache.Set(
+                    id,
+                    payload,
+                    new MemoryCacheEntryOptions { Size = payload.Length, SlidingExpiration = TimeSpan.FromMinutes(5) }
+                );
             }
         }
 

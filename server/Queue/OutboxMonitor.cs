@@ -6,7 +6,12 @@ using Relay.Server.Outbox;
 namespace Relay.Server.Queue;
 
 /// <summary>Reads every client's backlog from MySQL every few seconds for the per-client gauges.</summary>
-internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, TimeProvider time, ILogger<OutboxMonitor> logger) : BackgroundService
+internal sealed class OutboxMonitor(
+    MySqlDataSource db,
+    RelayMetrics metrics,
+    TimeProvider time,
+    ILogger<OutboxMonitor> logger
+) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -18,10 +23,15 @@ internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, Ti
             try
             {
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                var rows = await connection.QueryAsync<(long ClientId, long Pending, double Age)>(new CommandDefinition($"""
-                    SELECT c.id, {ClientQueue.PendingCount}, COALESCE(TIMESTAMPDIFF(MICROSECOND, {ClientQueue.OldestPendingAt}, UTC_TIMESTAMP(6)) / 1000000.0, 0)
-                    FROM clients c
-                    """, cancellationToken: stoppingToken));
+                var rows = await connection.QueryAsync<(long ClientId, long Pending, double Age)>(
+                    new CommandDefinition(
+                        $"""
+                        SELECT c.id, {ClientQueue.PendingCount}, COALESCE(TIMESTAMPDIFF(MICROSECOND, {ClientQueue.OldestPendingAt}, UTC_TIMESTAMP(6)) / 1000000.0, 0)
+                        FROM clients c
+                        """,
+                        cancellationToken: stoppingToken
+                    )
+                );
                 metrics.Backlog(rows.Select(r => new ClientBacklog(r.ClientId, r.Pending, r.Age)).ToList());
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -43,6 +53,10 @@ internal sealed class OutboxMonitor(MySqlDataSource db, RelayMetrics metrics, Ti
 
 internal static partial class MonitorLog
 {
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Could not read the outbox backlog for metrics: {Error}")]
+    [LoggerMessage(
+        EventId = 5001,
+        Level = LogLevel.Debug,
+        Message = "Could not read the outbox backlog for metrics: {Error}"
+    )]
     public static partial void ReadFailed(ILogger logger, string error, Exception? exception);
 }

@@ -13,72 +13,131 @@ internal static class QueueHeads
     /// broadcasts pending past the lowest position, merged per client in memory. Payloads of
     /// shared batches come from <see cref="BatchCache"/>.
     /// </summary>
-    public static Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(MySqlDataSource db, BatchCache batches, IReadOnlyList<(long ClientId, int Limit)> requests) =>
-        ReadAsync(db, batches, requests, skipBroadcastsUpto: 0);
+    public static Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(
+        MySqlDataSource db,
+        BatchCache batches,
+        IReadOnlyList<(long ClientId, int Limit)> requests
+    ) => ReadAsync(db, batches, requests, skipBroadcastsUpto: 0);
 
-    /// <param name="skipBroadcastsUpto">Broadcasts up to this id are known to be none of these clients' business.</param>
-    private static async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(MySqlDataSource db, BatchCache batches, IReadOnlyList<(long ClientId, int Limit)> requests, long skipBroadcastsUpto)
+    /// <param name="skipBroadcastsUpto">Broadcasts up to this id are known to be none of these clients'
+    /// business.</param>
+    private static async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(
+        MySqlDataSource db,
+        BatchCache batches,
+        IReadOnlyList<(long ClientId, int Limit)> requests,
+        long skipBroadcastsUpto
+    )
     {
         var ids = requests.Select(r => r.ClientId).Distinct().ToArray();
         var limit = requests.Max(r => r.Limit);
         await using var connection = await db.OpenConnectionAsync();
-        var clients = (await connection.QueryAsync<(long Id, string Host, int Port, long Position)>(new CommandDefinition(
-                "SELECT id, host, port, broadcast_position FROM clients WHERE id IN @ids", new { ids })))
-            .ToDictionary(c => c.Id, c => c with { Position = Math.Max(c.Position, skipBroadcastsUpto) });
+        var clients = (
+            await connection.QueryAsync<(long Id, string Host, int Port, long Position)>(
+                new CommandDefinition(
+                    "SELECT id, host, port, broadcast_position FROM clients WHERE id IN @ids",
+                    new { ids }
+                )
+            )
+        ).ToDictionary(c => c.Id, c => c with { Position = Math.Max(c.Position, skipBroadcastsUpto) });
         if (clients.Count == 0)
         {
             return requests.Select(_ => (IReadOnlyList<PendingMessage>)[]).ToList();
         }
 
-        var ownIds = (await connection.QueryAsync<(long Id, long ClientId)>(new CommandDefinition(
-                $"SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = '{MessageStates.Pending}' ORDER BY client_id, id", new { ids })))
+        var ownIds = (
+            await connection.QueryAsync<(long Id, long ClientId)>(
+                new CommandDefinition(
+                    $"SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = '{MessageStates.Pending}' ORDER BY client_id, id",
+                    new { ids }
+                )
+            )
+        )
             .GroupBy(m => m.ClientId)
             .SelectMany(g => g.Take(limit).Select(m => m.Id))
             .ToArray();
-        var own = ownIds.Length == 0 ? [] : (await connection.QueryAsync<HeadRow>(new CommandDefinition("""
-            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt
-            FROM messages WHERE id IN @ownIds
-            """, new { ownIds }))).AsList();
+        var own =
+            ownIds.Length == 0
+                ? []
+                : (
+                    await connection.QueryAsync<HeadRow>(
+                        new CommandDefinition(
+                            """
+                            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt
+                            FROM messages WHERE id IN @ownIds
+                            """,
+                            new { ownIds }
+                        )
+                    )
+                ).AsList();
 
         // Broadcasts are shared: read once for the group, from the lowest position on. When the
         // cap cuts the list, every window stops at the last broadcast read, so none is overtaken.
         var broadcastCap = Math.Max(1000, 4 * limit);
-        var broadcasts = (await connection.QueryAsync<HeadRow>(new CommandDefinition($"""
-            SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
-                   attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
-            FROM messages WHERE client_id IS NULL AND state = '{MessageStates.Pending}' AND id > @from ORDER BY id LIMIT @broadcastCap
-            """, new { from = clients.Values.Min(c => c.Position), broadcastCap }))).AsList();
+        var broadcasts = (
+            await connection.QueryAsync<HeadRow>(
+                new CommandDefinition(
+                    $"""
+                    SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
+                           attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
+                    FROM messages WHERE client_id IS NULL AND state = '{MessageStates.Pending}' AND id > @from ORDER BY id LIMIT @broadcastCap
+                    """,
+                    new { from = clients.Values.Min(c => c.Position), broadcastCap }
+                )
+            )
+        ).AsList();
         var cutoff = broadcasts.Count == broadcastCap ? broadcasts[^1].Id : long.MaxValue;
 
-        var payloads = await batches.GetAsync(connection, own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value), default);
-        byte[]? PayloadOf(HeadRow row) => row.Payload is not null ? row.Utf8Payload
-            : row.BatchId is { } batch && payloads.TryGetValue(batch, out var shared) ? shared : null;
+        var payloads = await batches.GetAsync(
+            connection,
+            own.Concat(broadcasts).Where(r => r.Payload is null && r.BatchId is not null).Select(r => r.BatchId!.Value),
+            default
+        );
+        byte[]? PayloadOf(HeadRow row) =>
+            row.Payload is not null ? row.Utf8Payload
+            : row.BatchId is { } batch && payloads.TryGetValue(batch, out var shared) ? shared
+            : null;
         PendingMessage Pending(HeadRow row, (long Id, string Host, int Port, long Position) client, bool isBroadcast)
         {
             var payload = PayloadOf(row);
-            return new PendingMessage(row.Id, row.Uid, client.Id, row.Kind, payload ?? ReadOnlyMemory<byte>.Empty, row.Attempts, row.CreatedAt, client.Host, client.Port, isBroadcast,
-                Unreadable: payload is not null ? null
-                    : $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client.");
+            return new PendingMessage(
+                row.Id,
+                row.Uid,
+                client.Id,
+                row.Kind,
+                payload ?? ReadOnlyMemory<byte>.Empty,
+                row.Attempts,
+                row.CreatedAt,
+                client.Host,
+                client.Port,
+                isBroadcast,
+                Unreadable: payload is not null
+                    ? null
+                    : $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client."
+            );
         }
 
         var ownByClient = own.ToLookup(r => r.ClientId);
-        var windows = requests.Select(request =>
-        {
-            if (!clients.TryGetValue(request.ClientId, out var client))
+        var windows = requests
+            .Select(request =>
             {
-                return (IReadOnlyList<PendingMessage>)[];
-            }
+                if (!clients.TryGetValue(request.ClientId, out var client))
+                {
+                    return (IReadOnlyList<PendingMessage>)[];
+                }
 
-            var mine = ownByClient[client.Id].Select(r => Pending(r, client, isBroadcast: false));
-            var shared = broadcasts
-                .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
-                .Select(b => Pending(b, client, isBroadcast: true));
-            return (IReadOnlyList<PendingMessage>)mine.Concat(shared).Where(m => m.Id <= cutoff).OrderBy(m => m.Id).Take(request.Limit).ToList();
-        }).ToList();
+                var mine = ownByClient[client.Id].Select(r => Pending(r, client, isBroadcast: false));
+                var shared = broadcasts
+                    .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
+                    .Select(b => Pending(b, client, isBroadcast: true));
+                return (IReadOnlyList<PendingMessage>)
+                    mine.Concat(shared).Where(m => m.Id <= cutoff).OrderBy(m => m.Id).Take(request.Limit).ToList();
+            })
+            .ToList();
 
         // A client the cut left with nothing (its work lies past the broadcasts read) reads on
         // from there, so a long list of broadcasts for others never starves it.
-        var starved = Enumerable.Range(0, requests.Count)
+        var starved = Enumerable
+            .Range(0, requests.Count)
             .Where(i => windows[i].Count == 0 && cutoff != long.MaxValue && clients.ContainsKey(requests[i].ClientId))
             .ToList();
         if (starved.Count > 0)
@@ -93,7 +152,8 @@ internal static class QueueHeads
         return windows;
     }
 
-    /// <summary>One outbox row as <see cref="ReadAsync(MySqlDataSource, BatchCache, IReadOnlyList{ValueTuple{long, int}})"/> reads it.</summary>
+    /// <summary>One outbox row as <see cref="ReadAsync(MySqlDataSource, BatchCache, IReadOnlyList{ValueTuple{long,
+    /// int}})"/> reads it.</summary>
     private sealed class HeadRow
     {
         public long Id { get; init; }

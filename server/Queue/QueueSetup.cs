@@ -4,7 +4,8 @@ namespace Relay.Server.Queue;
 
 internal static class QueueSetup
 {
-    /// <summary>The sender's side of the outbox: reading each client's queue, recording what became of it, and clearing what is done.</summary>
+    /// <summary>The sender's side of the outbox: reading each client's queue, recording what became of it, and clearing
+    /// what is done.</summary>
     public static void AddQueue(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<BatchCache>();

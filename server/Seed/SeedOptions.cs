@@ -21,16 +21,26 @@ internal sealed class SeedOptions : IValidatableObject
             var c = Clients[i];
             if (string.IsNullOrWhiteSpace(c.Name) || string.IsNullOrWhiteSpace(c.Host) || c.Port is < 1 or > 65535)
             {
-                yield return new ValidationResult($"Seed:Clients:{i} needs a Name, a Host and a Port between 1 and 65535.", [$"Clients:{i}"]);
+                yield return new ValidationResult(
+                    $"Seed:Clients:{i} needs a Name, a Host and a Port between 1 and 65535.",
+                    [$"Clients:{i}"]
+                );
             }
         }
 
         for (var i = 0; i < Personnel.Count; i++)
         {
             var p = Personnel[i];
-            if (string.IsNullOrWhiteSpace(p.Name) || string.IsNullOrWhiteSpace(p.Surname) || !Contracts.Personnel.Ssn.IsValid(p.Ssn))
+            if (
+                string.IsNullOrWhiteSpace(p.Name)
+                || string.IsNullOrWhiteSpace(p.Surname)
+                || !Contracts.Personnel.Ssn.IsValid(p.Ssn)
+            )
             {
-                yield return new ValidationResult($"Seed:Personnel:{i} needs a Name, a Surname and an Ssn of {Contracts.Personnel.Ssn.Rule}.", [$"Personnel:{i}"]);
+                yield return new ValidationResult(
+                    $"Seed:Personnel:{i} needs a Name, a Surname and an Ssn of {Contracts.Personnel.Ssn.Rule}.",
+                    [$"Personnel:{i}"]
+                );
             }
         }
     }
@@ -42,7 +52,8 @@ internal sealed class SeedClient
     public string Host { get; init; } = "";
     public int Port { get; init; }
 
-    /// <summary>Where to write this client's link credential at every start (for a daemon on the same machine or volume to read as <c>Client:CredentialFile</c>).</summary>
+    /// <summary>Where to write this client's link credential at every start (for a daemon on the same machine or volume
+    /// to read as <c>Client:CredentialFile</c>).</summary>
     public string? CredentialFile { get; init; }
 }
 

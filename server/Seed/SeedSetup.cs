@@ -6,7 +6,8 @@ internal static class SeedSetup
 {
     public static void AddSeed(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SeedOptions>()
+        builder
+            .Services.AddOptions<SeedOptions>()
             .BindConfiguration(SeedOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();

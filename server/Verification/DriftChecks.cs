@@ -20,16 +20,27 @@ internal sealed class DriftChecks(
     DeliveryQueue queue,
     Verifications verifications,
     IOptions<OutboxOptions> outboxOptions,
-    IOptions<DeliveryOptions> deliveryOptions) : IQueuedChecks
+    IOptions<DeliveryOptions> deliveryOptions
+) : IQueuedChecks
 {
     public bool IsCheck(string kind) => Verifications.IsCheck(kind);
 
-    public async Task RunAsync(ClientConnection connection, PendingMessage check, ResiliencePipeline<IReadOnlyList<Frame>> pipeline, CancellationToken ct)
+    public async Task RunAsync(
+        ClientConnection connection,
+        PendingMessage check,
+        ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
+        CancellationToken ct
+    )
     {
         var target = await ClientTarget.LoadAsync(db, check.ClientId, check.Id, ct);
         if (target.SupersededBy is { } later)
         {
-            await verifications.EndedAsync(check.Id, VerificationState.Superseded, $"Message {later}, queued after this {check.Kind}, redefines the client's whole table.", ct);
+            await verifications.EndedAsync(
+                check.Id,
+                VerificationState.Superseded,
+                $"Message {later}, queued after this {check.Kind}, redefines the client's whole table.",
+                ct
+            );
             await queue.MarkDeliveredAsync([check], ct);
             return;
         }
@@ -44,7 +55,13 @@ internal sealed class DriftChecks(
             await pipeline.ExecuteAsync(
                 async ctx =>
                 {
-                    drift = await DriftFinder.FindAsync(connection, check.Host, check.Port, target, ctx.CancellationToken);
+                    drift = await DriftFinder.FindAsync(
+                        connection,
+                        check.Host,
+                        check.Port,
+                        target,
+                        ctx.CancellationToken
+                    );
                     if (check.Kind == Verifications.Sync && !drift.InSync)
                     {
                         (rowsSent, refused) = await PatchAsync(connection, check, target, drift, ctx.CancellationToken);
@@ -52,7 +69,8 @@ internal sealed class DriftChecks(
 
                     return (IReadOnlyList<Frame>)[];
                 },
-                context);
+                context
+            );
         }
         catch (DigestRefusedException e)
         {
@@ -74,20 +92,39 @@ internal sealed class DriftChecks(
         await queue.MarkDeliveredAsync([check], ct);
     }
 
-    /// <summary>Sends the difference as the parts of one patch; returns the rows sent, or the client's refusal.</summary>
-    private async Task<(long Sent, NackFrame? Refused)> PatchAsync(ClientConnection connection, PendingMessage check, ClientTarget target, Drift drift, CancellationToken ct)
+    /// <summary>Sends the difference as the parts of one patch; returns the rows sent, or the client's
+    /// refusal.</summary>
+    private async Task<(long Sent, NackFrame? Refused)> PatchAsync(
+        ClientConnection connection,
+        PendingMessage check,
+        ClientTarget target,
+        Drift drift,
+        CancellationToken ct
+    )
     {
         var upserts = drift.Missing.Concat(drift.Different).Order().Select(id => target.Rows[id]).ToList();
         var parts = Parts(upserts, drift.Extra, outboxOptions.Value.BatchSize);
         var setId = DeliverFrame.NewUid();
-        var frames = parts.Select((part, i) => check with
-        {
-            // Each part is its own delivery; a sync run again after a crash recomputes the difference and stages a new set.
-            Uid = DeliverFrame.NewUid(),
-            Payload = JsonSerializer.SerializeToUtf8Bytes(
-                new MessageBody(MessageKind.Patch, part.Upserts, part.Deletes, new StagedPart(setId, i + 1, parts.Count)),
-                RelayJsonContext.Default.MessageBody),
-        }).ToList();
+        var frames = parts
+            .Select(
+                (part, i) =>
+                    check with
+                    {
+                        // Each part is its own delivery; a sync run again after a crash recomputes the difference and
+                        // stages a new set.
+                        Uid = DeliverFrame.NewUid(),
+                        Payload = JsonSerializer.SerializeToUtf8Bytes(
+                            new MessageBody(
+                                MessageKind.Patch,
+                                part.Upserts,
+                                part.Deletes,
+                                new StagedPart(setId, i + 1, parts.Count)
+                            ),
+                            RelayJsonContext.Default.MessageBody
+                        ),
+                    }
+            )
+            .ToList();
 
         foreach (var window in frames.Chunk(Math.Max(1, deliveryOptions.Value.Window)))
         {
@@ -106,10 +143,19 @@ internal sealed class DriftChecks(
         return (upserts.Count + drift.Extra.Count, null);
     }
 
-    private static List<(IReadOnlyList<PersonnelRecord>? Upserts, IReadOnlyList<long>? Deletes)> Parts(List<PersonnelRecord> upserts, IReadOnlyList<long> deletes, int size)
+    private static List<(IReadOnlyList<PersonnelRecord>? Upserts, IReadOnlyList<long>? Deletes)> Parts(
+        List<PersonnelRecord> upserts,
+        IReadOnlyList<long> deletes,
+        int size
+    )
     {
-        var parts = upserts.Chunk(size).Select(c => ((IReadOnlyList<PersonnelRecord>?)c, (IReadOnlyList<long>?)null)).ToList();
-        parts.AddRange(deletes.Chunk(size).Select(c => ((IReadOnlyList<PersonnelRecord>?)null, (IReadOnlyList<long>?)c)));
+        var parts = upserts
+            .Chunk(size)
+            .Select(c => ((IReadOnlyList<PersonnelRecord>?)c, (IReadOnlyList<long>?)null))
+            .ToList();
+        parts.AddRange(
+            deletes.Chunk(size).Select(c => ((IReadOnlyList<PersonnelRecord>?)null, (IReadOnlyList<long>?)c))
+        );
         return parts;
     }
 }

@@ -14,7 +14,13 @@ internal static class DriftFinder
     /// <summary>Rows asked for in one listing request, so an answer stays far below the frame limit.</summary>
     private const long RowsPerListing = 100_000;
 
-    public static async Task<Drift> FindAsync(ClientConnection connection, string host, int port, ClientTarget target, CancellationToken ct)
+    public static async Task<Drift> FindAsync(
+        ClientConnection connection,
+        string host,
+        int port,
+        ClientTarget target,
+        CancellationToken ct
+    )
     {
         var buckets = PersonnelDigest.BucketsFor(target.Rows.Count);
         var hashes = new Dictionary<long, ulong>(target.Rows.Count);
@@ -30,17 +36,32 @@ internal static class DriftFinder
         var theirs = summary.BucketSummaries is { } encoded ? BucketSummaries.Decode(encoded, buckets) : null;
         if (theirs is null)
         {
-            throw new ProtocolException(ProtocolError.Malformed, $"The client's digest reply does not hold {buckets} bucket summaries.");
+            throw new ProtocolException(
+                ProtocolError.Malformed,
+                $"The client's digest reply does not hold {buckets} bucket summaries."
+            );
         }
 
         var differing = Enumerable.Range(0, buckets).Where(b => !ours.SameAs(theirs, b)).ToList();
         var held = new Dictionary<long, ulong>();
         async Task ListAsync(List<int> listed)
         {
-            var (listing, listingBytes) = await AskAsync(connection, host, port, new DigestRequestFrame(buckets, listed), ct);
+            var (listing, listingBytes) = await AskAsync(
+                connection,
+                host,
+                port,
+                new DigestRequestFrame(buckets, listed),
+                ct
+            );
             bytes += listingBytes;
             var rows = listing.RowHashes is { } pairs ? RowHashes.Decode(pairs) : null;
-            foreach (var (id, hash) in rows ?? throw new ProtocolException(ProtocolError.Malformed, "The client's digest reply does not list row hashes."))
+            foreach (
+                var (id, hash) in rows
+                    ?? throw new ProtocolException(
+                        ProtocolError.Malformed,
+                        "The client's digest reply does not list row hashes."
+                    )
+            )
             {
                 held[id] = hash;
             }
@@ -69,9 +90,19 @@ internal static class DriftFinder
         return Compare(target, hashes, held, differing.ToHashSet(), buckets, summary.Rows, bytes);
     }
 
-    private static Drift Compare(ClientTarget target, Dictionary<long, ulong> expected, Dictionary<long, ulong> held, HashSet<int> differing, int buckets, long clientRows, long bytes)
+    private static Drift Compare(
+        ClientTarget target,
+        Dictionary<long, ulong> expected,
+        Dictionary<long, ulong> held,
+        HashSet<int> differing,
+        int buckets,
+        long clientRows,
+        long bytes
+    )
     {
-        List<long> missing = [], extra = [], different = [];
+        List<long> missing = [],
+            extra = [],
+            different = [];
         foreach (var (id, hash) in expected)
         {
             if (!differing.Contains(PersonnelDigest.BucketOf(id, buckets)) || target.NotJudged.Contains(id))
@@ -96,7 +127,13 @@ internal static class DriftFinder
         return new Drift(target.Rows.Count, clientRows, missing, extra, different, target.NotJudged.Count, bytes);
     }
 
-    private static async Task<(DigestReplyFrame Reply, long Bytes)> AskAsync(ClientConnection connection, string host, int port, DigestRequestFrame request, CancellationToken ct)
+    private static async Task<(DigestReplyFrame Reply, long Bytes)> AskAsync(
+        ClientConnection connection,
+        string host,
+        int port,
+        DigestRequestFrame request,
+        CancellationToken ct
+    )
     {
         var (reply, bytes) = await connection.RequestAsync(host, port, request, ct);
         return reply switch
@@ -104,10 +141,14 @@ internal static class DriftFinder
             DigestReplyFrame digest => (digest, bytes),
             NackFrame { Permanent: false } nack => throw new TransientRefusalException(nack.Reason),
             NackFrame nack => throw new DigestRefusedException(nack.Reason),
-            _ => throw new ProtocolException(ProtocolError.OutOfTurn, $"The client answered a digest request with a {reply.GetType().Name}."),
+            _ => throw new ProtocolException(
+                ProtocolError.OutOfTurn,
+                $"The client answered a digest request with a {reply.GetType().Name}."
+            ),
         };
     }
 }
 
 /// <summary>The client refused a digest request for good (for example an older client that does not know it).</summary>
-internal sealed class DigestRefusedException(string reason) : Exception($"The client refused the digest request: {reason}");
+internal sealed class DigestRefusedException(string reason)
+    : Exception($"The client refused the digest request: {reason}");

@@ -21,18 +21,45 @@ internal static class VerificationEndpoints
     public static void MapVerification(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").WithTags("Verification");
-        group.MapGet("/clients/{clientId}/verify", VerifyOne).WithName("VerifyClient").RequireAuthorization(ApiKeyPolicies.KeyedRead)
-            .WithSummary("Compare what one client holds with what it should hold, after every message queued for it before this call.")
+        group
+            .MapGet("/clients/{clientId}/verify", VerifyOne)
+            .WithName("VerifyClient")
+            .RequireAuthorization(ApiKeyPolicies.KeyedRead)
+            .WithSummary(
+                "Compare what one client holds with what it should hold, after every message queued for it before this call."
+            )
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/clients/all/verify", VerifyAll).WithName("VerifyAllClients").RequireAuthorization(ApiKeyPolicies.KeyedRead)
-            .WithSummary("Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should.");
-        group.MapGet("/verifications/{id}", Get).WithName("GetVerification").RequireAuthorization(ApiKeyPolicies.Status)
+        group
+            .MapGet("/clients/all/verify", VerifyAll)
+            .WithName("VerifyAllClients")
+            .RequireAuthorization(ApiKeyPolicies.KeyedRead)
+            .WithSummary(
+                "Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should."
+            );
+        group
+            .MapGet("/verifications/{id}", Get)
+            .WithName("GetVerification")
+            .RequireAuthorization(ApiKeyPolicies.Status)
             .WithSummary("One verification or sync: pending, or what it found.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Results<Ok<VerificationResult>, Accepted<VerificationResult>, ProblemHttpResult>> VerifyOne(
-        Verifications verifications, MessageWaiter waiter, [Description("The client's id."), PositiveId] long clientId, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
+    private static async Task<
+        Results<Ok<VerificationResult>, Accepted<VerificationResult>, ProblemHttpResult>
+    > VerifyOne(
+        Verifications verifications,
+        MessageWaiter waiter,
+        [Description("The client's id."), PositiveId] long clientId,
+        [
+            Description(
+                "Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."
+            ),
+            WaitSeconds,
+            DefaultValue(0)
+        ]
+            int? wait,
+        CancellationToken ct
+    )
     {
         if (await verifications.RequestAsync(clientId, ct) is not [var queued])
         {
@@ -40,34 +67,60 @@ internal static class VerificationEndpoints
         }
 
         var result = (await WaitAsync(verifications, waiter, [queued], wait, ct))[0];
-        return result.State == VerificationState.Pending ? TypedResults.Accepted($"/verifications/{result.Id}", result) : TypedResults.Ok(result);
+        return result.State == VerificationState.Pending
+            ? TypedResults.Accepted($"/verifications/{result.Id}", result)
+            : TypedResults.Ok(result);
     }
 
     private static async Task<Results<Ok<FleetVerification>, Accepted<FleetVerification>>> VerifyAll(
-        Verifications verifications, MessageWaiter waiter, [Description("Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."), WaitSeconds, DefaultValue(0)] int? wait, CancellationToken ct)
+        Verifications verifications,
+        MessageWaiter waiter,
+        [
+            Description(
+                "Seconds to wait for the verdict before answering. 0 or none answers at once with 202 and the queued check."
+            ),
+            WaitSeconds,
+            DefaultValue(0)
+        ]
+            int? wait,
+        CancellationToken ct
+    )
     {
         var results = await WaitAsync(verifications, waiter, (await verifications.RequestAsync(null, ct))!, wait, ct);
         var pending = results.Count(r => r.State == VerificationState.Pending);
         var drifted = results.Count(r => r.InSync == false || r.State == VerificationState.Failed);
         var fleet = new FleetVerification(
-            drifted > 0 ? false : pending > 0 ? null : true,
+            drifted > 0 ? false
+                : pending > 0 ? null
+                : true,
             results.Count,
             results.Count(r => r.State == VerificationState.Judged),
             drifted,
             pending,
-            results);
+            results
+        );
         return pending > 0 ? TypedResults.Accepted((string?)null, fleet) : TypedResults.Ok(fleet);
     }
 
     private static async Task<Results<Ok<VerificationResult>, ProblemHttpResult>> Get(
-        Verifications verifications, [Description("The verification's id (from the answer of the verify call)."), PositiveId] long id, CancellationToken ct)
+        Verifications verifications,
+        [Description("The verification's id (from the answer of the verify call)."), PositiveId] long id,
+        CancellationToken ct
+    )
     {
-        return await verifications.FindAsync(id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("Verification", id);
+        return await verifications.FindAsync(id, ct) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound("Verification", id);
     }
 
     /// <summary>Waits (when asked) until the checks have run, then reads them again.</summary>
     private static async Task<IReadOnlyList<VerificationResult>> WaitAsync(
-        Verifications verifications, MessageWaiter waiter, IReadOnlyList<VerificationResult> queued, int? wait, CancellationToken ct)
+        Verifications verifications,
+        MessageWaiter waiter,
+        IReadOnlyList<VerificationResult> queued,
+        int? wait,
+        CancellationToken ct
+    )
     {
         if (wait is not > 0 || queued.Count == 0)
         {

@@ -7,7 +7,8 @@ namespace Relay.Server.Verification;
 /// <param name="Id">The verification's id (<c>GET /verifications/{id}</c>).</param>
 /// <param name="ClientId">The client compared.</param>
 /// <param name="MessageId">The queue entry that runs the comparison, in order with the client's messages.</param>
-/// <param name="Kind"><c>verify</c> (compare only) or <c>sync</c> (compare, then send only the rows that differ).</param>
+/// <param name="Kind"><c>verify</c> (compare only) or <c>sync</c> (compare, then send only the rows that
+/// differ).</param>
 /// <param name="State">
 /// <c>pending</c> (not reached yet: messages ahead of it, or the client is away), <c>judged</c>,
 /// <c>superseded</c> (a replace, sync or delete-all queued after it will redefine the whole table, so
@@ -48,18 +49,28 @@ public sealed record VerificationResult(
     IReadOnlyList<long> DifferentIds,
     long? BytesMoved,
     long? RowsSent,
-    string? Note);
+    string? Note
+);
 
 /// <summary>Every client's verification from one fleet-wide call.</summary>
-/// <param name="InSync">True when every client is judged in sync; false when one is not (or failed); null while some are pending.</param>
+/// <param name="InSync">True when every client is judged in sync; false when one is not (or failed); null while some
+/// are pending.</param>
 /// <param name="Clients">How many clients were asked.</param>
 /// <param name="Judged">How many are judged.</param>
 /// <param name="Drifted">How many are judged and not in sync, or failed.</param>
 /// <param name="Pending">How many are not judged yet.</param>
 /// <param name="Verifications">Each client's verification, by client id.</param>
-public sealed record FleetVerification(bool? InSync, int Clients, int Judged, int Drifted, int Pending, IReadOnlyList<VerificationResult> Verifications);
+public sealed record FleetVerification(
+    bool? InSync,
+    int Clients,
+    int Judged,
+    int Drifted,
+    int Pending,
+    IReadOnlyList<VerificationResult> Verifications
+);
 
-/// <summary>Where a verification stands: queued, judged (see <c>inSync</c>), failed (the client could not be compared), or superseded by a later message that redefines the client's whole table.</summary>
+/// <summary>Where a verification stands: queued, judged (see <c>inSync</c>), failed (the client could not be compared),
+/// or superseded by a later message that redefines the client's whole table.</summary>
 public enum VerificationState
 {
     Pending,

@@ -7,5 +7,10 @@ namespace Relay.Server.Verification;
 internal sealed class VerificationRetention : IRetentionJob
 {
     public Task SweepAsync(MySqlConnection connection, DateTime now, DateTime before, CancellationToken ct) =>
-        RetentionSlices.DeleteAsync(connection, "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000", before, ct);
+        RetentionSlices.DeleteAsync(
+            connection,
+            "DELETE FROM verifications WHERE judged_at < @before LIMIT 10000",
+            before,
+            ct
+        );
 }

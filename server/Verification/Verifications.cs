@@ -8,7 +8,15 @@ using Relay.Server.Outbox;
 namespace Relay.Server.Verification;
 
 /// <summary>The drift found by one comparison; the id lists are complete (only samples are stored).</summary>
-internal sealed record Drift(long ExpectedRows, long ClientRows, IReadOnlyList<long> Missing, IReadOnlyList<long> Extra, IReadOnlyList<long> Different, int NotJudged, long BytesMoved)
+internal sealed record Drift(
+    long ExpectedRows,
+    long ClientRows,
+    IReadOnlyList<long> Missing,
+    IReadOnlyList<long> Extra,
+    IReadOnlyList<long> Different,
+    int NotJudged,
+    long BytesMoved
+)
 {
     public bool InSync => Missing.Count == 0 && Extra.Count == 0 && Different.Count == 0;
 }
@@ -36,35 +44,50 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
     /// <summary>Queues a verification of one client, or of every client; returns them as queued.</summary>
     public async Task<IReadOnlyList<VerificationResult>?> RequestAsync(long? clientId, CancellationToken ct)
     {
-        var messageIds = await outbox.WriteAsync(clientId is { } one ? OutboxTargets.Client(one) : OutboxTargets.All, async unit =>
-        {
-            if (clientId is not null && unit.ClientIds.Count == 0)
+        var messageIds = await outbox.WriteAsync(
+            clientId is { } one ? OutboxTargets.Client(one) : OutboxTargets.All,
+            async unit =>
             {
-                unit.Discard();
-                return null;
-            }
+                if (clientId is not null && unit.ClientIds.Count == 0)
+                {
+                    unit.Discard();
+                    return null;
+                }
 
-            return await QueueAsync(unit, Verify, operationId: null);
-        }, ct);
+                return await QueueAsync(unit, Verify, operationId: null);
+            },
+            ct
+        );
         return messageIds is null ? null : await ForMessagesAsync(messageIds, ct);
     }
 
-    /// <summary>Queues a check of the given kind for each of the transaction's clients, with its <c>verifications</c> row; returns the message ids.</summary>
+    /// <summary>Queues a check of the given kind for each of the transaction's clients, with its <c>verifications</c>
+    /// row; returns the message ids.</summary>
     public static async Task<IReadOnlyList<long>> QueueAsync(OutboxTransaction unit, string kind, long? operationId)
     {
         var ids = await unit.QueueCheckAsync(kind, operationId);
         if (ids.Count > 0)
         {
-            await unit.Connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO verifications (client_id, message_id, kind, state, requested_at)
-                SELECT client_id, id, kind, 'pending', created_at FROM messages WHERE id IN @ids
-                """, new { ids }, unit.Transaction, cancellationToken: unit.CancellationToken));
+            await unit.Connection.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    INSERT INTO verifications (client_id, message_id, kind, state, requested_at)
+                    SELECT client_id, id, kind, 'pending', created_at FROM messages WHERE id IN @ids
+                    """,
+                    new { ids },
+                    unit.Transaction,
+                    cancellationToken: unit.CancellationToken
+                )
+            );
         }
 
         return ids;
     }
 
-    public async Task<IReadOnlyList<VerificationResult>> ForMessagesAsync(IReadOnlyList<long> messageIds, CancellationToken ct)
+    public async Task<IReadOnlyList<VerificationResult>> ForMessagesAsync(
+        IReadOnlyList<long> messageIds,
+        CancellationToken ct
+    )
     {
         if (messageIds.Count == 0)
         {
@@ -72,16 +95,26 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM verifications WHERE message_id IN @messageIds ORDER BY client_id, id", new { messageIds }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Row>(
+            new CommandDefinition(
+                $"SELECT {Columns} FROM verifications WHERE message_id IN @messageIds ORDER BY client_id, id",
+                new { messageIds },
+                cancellationToken: ct
+            )
+        );
         return rows.Select(r => r.ToResult()).ToList();
     }
 
     public async Task<VerificationResult?> FindAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM verifications WHERE id = @id", new { id }, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(
+                $"SELECT {Columns} FROM verifications WHERE id = @id",
+                new { id },
+                cancellationToken: ct
+            )
+        );
         return row?.ToResult();
     }
 
@@ -93,27 +126,46 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
     public Task EndedAsync(long messageId, VerificationState state, string note, CancellationToken ct) =>
         UpdateAsync(messageId, state, drift: null, rowsSent: null, note, ct);
 
-    private async Task UpdateAsync(long messageId, VerificationState state, Drift? drift, long? rowsSent, string? note, CancellationToken ct)
+    private async Task UpdateAsync(
+        long messageId,
+        VerificationState state,
+        Drift? drift,
+        long? rowsSent,
+        string? note,
+        CancellationToken ct
+    )
     {
-        var samples = drift is null ? null : JsonSerializer.Serialize(new long[][] { [.. drift.Missing.Take(SampleSize)], [.. drift.Extra.Take(SampleSize)], [.. drift.Different.Take(SampleSize)] });
+        var samples = drift is null
+            ? null
+            : JsonSerializer.Serialize(
+                new long[][]
+                {
+                    [.. drift.Missing.Take(SampleSize)],
+                    [.. drift.Extra.Take(SampleSize)],
+                    [.. drift.Different.Take(SampleSize)],
+                }
+            );
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteEachAsync(new
-        {
-            messageId,
-            state = WireNames.Of(state),
-            now = time.GetUtcNow().UtcDateTime,
-            expected = drift?.ExpectedRows,
-            held = drift?.ClientRows,
-            missing = drift?.Missing.Count,
-            extra = drift?.Extra.Count,
-            different = drift?.Different.Count,
-            notJudged = drift?.NotJudged,
-            samples,
-            bytes = drift?.BytesMoved,
-            rowsSent,
-            note = note is { Length: > 1000 } ? note[..1000] : note,
-            inSync = drift is { InSync: true },
-        }, null, ct,
+        await connection.ExecuteEachAsync(
+            new
+            {
+                messageId,
+                state = WireNames.Of(state),
+                now = time.GetUtcNow().UtcDateTime,
+                expected = drift?.ExpectedRows,
+                held = drift?.ClientRows,
+                missing = drift?.Missing.Count,
+                extra = drift?.Extra.Count,
+                different = drift?.Different.Count,
+                notJudged = drift?.NotJudged,
+                samples,
+                bytes = drift?.BytesMoved,
+                rowsSent,
+                note = note is { Length: > 1000 } ? note[..1000] : note,
+                inSync = drift is { InSync: true },
+            },
+            null,
+            ct,
             """
             UPDATE verifications
             SET state = @state, judged_at = @now, expected_rows = @expected, client_rows = @held, missing = @missing, extra = @extra,
@@ -122,20 +174,57 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
             """,
             "UPDATE messages SET item_count = @rowsSent WHERE id = @messageId AND @rowsSent IS NOT NULL",
             // A client found in sync no longer holds more than the server knows (see ClientPositions).
-            "UPDATE clients c JOIN verifications v ON v.client_id = c.id SET c.ahead_position = NULL, c.ahead_since = NULL WHERE v.message_id = @messageId AND @inSync");
+            "UPDATE clients c JOIN verifications v ON v.client_id = c.id SET c.ahead_position = NULL, c.ahead_since = NULL WHERE v.message_id = @messageId AND @inSync"
+        );
     }
 
     private sealed record Row(
-        long Id, long ClientId, long? MessageId, string Kind, string State, DateTime RequestedAt, DateTime? JudgedAt,
-        long? ExpectedRows, long? ClientRows, long? Missing, long? Extra, long? Different, long? NotJudged, string? SampleIds, long? BytesMoved, long? RowsSent, string? Note)
+        long Id,
+        long ClientId,
+        long? MessageId,
+        string Kind,
+        string State,
+        DateTime RequestedAt,
+        DateTime? JudgedAt,
+        long? ExpectedRows,
+        long? ClientRows,
+        long? Missing,
+        long? Extra,
+        long? Different,
+        long? NotJudged,
+        string? SampleIds,
+        long? BytesMoved,
+        long? RowsSent,
+        string? Note
+    )
     {
         public VerificationResult ToResult()
         {
             var samples = SampleIds is null ? null : JsonSerializer.Deserialize<long[][]>(SampleIds);
             var state = WireNames.Parse<VerificationState>(State);
             bool? inSync = state == VerificationState.Judged ? Missing == 0 && Extra == 0 && Different == 0 : null;
-            return new(Id, ClientId, MessageId, Kind, state, RequestedAt, JudgedAt, inSync, ExpectedRows, ClientRows, Missing, Extra, Different, NotJudged,
-                samples?[0] ?? [], samples?[1] ?? [], samples?[2] ?? [], BytesMoved, RowsSent, Note);
+            return new(
+                Id,
+                ClientId,
+                MessageId,
+                Kind,
+                state,
+                RequestedAt,
+                JudgedAt,
+                inSync,
+                ExpectedRows,
+                ClientRows,
+                Missing,
+                Extra,
+                Different,
+                NotJudged,
+                samples?[0] ?? [],
+                samples?[1] ?? [],
+                samples?[2] ?? [],
+                BytesMoved,
+                RowsSent,
+                Note
+            );
         }
     }
 }

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 
 namespace Relay.Testing;
 
-/// <summary>A real server or client process, started from the built dll with settings as environment variables.</summary>
+/// <summary>A real server or client process, started from the built dll with settings as environment
+/// variables.</summary>
 public sealed partial class DaemonProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -14,8 +15,16 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         Name = name;
         _process = process;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                _output.Enqueue(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                _output.Enqueue(e.Data);
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -34,7 +43,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Resident memory now, from /proc, in bytes.</summary>
     public long ResidentBytes()
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.Id}/status")
+            .First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
@@ -45,8 +55,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts the daemon; inside the network namespace <paramref name="netns"/> when one is given (ip netns exec execs it, same pid).</summary>
-    public static DaemonProcess Start(string name, string dll, IReadOnlyDictionary<string, string> settings, string? netns = null)
+    /// <summary>Starts the daemon; inside the network namespace <paramref name="netns"/> when one is given (ip netns
+    /// exec execs it, same pid).</summary>
+    public static DaemonProcess Start(
+        string name,
+        string dll,
+        IReadOnlyDictionary<string, string> settings,
+        string? netns = null
+    )
     {
         var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
@@ -70,10 +86,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        return new DaemonProcess(name, Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}."));
+        return new DaemonProcess(
+            name,
+            Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}.")
+        );
     }
 
-    /// <summary>Waits until an HTTP GET on <paramref name="url"/> succeeds, failing early if the process dies.</summary>
+    /// <summary>Waits until an HTTP GET on <paramref name="url"/> succeeds, failing early if the process
+    /// dies.</summary>
     public async Task WaitUntilAnswersAsync(string url, TimeSpan? within = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -93,12 +113,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
 
             await Task.Delay(100);
         }

@@ -3,7 +3,12 @@ namespace Relay.Testing;
 /// <summary>Waits on a condition with a deadline instead of sleeping a fixed time.</summary>
 public static class Eventually
 {
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> until, TimeSpan? within = null, string? because = null)
+    public static async Task<T> ReturnsAsync<T>(
+        Func<Task<T>> probe,
+        Func<T, bool> until,
+        TimeSpan? within = null,
+        string? because = null
+    )
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
         T last;
@@ -17,16 +22,19 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Condition not met within the deadline{(because is null ? "" : $" ({because})")}; last value: {Describe(last)}");
+                throw new TimeoutException(
+                    $"Condition not met within the deadline{(because is null ? "" : $" ({because})")}; last value: {Describe(last)}"
+                );
             }
 
             await Task.Delay(50);
         }
     }
 
-    private static string Describe<T>(T value) => value switch
-    {
-        System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object?>()) + "]",
-        _ => value?.ToString() ?? "null",
-    };
+    private static string Describe<T>(T value) =>
+        value switch
+        {
+            System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object?>()) + "]",
+            _ => value?.ToString() ?? "null",
+        };
 }

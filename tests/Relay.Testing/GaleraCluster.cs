@@ -43,20 +43,32 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), $"relay-galera-{Guid.NewGuid():N}"[..24]);
         var (port, group) = (FreePorts(1), FreePorts(3));
-        var (exit, output) = await Scripts.RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera.sh"), directory, port.ToString(), group.ToString());
-        var pids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => int.TryParse(line, out var pid) ? pid : 0).Where(pid => pid > 0).ToArray();
+        var (exit, output) = await Scripts.RunAsync(
+            "bash",
+            Path.Combine(Repo.Root, "scripts", "galera.sh"),
+            directory,
+            port.ToString(),
+            group.ToString()
+        );
+        var pids = output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => int.TryParse(line, out var pid) ? pid : 0)
+            .Where(pid => pid > 0)
+            .ToArray();
         if (exit != 0 || pids.Length != Nodes)
         {
-            throw new InvalidOperationException($"The Galera cluster did not start (are galera-4 and mariadb-backup installed? `make test` installs them): {output}");
+            throw new InvalidOperationException(
+                $"The Galera cluster did not start (are galera-4 and mariadb-backup installed? `make test` installs them): {output}"
+            );
         }
 
         var cluster = new GaleraCluster(directory, port, group, pids);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Delete();
         await using var root = await cluster.OpenRootAsync(1);
-        foreach (var sql in (string[])[
-            "CREATE USER IF NOT EXISTS 'relay'@'%' IDENTIFIED BY 'relay'",
-            "GRANT ALL ON *.* TO 'relay'@'%'"])
+        foreach (
+            var sql in (string[])
+                ["CREATE USER IF NOT EXISTS 'relay'@'%' IDENTIFIED BY 'relay'", "GRANT ALL ON *.* TO 'relay'@'%'"]
+        )
         {
             await using var command = new MySqlCommand(sql, root);
             await command.ExecuteNonQueryAsync();
@@ -65,12 +77,16 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Creates an empty database and returns a connection string that prefers <paramref name="node"/>, then the others.</summary>
+    /// <summary>Creates an empty database and returns a connection string that prefers <paramref name="node"/>, then
+    /// the others.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "relay")
     {
         var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync(FirstRunningNode());
-        await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
+        await using var command = new MySqlCommand(
+            $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            root
+        );
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name, 1);
     }
@@ -119,7 +135,9 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
             await using var root = await OpenRootAsync(node);
             await using var command = new MySqlCommand("SHOW GLOBAL STATUS LIKE 'Questions'", root);
             await using var reader = await command.ExecuteReaderAsync();
-            total += await reader.ReadAsync() ? long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture) : 0;
+            total += await reader.ReadAsync()
+                ? long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture)
+                : 0;
         }
 
         return total;
@@ -141,7 +159,8 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a killed node again: it finds where it stopped and rejoins the cluster (by IST when the others still hold what it missed).</summary>
+    /// <summary>Starts a killed node again: it finds where it stopped and rejoins the cluster (by IST when the others
+    /// still hold what it missed).</summary>
     public Task StartAgainAsync(int node) => LaunchAsync(node, "recover");
 
     /// <summary>
@@ -168,14 +187,30 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         var my = Path.Combine(Directory, $"node{node}", "my.cnf");
         var log = Path.Combine(Directory, $"node{node}", "recover-probe.log");
-        await Scripts.RunAsync("bash", "-c", "mariadbd --defaults-file=\"$1\" --wsrep-recover --log-error=\"$2\" >/dev/null 2>&1 || true", "recover", my, log);
-        var line = File.ReadLines(log).LastOrDefault(l => l.Contains("Recovered position:", StringComparison.Ordinal)) ?? "";
+        await Scripts.RunAsync(
+            "bash",
+            "-c",
+            "mariadbd --defaults-file=\"$1\" --wsrep-recover --log-error=\"$2\" >/dev/null 2>&1 || true",
+            "recover",
+            my,
+            log
+        );
+        var line = File.ReadLines(log).LastOrDefault(l => l.Contains("Recovered position:", StringComparison.Ordinal))
+            ?? "";
         return long.TryParse(line.Split(':')[^1].Trim(), out var seqno) ? seqno : -1;
     }
 
     private async Task LaunchAsync(int node, string mode)
     {
-        var (exit, output) = await Scripts.RunAsync("bash", Path.Combine(Repo.Root, "scripts", "galera-node.sh"), Directory, node.ToString(), Port.ToString(), GroupPort.ToString(), mode);
+        var (exit, output) = await Scripts.RunAsync(
+            "bash",
+            Path.Combine(Repo.Root, "scripts", "galera-node.sh"),
+            Directory,
+            node.ToString(),
+            Port.ToString(),
+            GroupPort.ToString(),
+            mode
+        );
         if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
         {
             throw new InvalidOperationException($"Galera node {node} did not start ({mode}): {output}");
@@ -195,7 +230,11 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var first = Random.Shared.Next(20_000, 32_000);
-            if (Enumerable.Range(first, count).All(port => Enumerable.Range(1, Nodes).All(node => IsFree(Address(node), port))))
+            if (
+                Enumerable
+                    .Range(first, count)
+                    .All(port => Enumerable.Range(1, Nodes).All(node => IsFree(Address(node), port)))
+            )
             {
                 return first;
             }
@@ -228,9 +267,7 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     private static void Signal(int pid)
@@ -240,7 +277,8 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
             using var process = Process.GetProcessById(pid);
             process.Kill();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e)
+            when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Already gone.
         }

@@ -50,8 +50,36 @@ public sealed class IsolatedHost : IAsyncDisposable
     /// <summary>Black-holes <paramref name="port"/>: nothing in, nothing out, open connections included.</summary>
     public async Task CutAsync(int port)
     {
-        await RunAsync("ip", "netns", "exec", Namespace, "iptables", "-I", "INPUT", "-p", "tcp", "--dport", port.ToString(), "-j", "DROP");
-        await RunAsync("ip", "netns", "exec", Namespace, "iptables", "-I", "OUTPUT", "-p", "tcp", "--sport", port.ToString(), "-j", "DROP");
+        await RunAsync(
+            "ip",
+            "netns",
+            "exec",
+            Namespace,
+            "iptables",
+            "-I",
+            "INPUT",
+            "-p",
+            "tcp",
+            "--dport",
+            port.ToString(),
+            "-j",
+            "DROP"
+        );
+        await RunAsync(
+            "ip",
+            "netns",
+            "exec",
+            Namespace,
+            "iptables",
+            "-I",
+            "OUTPUT",
+            "-p",
+            "tcp",
+            "--sport",
+            port.ToString(),
+            "-j",
+            "DROP"
+        );
         IsCut = true;
     }
 
@@ -68,7 +96,8 @@ public sealed class IsolatedHost : IAsyncDisposable
         await RunAsync("ip", ["netns", "del", Namespace], allowFailure: true);
     }
 
-    private static async Task RunAsync(string file, params string[] args) => await RunAsync(file, args, allowFailure: false);
+    private static async Task RunAsync(string file, params string[] args) =>
+        await RunAsync(file, args, allowFailure: false);
 
     private static async Task RunAsync(string file, string[] args, bool allowFailure)
     {
@@ -85,7 +114,8 @@ public sealed class IsolatedHost : IAsyncDisposable
         if (process.ExitCode != 0 && !allowFailure)
         {
             throw new InvalidOperationException(
-                $"`{file} {string.Join(' ', args)}` failed ({process.ExitCode}): {error.Trim()}. Network partition tests need root, iproute2 and iptables (make test installs them).");
+                $"`{file} {string.Join(' ', args)}` failed ({process.ExitCode}): {error.Trim()}. Network partition tests need root, iproute2 and iptables (make test installs them)."
+            );
         }
     }
 }

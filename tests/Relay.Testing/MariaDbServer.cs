@@ -39,7 +39,9 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
         await using var root = await OpenRootAsync();
         await using var command = new MySqlCommand("SHOW GLOBAL STATUS LIKE 'Questions'", root);
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return await reader.ReadAsync()
+            ? long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
     }
 
     /// <summary>One server for the whole test process, stopped when the process exits.</summary>
@@ -58,20 +60,21 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
             {
                 pid = await LaunchAsync(directory, port);
             }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-            }
+            catch (InvalidOperationException) when (attempt < 3) { }
         }
 
         var server = new MariaDbServer(directory, port, pid);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Delete();
         await using var root = await server.OpenRootAsync();
-        await using var command = new MySqlCommand("""
+        await using var command = new MySqlCommand(
+            """
             CREATE USER IF NOT EXISTS 'relay'@'%' IDENTIFIED BY 'relay';
             CREATE USER IF NOT EXISTS 'relay'@'localhost' IDENTIFIED BY 'relay';
             GRANT ALL ON *.* TO 'relay'@'%';
             GRANT ALL ON *.* TO 'relay'@'localhost';
-            """, root);
+            """,
+            root
+        );
         await command.ExecuteNonQueryAsync();
         return server;
     }
@@ -81,7 +84,10 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     {
         var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync();
-        await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
+        await using var command = new MySqlCommand(
+            $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            root
+        );
         await command.ExecuteNonQueryAsync();
         return ConnectionString(name);
     }
@@ -100,7 +106,10 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     public async Task ResetDatabaseAsync(string database)
     {
         await using var root = await OpenRootAsync();
-        await using var command = new MySqlCommand($"DROP DATABASE `{database}`; CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root);
+        await using var command = new MySqlCommand(
+            $"DROP DATABASE `{database}`; CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+            root
+        );
         await command.ExecuteNonQueryAsync();
     }
 
@@ -108,7 +117,15 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     public async Task<string> DumpAsync(string database)
     {
         var file = Path.Combine(Directory, $"{database}-{Guid.NewGuid():N}.sql");
-        var (exit, output) = await Scripts.RunAsync("bash", "-c", "mariadb-dump --no-defaults --socket=\"$1\" -uroot --single-transaction \"$2\" > \"$3\"", "dump", Socket, database, file);
+        var (exit, output) = await Scripts.RunAsync(
+            "bash",
+            "-c",
+            "mariadb-dump --no-defaults --socket=\"$1\" -uroot --single-transaction \"$2\" > \"$3\"",
+            "dump",
+            Socket,
+            database,
+            file
+        );
         return exit == 0 ? file : throw new InvalidOperationException($"mariadb-dump failed: {output}");
     }
 
@@ -116,7 +133,15 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     public async Task RestoreAsync(string database, string dumpFile)
     {
         await ResetDatabaseAsync(database);
-        var (exit, output) = await Scripts.RunAsync("bash", "-c", "mariadb --no-defaults --socket=\"$1\" -uroot \"$2\" < \"$3\"", "restore", Socket, database, dumpFile);
+        var (exit, output) = await Scripts.RunAsync(
+            "bash",
+            "-c",
+            "mariadb --no-defaults --socket=\"$1\" -uroot \"$2\" < \"$3\"",
+            "restore",
+            Socket,
+            database,
+            dumpFile
+        );
         if (exit != 0)
         {
             throw new InvalidOperationException($"restoring {dumpFile} failed: {output}");
@@ -132,7 +157,9 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
         var (exit, output) = await Scripts.RunAsync("bash", script, directory, port.ToString());
         if (exit != 0 || !int.TryParse(output.Trim().Split('\n')[^1], out var pid))
         {
-            throw new InvalidOperationException($"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}");
+            throw new InvalidOperationException(
+                $"MariaDB did not start (is mariadb-server installed? `make test` installs it): {output}"
+            );
         }
 
         return pid;
@@ -160,9 +187,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     public ValueTask DisposeAsync()

@@ -131,7 +131,9 @@ public static class OpenApiFile
             default:
                 if (!JsonNode.DeepEquals(served, written))
                 {
-                    differences.Add($"{at}: served {served?.ToJsonString() ?? "nothing"}, the file has {written?.ToJsonString() ?? "nothing"}");
+                    differences.Add(
+                        $"{at}: served {served?.ToJsonString() ?? "nothing"}, the file has {written?.ToJsonString() ?? "nothing"}"
+                    );
                 }
 
                 break;
@@ -139,13 +141,14 @@ public static class OpenApiFile
     }
 
     /// <summary>Every scalar as a string, so YAML's untyped scalars compare equal to JSON's typed ones.</summary>
-    private static JsonNode? Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
-        JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
-        JsonValue v => JsonValue.Create(v.ToString()),
-        _ => null,
-    };
+    private static JsonNode? Canonical(JsonNode? node) =>
+        node switch
+        {
+            JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+            JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
+            JsonValue v => JsonValue.Create(v.ToString()),
+            _ => null,
+        };
 
     private static JsonNode? YamlToJson(string yaml)
     {
@@ -153,12 +156,18 @@ public static class OpenApiFile
         stream.Load(new StringReader(yaml));
         return Convert(stream.Documents[0].RootNode);
 
-        static JsonNode? Convert(YamlNode node) => node switch
-        {
-            YamlMappingNode m => new JsonObject(m.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, Convert(c.Value)))),
-            YamlSequenceNode s => new JsonArray(s.Children.Select(Convert).ToArray()),
-            YamlScalarNode { Value: var v, Style: var style } => v is null || (v is "null" or "~" && style == YamlDotNet.Core.ScalarStyle.Plain) ? null : JsonValue.Create(v),
-            _ => null,
-        };
+        static JsonNode? Convert(YamlNode node) =>
+            node switch
+            {
+                YamlMappingNode m => new JsonObject(
+                    m.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, Convert(c.Value)))
+                ),
+                YamlSequenceNode s => new JsonArray(s.Children.Select(Convert).ToArray()),
+                YamlScalarNode { Value: var v, Style: var style } => v is null
+                || (v is "null" or "~" && style == YamlDotNet.Core.ScalarStyle.Plain)
+                    ? null
+                    : JsonValue.Create(v),
+                _ => null,
+            };
     }
 }

@@ -10,9 +10,13 @@ public static class OperationPages
     public static async Task<IReadOnlyList<JsonNode>> OperationMessagesAsync(this HttpClient http, long operationId)
     {
         var messages = new List<JsonNode>();
-        for (long? after = 0; after is not null;)
+        for (long? after = 0; after is not null; )
         {
-            var page = (await http.GetFromJsonAsync<JsonObject>($"/operations/{operationId}/messages?limit=1000&afterId={after}"))!;
+            var page = (
+                await http.GetFromJsonAsync<JsonObject>(
+                    $"/operations/{operationId}/messages?limit=1000&afterId={after}"
+                )
+            )!;
             messages.AddRange(page["items"]!.AsArray().Select(m => m!));
             after = page["nextAfterId"]?.GetValue<long>();
         }

@@ -11,6 +11,8 @@ public static class OutboxRows
     /// the schema migration does for rows written before the counter existed; the server's next
     /// message would otherwise take an id a test row already has.
     /// </summary>
-    public static Task KeepCounterAheadAsync(MySqlConnection db) => db.ExecuteAsync(
-        "UPDATE outbox_sequence SET next_id = GREATEST(next_id, (SELECT COALESCE(MAX(id), 0) + 1 FROM messages)) WHERE name = 'messages'");
+    public static Task KeepCounterAheadAsync(MySqlConnection db) =>
+        db.ExecuteAsync(
+            "UPDATE outbox_sequence SET next_id = GREATEST(next_id, (SELECT COALESCE(MAX(id), 0) + 1 FROM messages)) WHERE name = 'messages'"
+        );
 }

@@ -14,14 +14,54 @@ public sealed record RegisteredClient(long Id, string Credential);
 /// </summary>
 public static class RelayApi
 {
-    public static async Task<RegisteredClient> RegisterClientAsync(this HttpClient api, string name, string host, int port, CancellationToken ct = default)
+    public static async Task<RegisteredClient> RegisterClientAsync(
+        this HttpClient api,
+        string name,
+        string host,
+        int port,
+        CancellationToken ct = default
+    )
     {
-        var created = await CreatedAsync(await api.PostAsJsonAsync("/clients", new { name, host, port }, ct), "POST /clients", ct);
+        var created = await CreatedAsync(
+            await api.PostAsJsonAsync(
+                "/clients",
+                new
+                {
+                    name,
+                    host,
+                    port,
+                },
+                ct
+            ),
+            "POST /clients",
+            ct
+        );
         return new RegisteredClient(created["id"]!.GetValue<long>(), created["credential"]!.GetValue<string>());
     }
 
-    public static async Task<long> CreatePersonnelAsync(this HttpClient api, string name, string surname, string ssn, CancellationToken ct = default) =>
-        (await CreatedAsync(await api.PostAsJsonAsync("/personnel", new { name, surname, ssn }, ct), "POST /personnel", ct))["id"]!.GetValue<long>();
+    public static async Task<long> CreatePersonnelAsync(
+        this HttpClient api,
+        string name,
+        string surname,
+        string ssn,
+        CancellationToken ct = default
+    ) =>
+        (
+            await CreatedAsync(
+                await api.PostAsJsonAsync(
+                    "/personnel",
+                    new
+                    {
+                        name,
+                        surname,
+                        ssn,
+                    },
+                    ct
+                ),
+                "POST /personnel",
+                ct
+            )
+        )["id"]!.GetValue<long>();
 
     private static async Task<JsonObject> CreatedAsync(HttpResponseMessage response, string call, CancellationToken ct)
     {
@@ -30,7 +70,11 @@ public static class RelayApi
             var body = await response.Content.ReadAsStringAsync(ct);
             return response.StatusCode == HttpStatusCode.Created
                 ? JsonNode.Parse(body)!.AsObject()
-                : throw new HttpRequestException($"{call} answered {(int)response.StatusCode}, not 201: {body}", null, response.StatusCode);
+                : throw new HttpRequestException(
+                    $"{call} answered {(int)response.StatusCode}, not 201: {body}",
+                    null,
+                    response.StatusCode
+                );
         }
     }
 }

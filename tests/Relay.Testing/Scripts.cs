@@ -11,7 +11,9 @@ internal static class Scripts
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
 
         // What the scripts start is stopped with this process even when its exit handlers do not run.
-        info.Environment["RELAY_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["RELAY_OWNER_PID"] = Environment.ProcessId.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);

@@ -42,9 +42,7 @@ public sealed class SlowLink : IAsyncDisposable
                 pumps.Add(PumpAsync(outbound, inbound, int.MaxValue));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { }
 
         await Task.WhenAll(pumps);
     }
@@ -69,9 +67,8 @@ public sealed class SlowLink : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-        }
+        catch (Exception e)
+            when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException) { }
         finally
         {
             from.Dispose();

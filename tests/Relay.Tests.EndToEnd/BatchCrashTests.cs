@@ -8,7 +8,10 @@ public sealed class BatchCrashTests : IAsyncLifetime
 {
     private const int BatchSize = 500;
     private const int Personnel = 6000;
-    private readonly RelayStack _stack = new(clients: 1, serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = BatchSize.ToString() });
+    private readonly RelayStack _stack = new(
+        clients: 1,
+        serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = BatchSize.ToString() }
+    );
 
     public Task InitializeAsync() => _stack.StartAsync();
 
@@ -23,13 +26,25 @@ public sealed class BatchCrashTests : IAsyncLifetime
             {
                 await db.ExecuteAsync(
                     "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, UTC_TIMESTAMP(6))",
-                    Enumerable.Range(start, 1000).Select(i => new { Name = $"N{i}", Surname = "Batch", Ssn = $"{90_000_000_000L + i}" }));
+                    Enumerable
+                        .Range(start, 1000)
+                        .Select(i => new
+                        {
+                            Name = $"N{i}",
+                            Surname = "Batch",
+                            Ssn = $"{90_000_000_000L + i}",
+                        })
+                );
             }
         }
 
         await _stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
         var client = _stack.Clients[0];
-        await Eventually.ReturnsAsync(client.StoredRowsAsync, rows => rows.Length > 0, because: "batches start arriving");
+        await Eventually.ReturnsAsync(
+            client.StoredRowsAsync,
+            rows => rows.Length > 0,
+            because: "batches start arriving"
+        );
         client.Process!.Kill();
 
         var held = (await client.StoredRowsAsync()).Length;

@@ -22,11 +22,22 @@ public sealed class CatchUpTests : IAsyncLifetime
 
         // Client 1 comes up while client 2 stays down; then client 2 after its retries have backed off.
         await _stack.Clients[0].StartAsync();
-        var first = await Eventually.ReturnsAsync(_stack.Clients[0].ListedSsnsAsync, s => s.Length == 2, because: "client 1 catches up");
-        await Eventually.ReturnsAsync(() => _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[1]}"), UnreachableForASecond,
-            because: "the server has been failing to reach client 2 for a second, its retries backing off");
+        var first = await Eventually.ReturnsAsync(
+            _stack.Clients[0].ListedSsnsAsync,
+            s => s.Length == 2,
+            because: "client 1 catches up"
+        );
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[1]}"),
+            UnreachableForASecond,
+            because: "the server has been failing to reach client 2 for a second, its retries backing off"
+        );
         await _stack.Clients[1].StartAsync();
-        var second = await Eventually.ReturnsAsync(_stack.Clients[1].ListedSsnsAsync, s => s.Length == 2, because: "client 2 catches up");
+        var second = await Eventually.ReturnsAsync(
+            _stack.Clients[1].ListedSsnsAsync,
+            s => s.Length == 2,
+            because: "client 2 catches up"
+        );
 
         Assert.Equal(["11122233344", "98765432100"], first);
         Assert.Equal(["11122233344", "98765432100"], second);
@@ -34,8 +45,10 @@ public sealed class CatchUpTests : IAsyncLifetime
 
     /// <summary>The server's times are UTC, written without an offset.</summary>
     private static bool UnreachableForASecond(JsonObject client) =>
-        client["state"]!.GetValue<string>() == "unreachable" && client["lastError"] is not null
-        && DateTime.UtcNow - DateTime.SpecifyKind(client["unreachableSince"]!.GetValue<DateTime>(), DateTimeKind.Utc) > TimeSpan.FromSeconds(1);
+        client["state"]!.GetValue<string>() == "unreachable"
+        && client["lastError"] is not null
+        && DateTime.UtcNow - DateTime.SpecifyKind(client["unreachableSince"]!.GetValue<DateTime>(), DateTimeKind.Utc)
+            > TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task ARestartedClientKeepsWhatItHadAndGetsWhatWasQueuedWhileItWasDown()

@@ -10,7 +10,8 @@ public sealed class ChaosModel(int clients)
 {
     public Dictionary<long, PersonnelRecord> Server { get; } = [];
 
-    public Dictionary<long, PersonnelRecord>[] Clients { get; } = Enumerable.Range(0, clients).Select(_ => new Dictionary<long, PersonnelRecord>()).ToArray();
+    public Dictionary<long, PersonnelRecord>[] Clients { get; } =
+        Enumerable.Range(0, clients).Select(_ => new Dictionary<long, PersonnelRecord>()).ToArray();
 
     public void Send(long personnelId, int? client)
     {
@@ -36,7 +37,8 @@ public sealed class ChaosModel(int clients)
         }
     }
 
-    /// <summary>An edit on the server: the clients that hold the personnel get the new values; no other client gains it.</summary>
+    /// <summary>An edit on the server: the clients that hold the personnel get the new values; no other client gains
+    /// it.</summary>
     public void Edit(long personnelId)
     {
         foreach (var held in Clients.Where(c => c.ContainsKey(personnelId)))

@@ -181,7 +181,16 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
             case < 15:
                 var edited = Model.Server[person] with { Name = RandomName(), Surname = RandomName() };
                 var propagate = random.Next(4) > 0;
-                await CallAsync(HttpMethod.Put, $"/personnel/{person}{(propagate ? "" : "?propagate=false")}", new { name = edited.Name, surname = edited.Surname, ssn = edited.Ssn });
+                await CallAsync(
+                    HttpMethod.Put,
+                    $"/personnel/{person}{(propagate ? "" : "?propagate=false")}",
+                    new
+                    {
+                        name = edited.Name,
+                        surname = edited.Surname,
+                        ssn = edited.Ssn,
+                    }
+                );
                 Model.Server[person] = edited;
                 if (propagate)
                 {
@@ -194,7 +203,10 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
                 break;
             case < 23 when ids.Length > 3:
                 var removeFromClients = random.Next(4) > 0;
-                await CallAsync(HttpMethod.Delete, $"/personnel/{person}{(removeFromClients ? "" : "?propagate=false")}");
+                await CallAsync(
+                    HttpMethod.Delete,
+                    $"/personnel/{person}{(removeFromClients ? "" : "?propagate=false")}"
+                );
                 Model.Server.Remove(person);
                 if (removeFromClients)
                 {
@@ -230,8 +242,22 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
 
     private async Task CreatePersonnelAsync()
     {
-        var record = new PersonnelRecord(0, RandomName(), RandomName(), $"{7_000_000_000_0 + Interlocked.Increment(ref _ssn):D11}");
-        var created = await CallAsync(HttpMethod.Post, "/personnel", new { name = record.Name, surname = record.Surname, ssn = record.Ssn });
+        var record = new PersonnelRecord(
+            0,
+            RandomName(),
+            RandomName(),
+            $"{7_000_000_000_0 + Interlocked.Increment(ref _ssn):D11}"
+        );
+        var created = await CallAsync(
+            HttpMethod.Post,
+            "/personnel",
+            new
+            {
+                name = record.Name,
+                surname = record.Surname,
+                ssn = record.Ssn,
+            }
+        );
         var id = created["id"]!.GetValue<long>();
         Model.Server[id] = record with { Id = id };
     }
@@ -247,7 +273,10 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
         {
             try
             {
-                using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+                using var request = new HttpRequestMessage(method, path)
+                {
+                    Content = body is null ? null : JsonContent.Create(body),
+                };
                 // Either server instance may take the call: they share one outbox.
                 var running = stack.Servers.Where(s => !s.Process.HasExited).ToList();
                 using var response = await running[random.Next(running.Count)].Api.SendAsync(request);
@@ -262,9 +291,7 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
                     throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
                 }
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
 
             await Task.Delay(100);
         }
@@ -272,7 +299,19 @@ internal sealed class ChaosRun(RelayStack stack, Random random, ITestOutputHelpe
 
     private string RandomName()
     {
-        string[] parts = ["Ada", "Zoë", "O'Brien", "李", "Ñandú", "x; DROP TABLE personnel; --", "\"q\"", "Émile", "🚀", "Bob"];
+        string[] parts =
+        [
+            "Ada",
+            "Zoë",
+            "O'Brien",
+            "李",
+            "Ñandú",
+            "x; DROP TABLE personnel; --",
+            "\"q\"",
+            "Émile",
+            "🚀",
+            "Bob",
+        ];
         return parts[random.Next(parts.Length)] + random.Next(1000);
     }
 }

@@ -8,9 +8,11 @@ namespace Relay.Tests.EndToEnd;
 
 /// <summary>
 /// A seeded random stream of every kind of operation, with edits and server-side deletes (most of
-/// them propagated to the clients) between sends, against two server instances and three clients, each client in a network namespace of
+/// them propagated to the clients) between sends, against two server instances and three clients, each client in a
+/// network namespace of
 /// its own: clients and server instances are killed with SIGKILL, clients are cut off by the
-/// kernel (iptables DROP) and healed, and MySQL is restarted once. At the end every client's SQLite file must equal the model. The seed is
+/// kernel (iptables DROP) and healed, and MySQL is restarted once. At the end every client's SQLite file must equal the
+/// model. The seed is
 /// printed on failure: RELAY_CHAOS_SEED=... replays it; RELAY_CHAOS_SECONDS sets the length
 /// (`make chaos` runs the long version).
 /// </summary>
@@ -24,16 +26,25 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var (seed, seconds) = Settings(output);
         await using var mariadb = await MariaDbServer.StartAsync();
         await using var stack = new RelayStack(ClientCount, mariadb, ServerSettings, isolatedClients: ClientCount);
-        await RunAndCheckAsync(stack, new ChaosRun(stack, new Random(seed), output) { MariaDb = mariadb }, seed, seconds, output);
+        await RunAndCheckAsync(
+            stack,
+            new ChaosRun(stack, new Random(seed), output) { MariaDb = mariadb },
+            seed,
+            seconds,
+            output
+        );
     }
 
     /// <summary>Small batches, so that a crash falls between the parts of an operation more often.</summary>
     internal static readonly Dictionary<string, string> ServerSettings = new() { ["Outbox:BatchSize"] = "3" };
 
-    /// <summary>The run's seed (RELAY_CHAOS_SEED replays one) and length (RELAY_CHAOS_SECONDS, or <paramref name="seconds"/>).</summary>
+    /// <summary>The run's seed (RELAY_CHAOS_SEED replays one) and length (RELAY_CHAOS_SECONDS, or <paramref
+    /// name="seconds"/>).</summary>
     internal static (int Seed, int Seconds) Settings(ITestOutputHelper output, int seconds = 20)
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SEED"), out var s)
+            ? s
+            : Random.Shared.Next();
         seconds = int.TryParse(Environment.GetEnvironmentVariable("RELAY_CHAOS_SECONDS"), out var d) ? d : seconds;
         output.WriteLine($"chaos seed {seed}, {seconds} s");
         return (seed, seconds);
@@ -43,7 +54,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// Starts the stack with a second instance (on a cluster, through node 2), runs the chaos,
     /// settles, and checks every client against the model, then verify and sync.
     /// </summary>
-    internal static async Task RunAndCheckAsync(RelayStack stack, ChaosRun run, int seed, int seconds, ITestOutputHelper output)
+    internal static async Task RunAndCheckAsync(
+        RelayStack stack,
+        ChaosRun run,
+        int seed,
+        int seconds,
+        ITestOutputHelper output
+    )
     {
         try
         {
@@ -53,19 +70,30 @@ public sealed class ChaosTests(ITestOutputHelper output)
             await run.SettleAsync();
             for (var i = 0; i < ClientCount; i++)
             {
-                var expected = run.Model.Clients[i].Values.OrderBy(p => p.Id).Select(p => (p.Id, p.Name, p.Surname, p.Ssn)).ToArray();
+                var expected = run
+                    .Model.Clients[i]
+                    .Values.OrderBy(p => p.Id)
+                    .Select(p => (p.Id, p.Name, p.Surname, p.Ssn))
+                    .ToArray();
                 var actual = await stack.Clients[i].StoredRowsAsync();
-                Assert.True(expected.SequenceEqual(actual),
-                    $"client {i + 1} diverged from the model.\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}");
+                Assert.True(
+                    expected.SequenceEqual(actual),
+                    $"client {i + 1} diverged from the model.\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}"
+                );
             }
 
             await VerifyThenSyncAsync(stack, run.Model);
-            output.WriteLine($"{run.Steps} operations, {run.Kills} kills, {run.NodeKills} node kills, {run.Partitions} partitions, no divergence; verify and sync agreed with the model");
+            output.WriteLine(
+                $"{run.Steps} operations, {run.Kills} kills, {run.NodeKills} node kills, {run.Partitions} partitions, no divergence; verify and sync agreed with the model"
+            );
         }
         catch (Exception e)
         {
             var tail = string.Join('\n', stack.Diagnostics().Split('\n').TakeLast(80));
-            throw new InvalidOperationException($"Chaos run failed; replay with RELAY_CHAOS_SEED={seed} RELAY_CHAOS_SECONDS={seconds}: {e.Message}\n{tail}", e);
+            throw new InvalidOperationException(
+                $"Chaos run failed; replay with RELAY_CHAOS_SEED={seed} RELAY_CHAOS_SECONDS={seconds}: {e.Message}\n{tail}",
+                e
+            );
         }
     }
 
@@ -85,8 +113,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
             var extra = held.Keys.Count(id => !model.Server.ContainsKey(id));
             var different = held.Count(h => model.Server.TryGetValue(h.Key, out var now) && now != h.Value);
             Assert.True(
-                (verdict["state"]!.GetValue<string>(), verdict["missing"]!.GetValue<long>(), verdict["extra"]!.GetValue<long>(), verdict["different"]!.GetValue<long>()) == ("judged", 0, extra, different),
-                $"client {i + 1}: verify said {verdict.ToJsonString()}, the model {extra} extra and {different} different");
+                (
+                    verdict["state"]!.GetValue<string>(),
+                    verdict["missing"]!.GetValue<long>(),
+                    verdict["extra"]!.GetValue<long>(),
+                    verdict["different"]!.GetValue<long>()
+                ) == ("judged", 0, extra, different),
+                $"client {i + 1}: verify said {verdict.ToJsonString()}, the model {extra} extra and {different} different"
+            );
         }
 
         var (status, _) = await stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel?sync=true&wait=60");

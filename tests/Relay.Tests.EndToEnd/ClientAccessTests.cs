@@ -11,7 +11,10 @@ namespace Relay.Tests.EndToEnd;
 /// </summary>
 public sealed class ClientAccessTests : IAsyncLifetime
 {
-    private readonly ClientDaemon _client = ClientDaemon.Alone("readkey", new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "3" });
+    private readonly ClientDaemon _client = ClientDaemon.Alone(
+        "readkey",
+        new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "3" }
+    );
 
     public Task InitializeAsync() => _client.StartAsync();
 
@@ -34,9 +37,15 @@ public sealed class ClientAccessTests : IAsyncLifetime
     [Fact]
     public async Task TheClientSaysWhereItListensWithoutCallingItsTcpPortHttpAndSaysWhenItStops()
     {
-        await Eventually.ReturnsAsync(() => Task.FromResult(_client.Process!.Output), o => o.Contains("Listening for deliveries", StringComparison.Ordinal));
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(_client.Process!.Output),
+            o => o.Contains("Listening for deliveries", StringComparison.Ordinal)
+        );
 
-        Assert.Contains($"tcp://127.0.0.1:{_client.TcpPort} (plain); HTTP API on {_client.HttpUrl}", _client.Process!.Output);
+        Assert.Contains(
+            $"tcp://127.0.0.1:{_client.TcpPort} (plain); HTTP API on {_client.HttpUrl}",
+            _client.Process!.Output
+        );
         Assert.DoesNotContain($"http://127.0.0.1:{_client.TcpPort}", _client.Process.Output);
 
         await _client.Process.StopAsync();
@@ -46,7 +55,11 @@ public sealed class ClientAccessTests : IAsyncLifetime
     [Fact]
     public async Task AfterTooManyWrongKeysEvenTheRightOneGets429()
     {
-        using var guesser = new HttpClient { BaseAddress = new Uri(_client.HttpUrl), DefaultRequestHeaders = { { "X-Api-Key", "not-the-read-key" } } };
+        using var guesser = new HttpClient
+        {
+            BaseAddress = new Uri(_client.HttpUrl),
+            DefaultRequestHeaders = { { "X-Api-Key", "not-the-read-key" } },
+        };
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync("/personnel")).StatusCode);
@@ -64,13 +77,21 @@ public sealed class ClientAccessTests : IAsyncLifetime
     [Fact]
     public async Task AfterTooManyFailedHandshakesAnAddressGetsNoHandshakeForAWhile()
     {
-        var wrong = new LinkCredential(ClientDaemon.TestCredential.ClientId, ClientDaemon.TestCredential.Generation, new byte[LinkCredential.SecretBytes]);
+        var wrong = new LinkCredential(
+            ClientDaemon.TestCredential.ClientId,
+            ClientDaemon.TestCredential.Generation,
+            new byte[LinkCredential.SecretBytes]
+        );
         for (var i = 0; i < 3; i++)
         {
             using var guesser = await ProtocolPeer.ConnectAsync(_client.TcpPort);
             var hello = Assert.IsType<HelloFrame>(await guesser.ReadAsync());
             var challenge = TransportAuth.NewChallenge();
-            Assert.IsType<NackFrame>(await guesser.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(wrong, hello.Challenge, challenge))));
+            Assert.IsType<NackFrame>(
+                await guesser.ExchangeAsync(
+                    new AuthFrame(challenge, TransportAuth.ServerProof(wrong, hello.Challenge, challenge))
+                )
+            );
         }
 
         // Even the right credential: the daemon says nothing to this address until the window ends.

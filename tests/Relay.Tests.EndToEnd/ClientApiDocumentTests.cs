@@ -21,10 +21,16 @@ public sealed class ClientApiDocumentTests : IAsyncLifetime
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri(_client.HttpUrl) };
 
-        var differences = await OpenApiFile.DifferencesAsync(anonymous, Path.Combine(Repo.Root, "client", "openapi.yaml"));
+        var differences = await OpenApiFile.DifferencesAsync(
+            anonymous,
+            Path.Combine(Repo.Root, "client", "openapi.yaml")
+        );
 
-        Assert.True(differences.Count == 0,
-            "client/openapi.yaml and the served document disagree (run `make openapi` after an intended API change):\n" + string.Join('\n', differences.Take(30)));
+        Assert.True(
+            differences.Count == 0,
+            "client/openapi.yaml and the served document disagree (run `make openapi` after an intended API change):\n"
+                + string.Join('\n', differences.Take(30))
+        );
     }
 
     [Fact]
@@ -34,7 +40,10 @@ public sealed class ClientApiDocumentTests : IAsyncLifetime
         var document = await OpenApiFile.ServedAsync(anonymous);
 
         Assert.Empty(OpenApiFile.RuleBreaches(document, storeBehind: false));
-        Assert.Equal(["/", "/health", "/license", "/metrics", "/personnel", "/personnel/{id}"], document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["/", "/health", "/license", "/metrics", "/personnel", "/personnel/{id}"],
+            document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)
+        );
         Assert.Contains("swagger-ui", await anonymous.GetStringAsync("/swagger/index.html"));
     }
 

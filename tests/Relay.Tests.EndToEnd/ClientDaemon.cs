@@ -10,18 +10,31 @@ namespace Relay.Tests.EndToEnd;
 /// One client daemon process with its own ports and SQLite file; can be stopped and started again.
 /// Given an <see cref="IsolatedHost"/>, it runs in that network namespace, where the link to it can be cut.
 /// </summary>
-public sealed class ClientDaemon(string name, string directory, IReadOnlyDictionary<string, string>? extraSettings = null, IsolatedHost? host = null) : IAsyncDisposable
+public sealed class ClientDaemon(
+    string name,
+    string directory,
+    IReadOnlyDictionary<string, string>? extraSettings = null,
+    IsolatedHost? host = null
+) : IAsyncDisposable
 {
     /// <summary>The credential of a daemon no server registered: a test that plays the server proves it.</summary>
-    public static readonly LinkCredential TestCredential = new(1, 1, Enumerable.Range(1, LinkCredential.SecretBytes).Select(i => (byte)i).ToArray());
+    public static readonly LinkCredential TestCredential = new(
+        1,
+        1,
+        Enumerable.Range(1, LinkCredential.SecretBytes).Select(i => (byte)i).ToArray()
+    );
 
     private LinkCredential _credential = TestCredential;
 
     private bool _ownsDirectory;
 
-    /// <summary>A daemon alone in a temporary directory of its own, removed with it (no server; a test plays one).</summary>
+    /// <summary>A daemon alone in a temporary directory of its own, removed with it (no server; a test plays
+    /// one).</summary>
     public static ClientDaemon Alone(string purpose, IReadOnlyDictionary<string, string>? extraSettings = null) =>
-        new("client", Directory.CreateTempSubdirectory($"relay-{purpose}-").FullName, extraSettings) { _ownsDirectory = true };
+        new("client", Directory.CreateTempSubdirectory($"relay-{purpose}-").FullName, extraSettings)
+        {
+            _ownsDirectory = true,
+        };
 
     public int TcpPort { get; } = FreePort.Next();
 
@@ -33,14 +46,17 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
 
     public int HttpPort { get; } = FreePort.Next();
 
-    public string DatabasePath { get; } = extraSettings?.GetValueOrDefault("Client:DatabasePath") ?? Path.Combine(directory, name, "client.db");
+    public string DatabasePath { get; } =
+        extraSettings?.GetValueOrDefault("Client:DatabasePath") ?? Path.Combine(directory, name, "client.db");
 
     public DaemonProcess? Process { get; private set; }
 
-    /// <summary>The file the daemon reads its credential from at every connection (<c>Client:CredentialFile</c>).</summary>
+    /// <summary>The file the daemon reads its credential from at every connection
+    /// (<c>Client:CredentialFile</c>).</summary>
     public string CredentialFile { get; } = Path.Combine(directory, name, "credential");
 
-    /// <summary>The credential the daemon holds; setting it takes effect from the next connection, as a rotation does.</summary>
+    /// <summary>The credential the daemon holds; setting it takes effect from the next connection, as a rotation
+    /// does.</summary>
     public LinkCredential Credential
     {
         get => _credential;
@@ -78,7 +94,8 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
     }
 
     /// <summary>An HTTP client for the daemon's REST port that sends its read key.</summary>
-    public HttpClient CreateHttp() => new() { BaseAddress = new Uri(HttpUrl), DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } } };
+    public HttpClient CreateHttp() =>
+        new() { BaseAddress = new Uri(HttpUrl), DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } } };
 
     /// <summary>The SSNs the client's REST listing shows, sorted.</summary>
     public async Task<string[]> ListedSsnsAsync()
@@ -91,9 +108,19 @@ public sealed class ClientDaemon(string name, string directory, IReadOnlyDiction
     /// <summary>The rows of the SQLite file itself, read directly, sorted by id.</summary>
     public async Task<(long Id, string Name, string Surname, string Ssn)[]> StoredRowsAsync()
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await using var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder
+            {
+                DataSource = DatabasePath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString()
+        );
         await connection.OpenAsync();
-        await using var command = new SqliteCommand("SELECT id, name, surname, ssn FROM personnel ORDER BY id", connection);
+        await using var command = new SqliteCommand(
+            "SELECT id, name, surname, ssn FROM personnel ORDER BY id",
+            connection
+        );
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<(long, string, string, string)>();
         while (await reader.ReadAsync())

@@ -23,7 +23,9 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
     public async Task SummariesAndListingsDescribeExactlyTheRowsHeld()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        await peer.ExchangeAsync(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton, Einstein])));
+        await peer.ExchangeAsync(
+            new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton, Einstein]))
+        );
 
         var summary = Assert.IsType<DigestReplyFrame>(await peer.ExchangeAsync(new DigestRequestFrame(2)));
         var listing = Assert.IsType<DigestReplyFrame>(await peer.ExchangeAsync(new DigestRequestFrame(2, [1])));
@@ -33,7 +35,10 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
         expected.Add(Einstein.Id, PersonnelDigest.RowHash(Einstein));
         Assert.Equal(2, summary.Rows);
         Assert.Equal(expected.Encode(), summary.BucketSummaries);
-        Assert.Equal(new Dictionary<long, ulong> { [1] = PersonnelDigest.RowHash(Newton) }, RowHashes.Decode(listing.RowHashes!));
+        Assert.Equal(
+            new Dictionary<long, ulong> { [1] = PersonnelDigest.RowHash(Newton) },
+            RowHashes.Decode(listing.RowHashes!)
+        );
     }
 
     [Theory]
@@ -45,7 +50,9 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
 
-        var refusal = Assert.IsType<NackFrame>(await peer.ExchangeAsync(new DigestRequestFrame(buckets, listed is { } b ? [b] : null)));
+        var refusal = Assert.IsType<NackFrame>(
+            await peer.ExchangeAsync(new DigestRequestFrame(buckets, listed is { } b ? [b] : null))
+        );
 
         Assert.True(refusal.Permanent);
         Assert.IsType<DigestReplyFrame>(await peer.ExchangeAsync(new DigestRequestFrame(1)));
@@ -55,13 +62,31 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
     public async Task APatchTakesEffectOnlyWithItsLastPartAndAllAtOnce()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        await peer.ExchangeAsync(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        await peer.ExchangeAsync(
+            new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton]))
+        );
         var curie = new PersonnelRecord(3, "Marie", "Curie", "11122233344");
 
-        Assert.IsType<AckFrame>(await peer.ExchangeAsync(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Patch, [curie], Part: new StagedPart("set", 1, 2)))));
+        Assert.IsType<AckFrame>(
+            await peer.ExchangeAsync(
+                new DeliverFrame(
+                    2,
+                    MessageUids.For(2),
+                    new MessageBody(MessageKind.Patch, [curie], Part: new StagedPart("set", 1, 2))
+                )
+            )
+        );
         Assert.Equal([Newton.Id], (await _client.StoredRowsAsync()).Select(r => r.Id));
 
-        Assert.IsType<AckFrame>(await peer.ExchangeAsync(new DeliverFrame(2, MessageUids.For(3), new MessageBody(MessageKind.Patch, PersonnelIds: [Newton.Id], Part: new StagedPart("set", 2, 2)))));
+        Assert.IsType<AckFrame>(
+            await peer.ExchangeAsync(
+                new DeliverFrame(
+                    2,
+                    MessageUids.For(3),
+                    new MessageBody(MessageKind.Patch, PersonnelIds: [Newton.Id], Part: new StagedPart("set", 2, 2))
+                )
+            )
+        );
         Assert.Equal([(3L, "Marie", "Curie", "11122233344")], await _client.StoredRowsAsync());
     }
 
@@ -69,9 +94,19 @@ public sealed class ClientDigestProtocolTests : IAsyncLifetime
     public async Task APatchWithAMissingPartIsRefusedAndChangesNothing()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        await peer.ExchangeAsync(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        await peer.ExchangeAsync(
+            new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [Newton]))
+        );
 
-        var refusal = Assert.IsType<NackFrame>(await peer.ExchangeAsync(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Patch, PersonnelIds: [Newton.Id], Part: new StagedPart("gappy", 2, 2)))));
+        var refusal = Assert.IsType<NackFrame>(
+            await peer.ExchangeAsync(
+                new DeliverFrame(
+                    2,
+                    MessageUids.For(2),
+                    new MessageBody(MessageKind.Patch, PersonnelIds: [Newton.Id], Part: new StagedPart("gappy", 2, 2))
+                )
+            )
+        );
 
         Assert.True(refusal.Permanent);
         Assert.Equal([Newton.Id], (await _client.StoredRowsAsync()).Select(r => r.Id));

@@ -16,8 +16,13 @@ namespace Relay.Tests.EndToEnd;
 public sealed class ClientFuzzTests : IAsyncLifetime
 {
     private const int Frames = 10_000;
-    // Ten thousand failed handshakes from one address would brake it (ClientAccessTests): here the frames themselves are under test.
-    private readonly ClientDaemon _client = ClientDaemon.Alone("fuzz", new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "1000000" });
+
+    // Ten thousand failed handshakes from one address would brake it (ClientAccessTests): here the frames themselves
+    // are under test.
+    private readonly ClientDaemon _client = ClientDaemon.Alone(
+        "fuzz",
+        new Dictionary<string, string> { ["Client:FailedAttemptsAllowed"] = "1000000" }
+    );
 
     public Task InitializeAsync() => _client.StartAsync();
 
@@ -28,7 +33,11 @@ public sealed class ClientFuzzTests : IAsyncLifetime
     {
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            var save = new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Isaac", "Newton", "12345678900")]));
+            var save = new DeliverFrame(
+                1,
+                MessageUids.For(1),
+                new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Isaac", "Newton", "12345678900")])
+            );
             Assert.Equal(new AckFrame(1), await legit.ExchangeAsync(save));
         }
 
@@ -40,23 +49,30 @@ public sealed class ClientFuzzTests : IAsyncLifetime
 
         // Eight peers at a time, each on its own connection, as the daemon closes a peer that fails the handshake.
         using var gate = new SemaphoreSlim(8);
-        await Task.WhenAll(cases.Select(async bytes =>
-        {
-            await gate.WaitAsync();
-            try
+        await Task.WhenAll(
+            cases.Select(async bytes =>
             {
-                await SendAndHangUpAsync(bytes);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+                await gate.WaitAsync();
+                try
+                {
+                    await SendAndHangUpAsync(bytes);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })
+        );
 
         Assert.Equal(before, await SnapshotAsync());
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            Assert.Equal(new AckFrame(2, Duplicate: false), await legit.ExchangeAsync(new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [99]))));
+            Assert.Equal(
+                new AckFrame(2, Duplicate: false),
+                await legit.ExchangeAsync(
+                    new DeliverFrame(2, MessageUids.For(2), new MessageBody(MessageKind.Delete, PersonnelIds: [99]))
+                )
+            );
         }
 
         Assert.Equal(["12345678900"], await _client.ListedSsnsAsync());
@@ -74,9 +90,7 @@ public sealed class ClientFuzzTests : IAsyncLifetime
             socket.Shutdown(SocketShutdown.Send);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var sink = new byte[1024];
-            while (await socket.ReceiveAsync(sink, timeout.Token) > 0)
-            {
-            }
+            while (await socket.ReceiveAsync(sink, timeout.Token) > 0) { }
         }
         catch (SocketException)
         {
@@ -86,8 +100,12 @@ public sealed class ClientFuzzTests : IAsyncLifetime
 
     private static byte[] Generate(Random random, int i)
     {
-        var valid = ProtocolPeer.Encode(new DeliverFrame(1000 + i, MessageUids.For(1000 + i), new MessageBody(MessageKind.DeleteAll)));
-        var auth = ProtocolPeer.Encode(new AuthFrame(TransportAuth.NewChallenge(), Convert.ToBase64String(RandomBytes(random, 32))));
+        var valid = ProtocolPeer.Encode(
+            new DeliverFrame(1000 + i, MessageUids.For(1000 + i), new MessageBody(MessageKind.DeleteAll))
+        );
+        var auth = ProtocolPeer.Encode(
+            new AuthFrame(TransportAuth.NewChallenge(), Convert.ToBase64String(RandomBytes(random, 32)))
+        );
         switch (i % 6)
         {
             case 0:
@@ -104,13 +122,23 @@ public sealed class ClientFuzzTests : IAsyncLifetime
                 return mutated;
             case 3:
                 var huge = new byte[4 + 16];
-                BinaryPrimitives.WriteInt32BigEndian(huge, random.Next(FrameCodec.DefaultMaxPayloadBytes + 1, int.MaxValue));
+                BinaryPrimitives.WriteInt32BigEndian(
+                    huge,
+                    random.Next(FrameCodec.DefaultMaxPayloadBytes + 1, int.MaxValue)
+                );
                 return huge;
             case 4:
                 return valid;
             default:
                 // A forged handshake followed by the message it hopes to smuggle in.
-                return [.. auth, .. valid, .. ProtocolPeer.Raw(Encoding.UTF8.GetBytes("{\"type\":\"welcome\",\"version\":1,\"proof\":\"AAAA\"}"))];
+                return
+                [
+                    .. auth,
+                    .. valid,
+                    .. ProtocolPeer.Raw(
+                        Encoding.UTF8.GetBytes("{\"type\":\"welcome\",\"version\":1,\"proof\":\"AAAA\"}")
+                    ),
+                ];
         }
     }
 
@@ -123,10 +151,24 @@ public sealed class ClientFuzzTests : IAsyncLifetime
 
     private async Task<string> SnapshotAsync()
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _client.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await using var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder
+            {
+                DataSource = _client.DatabasePath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString()
+        );
         await connection.OpenAsync();
         var text = new StringBuilder();
-        foreach (var sql in new[] { "SELECT * FROM personnel ORDER BY id", "SELECT message_id FROM applied_messages ORDER BY message_id", "SELECT COUNT(*) FROM replace_staging" })
+        foreach (
+            var sql in new[]
+            {
+                "SELECT * FROM personnel ORDER BY id",
+                "SELECT message_id FROM applied_messages ORDER BY message_id",
+                "SELECT COUNT(*) FROM replace_staging",
+            }
+        )
         {
             await using var command = new SqliteCommand(sql, connection);
             await using var reader = await command.ExecuteReaderAsync();

@@ -34,7 +34,14 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     public async Task AnInvalidMessageIsRefusedPermanentlyAndNothingOfItIsApplied()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        var halfBad = new DeliverFrame(20, MessageUids.For(20), new MessageBody(MessageKind.Save, Personnel: [Newton, new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn")]));
+        var halfBad = new DeliverFrame(
+            20,
+            MessageUids.For(20),
+            new MessageBody(
+                MessageKind.Save,
+                Personnel: [Newton, new PersonnelRecord(2, "Albert", "Einstein", "not-an-ssn")]
+            )
+        );
 
         var reply = Assert.IsType<NackFrame>(await peer.ExchangeAsync(halfBad));
 
@@ -47,7 +54,9 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     public async Task GarbageGetsANackAndTheConnectionKeepsWorking()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        await peer.SendRawAsync(ProtocolPeer.Raw(Encoding.UTF8.GetBytes("{\"type\":\"deliver\",\"version\":1,\"messageId\":")));
+        await peer.SendRawAsync(
+            ProtocolPeer.Raw(Encoding.UTF8.GetBytes("{\"type\":\"deliver\",\"version\":1,\"messageId\":"))
+        );
 
         Assert.True(Assert.IsType<NackFrame>(await peer.ReadAsync()).Permanent);
         var save = new DeliverFrame(30, MessageUids.For(30), new MessageBody(MessageKind.Save, Personnel: [Newton]));
@@ -67,7 +76,10 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         }
 
         using var again = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        Assert.Equal(new AckFrame(40), await again.ExchangeAsync(new DeliverFrame(40, MessageUids.For(40), new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(
+            new AckFrame(40),
+            await again.ExchangeAsync(new DeliverFrame(40, MessageUids.For(40), new MessageBody(MessageKind.DeleteAll)))
+        );
 
         // The operator's count of refused connections says why: too large, not a stalled frame.
         using var http = new HttpClient();
@@ -83,8 +95,19 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
         var challenge = TransportAuth.NewChallenge();
 
-        var answer = await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(new LinkCredential(hello.ClientId, hello.Generation, new byte[LinkCredential.SecretBytes]), hello.Challenge, challenge)));
-        await peer.SendAsync(new DeliverFrame(50, MessageUids.For(50), new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        var answer = await peer.ExchangeAsync(
+            new AuthFrame(
+                challenge,
+                TransportAuth.ServerProof(
+                    new LinkCredential(hello.ClientId, hello.Generation, new byte[LinkCredential.SecretBytes]),
+                    hello.Challenge,
+                    challenge
+                )
+            )
+        );
+        await peer.SendAsync(
+            new DeliverFrame(50, MessageUids.For(50), new MessageBody(MessageKind.Save, Personnel: [Newton]))
+        );
 
         Assert.IsType<NackFrame>(answer);
         Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
@@ -97,7 +120,9 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         using var peer = await ProtocolPeer.ConnectAsync(_client.TcpPort);
         Assert.IsType<HelloFrame>(await peer.ReadAsync());
 
-        await peer.SendAsync(new DeliverFrame(51, MessageUids.For(51), new MessageBody(MessageKind.Save, Personnel: [Newton])));
+        await peer.SendAsync(
+            new DeliverFrame(51, MessageUids.For(51), new MessageBody(MessageKind.Save, Personnel: [Newton]))
+        );
 
         Assert.True(await peer.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
         Assert.Empty(await _client.StoredRowsAsync());
@@ -112,8 +137,15 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         {
             var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
             var challenge = TransportAuth.NewChallenge();
-            var auth = ProtocolPeer.Encode(new AuthFrame(challenge, TransportAuth.ServerProof(ClientDaemon.TestCredential, hello.Challenge, challenge)));
-            var deleteAll = ProtocolPeer.Encode(new DeliverFrame(60, MessageUids.For(60), new MessageBody(MessageKind.DeleteAll)));
+            var auth = ProtocolPeer.Encode(
+                new AuthFrame(
+                    challenge,
+                    TransportAuth.ServerProof(ClientDaemon.TestCredential, hello.Challenge, challenge)
+                )
+            );
+            var deleteAll = ProtocolPeer.Encode(
+                new DeliverFrame(60, MessageUids.For(60), new MessageBody(MessageKind.DeleteAll))
+            );
             recorded.AddRange([auth, deleteAll]);
             await peer.SendRawAsync(auth);
             Assert.IsType<WelcomeFrame>(await peer.ReadAsync());
@@ -123,7 +155,12 @@ public sealed class ClientProtocolTests : IAsyncLifetime
 
         using (var legit = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
         {
-            Assert.Equal(new AckFrame(61), await legit.ExchangeAsync(new DeliverFrame(61, MessageUids.For(61), new MessageBody(MessageKind.Save, Personnel: [Newton]))));
+            Assert.Equal(
+                new AckFrame(61),
+                await legit.ExchangeAsync(
+                    new DeliverFrame(61, MessageUids.For(61), new MessageBody(MessageKind.Save, Personnel: [Newton]))
+                )
+            );
         }
 
         // The replay: the daemon's new challenge does not match the recorded proof.
@@ -143,34 +180,63 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     {
         using var silent = await ProtocolPeer.ConnectAsync(_client.TcpPort);
         using var trickler = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        var frame = ProtocolPeer.Encode(new DeliverFrame(70, MessageUids.For(70), new MessageBody(MessageKind.DeleteAll)));
+        var frame = ProtocolPeer.Encode(
+            new DeliverFrame(70, MessageUids.For(70), new MessageBody(MessageKind.DeleteAll))
+        );
         await trickler.SendRawAsync(frame[..6]);
 
-        Assert.True(await silent.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "no handshake within the handshake timeout");
-        Assert.True(await trickler.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)), "a frame not finished within the frame timeout");
+        Assert.True(
+            await silent.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)),
+            "no handshake within the handshake timeout"
+        );
+        Assert.True(
+            await trickler.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(8)),
+            "a frame not finished within the frame timeout"
+        );
         using var fine = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
-        Assert.Equal(new AckFrame(71), await fine.ExchangeAsync(new DeliverFrame(71, MessageUids.For(71), new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(
+            new AckFrame(71),
+            await fine.ExchangeAsync(new DeliverFrame(71, MessageUids.For(71), new MessageBody(MessageKind.DeleteAll)))
+        );
     }
 
     [Fact]
     public async Task OldAppliedIdsArePrunedWhileRecentOnesStillCatchRedeliveries()
     {
-        await using var small = ClientDaemon.Alone("prune", new Dictionary<string, string> { ["Client:AppliedIdsKept"] = "100" });
+        await using var small = ClientDaemon.Alone(
+            "prune",
+            new Dictionary<string, string> { ["Client:AppliedIdsKept"] = "100" }
+        );
         await small.StartAsync();
         using var peer = await ProtocolPeer.AuthenticatedAsync(small.TcpPort);
 
         for (var id = 1; id <= 350; id++)
         {
-            Assert.Equal(new AckFrame(id), await peer.ExchangeAsync(new DeliverFrame(id, MessageUids.For(id), new MessageBody(MessageKind.Delete, PersonnelIds: [id]))));
+            Assert.Equal(
+                new AckFrame(id),
+                await peer.ExchangeAsync(
+                    new DeliverFrame(id, MessageUids.For(id), new MessageBody(MessageKind.Delete, PersonnelIds: [id]))
+                )
+            );
         }
 
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={small.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={small.DatabasePath};Mode=ReadOnly;Pooling=False"
+        );
         await connection.OpenAsync();
-        await using var count = new Microsoft.Data.Sqlite.SqliteCommand("SELECT COUNT(*), MIN(message_id) FROM applied_messages", connection);
+        await using var count = new Microsoft.Data.Sqlite.SqliteCommand(
+            "SELECT COUNT(*), MIN(message_id) FROM applied_messages",
+            connection
+        );
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         Assert.InRange(reader.GetInt64(0), 100, 110);
         Assert.True(reader.GetInt64(1) > 200, "the oldest ids went first");
-        Assert.Equal(new AckFrame(340, Duplicate: true), await peer.ExchangeAsync(new DeliverFrame(340, MessageUids.For(340), new MessageBody(MessageKind.DeleteAll))));
+        Assert.Equal(
+            new AckFrame(340, Duplicate: true),
+            await peer.ExchangeAsync(
+                new DeliverFrame(340, MessageUids.For(340), new MessageBody(MessageKind.DeleteAll))
+            )
+        );
     }
 }

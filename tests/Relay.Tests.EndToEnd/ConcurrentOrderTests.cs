@@ -25,13 +25,18 @@ public sealed class ConcurrentOrderTests : IAsyncLifetime
         var accepted = new List<(long MessageId, long Person, bool Delete)>();
         for (var round = 0; round < 10; round++)
         {
-            var calls = Enumerable.Range(0, 12).Select(async i =>
-            {
-                var person = people[i % people.Count];
-                var delete = (i + round) % 2 == 0;
-                var ids = await _stack.OperateAsync(delete ? HttpMethod.Delete : HttpMethod.Put, $"/clients/{client}/personnel/{person}");
-                return (ids.Single(), person, delete);
-            });
+            var calls = Enumerable
+                .Range(0, 12)
+                .Select(async i =>
+                {
+                    var person = people[i % people.Count];
+                    var delete = (i + round) % 2 == 0;
+                    var ids = await _stack.OperateAsync(
+                        delete ? HttpMethod.Delete : HttpMethod.Put,
+                        $"/clients/{client}/personnel/{person}"
+                    );
+                    return (ids.Single(), person, delete);
+                });
             accepted.AddRange(await Task.WhenAll(calls));
         }
 

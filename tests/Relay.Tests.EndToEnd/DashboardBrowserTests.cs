@@ -19,16 +19,35 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Chromium), "chromium is not installed; `.ci/run` installs it (apt-get install chromium)");
+        Assert.True(
+            File.Exists(Chromium),
+            "chromium is not installed; `.ci/run` installs it (apt-get install chromium)"
+        );
         await _stack.StartAsync();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        _browser = await _playwright.Chromium.LaunchAsync(
+            new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args =
+                [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            }
+        );
+        _page = await _browser.NewPageAsync(
+            new()
+            {
+                ViewportSize = new() { Width = 1280, Height = 800 },
+            }
+        );
         _page.SetDefaultTimeout(20_000);
         Assertions.SetDefaultExpectTimeout(20_000);
         await _page.GotoAsync($"{_stack.Server.Url}/dashboard");
@@ -47,7 +66,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     public async Task ThePageListsTheClientsAndAnOperationsBarReachesAHundredPercent()
     {
         await Assertions.Expect(_page.Locator("#fleet tbody tr")).ToHaveCountAsync(2);
-        await Assertions.Expect(_page.Locator("#states button[data-state='upToDate']")).ToHaveTextAsync("Up to date: 2");
+        await Assertions
+            .Expect(_page.Locator("#states button[data-state='upToDate']"))
+            .ToHaveTextAsync("Up to date: 2");
         await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
         var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel");
@@ -55,7 +76,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         var operation = _page.Locator($"#operations li[data-operation-id='{body["id"]}']");
         await Assertions.Expect(operation.Locator(".percent")).ToHaveTextAsync("100 %");
-        await Assertions.Expect(operation.Locator("progress")).ToHaveAttributeAsync("aria-label", $"Operation {body["id"]}: 100 % of clients done");
+        await Assertions
+            .Expect(operation.Locator("progress"))
+            .ToHaveAttributeAsync("aria-label", $"Operation {body["id"]}: 100 % of clients done");
         await ShotAsync("operation-done");
         await _page.SetViewportSizeAsync(420, 900);
         await ShotAsync("narrow-screen");
@@ -91,8 +114,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         // Sorted by messages waiting, across the fleet: the lagging client comes first.
         await _page.Locator("#fleet th[data-sort='mostPending'] button").ClickAsync();
-        await Assertions.Expect(_page.Locator("#fleet th[data-sort='mostPending']")).ToHaveAttributeAsync("aria-sort", "descending");
-        await Assertions.Expect(_page.Locator("#fleet tbody tr").First).ToHaveAttributeAsync("data-client-id", down.ToString());
+        await Assertions
+            .Expect(_page.Locator("#fleet th[data-sort='mostPending']"))
+            .ToHaveAttributeAsync("aria-sort", "descending");
+        await Assertions
+            .Expect(_page.Locator("#fleet tbody tr").First)
+            .ToHaveAttributeAsync("data-client-id", down.ToString());
         await ShotAsync("operation-lagging-sorted");
 
         await _stack.Clients[1].StartAsync();
@@ -131,23 +158,32 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         var item = _page.Locator($"#failed li[data-message-id='{bad}']");
         await Assertions.Expect(item.Locator(".reason")).ToContainTextAsync("SSN");
-        await Assertions.Expect(_page.Locator($"#fleet tbody tr[data-client-id='{client}']")).ToHaveAttributeAsync("data-state", "failed");
+        await Assertions
+            .Expect(_page.Locator($"#fleet tbody tr[data-client-id='{client}']"))
+            .ToHaveAttributeAsync("data-state", "failed");
         await ShotAsync("failed-message");
 
         await item.GetByRole(AriaRole.Button, new() { Name = $"Retry message {bad}" }).ClickAsync();
 
         await Assertions.Expect(_page.Locator("#notice")).ToHaveTextAsync($"Message {bad} queued again.");
-        var attempts = await Eventually.ReturnsAsync(async () => (await _stack.Api.JsonAsync($"/messages/{bad}"))["attempts"]!.GetValue<int>(), a => a >= 2,
-            because: "the retried message is sent again (and refused again: its data is still bad)");
+        var attempts = await Eventually.ReturnsAsync(
+            async () => (await _stack.Api.JsonAsync($"/messages/{bad}"))["attempts"]!.GetValue<int>(),
+            a => a >= 2,
+            because: "the retried message is sent again (and refused again: its data is still bad)"
+        );
         Assert.True(attempts >= 2);
     }
 
-    /// <summary>Queues a message the client refuses for good, then one behind it, and waits until both are settled.</summary>
+    /// <summary>Queues a message the client refuses for good, then one behind it, and waits until both are
+    /// settled.</summary>
     private async Task<long> QueueRefusedMessageAsync(long client)
     {
         var bad = await _stack.InjectRefusedSaveAsync(client);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+        Assert.Equal(
+            200,
+            (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status
+        );
         return bad;
     }
 

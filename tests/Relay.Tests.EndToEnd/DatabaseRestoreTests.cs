@@ -20,17 +20,24 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
     public async Task AfterADatabaseResetANewOperationTakesEffectThoughItsIdWasUsedBefore()
     {
         var usedIds = new List<long>();
-        foreach (var (name, ssn) in new[] { ("Isaac", "12345678900"), ("Albert", "98765432100"), ("Marie", "11122233344") })
+        foreach (
+            var (name, ssn) in new[] { ("Isaac", "12345678900"), ("Albert", "98765432100"), ("Marie", "11122233344") }
+        )
         {
             var id = await _stack.CreatePersonnelAsync(name, "X", ssn);
-            usedIds.AddRange(await _stack.OperateAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{id}?wait=10"));
+            usedIds.AddRange(
+                await _stack.OperateAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{id}?wait=10")
+            );
         }
 
         Assert.Equal(3, (await Client.StoredRowsAsync()).Length);
 
         await RestartServerAsync(() => _stack.MariaDb.ResetDatabaseAsync(_stack.DatabaseName));
         var clientId = await _stack.RegisterAsync(Client, "Client #1 again");
-        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/clients/{clientId}/personnel?wait=10");
+        var (status, body) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Delete,
+            $"/clients/{clientId}/personnel?wait=10"
+        );
 
         Assert.Equal(200, status);
         // The point of the test: the reset database hands out an id this client has already applied.
@@ -52,11 +59,17 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
         await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{einstein}?wait=10");
         await RestartServerAsync(() => _stack.MariaDb.RestoreAsync(_stack.DatabaseName, backup));
 
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/clients/{client}/personnel/{newton}?wait=10");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Delete,
+            $"/clients/{client}/personnel/{newton}?wait=10"
+        );
         Assert.Equal(200, status);
         Assert.Equal(["98765432100"], (await Client.StoredRowsAsync()).Select(r => r.Ssn));
 
-        (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel?replace=true&wait=10");
+        (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{client}/personnel?replace=true&wait=10"
+        );
         Assert.Equal(200, status);
         Assert.Equal(["12345678900", "98765432100"], (await Client.StoredRowsAsync()).Select(r => r.Ssn));
     }
@@ -69,7 +82,9 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
         var client = _stack.ClientIds[0];
         await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
         var backup = await _stack.MariaDb.DumpAsync(_stack.DatabaseName);
-        var lost = (await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{einstein}?wait=10")).Single();
+        var lost = (
+            await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{einstein}?wait=10")
+        ).Single();
         await RestartServerAsync(() => _stack.MariaDb.RestoreAsync(_stack.DatabaseName, backup));
 
         // The restarted server connects to the client with its next delivery; the client says what it applied last.
@@ -77,10 +92,15 @@ public sealed class DatabaseRestoreTests : IAsyncLifetime
         var row = await _stack.Api.JsonAsync($"/clients/{client}");
         Assert.Equal(lost, row["aheadOfServer"]?.GetValue<long>());
         Assert.NotNull(row["aheadSince"]);
-        Assert.Contains($"Client {client} has applied message {lost}, which this database does not know", _stack.Server.Process.Output);
+        Assert.Contains(
+            $"Client {client} has applied message {lost}, which this database does not know",
+            _stack.Server.Process.Output
+        );
 
         // What is issued from now on passes what the client holds.
-        Assert.True((await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Single() > lost);
+        Assert.True(
+            (await _stack.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Single() > lost
+        );
 
         // The client holds Einstein, whom the restored database never sent it: verify says so, the flag stays.
         var (_, verdict) = await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/clients/{client}/verify?wait=30");

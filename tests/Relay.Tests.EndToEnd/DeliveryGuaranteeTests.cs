@@ -6,7 +6,10 @@ namespace Relay.Tests.EndToEnd;
 
 public sealed class DeliveryGuaranteeTests : IAsyncLifetime
 {
-    private readonly RelayStack _stack = new(clients: 2, serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "2" });
+    private readonly RelayStack _stack = new(
+        clients: 2,
+        serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "2" }
+    );
 
     public Task InitializeAsync() => _stack.StartAsync();
 
@@ -17,10 +20,20 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
     {
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10");
+        var (status, body) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10"
+        );
 
         Assert.Equal(200, status);
-        Assert.Equal(("delivered", 1, 0), (body["state"]!.GetValue<string>(), body["clients"]!["done"]!.GetValue<int>(), body["messages"]!["pending"]!.GetValue<long>()));
+        Assert.Equal(
+            ("delivered", 1, 0),
+            (
+                body["state"]!.GetValue<string>(),
+                body["clients"]!["done"]!.GetValue<int>(),
+                body["messages"]!["pending"]!.GetValue<long>()
+            )
+        );
         Assert.Equal("12345678900", Assert.Single(await _stack.Clients[0].StoredRowsAsync()).Ssn);
     }
 
@@ -30,7 +43,15 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
         // Connected (handshake done) before the one-second wait, so only the down client can keep it from settling.
-        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10")).Status);
+        Assert.Equal(
+            200,
+            (
+                await _stack.Api.SendJsonAsync(
+                    HttpMethod.Put,
+                    $"/clients/{_stack.ClientIds[0]}/personnel/{newton}?wait=10"
+                )
+            ).Status
+        );
         await _stack.Clients[1].Process!.StopAsync();
 
         var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=1");
@@ -38,12 +59,25 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         // One message for the fleet: client 1 has it, it stays pending for the client that is down.
         Assert.Equal(202, status);
         Assert.Equal("pending", body["state"]!.GetValue<string>());
-        Assert.Equal((2, 1, 1, 0), (body["clients"]!["total"]!.GetValue<int>(), body["clients"]!["done"]!.GetValue<int>(), body["clients"]!["pending"]!.GetValue<int>(), body["clients"]!["failed"]!.GetValue<int>()));
-        var lagging = Assert.Single((await _stack.Api.JsonAsync($"/operations/{body["id"]}/clients"))["items"]!.AsArray());
+        Assert.Equal(
+            (2, 1, 1, 0),
+            (
+                body["clients"]!["total"]!.GetValue<int>(),
+                body["clients"]!["done"]!.GetValue<int>(),
+                body["clients"]!["pending"]!.GetValue<int>(),
+                body["clients"]!["failed"]!.GetValue<int>()
+            )
+        );
+        var lagging = Assert.Single(
+            (await _stack.Api.JsonAsync($"/operations/{body["id"]}/clients"))["items"]!.AsArray()
+        );
         Assert.Equal(_stack.ClientIds[1], lagging!["clientId"]!.GetValue<long>());
         Assert.Single(await _stack.Api.MessageIdsOfAsync(body));
         Assert.Contains(newton, (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Id));
-        Assert.Equal(400, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=61")).Status);
+        Assert.Equal(
+            400,
+            (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{newton}?wait=61")).Status
+        );
     }
 
     [Fact]
@@ -61,7 +95,10 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         (await _stack.Api.DeleteAsync($"/personnel/{ids[1]}")).EnsureSuccessStatusCode();
         var added = await _stack.CreatePersonnelAsync("New", "Comer", "30000000000");
 
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel?replace=true&wait=10");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{client}/personnel?replace=true&wait=10"
+        );
 
         Assert.Equal(200, status);
         var held = (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Id);
@@ -77,20 +114,37 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         var bad = await _stack.InjectRefusedSaveAsync(client);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{client}/personnel/{newton}?wait=10"
+        );
         Assert.Equal(200, status);
 
         var failed = await _stack.Api.JsonAsync($"/messages/{bad}");
         Assert.Equal("failed", failed["state"]!.GetValue<string>());
         Assert.Contains("SSN", failed["lastError"]!.GetValue<string>());
-        Assert.Equal([bad], (await _stack.Api.JsonAsync("/messages?state=failed"))["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()));
+        Assert.Equal(
+            [bad],
+            (await _stack.Api.JsonAsync("/messages?state=failed"))["items"]!
+                .AsArray()
+                .Select(m => m!["id"]!.GetValue<long>())
+        );
         Assert.Equal(1, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
 
-        await db.ExecuteAsync("UPDATE messages SET payload = REPLACE(payload, '\"123\"', '\"12312312312\"') WHERE id = @bad", new { bad });
+        await db.ExecuteAsync(
+            "UPDATE messages SET payload = REPLACE(payload, '\"123\"', '\"12312312312\"') WHERE id = @bad",
+            new { bad }
+        );
         Assert.Equal(202, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry")).Status);
 
-        await Eventually.ReturnsAsync(() => _stack.Api.JsonAsync($"/messages/{bad}"), m => m["state"]!.GetValue<string>() == "delivered");
-        Assert.Equal([(newton, "12345678900"), (77L, "12312312312")], (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn)).Order());
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/messages/{bad}"),
+            m => m["state"]!.GetValue<string>() == "delivered"
+        );
+        Assert.Equal(
+            [(newton, "12345678900"), (77L, "12312312312")],
+            (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn)).Order()
+        );
         Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry")).Status);
     }
 
@@ -102,7 +156,10 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         var bad = await _stack.InjectRefusedSaveAsync(client, fixable);
         var orphan = await _stack.InjectRefusedSaveAsync(client, 999_999);
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        Assert.Equal(200, (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status);
+        Assert.Equal(
+            200,
+            (await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}?wait=10")).Status
+        );
         Assert.Equal(2, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
 
         // As it was, the client refuses it again, and waiting says so with the client's reason.
@@ -111,13 +168,22 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         Assert.Contains("SSN", refusal["detail"]!.GetValue<string>());
 
         // Rebuilt from the server's row, it goes through, and the wait answers once the client holds it.
-        var (retried, delivered) = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{bad}/retry?current=true&wait=10");
+        var (retried, delivered) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Post,
+            $"/messages/{bad}/retry?current=true&wait=10"
+        );
         Assert.Equal(200, retried);
         Assert.Equal("delivered", delivered["state"]!.GetValue<string>());
-        Assert.Contains((fixable, "12312312312"), (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn)));
+        Assert.Contains(
+            (fixable, "12312312312"),
+            (await _stack.Clients[0].StoredRowsAsync()).Select(r => (r.Id, r.Ssn))
+        );
 
         // Nothing on the server to rebuild the other from: it can only be discarded.
-        Assert.Equal(409, (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{orphan}/retry?current=true")).Status);
+        Assert.Equal(
+            409,
+            (await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/messages/{orphan}/retry?current=true")).Status
+        );
         Assert.Equal(204, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{orphan}")).Status);
         Assert.Equal(0, (await _stack.Api.JsonAsync($"/clients/{client}"))["failedMessages"]!.GetValue<long>());
         Assert.Equal(404, (await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/messages/{orphan}")).Status);
@@ -140,22 +206,36 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
         {
             await _stack.OperateAsync(HttpMethod.Put, $"/clients/{down}/personnel/{person}");
             // The live client's own messages go out while the other's queue is stuck and its circuit opens.
-            var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{up}/personnel/{person}?wait=5");
+            var (status, _) = await _stack.Api.SendJsonAsync(
+                HttpMethod.Put,
+                $"/clients/{up}/personnel/{person}?wait=5"
+            );
             Assert.Equal(200, status);
             await Task.Delay(400);
         }
 
-        Assert.True(DateTime.UtcNow - downSince > TimeSpan.FromSeconds(2), "the client should stay down longer than the breaker's break");
+        Assert.True(
+            DateTime.UtcNow - downSince > TimeSpan.FromSeconds(2),
+            "the client should stay down longer than the breaker's break"
+        );
         var behind = await _stack.Api.JsonAsync($"/clients/{down}");
         Assert.Equal(6, behind["pendingMessages"]!.GetValue<long>());
         Assert.NotNull(behind["lastError"]);
 
         await _stack.Clients[1].StartAsync();
-        await Eventually.ReturnsAsync(_stack.Clients[1].StoredRowsAsync, rows => rows.Length == 6, TimeSpan.FromSeconds(20), because: "the returning client catches up");
+        await Eventually.ReturnsAsync(
+            _stack.Clients[1].StoredRowsAsync,
+            rows => rows.Length == 6,
+            TimeSpan.FromSeconds(20),
+            because: "the returning client catches up"
+        );
 
         // The last row is committed on the client a moment before its acknowledgement is recorded on the server.
         await Eventually.ReturnsAsync(
             async () => (await _stack.Api.JsonAsync($"/clients/{down}"))["pendingMessages"]!.GetValue<long>(),
-            pending => pending == 0, TimeSpan.FromSeconds(5), because: "the server records the acknowledgements");
+            pending => pending == 0,
+            TimeSpan.FromSeconds(5),
+            because: "the server records the acknowledgements"
+        );
     }
 }

@@ -9,7 +9,8 @@ public sealed class EightOperationsTests : IAsyncLifetime
     private const string Newton = "12345678900";
     private const string Einstein = "98765432100";
     private readonly RelayStack _stack = new(clients: 2);
-    private long _newton, _einstein;
+    private long _newton,
+        _einstein;
 
     public async Task InitializeAsync()
     {
@@ -24,7 +25,10 @@ public sealed class EightOperationsTests : IAsyncLifetime
     public async Task EachOperationChangesTheClientsSqliteFilesAndListingsAsItSays()
     {
         var (c1, c2) = (_stack.ClientIds[0], _stack.ClientIds[1]);
-        string[] none = [], newton = [Newton], einstein = [Einstein], both = [Newton, Einstein];
+        string[] none = [],
+            newton = [Newton],
+            einstein = [Einstein],
+            both = [Newton, Einstein];
 
         await Step(HttpMethod.Put, $"/clients/{c1}/personnel/{_newton}", newton, none);
         await Step(HttpMethod.Put, $"/clients/all/personnel/{_einstein}", both, einstein);
@@ -36,7 +40,16 @@ public sealed class EightOperationsTests : IAsyncLifetime
         await Step(HttpMethod.Delete, $"/clients/{c2}/personnel", none, none);
 
         var logs = _stack.Diagnostics();
-        foreach (var secret in new[] { Newton, Einstein, RelayStack.ApiKey, RelayStack.MasterKey, _stack.Clients[0].Credential.Encode().Split('.')[^1] })
+        foreach (
+            var secret in new[]
+            {
+                Newton,
+                Einstein,
+                RelayStack.ApiKey,
+                RelayStack.MasterKey,
+                _stack.Clients[0].Credential.Encode().Split('.')[^1],
+            }
+        )
         {
             Assert.DoesNotContain(secret, logs);
         }
@@ -47,12 +60,30 @@ public sealed class EightOperationsTests : IAsyncLifetime
     {
         var c1 = _stack.ClientIds[0];
         await _stack.OperateAsync(HttpMethod.Put, $"/clients/{c1}/personnel/{_newton}");
-        await Eventually.ReturnsAsync(() => _stack.Clients[0].StoredRowsAsync(), rows => rows.Length == 1, because: "first send");
+        await Eventually.ReturnsAsync(
+            () => _stack.Clients[0].StoredRowsAsync(),
+            rows => rows.Length == 1,
+            because: "first send"
+        );
 
-        (await _stack.Api.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton ' --", ssn = Newton })).EnsureSuccessStatusCode();
+        (
+            await _stack.Api.PutAsJsonAsync(
+                $"/personnel/{_newton}",
+                new
+                {
+                    name = "Sir Isaac",
+                    surname = "Newton ' --",
+                    ssn = Newton,
+                }
+            )
+        ).EnsureSuccessStatusCode();
         await _stack.OperateAsync(HttpMethod.Put, $"/clients/{c1}/personnel/{_newton}");
 
-        var rows = await Eventually.ReturnsAsync(() => _stack.Clients[0].StoredRowsAsync(), rows => rows is [{ Name: "Sir Isaac" }], because: "edited send");
+        var rows = await Eventually.ReturnsAsync(
+            () => _stack.Clients[0].StoredRowsAsync(),
+            rows => rows is [{ Name: "Sir Isaac" }],
+            because: "edited send"
+        );
         Assert.Equal((_newton, "Sir Isaac", "Newton ' --", Newton), rows.Single());
     }
 
@@ -66,7 +97,8 @@ public sealed class EightOperationsTests : IAsyncLifetime
             var status = await Eventually.ReturnsAsync(
                 () => _stack.Api.GetFromJsonAsync<JsonObject>($"/messages/{id}"),
                 s => s!["state"]!.GetValue<string>() == "delivered",
-                because: $"message {id}");
+                because: $"message {id}"
+            );
             Assert.Equal(1, status!["attempts"]!.GetValue<int>());
         }
 
@@ -75,7 +107,11 @@ public sealed class EightOperationsTests : IAsyncLifetime
 
         // The broadcast's shared snapshot goes once both clients have it.
         await using var db = new MySqlConnector.MySqlConnection(_stack.ConnectionString);
-        await Eventually.ReturnsAsync(() => Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM batches"), n => n == 0, because: "acknowledged batches are swept");
+        await Eventually.ReturnsAsync(
+            () => Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM batches"),
+            n => n == 0,
+            because: "acknowledged batches are swept"
+        );
         var client = await _stack.Api.GetFromJsonAsync<JsonObject>($"/clients/{_stack.ClientIds[0]}");
         Assert.NotNull(client!["lastContactAt"]);
     }
@@ -87,8 +123,12 @@ public sealed class EightOperationsTests : IAsyncLifetime
         for (var i = 0; i < 2; i++)
         {
             var client = _stack.Clients[i];
-            await Eventually.ReturnsAsync(client.ListedSsnsAsync, got => got.SequenceEqual(want[i]), TimeSpan.FromSeconds(5),
-                because: $"{method} {path}: client {i + 1} listing should be [{string.Join(' ', want[i])}]");
+            await Eventually.ReturnsAsync(
+                client.ListedSsnsAsync,
+                got => got.SequenceEqual(want[i]),
+                TimeSpan.FromSeconds(5),
+                because: $"{method} {path}: client {i + 1} listing should be [{string.Join(' ', want[i])}]"
+            );
             var stored = await client.StoredRowsAsync();
             Assert.Equal(want[i], stored.Select(r => r.Ssn).Order());
         }

@@ -24,13 +24,17 @@ public sealed class FleetTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mariadb = await MariaDbServer.StartAsync();
-        _stack = new RelayStack(0, _mariadb, new Dictionary<string, string>
-        {
-            // The shipped poll interval: the idle cost is judged at the settings operators run.
-            ["Delivery:PollInterval"] = "00:00:02",
-            ["Delivery:LeaseDuration"] = "00:00:10",
-            ["Outbox:SweepInterval"] = "00:00:30",
-        });
+        _stack = new RelayStack(
+            0,
+            _mariadb,
+            new Dictionary<string, string>
+            {
+                // The shipped poll interval: the idle cost is judged at the settings operators run.
+                ["Delivery:PollInterval"] = "00:00:02",
+                ["Delivery:LeaseDuration"] = "00:00:10",
+                ["Outbox:SweepInterval"] = "00:00:30",
+            }
+        );
         await _stack.StartAsync();
         _fleet = FleetSimulator.Start(Size, FreePort.Next());
         await _fleet.RegisterWithAsync(_stack.Api, parallelism: 4);
@@ -49,7 +53,10 @@ public sealed class FleetTests : IAsyncLifetime
         var perSecond = (await GlobalStatusAsync("Questions") - before - 1) / 6.0;
 
         Assert.Equal(Size, _fleet.OpenConnections);
-        Assert.True(perSecond <= 10, $"{Size} idle clients cost {perSecond:0.0} MySQL statements/s; at most 10 whatever the fleet size\n{_stack.Diagnostics()}");
+        Assert.True(
+            perSecond <= 10,
+            $"{Size} idle clients cost {perSecond:0.0} MySQL statements/s; at most 10 whatever the fleet size\n{_stack.Diagnostics()}"
+        );
     }
 
     [Fact]
@@ -60,7 +67,10 @@ public sealed class FleetTests : IAsyncLifetime
         var commits = await GlobalStatusAsync("Com_commit") - before;
 
         Assert.All(_fleet.Clients, c => Assert.True(c.Holds(2)));
-        Assert.True(commits <= Size / 10, $"one personnel to {Size} clients took {commits} transactions; acknowledgements arriving together belong in one");
+        Assert.True(
+            commits <= Size / 10,
+            $"one personnel to {Size} clients took {commits} transactions; acknowledgements arriving together belong in one"
+        );
     }
 
     [Fact]
@@ -74,10 +84,16 @@ public sealed class FleetTests : IAsyncLifetime
             Assert.Equal(202, (int)sent.StatusCode);
         }
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(_fleet.Clients.Count(c => c.Rows == 2_500)), n => n == Size, TimeSpan.FromSeconds(60), "every client holds all 2,500 personnel");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(_fleet.Clients.Count(c => c.Rows == 2_500)),
+            n => n == Size,
+            TimeSpan.FromSeconds(60),
+            "every client holds all 2,500 personnel"
+        );
         var rowsRead = await root.ExecuteScalarAsync<long?>(
             "SELECT ROWS_READ FROM information_schema.TABLE_STATISTICS WHERE TABLE_SCHEMA = @schema AND TABLE_NAME = 'batches'",
-            new { schema = _stack.DatabaseName }) ?? 0;
+            new { schema = _stack.DatabaseName }
+        ) ?? 0;
 
         // Three batches of 1,000, 1,000 and 500 personnel; read per client it would be 900 rows.
         Assert.True(rowsRead <= 3 * 3, $"the 3 shared batches were read {rowsRead} times for {Size} clients");
@@ -87,13 +103,18 @@ public sealed class FleetTests : IAsyncLifetime
     private async Task FanOutAsync(long personnelId)
     {
         using var response = await _stack.Api.PutAsync($"/clients/all/personnel/{personnelId}?wait=30", null);
-        Assert.True((int)response.StatusCode == 200, $"fan-out answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{_stack.Diagnostics()}");
+        Assert.True(
+            (int)response.StatusCode == 200,
+            $"fan-out answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{_stack.Diagnostics()}"
+        );
     }
 
     private async Task<long> GlobalStatusAsync(string name)
     {
         await using var root = await _mariadb.OpenRootAsync();
-        return long.Parse((await root.QuerySingleAsync<(string, string)>("SHOW GLOBAL STATUS LIKE @name", new { name })).Item2);
+        return long.Parse(
+            (await root.QuerySingleAsync<(string, string)>("SHOW GLOBAL STATUS LIKE @name", new { name })).Item2
+        );
     }
 
     public async Task DisposeAsync()

@@ -17,7 +17,13 @@ public sealed class FullDiskTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_mount);
         await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount);
-        _stack = new RelayStack(clients: 1, clientSettings: new Dictionary<string, string> { ["Client:DatabasePath"] = Path.Combine(_mount, "client.db") });
+        _stack = new RelayStack(
+            clients: 1,
+            clientSettings: new Dictionary<string, string>
+            {
+                ["Client:DatabasePath"] = Path.Combine(_mount, "client.db"),
+            }
+        );
         await _stack.StartAsync();
     }
 
@@ -39,27 +45,40 @@ public sealed class FullDiskTests : IAsyncLifetime
 
         await _stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
-        var health = await Eventually.ReturnsAsync(() => HealthAsync(http), h => h.Status == 503, because: "the client cannot write");
+        var health = await Eventually.ReturnsAsync(
+            () => HealthAsync(http),
+            h => h.Status == 503,
+            because: "the client cannot write"
+        );
         Assert.Contains("full", health.Body);
         var clientId = _stack.ClientIds[0];
 
         // Until the first attempt fails, the last error may still be from before the daemon listened.
         await Eventually.ReturnsAsync(
             async () => (await _stack.Api.JsonAsync($"/clients/{clientId}"))["lastError"]?.GetValue<string>(),
-            e => e?.Contains("database or disk is full") == true, because: "the failed attempt is recorded");
+            e => e?.Contains("database or disk is full") == true,
+            because: "the failed attempt is recorded"
+        );
         for (var i = 0; i < 30; i++)
         {
             // The server keeps showing the client's cause, also while the circuit is open.
             var lastError = await Eventually.ReturnsAsync(
                 async () => (await _stack.Api.JsonAsync($"/clients/{clientId}"))["lastError"]?.GetValue<string>(),
-                e => e is not null, because: "the failed attempt is recorded");
+                e => e is not null,
+                because: "the failed attempt is recorded"
+            );
             Assert.Contains("database or disk is full", lastError);
             await Task.Delay(100);
         }
 
         File.Delete(filler);
 
-        await Eventually.ReturnsAsync(() => HealthAsync(http), h => h.Status == 200, TimeSpan.FromSeconds(30), because: "space returned");
+        await Eventually.ReturnsAsync(
+            () => HealthAsync(http),
+            h => h.Status == 200,
+            TimeSpan.FromSeconds(30),
+            because: "space returned"
+        );
         await _stack.DrainedAsync();
         Assert.Equal(1_000, (await client.StoredRowsAsync()).Length);
     }
@@ -75,7 +94,14 @@ public sealed class FullDiskTests : IAsyncLifetime
     /// <summary>Writes until the file system refuses another byte.</summary>
     private static async Task FillAsync(string path)
     {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+        await using var file = new FileStream(
+            path,
+            FileMode.Create,
+            FileAccess.Write,
+            FileShare.None,
+            1,
+            FileOptions.WriteThrough
+        );
         var chunk = new byte[4096];
         try
         {
@@ -84,9 +110,7 @@ public sealed class FullDiskTests : IAsyncLifetime
                 await file.WriteAsync(chunk);
             }
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 
     private static async Task RunAsync(string file, params string[] args)

@@ -9,7 +9,11 @@ internal static class Http
     public static async Task<JsonObject> JsonAsync(this HttpClient http, string path) =>
         (await http.GetFromJsonAsync<JsonObject>(path))!;
 
-    public static async Task<(int Status, JsonObject Body)> SendJsonAsync(this HttpClient http, HttpMethod method, string path)
+    public static async Task<(int Status, JsonObject Body)> SendJsonAsync(
+        this HttpClient http,
+        HttpMethod method,
+        string path
+    )
     {
         using var response = await http.SendAsync(new HttpRequestMessage(method, path));
         var text = await response.Content.ReadAsStringAsync();

@@ -46,7 +46,10 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
     [InlineData("POST", "/messages//retry")]
     public async Task AnEmptyIdIsANotFoundProblemNeverTheBulkOperation(string method, string path)
     {
-        var (status, body) = await _stack.Api.SendJsonAsync(new HttpMethod(method), path.Replace("{client}", _client.ToString()));
+        var (status, body) = await _stack.Api.SendJsonAsync(
+            new HttpMethod(method),
+            path.Replace("{client}", _client.ToString())
+        );
 
         Assert.Equal(404, status);
         Assert.Contains("empty segment", body["detail"]!.GetValue<string>());
@@ -64,7 +67,10 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
     [InlineData("DELETE", "/personnel/1?force=true", "force")]
     public async Task AQueryParameterTheRouteDoesNotTakeIsRefusedByName(string method, string path, string parameter)
     {
-        var (status, body) = await _stack.Api.SendJsonAsync(new HttpMethod(method), path.Replace("{client}", _client.ToString()));
+        var (status, body) = await _stack.Api.SendJsonAsync(
+            new HttpMethod(method),
+            path.Replace("{client}", _client.ToString())
+        );
 
         Assert.Equal(400, status);
         Assert.Contains("is not a parameter of", body["errors"]![parameter]![0]!.GetValue<string>());
@@ -74,7 +80,10 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
     [Fact]
     public async Task AParameterTheRouteTakesStillWorksInAnyCase()
     {
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_client}/personnel?Replace=true&WAIT=10");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{_client}/personnel?Replace=true&WAIT=10"
+        );
 
         Assert.Equal(200, status);
         await AssertNothingChangedAsync();
@@ -82,7 +91,12 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
 
     [Theory]
     [InlineData("PUT", "/clients/all/personnel?wait=abc", "wait", "wait must be a whole number; \"abc\" is not.")]
-    [InlineData("PUT", "/clients/all/personnel?replace=maybe", "replace", "replace must be true or false; \"maybe\" is not.")]
+    [InlineData(
+        "PUT",
+        "/clients/all/personnel?replace=maybe",
+        "replace",
+        "replace must be true or false; \"maybe\" is not."
+    )]
     [InlineData("GET", "/personnel/abc", "id", "id must be a whole number; \"abc\" is not.")]
     [InlineData("GET", "/clients?limit=ten", "limit", "limit must be a whole number; \"ten\" is not.")]
     public async Task ABadValueIsExplainedInTheApisWords(string method, string path, string field, string message)
@@ -102,7 +116,10 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
     [InlineData("{\"name\" \"Ada\"}")]
     public async Task MalformedJsonIsTheBodysErrorNotAFields(string json)
     {
-        using var response = await _stack.Api.PostAsync("/personnel", new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await _stack.Api.PostAsync(
+            "/personnel",
+            new StringContent(json, Encoding.UTF8, "application/json")
+        );
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(400, (int)response.StatusCode);
@@ -114,7 +131,15 @@ public sealed class InputTrapsTests(InputTrapsTests.SeededStack fixture) : IClas
     [Fact]
     public async Task AValueOfTheWrongTypeIsTheFieldsError()
     {
-        using var response = await _stack.Api.PostAsJsonAsync("/personnel", new { name = 5, surname = "Lovelace", ssn = "11111111111" });
+        using var response = await _stack.Api.PostAsJsonAsync(
+            "/personnel",
+            new
+            {
+                name = 5,
+                surname = "Lovelace",
+                ssn = "11111111111",
+            }
+        );
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(400, (int)response.StatusCode);

@@ -5,7 +5,10 @@ namespace Relay.Tests.EndToEnd;
 
 public sealed class LifecycleTests : IAsyncLifetime
 {
-    private readonly RelayStack _stack = new(clients: 1, serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "1" });
+    private readonly RelayStack _stack = new(
+        clients: 1,
+        serverSettings: new Dictionary<string, string> { ["Outbox:BatchSize"] = "1" }
+    );
 
     public Task InitializeAsync() => _stack.StartAsync();
 
@@ -22,13 +25,21 @@ public sealed class LifecycleTests : IAsyncLifetime
 
         // 150 messages of one personnel each; stop both ends while they flow.
         await _stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
-        await Eventually.ReturnsAsync(_stack.Clients[0].StoredRowsAsync, rows => rows.Length >= 10, because: "the stream has started");
+        await Eventually.ReturnsAsync(
+            _stack.Clients[0].StoredRowsAsync,
+            rows => rows.Length >= 10,
+            because: "the stream has started"
+        );
 
         var stopping = DateTime.UtcNow;
         Assert.Equal(0, await _stack.Server.Process.StopAsync(TimeSpan.FromSeconds(10)));
         Assert.True(DateTime.UtcNow - stopping < TimeSpan.FromSeconds(10));
         await _stack.StartServerAsync();
-        await Eventually.ReturnsAsync(_stack.Clients[0].StoredRowsAsync, rows => rows.Length >= 60, because: "the stream resumed");
+        await Eventually.ReturnsAsync(
+            _stack.Clients[0].StoredRowsAsync,
+            rows => rows.Length >= 60,
+            because: "the stream resumed"
+        );
         Assert.Equal(0, await _stack.Clients[0].Process!.StopAsync(TimeSpan.FromSeconds(10)));
         await _stack.Clients[0].StartAsync();
 
@@ -51,7 +62,12 @@ public sealed class LifecycleTests : IAsyncLifetime
             await stranger.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5));
         }
 
-        var server = await Eventually.ReturnsAsync(() => _stack.Api.GetStringAsync("/metrics"), m => Sum(m, "relay_messages_pending") == 0 && m.Contains("relay_messages_oldest_pending_age", StringComparison.Ordinal));
+        var server = await Eventually.ReturnsAsync(
+            () => _stack.Api.GetStringAsync("/metrics"),
+            m =>
+                Sum(m, "relay_messages_pending") == 0
+                && m.Contains("relay_messages_oldest_pending_age", StringComparison.Ordinal)
+        );
         Assert.Equal(2, Sum(server, "relay_messages_enqueued_total"));
         Assert.Equal(2, Sum(server, "relay_messages_delivered_total"));
         Assert.Equal(2, Sum(server, "relay_delivery_latency_seconds_count"));
@@ -61,7 +77,10 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     private static double Sum(string metrics, string name) =>
-        metrics.Split('\n')
-            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+        metrics
+            .Split('\n')
+            .Where(l =>
+                l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal)
+            )
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }

@@ -22,15 +22,30 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         Assert.NotEqual(victim.Credential.ClientId, stolen.ClientId);
 
         // Both ways a thief could try: as what they stole, and claiming to be the victim's with the stolen secret.
-        var attempts = new[] { stolen, new LinkCredential(victim.Credential.ClientId, victim.Credential.Generation, stolen.Secret.ToArray()) };
+        var attempts = new[]
+        {
+            stolen,
+            new LinkCredential(victim.Credential.ClientId, victim.Credential.Generation, stolen.Secret.ToArray()),
+        };
         foreach (var credential in attempts)
         {
             using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
             var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
             Assert.Equal(victim.Credential.ClientId, hello.ClientId);
             var challenge = TransportAuth.NewChallenge();
-            var answer = await thief.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge)));
-            await thief.SendAsync(new DeliverFrame(1, MessageUids.For(1), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")])));
+            var answer = await thief.ExchangeAsync(
+                new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge))
+            );
+            await thief.SendAsync(
+                new DeliverFrame(
+                    1,
+                    MessageUids.For(1),
+                    new MessageBody(
+                        MessageKind.Save,
+                        Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")]
+                    )
+                )
+            );
 
             Assert.IsType<NackFrame>(answer);
             Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
@@ -39,7 +54,11 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         Assert.Empty(await victim.StoredRowsAsync());
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"{victim.HttpUrl}/metrics");
-        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("relay_client_frames_rejected", StringComparison.Ordinal) && l.Contains("reason=\"unauthenticated\"", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal));
+        Assert.Contains(metrics.Split('\n'), l =>
+            l.StartsWith("relay_client_frames_rejected", StringComparison.Ordinal)
+            && l.Contains("reason=\"unauthenticated\"", StringComparison.Ordinal)
+            && !l.EndsWith(" 0", StringComparison.Ordinal)
+        );
 
         // The real server still gets through to both.
         await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
@@ -77,7 +96,10 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         // Given the new one (the file is read at the next connection), it connects with that.
         await RestartWithAsync(client, issued);
         Assert.Equal(["12345678900", "98765432100"], await SendAsync("Albert", "Einstein", "98765432100"));
-        Assert.Equal(issued.Generation, (await _stack.Api.JsonAsync($"/clients/{id}"))["credentialInUse"]!.GetValue<int>());
+        Assert.Equal(
+            issued.Generation,
+            (await _stack.Api.JsonAsync($"/clients/{id}"))["credentialInUse"]!.GetValue<int>()
+        );
 
         // After the overlap the old one opens nothing; what was queued meanwhile arrives once the new one is back.
         if (overlapEnds.ToUniversalTime() - DateTime.UtcNow is { Ticks: > 0 } left)
@@ -92,7 +114,10 @@ public sealed class LinkCredentialTests : IAsyncLifetime
 
         await RestartWithAsync(client, issued);
         await _stack.DrainedAsync();
-        Assert.Equal(["11122233344", "12345678900", "98765432100"], (await client.StoredRowsAsync()).Select(r => r.Ssn).Order());
+        Assert.Equal(
+            ["11122233344", "12345678900", "98765432100"],
+            (await client.StoredRowsAsync()).Select(r => r.Ssn).Order()
+        );
     }
 
     /// <summary>Stops the daemon, gives it <paramref name="credential"/>, and starts it again.</summary>
@@ -103,22 +128,30 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         await client.StartAsync();
     }
 
-    /// <summary>Sends one personnel to one client; it is not delivered, and the client's last error says <paramref name="why"/>.</summary>
+    /// <summary>Sends one personnel to one client; it is not delivered, and the client's last error says <paramref
+    /// name="why"/>.</summary>
     private async Task NotDeliveredAsync(long clientId, long personnelId, string why)
     {
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{clientId}/personnel/{personnelId}?wait=3");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{clientId}/personnel/{personnelId}?wait=3"
+        );
 
         Assert.Equal(202, status);
         await Eventually.ReturnsAsync(
             () => _stack.Api.JsonAsync($"/clients/{clientId}"),
             c => c["lastError"]?.GetValue<string>().Contains(why, StringComparison.Ordinal) == true,
-            because: $"the client's last error says: {why}");
+            because: $"the client's last error says: {why}"
+        );
     }
 
     private async Task<string[]> SendAsync(string name, string surname, string ssn)
     {
         var person = await _stack.CreatePersonnelAsync(name, surname, ssn);
-        var (status, body) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel/{person}?wait=20");
+        var (status, body) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{_stack.ClientIds[0]}/personnel/{person}?wait=20"
+        );
         Assert.True(status == 200, $"delivered: {body}\n{_stack.Diagnostics()}");
         return (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Ssn).Order().ToArray();
     }

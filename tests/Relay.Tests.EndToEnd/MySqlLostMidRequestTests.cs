@@ -22,7 +22,11 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
     [InlineData("/clients/all/personnel?replace=true")]
     public async Task ABroadcastWhoseDatabaseDiesMidTransactionAnswers503AndLeavesNothingBehind(string path)
     {
-        await using var stack = new RelayStack(clients: 2, _mariadb, new Dictionary<string, string> { ["Outbox:BatchSize"] = "200" });
+        await using var stack = new RelayStack(
+            clients: 2,
+            _mariadb,
+            new Dictionary<string, string> { ["Outbox:BatchSize"] = "200" }
+        );
         await stack.StartAsync(startClients: false);
         await stack.SeedPersonnelAsync(100_000);
 
@@ -55,7 +59,11 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
         await using (var db = new MySqlConnection(stack.ConnectionString))
         {
             await db.OpenAsync();
-            await Eventually.ReturnsAsync(async () => (long)(await new MySqlCommand("SELECT COUNT(*) FROM messages", db).ExecuteScalarAsync())!, n => n == 1, because: "the operation is queued");
+            await Eventually.ReturnsAsync(
+                async () => (long)(await new MySqlCommand("SELECT COUNT(*) FROM messages", db).ExecuteScalarAsync())!,
+                n => n == 1,
+                because: "the operation is queued"
+            );
         }
 
         _mariadb.Kill();
@@ -71,7 +79,10 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
 
         Assert.Equal(202, status);
         Assert.Equal("pending", body["state"]!.GetValue<string>());
-        Assert.Equal((1, 1), (body["messages"]!["total"]!.GetValue<long>(), body["messages"]!["pending"]!.GetValue<long>()));
+        Assert.Equal(
+            (1, 1),
+            (body["messages"]!["total"]!.GetValue<long>(), body["messages"]!["pending"]!.GetValue<long>())
+        );
     }
 
     [Fact]
@@ -85,12 +96,27 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
 
         string[] routes =
         [
-            "GET /clients", $"GET /clients/{client}", "POST /clients", $"PUT /clients/{client}", $"DELETE /clients/{client}",
-            "GET /personnel", $"GET /personnel/{newton}", "POST /personnel", $"PUT /personnel/{newton}", $"DELETE /personnel/{newton}",
-            "GET /messages", "GET /messages/1", "POST /messages/1/retry",
-            $"PUT /clients/{client}/personnel/{newton}", $"PUT /clients/all/personnel/{newton}", "PUT /clients/all/personnel?replace=true&wait=5",
-            $"PUT /clients/{client}/personnel", $"DELETE /clients/{client}/personnel/{newton}", $"DELETE /clients/all/personnel/{newton}",
-            "DELETE /clients/all/personnel?wait=5", $"DELETE /clients/{client}/personnel",
+            "GET /clients",
+            $"GET /clients/{client}",
+            "POST /clients",
+            $"PUT /clients/{client}",
+            $"DELETE /clients/{client}",
+            "GET /personnel",
+            $"GET /personnel/{newton}",
+            "POST /personnel",
+            $"PUT /personnel/{newton}",
+            $"DELETE /personnel/{newton}",
+            "GET /messages",
+            "GET /messages/1",
+            "POST /messages/1/retry",
+            $"PUT /clients/{client}/personnel/{newton}",
+            $"PUT /clients/all/personnel/{newton}",
+            "PUT /clients/all/personnel?replace=true&wait=5",
+            $"PUT /clients/{client}/personnel",
+            $"DELETE /clients/{client}/personnel/{newton}",
+            $"DELETE /clients/all/personnel/{newton}",
+            "DELETE /clients/all/personnel?wait=5",
+            $"DELETE /clients/{client}/personnel",
         ];
         foreach (var route in routes)
         {
@@ -98,29 +124,59 @@ public sealed class MySqlLostMidRequestTests : IAsyncLifetime
             using var request = new HttpRequestMessage(method, path);
             if (path is "/personnel" || path == $"/personnel/{newton}" && method == HttpMethod.Put)
             {
-                request.Content = System.Net.Http.Json.JsonContent.Create(new { name = "Ada", surname = "Lovelace", ssn = "11111111111" });
+                request.Content = System.Net.Http.Json.JsonContent.Create(
+                    new
+                    {
+                        name = "Ada",
+                        surname = "Lovelace",
+                        ssn = "11111111111",
+                    }
+                );
             }
             else if (path is "/clients" || path == $"/clients/{client}" && method == HttpMethod.Put)
             {
-                request.Content = System.Net.Http.Json.JsonContent.Create(new { name = "Renamed", host = "127.0.0.1", port = 9 });
+                request.Content = System.Net.Http.Json.JsonContent.Create(
+                    new
+                    {
+                        name = "Renamed",
+                        host = "127.0.0.1",
+                        port = 9,
+                    }
+                );
             }
 
             using var response = await stack.Api.SendAsync(request);
 
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{route} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.True(
+                response.StatusCode == HttpStatusCode.ServiceUnavailable,
+                $"{route} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            );
             Assert.NotNull(response.Headers.RetryAfter);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
     }
 
-    /// <summary>Waits until the operation's transaction has written rows (seen by a dirty read: not committed), then kill -9.</summary>
+    /// <summary>Waits until the operation's transaction has written rows (seen by a dirty read: not committed), then
+    /// kill -9.</summary>
     private async Task KillMySqlOnceTheOperationHasWrittenAsync(RelayStack stack, Task<HttpResponseMessage> call)
     {
         await using var root = await _mariadb.OpenRootAsync();
         await new MySqlCommand("SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", root).ExecuteNonQueryAsync();
         await Eventually.ReturnsAsync(
-            async () => call.IsCompleted ? -1 : (long)(await new MySqlCommand($"SELECT COUNT(*) FROM `{stack.DatabaseName}`.batches", root).ExecuteScalarAsync())!,
-            written => written != 0, TimeSpan.FromSeconds(20), because: "the broadcast's transaction is writing");
+            async () =>
+                call.IsCompleted
+                    ? -1
+                    : (long)
+                        (
+                            await new MySqlCommand(
+                                $"SELECT COUNT(*) FROM `{stack.DatabaseName}`.batches",
+                                root
+                            ).ExecuteScalarAsync()
+                        )!,
+            written => written != 0,
+            TimeSpan.FromSeconds(20),
+            because: "the broadcast's transaction is writing"
+        );
         Assert.False(call.IsCompleted, "the operation finished before MySQL could be killed under it");
         _mariadb.Kill();
     }

@@ -45,9 +45,17 @@ public sealed class OutageTests : IAsyncLifetime
         await _mariadb.StartAgainAsync();
         var accepted = await Eventually.ReturnsAsync(
             () => stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{einstein}"),
-            r => r.Status == 202, TimeSpan.FromSeconds(20), because: "the API recovers");
+            r => r.Status == 202,
+            TimeSpan.FromSeconds(20),
+            because: "the API recovers"
+        );
 
-        await Eventually.ReturnsAsync(stack.Clients[0].ListedSsnsAsync, s => s.Length == 2, TimeSpan.FromSeconds(20), because: "delivery resumes");
+        await Eventually.ReturnsAsync(
+            stack.Clients[0].ListedSsnsAsync,
+            s => s.Length == 2,
+            TimeSpan.FromSeconds(20),
+            because: "delivery resumes"
+        );
         Assert.Equal(HttpStatusCode.OK, (await stack.Api.GetAsync("/health/ready")).StatusCode);
         Assert.Single(await stack.Api.MessageIdsOfAsync(accepted.Body));
     }
@@ -63,7 +71,10 @@ public sealed class OutageTests : IAsyncLifetime
         // Both instances serve: the clients end up split between them.
         var servedBy = await Eventually.ReturnsAsync(
             async () => (await ServedByAsync(first)).Distinct().Count(),
-            distinct => distinct == 2, TimeSpan.FromSeconds(20), because: "the instances share the clients");
+            distinct => distinct == 2,
+            TimeSpan.FromSeconds(20),
+            because: "the instances share the clients"
+        );
 
         var people = new List<long>();
         for (var i = 0; i < 6; i++)
@@ -85,10 +96,16 @@ public sealed class OutageTests : IAsyncLifetime
 
         var everyClient = await Eventually.ReturnsAsync(
             async () => (await ServedByAsync(second)).Distinct().ToArray(),
-            owners => owners.Length == 1 && owners[0] is not null, TimeSpan.FromSeconds(20), because: "the survivor takes every client over");
+            owners => owners.Length == 1 && owners[0] is not null,
+            TimeSpan.FromSeconds(20),
+            because: "the survivor takes every client over"
+        );
         await Eventually.ReturnsAsync(
             async () => (await second.Api.JsonAsync("/messages?limit=1000"))["items"]!.AsArray().Count,
-            pending => pending == 0, TimeSpan.FromSeconds(30), because: "every message is delivered");
+            pending => pending == 0,
+            TimeSpan.FromSeconds(30),
+            because: "every message is delivered"
+        );
 
         // The last round saved everyone and then deleted P5; after the kill P0 was saved again and P1 deleted.
         long[] expected = [people[0], people[2], people[3], people[4]];
@@ -107,15 +124,23 @@ public sealed class OutageTests : IAsyncLifetime
         var database = await _mariadb.CreateDatabaseAsync("early");
         _mariadb.Kill();
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Relay"] = database,
-            ["Urls"] = url,
-            ["Auth:ApiKey"] = RelayStack.ApiKey,
-            ["Credentials:MasterKey"] = RelayStack.MasterKey,
-        });
+        await using var server = DaemonProcess.Start(
+            "server",
+            Repo.ServerDll,
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Relay"] = database,
+                ["Urls"] = url,
+                ["Auth:ApiKey"] = RelayStack.ApiKey,
+                ["Credentials:MasterKey"] = RelayStack.MasterKey,
+            }
+        );
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(server.Output), o => o.Contains("MySQL is not reachable yet", StringComparison.Ordinal), because: "the wait is logged");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(server.Output),
+            o => o.Contains("MySQL is not reachable yet", StringComparison.Ordinal),
+            because: "the wait is logged"
+        );
         Assert.False(server.HasExited);
 
         await _mariadb.StartAgainAsync();
@@ -123,5 +148,8 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     private static async Task<string?[]> ServedByAsync(ServerInstance server) =>
-        (await server.Api.JsonAsync("/clients"))["items"]!.AsArray().Select(c => c!["servedBy"]?.GetValue<string>()).ToArray();
+        (await server.Api.JsonAsync("/clients"))["items"]!
+            .AsArray()
+            .Select(c => c!["servedBy"]?.GetValue<string>())
+            .ToArray();
 }

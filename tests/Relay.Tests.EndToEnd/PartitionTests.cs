@@ -32,12 +32,25 @@ public sealed class PartitionTests : IAsyncLifetime
         await cutOff.Host!.CutAsync(cutOff.TcpPort);
 
         await _stack.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{ids[0]}");
-        (await _stack.Api.PutAsJsonAsync($"/personnel/{ids[1]}", new { name = "Edited", surname = "Surname", ssn = "12345678901" })).EnsureSuccessStatusCode();
+        (
+            await _stack.Api.PutAsJsonAsync(
+                $"/personnel/{ids[1]}",
+                new
+                {
+                    name = "Edited",
+                    surname = "Surname",
+                    ssn = "12345678901",
+                }
+            )
+        ).EnsureSuccessStatusCode();
         await _stack.OperateAsync(HttpMethod.Put, $"/clients/all/personnel/{ids[1]}");
         for (var i = 0; i < 5; i++)
         {
             // The cut-off client's retries and timeouts hold nothing up for the other one.
-            var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{healthyId}/personnel/{ids[2]}?wait=5");
+            var (status, _) = await _stack.Api.SendJsonAsync(
+                HttpMethod.Put,
+                $"/clients/{healthyId}/personnel/{ids[2]}?wait=5"
+            );
             Assert.Equal(200, status);
         }
 
@@ -49,8 +62,12 @@ public sealed class PartitionTests : IAsyncLifetime
 
         // Long enough for an attempt over the dead connection to time out, so the heal is met by a reconnect.
         await Eventually.ReturnsAsync(
-            async () => (await _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[0]}"))["lastError"]?.GetValue<string>(),
-            error => error is not null, TimeSpan.FromSeconds(30), because: "the server notices the dead link");
+            async () =>
+                (await _stack.Api.JsonAsync($"/clients/{_stack.ClientIds[0]}"))["lastError"]?.GetValue<string>(),
+            error => error is not null,
+            TimeSpan.FromSeconds(30),
+            because: "the server notices the dead link"
+        );
         await cutOff.Host.HealAsync();
 
         await _stack.DrainedAsync(TimeSpan.FromSeconds(60));

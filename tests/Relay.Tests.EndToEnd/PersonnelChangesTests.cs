@@ -11,7 +11,8 @@ namespace Relay.Tests.EndToEnd;
 public sealed class PersonnelChangesTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(clients: 2);
-    private long _newton, _einstein;
+    private long _newton,
+        _einstein;
 
     public async Task InitializeAsync()
     {
@@ -29,7 +30,17 @@ public sealed class PersonnelChangesTests : IAsyncLifetime
     [Fact]
     public async Task AnEditReachesTheClientsThatHoldThePersonnelAndAddsItNowhere()
     {
-        (await _stack.Api.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" })).EnsureSuccessStatusCode();
+        (
+            await _stack.Api.PutAsJsonAsync(
+                $"/personnel/{_newton}",
+                new
+                {
+                    name = "Sir Isaac",
+                    surname = "Newton",
+                    ssn = "12345678900",
+                }
+            )
+        ).EnsureSuccessStatusCode();
         await _stack.DrainedAsync();
 
         Assert.Contains((_newton, "Sir Isaac", "Newton", "12345678900"), await _stack.Clients[0].StoredRowsAsync());
@@ -39,7 +50,17 @@ public sealed class PersonnelChangesTests : IAsyncLifetime
     [Fact]
     public async Task AnEditHeldBackStaysOnTheServer()
     {
-        (await _stack.Api.PutAsJsonAsync($"/personnel/{_einstein}?propagate=false", new { name = "Al", surname = "Einstein", ssn = "98765432100" })).EnsureSuccessStatusCode();
+        (
+            await _stack.Api.PutAsJsonAsync(
+                $"/personnel/{_einstein}?propagate=false",
+                new
+                {
+                    name = "Al",
+                    surname = "Einstein",
+                    ssn = "98765432100",
+                }
+            )
+        ).EnsureSuccessStatusCode();
 
         Assert.Empty((await _stack.Api.JsonAsync("/messages"))["items"]!.AsArray());
         Assert.Contains((_einstein, "Albert", "Einstein", "98765432100"), await _stack.Clients[1].StoredRowsAsync());
@@ -65,7 +86,10 @@ public sealed class PersonnelChangesTests : IAsyncLifetime
         Assert.Single(await _stack.Clients[1].StoredRowsAsync());
 
         // The server no longer has the id; deleting it from the clients still works.
-        var (status, _) = await _stack.Api.SendJsonAsync(HttpMethod.Delete, $"/clients/all/personnel/{_einstein}?wait=10");
+        var (status, _) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Delete,
+            $"/clients/all/personnel/{_einstein}?wait=10"
+        );
 
         Assert.Equal(200, status);
         Assert.Empty(await _stack.Clients[1].StoredRowsAsync());

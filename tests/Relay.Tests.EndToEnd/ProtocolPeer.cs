@@ -17,14 +17,28 @@ public sealed class ProtocolPeer : IDisposable
         return peer;
     }
 
-    /// <summary>Connects and completes the handshake with the given credential (the test daemon's by default), as the server does.</summary>
+    /// <summary>Connects and completes the handshake with the given credential (the test daemon's by default), as the
+    /// server does.</summary>
     public static async Task<ProtocolPeer> AuthenticatedAsync(int port, LinkCredential? credential = null)
     {
         var peer = await ConnectAsync(port);
         var hello = Assert.IsType<HelloFrame>(await peer.ReadAsync());
         var challenge = TransportAuth.NewChallenge();
-        var welcome = Assert.IsType<WelcomeFrame>(await peer.ExchangeAsync(new AuthFrame(challenge, TransportAuth.ServerProof(credential ?? ClientDaemon.TestCredential, hello.Challenge, challenge))));
-        Assert.True(TransportAuth.Matches(TransportAuth.ClientProof(credential ?? ClientDaemon.TestCredential, challenge, hello.Challenge), welcome.Proof), "the client proves the secret too");
+        var welcome = Assert.IsType<WelcomeFrame>(
+            await peer.ExchangeAsync(
+                new AuthFrame(
+                    challenge,
+                    TransportAuth.ServerProof(credential ?? ClientDaemon.TestCredential, hello.Challenge, challenge)
+                )
+            )
+        );
+        Assert.True(
+            TransportAuth.Matches(
+                TransportAuth.ClientProof(credential ?? ClientDaemon.TestCredential, challenge, hello.Challenge),
+                welcome.Proof
+            ),
+            "the client proves the secret too"
+        );
         return peer;
     }
 
@@ -48,16 +62,15 @@ public sealed class ProtocolPeer : IDisposable
         return FrameCodec.Parse(new ReadOnlySequence<byte>(payload));
     }
 
-    /// <summary>True when the daemon closes the connection within the time (after reading whatever it still sends).</summary>
+    /// <summary>True when the daemon closes the connection within the time (after reading whatever it still
+    /// sends).</summary>
     public async Task<bool> IsClosedByPeerWithinAsync(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
         var buffer = new byte[4096];
         try
         {
-            while (await _socket.ReceiveAsync(buffer, timeout.Token) > 0)
-            {
-            }
+            while (await _socket.ReceiveAsync(buffer, timeout.Token) > 0) { }
 
             return true;
         }

@@ -25,7 +25,9 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
         }
 
         // The recipe adds the same person each time: removed from the register (not the sites) first.
-        var added = (await _stack.Api.JsonAsync("/personnel"))["items"]!.AsArray().Single(p => p!["ssn"]!.GetValue<string>() == "19061209000")!["id"]!.GetValue<long>();
+        var added = (await _stack.Api.JsonAsync("/personnel"))["items"]!
+            .AsArray()
+            .Single(p => p!["ssn"]!.GetValue<string>() == "19061209000")!["id"]!.GetValue<long>();
         (await _stack.Api.DeleteAsync($"/personnel/{added}?propagate=false")).EnsureSuccessStatusCode();
         await _stack.Clients[1].Process!.StopAsync();
 
@@ -44,7 +46,12 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
         var directory = Directory.CreateTempSubdirectory("relay-recipe-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "recipe.sh"), script.Groups[1].Value);
 
-        var start = new ProcessStartInfo("bash", "recipe.sh") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash", "recipe.sh")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.Environment["RELAY_URL"] = _stack.Server.Url;
         start.Environment["RELAY_API_KEY"] = RelayStack.ApiKey;
         start.Environment["RELAY_WAIT"] = "3";

@@ -19,7 +19,8 @@ public sealed class RelayStack(
     IReadOnlyDictionary<string, string>? serverSettings = null,
     IReadOnlyDictionary<string, string>? clientSettings = null,
     int isolatedClients = 0,
-    GaleraCluster? cluster = null) : IAsyncDisposable
+    GaleraCluster? cluster = null
+) : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-api-key";
     public const string MasterKey = "end-to-end-master-key-0123456789abcdef";
@@ -53,7 +54,12 @@ public sealed class RelayStack(
         await StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
-            var client = new ClientDaemon($"client{i}", _directory, clientSettings, i <= isolatedClients ? await IsolatedHost.CreateAsync() : null);
+            var client = new ClientDaemon(
+                $"client{i}",
+                _directory,
+                clientSettings,
+                i <= isolatedClients ? await IsolatedHost.CreateAsync() : null
+            );
             _clients.Add(client);
             ClientIds.Add(await RegisterAsync(client, $"Client #{i}"));
             if (startClients)
@@ -92,7 +98,9 @@ public sealed class RelayStack(
         var server = new ServerInstance(FreePort.Next());
         var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Relay"] = cluster is null ? ConnectionString : cluster.ConnectionString(DatabaseName, node),
+            ["ConnectionStrings:Relay"] = cluster is null
+                ? ConnectionString
+                : cluster.ConnectionString(DatabaseName, node),
             ["Urls"] = server.Url,
             ["Auth:ApiKey"] = ApiKey,
             ["Credentials:MasterKey"] = MasterKey,
@@ -116,23 +124,29 @@ public sealed class RelayStack(
         return server;
     }
 
-    public Task<long> CreatePersonnelAsync(string name, string surname, string ssn) => Api.CreatePersonnelAsync(name, surname, ssn);
+    public Task<long> CreatePersonnelAsync(string name, string surname, string ssn) =>
+        Api.CreatePersonnelAsync(name, surname, ssn);
 
-    /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not validate them; returns its message id.</summary>
+    /// <summary>A save the client will refuse (an SSN of three digits), as if queued by an older server that did not
+    /// validate them; returns its message id.</summary>
     public async Task<long> InjectRefusedSaveAsync(long client, long personnelId = 77)
     {
         await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
         await db.OpenAsync();
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync(
+            """
             INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at)
             VALUES (@client, REPLACE(UUID(), '-', ''), 'save', 1, CONCAT('{"kind":"save","personnel":[{"id":', @personnelId, ',"name":"Bad","surname":"Data","ssn":"123"}]}'), UTC_TIMESTAMP(6))
-            """, new { client, personnelId });
+            """,
+            new { client, personnelId }
+        );
         var id = await db.ExecuteScalarAsync<long>("SELECT LAST_INSERT_ID()");
         await Relay.Testing.OutboxRows.KeepCounterAheadAsync(db);
         return id;
     }
 
-    /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the API would; returns their ids (on a cluster they are not 1, 2, 3…).</summary>
+    /// <summary>Writes <paramref name="count"/> personnel straight into MySQL, in multi-row INSERTs, faster than the
+    /// API would; returns their ids (on a cluster they are not 1, 2, 3…).</summary>
     public async Task<long[]> SeedPersonnelAsync(int count, string surname = "Surname")
     {
         await using var db = new MySqlConnector.MySqlConnection(ConnectionString);
@@ -149,11 +163,14 @@ public sealed class RelayStack(
             }
 
             command.Parameters.AddWithValue("@surname", surname);
-            command.CommandText = $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
+            command.CommandText =
+                $"INSERT INTO personnel (name, surname, ssn, updated_at) VALUES {string.Join(',', values)}";
             await command.ExecuteNonQueryAsync();
         }
 
-        return (await db.QueryAsync<long>("SELECT id FROM personnel WHERE surname = @surname ORDER BY id", new { surname })).ToArray();
+        return (
+            await db.QueryAsync<long>("SELECT id FROM personnel WHERE surname = @surname ORDER BY id", new { surname })
+        ).ToArray();
     }
 
     public Task<long[]> OperateAsync(HttpMethod method, string path) => Server.OperateAsync(method, path);
@@ -162,11 +179,15 @@ public sealed class RelayStack(
     public Task DrainedAsync(TimeSpan? within = null) =>
         Eventually.ReturnsAsync(
             async () => (await Api.GetFromJsonAsync<JsonObject>("/messages?limit=1000"))!["items"]!.AsArray().Count,
-            pending => pending == 0, within ?? TimeSpan.FromSeconds(30), because: "the outbox drains");
+            pending => pending == 0,
+            within ?? TimeSpan.FromSeconds(30),
+            because: "the outbox drains"
+        );
 
     public string Diagnostics() =>
         string.Join('\n', Servers.Select(s => $"--- {s.Process.Name} ---\n{s.Process.Output}"))
-        + "\n" + string.Join('\n', Clients.Select((c, i) => $"--- client {i + 1} ---\n{c.Process?.Output}"));
+        + "\n"
+        + string.Join('\n', Clients.Select((c, i) => $"--- client {i + 1} ---\n{c.Process?.Output}"));
 
     public async ValueTask DisposeAsync()
     {
@@ -184,9 +205,7 @@ public sealed class RelayStack(
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
 
@@ -197,17 +216,21 @@ public sealed class ServerInstance(int port) : IAsyncDisposable
 
     public DaemonProcess Process { get; set; } = null!;
 
-    public HttpClient Api { get; } = new()
-    {
-        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-        DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } },
-    };
+    public HttpClient Api { get; } =
+        new()
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            DefaultRequestHeaders = { { "X-Api-Key", RelayStack.ApiKey } },
+        };
 
     public async Task<long[]> OperateAsync(HttpMethod method, string path)
     {
         var response = await Api.SendAsync(new HttpRequestMessage(method, path));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode is 200 or 202, $"{method} {path} answered {(int)response.StatusCode}: {body}");
+        Assert.True(
+            (int)response.StatusCode is 200 or 202,
+            $"{method} {path} answered {(int)response.StatusCode}: {body}"
+        );
         return await Api.OperationMessageIdsAsync(JsonNode.Parse(body)!["id"]!.GetValue<long>());
     }
 

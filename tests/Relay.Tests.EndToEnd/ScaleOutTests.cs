@@ -16,11 +16,14 @@ public sealed class ScaleOutTests : IAsyncLifetime
     private const int Size = 300;
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
 
-    private readonly RelayStack _stack = new(0, serverSettings: new Dictionary<string, string>
-    {
-        ["Delivery:LeaseDuration"] = "00:00:03",
-        ["Delivery:PollInterval"] = "00:00:00.500",
-    });
+    private readonly RelayStack _stack = new(
+        0,
+        serverSettings: new Dictionary<string, string>
+        {
+            ["Delivery:LeaseDuration"] = "00:00:03",
+            ["Delivery:PollInterval"] = "00:00:00.500",
+        }
+    );
 
     private FleetSimulator _fleet = null!;
 
@@ -37,8 +40,12 @@ public sealed class ScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task ThreeInstancesShareTheFleetEvenlyAndAKilledOnesClientsAreServedAgainWithinTheLease()
     {
-        var shares = await Eventually.ReturnsAsync(SharesAsync, s => s.Count == 3 && s.Values.All(n => n is >= Size * 9 / 30 and <= Size * 11 / 30),
-            TimeSpan.FromSeconds(30), "each instance serves a third of the fleet, within 10 %");
+        var shares = await Eventually.ReturnsAsync(
+            SharesAsync,
+            s => s.Count == 3 && s.Values.All(n => n is >= Size * 9 / 30 and <= Size * 11 / 30),
+            TimeSpan.FromSeconds(30),
+            "each instance serves a third of the fleet, within 10 %"
+        );
 
         var sent = 0;
         for (; sent < 10; sent++)
@@ -48,7 +55,9 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
         // A stream of changes to everyone while one instance dies mid-way.
         var victim = _stack.Servers[2];
-        var victimId = shares.Keys.Single(owner => owner.Contains($"-{victim.Process.ProcessId}-", StringComparison.Ordinal));
+        var victimId = shares.Keys.Single(owner =>
+            owner.Contains($"-{victim.Process.ProcessId}-", StringComparison.Ordinal)
+        );
         var streamed = 0;
         var stream = Task.Run(async () =>
         {
@@ -59,14 +68,26 @@ public sealed class ScaleOutTests : IAsyncLifetime
                 await Task.Delay(50);
             }
         });
-        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref streamed)), n => n >= 5, because: "the stream is under way");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Volatile.Read(ref streamed)),
+            n => n >= 5,
+            because: "the stream is under way"
+        );
         victim.Process.Kill();
         var killed = Stopwatch.StartNew();
         await stream;
         sent = 30;
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(_fleet.Clients.Count(c => c.Holds(sent))), n => n == Size, Lease + TimeSpan.FromSeconds(10), "every client holds the last change");
-        Assert.True(killed.Elapsed <= Lease + TimeSpan.FromSeconds(2), $"the killed instance's clients were served again {killed.Elapsed.TotalSeconds:0.0} s after the kill; the lease is {Lease.TotalSeconds} s");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(_fleet.Clients.Count(c => c.Holds(sent))),
+            n => n == Size,
+            Lease + TimeSpan.FromSeconds(10),
+            "every client holds the last change"
+        );
+        Assert.True(
+            killed.Elapsed <= Lease + TimeSpan.FromSeconds(2),
+            $"the killed instance's clients were served again {killed.Elapsed.TotalSeconds:0.0} s after the kill; the lease is {Lease.TotalSeconds} s"
+        );
 
         var after = await SharesAsync();
         Assert.DoesNotContain(victimId, after.Keys);
@@ -81,16 +102,20 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
     private async Task SendAsync(long personnelId, bool wait)
     {
-        using var response = await _stack.Servers[0].Api.PutAsync($"/clients/all/personnel/{personnelId}{(wait ? "?wait=30" : "")}", null);
+        using var response = await _stack
+            .Servers[0]
+            .Api.PutAsync($"/clients/all/personnel/{personnelId}{(wait ? "?wait=30" : "")}", null);
         Assert.True((int)response.StatusCode is 200 or 202, $"answered {(int)response.StatusCode}");
     }
 
     private async Task<Dictionary<string, int>> SharesAsync()
     {
         await using var db = new MySqlConnection(_stack.ConnectionString);
-        return (await db.QueryAsync<(string Owner, int Clients)>(
-                "SELECT lease_owner, COUNT(*) FROM clients WHERE lease_expires_at > UTC_TIMESTAMP(6) GROUP BY lease_owner"))
-            .ToDictionary(r => r.Owner, r => r.Clients);
+        return (
+            await db.QueryAsync<(string Owner, int Clients)>(
+                "SELECT lease_owner, COUNT(*) FROM clients WHERE lease_expires_at > UTC_TIMESTAMP(6) GROUP BY lease_owner"
+            )
+        ).ToDictionary(r => r.Owner, r => r.Clients);
     }
 
     public async Task DisposeAsync()

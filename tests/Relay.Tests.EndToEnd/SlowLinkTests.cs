@@ -13,23 +13,34 @@ public sealed class SlowLinkTests
     [Fact]
     public async Task ABulkThatTakesLongerThanTheAttemptTimeoutStillReachesAClientBehindASlowLine()
     {
-        await using var stack = new RelayStack(clients: 1, serverSettings: new Dictionary<string, string>
-        {
-            ["Delivery:AttemptTimeout"] = "00:00:02",
-        });
+        await using var stack = new RelayStack(
+            clients: 1,
+            serverSettings: new Dictionary<string, string> { ["Delivery:AttemptTimeout"] = "00:00:02" }
+        );
         await stack.StartAsync();
         await stack.SeedPersonnelAsync(3_000);
 
         // ~300 KB of batches at 60 KB/s: about five seconds for the window, over twice the attempt timeout.
         await using var line = new SlowLink(stack.Clients[0].TcpPort, bytesPerSecond: 60_000);
-        var moved = await stack.Api.PutAsJsonAsync($"/clients/{stack.ClientIds[0]}", new { name = "Client #1", host = "127.0.0.1", port = line.Port });
+        var moved = await stack.Api.PutAsJsonAsync(
+            $"/clients/{stack.ClientIds[0]}",
+            new
+            {
+                name = "Client #1",
+                host = "127.0.0.1",
+                port = line.Port,
+            }
+        );
         Assert.True(moved.IsSuccessStatusCode, await moved.Content.ReadAsStringAsync());
 
         await stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
         var rows = await Eventually.ReturnsAsync(
-            async () => (await stack.Clients[0].StoredRowsAsync()).Length, n => n == 3_000, TimeSpan.FromSeconds(60),
-            because: "the bulk crosses the slow line at its pace");
+            async () => (await stack.Clients[0].StoredRowsAsync()).Length,
+            n => n == 3_000,
+            TimeSpan.FromSeconds(60),
+            because: "the bulk crosses the slow line at its pace"
+        );
         Assert.Equal(3_000, rows);
         await stack.DrainedAsync();
     }

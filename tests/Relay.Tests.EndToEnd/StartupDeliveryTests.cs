@@ -7,11 +7,14 @@ namespace Relay.Tests.EndToEnd;
 public sealed class StartupDeliveryTests : IAsyncLifetime
 {
     // A poll far longer than the wait below: only the wake given to a new worker can explain a quick delivery.
-    private readonly RelayStack _stack = new(clients: 1, serverSettings: new Dictionary<string, string>
-    {
-        ["Delivery:PollInterval"] = "00:00:30",
-        ["Delivery:LeaseDuration"] = "00:01:20",
-    });
+    private readonly RelayStack _stack = new(
+        clients: 1,
+        serverSettings: new Dictionary<string, string>
+        {
+            ["Delivery:PollInterval"] = "00:00:30",
+            ["Delivery:LeaseDuration"] = "00:01:20",
+        }
+    );
 
     public Task InitializeAsync() => _stack.StartAsync(startClients: false);
 
@@ -27,9 +30,17 @@ public sealed class StartupDeliveryTests : IAsyncLifetime
 
         var started = Stopwatch.StartNew();
         await _stack.StartServerAsync();
-        await Eventually.ReturnsAsync(_stack.Clients[0].ListedSsnsAsync, s => s.Length == 1, TimeSpan.FromSeconds(45), "the queued message arrives");
+        await Eventually.ReturnsAsync(
+            _stack.Clients[0].ListedSsnsAsync,
+            s => s.Length == 1,
+            TimeSpan.FromSeconds(45),
+            "the queued message arrives"
+        );
 
         // The start itself took up to 9 s on a busy machine; the poll would take 30 s more.
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"delivered {started.Elapsed.TotalSeconds:0.0} s after the start; the poll is 30 s\n{_stack.Diagnostics()}");
+        Assert.True(
+            started.Elapsed < TimeSpan.FromSeconds(15),
+            $"delivered {started.Elapsed.TotalSeconds:0.0} s after the start; the poll is 30 s\n{_stack.Diagnostics()}"
+        );
     }
 }

@@ -36,7 +36,10 @@ public sealed class StartupTests
     [Theory]
     [InlineData(null, "ConnectionStrings:Relay")]
     [InlineData("Server=127.0.0.1;Bogus Option=1", "ConnectionStrings:Relay")]
-    public async Task AServerWithoutAUsableConnectionStringStopsWithOneLineNamingIt(string? connectionString, string named)
+    public async Task AServerWithoutAUsableConnectionStringStopsWithOneLineNamingIt(
+        string? connectionString,
+        string named
+    )
     {
         var settings = new Dictionary<string, string> { ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}" };
         if (connectionString is not null)
@@ -59,19 +62,31 @@ public sealed class StartupTests
     [InlineData("Auth:ApiKey_FILE", "/nonexistent/api-key", "Auth:ApiKey_FILE")]
     [InlineData("Auth:Keys:0:Name", "ci", "Auth:Keys:0")]
     [InlineData("Auth:ApiKey", "change-me-api-key", "Auth:ApiKey")]
-    [InlineData("Credentials:MasterKey", "change-me-to-a-long-random-master-key-of-32-or-more", "Credentials:MasterKey")]
-    [InlineData("ConnectionStrings:Relay", "Server=mysql;Database=relay;User ID=relay;Password=change-me-relay", "ConnectionStrings:Relay")]
+    [InlineData(
+        "Credentials:MasterKey",
+        "change-me-to-a-long-random-master-key-of-32-or-more",
+        "Credentials:MasterKey"
+    )]
+    [InlineData(
+        "ConnectionStrings:Relay",
+        "Server=mysql;Database=relay;User ID=relay;Password=change-me-relay",
+        "ConnectionStrings:Relay"
+    )]
     [InlineData("Database:Password", "change-me-relay", "Database:Password")]
     public async Task AServerWithABadSettingStopsWithOneLineNamingIt(string key, string value, string named)
     {
-        await using var server = DaemonProcess.Start("server", Repo.ServerDll, new Dictionary<string, string>
-        {
-            ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
-            ["Credentials:MasterKey"] = RelayStack.MasterKey,
-            ["Auth:ApiKey"] = "an-api-key-long-enough",
-            [key] = value,
-        });
+        await using var server = DaemonProcess.Start(
+            "server",
+            Repo.ServerDll,
+            new Dictionary<string, string>
+            {
+                ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
+                ["Credentials:MasterKey"] = RelayStack.MasterKey,
+                ["Auth:ApiKey"] = "an-api-key-long-enough",
+                [key] = value,
+            }
+        );
 
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server should refuse to start");
         AssertOneLineNaming(server, named);
@@ -82,7 +97,9 @@ public sealed class StartupTests
     {
         Assert.Equal(2, daemon.ExitCode);
         var lines = daemon.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.Contains("invalid setting", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal));
+        Assert.Contains(lines, l =>
+            l.Contains("invalid setting", StringComparison.Ordinal) && l.Contains(named, StringComparison.Ordinal)
+        );
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.DoesNotContain("Unhandled exception", daemon.Output);
     }

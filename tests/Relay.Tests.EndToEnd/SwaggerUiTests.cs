@@ -19,15 +19,29 @@ public sealed class SwaggerUiTests : IAsyncLifetime
     [Fact]
     public async Task SendingOnePersonnelToOneClientFromSwaggerUiReachesTheClient()
     {
-        Assert.True(File.Exists(Chromium), "chromium is not installed; `.ci/run` installs it (apt-get install chromium)");
+        Assert.True(
+            File.Exists(Chromium),
+            "chromium is not installed; `.ci/run` installs it (apt-get install chromium)"
+        );
         var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await playwright.Chromium.LaunchAsync(
+            new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args =
+                [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            }
+        );
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         await page.GotoAsync($"{_stack.Server.Url}/swagger");
@@ -46,7 +60,11 @@ public sealed class SwaggerUiTests : IAsyncLifetime
 
         var status = operation.Locator(".live-responses-table tbody .response-col_status").First;
         await Assertions.Expect(status).ToHaveTextAsync("202");
-        var rows = await Eventually.ReturnsAsync(_stack.Clients[0].StoredRowsAsync, r => r.Length == 1, because: "the row arrives on the client");
+        var rows = await Eventually.ReturnsAsync(
+            _stack.Clients[0].StoredRowsAsync,
+            r => r.Length == 1,
+            because: "the row arrives on the client"
+        );
         Assert.Equal(newton, rows[0].Id);
     }
 }

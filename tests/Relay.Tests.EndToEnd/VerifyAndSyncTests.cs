@@ -35,7 +35,15 @@ public sealed class VerifyAndSyncTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.True(fleet["inSync"]!.GetValue<bool>(), fleet.ToJsonString());
-        Assert.Equal((2, 2, 0, 0), (fleet["clients"]!.GetValue<int>(), fleet["judged"]!.GetValue<int>(), fleet["drifted"]!.GetValue<int>(), fleet["pending"]!.GetValue<int>()));
+        Assert.Equal(
+            (2, 2, 0, 0),
+            (
+                fleet["clients"]!.GetValue<int>(),
+                fleet["judged"]!.GetValue<int>(),
+                fleet["drifted"]!.GetValue<int>(),
+                fleet["pending"]!.GetValue<int>()
+            )
+        );
         var results = fleet["verifications"]!.AsArray().Select(v => v!.AsObject()).ToList();
         Assert.Equal([Personnel, 1], results.Select(r => r["expectedRows"]!.GetValue<long>()));
         Assert.Equal([Personnel, 1], results.Select(r => r["clientRows"]!.GetValue<long>()));
@@ -45,13 +53,19 @@ public sealed class VerifyAndSyncTests : IAsyncLifetime
     public async Task DriftOnTheSqliteFileIsReportedAndASyncSendsOnlyTheDifference()
     {
         var client = _stack.Clients[0];
-        await TamperAsync(client.DatabasePath, """
+        await TamperAsync(
+            client.DatabasePath,
+            """
             UPDATE personnel SET surname = 'Tampered' WHERE id = 10;
             DELETE FROM personnel WHERE id = 20;
             INSERT INTO personnel (id, name, surname, ssn) VALUES (999999, 'Stray', 'Row', '99999999999');
-            """);
+            """
+        );
 
-        var (status, verdict) = await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/clients/{_stack.ClientIds[0]}/verify?wait=30");
+        var (status, verdict) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Get,
+            $"/clients/{_stack.ClientIds[0]}/verify?wait=30"
+        );
 
         Assert.Equal(200, status);
         Assert.False(verdict["inSync"]!.GetValue<bool>());
@@ -63,24 +77,47 @@ public sealed class VerifyAndSyncTests : IAsyncLifetime
         // Digests, not rows: far less than the table's ~100 KB.
         Assert.InRange(verdict["bytesMoved"]!.GetValue<long>(), 1, 10_000);
 
-        var (syncStatus, sync) = await _stack.Api.SendJsonAsync(HttpMethod.Put, $"/clients/{_stack.ClientIds[0]}/personnel?sync=true&wait=30");
+        var (syncStatus, sync) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{_stack.ClientIds[0]}/personnel?sync=true&wait=30"
+        );
         Assert.Equal(200, syncStatus);
         var message = await _stack.Api.JsonAsync($"/messages/{(await _stack.Api.MessageIdsOfAsync(sync)).Single()}");
-        Assert.Equal(("sync", "delivered", 3), (message["kind"]!.GetValue<string>(), message["state"]!.GetValue<string>(), message["itemCount"]!.GetValue<int>()));
+        Assert.Equal(
+            ("sync", "delivered", 3),
+            (
+                message["kind"]!.GetValue<string>(),
+                message["state"]!.GetValue<string>(),
+                message["itemCount"]!.GetValue<int>()
+            )
+        );
 
         var rows = await client.StoredRowsAsync();
         Assert.Equal(Personnel, rows.Length);
         Assert.Equal(Enumerable.Range(1, Personnel).Select(i => (long)i), rows.Select(r => r.Id));
         Assert.Contains((10L, "Name9", "Surname", "10000000009"), rows);
 
-        var (_, after) = await _stack.Api.SendJsonAsync(HttpMethod.Get, $"/clients/{_stack.ClientIds[0]}/verify?wait=30");
+        var (_, after) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Get,
+            $"/clients/{_stack.ClientIds[0]}/verify?wait=30"
+        );
         Assert.True(after["inSync"]!.GetValue<bool>(), after.ToJsonString());
     }
 
     [Fact]
     public async Task AnEditHeldBackIsReportedAsDifferentAndASyncBringsItToTheClient()
     {
-        (await _stack.Api.PutAsJsonAsync("/personnel/7?propagate=false", new { name = "Edited", surname = "Held", ssn = "10000000006" })).EnsureSuccessStatusCode();
+        (
+            await _stack.Api.PutAsJsonAsync(
+                "/personnel/7?propagate=false",
+                new
+                {
+                    name = "Edited",
+                    surname = "Held",
+                    ssn = "10000000006",
+                }
+            )
+        ).EnsureSuccessStatusCode();
 
         var (_, fleet) = await _stack.Api.SendJsonAsync(HttpMethod.Get, "/clients/all/verify?wait=30");
 
@@ -113,17 +150,23 @@ public sealed class VerifyAndSyncTests : IAsyncLifetime
         await client.StartAsync();
         var judged = await Eventually.ReturnsAsync(
             () => _stack.Api.JsonAsync(response.Headers.Location!.OriginalString),
-            v => v["state"]!.GetValue<string>() != "pending", TimeSpan.FromSeconds(30), because: "the verify runs once the client is back");
+            v => v["state"]!.GetValue<string>() != "pending",
+            TimeSpan.FromSeconds(30),
+            because: "the verify runs once the client is back"
+        );
         Assert.True(judged["inSync"]!.GetValue<bool>(), judged.ToJsonString());
         Assert.Equal(Personnel, judged["expectedRows"]!.GetValue<long>());
     }
 
     private static long Count(JsonObject verdict, string property) => verdict[property]!.GetValue<long>();
 
-    /// <summary>Changes the client's SQLite file behind Relay's back, as a hand edit or a restored disk would.</summary>
+    /// <summary>Changes the client's SQLite file behind Relay's back, as a hand edit or a restored disk
+    /// would.</summary>
     private static async Task TamperAsync(string path, string sql)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await using var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()
+        );
         await connection.OpenAsync();
         await using var command = new SqliteCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

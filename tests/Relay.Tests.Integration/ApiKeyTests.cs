@@ -13,11 +13,17 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
     private const string ReadKey = "dashboard-read-key-0001";
     private const string HashedKey = "given-only-as-its-hash";
 
-    private static ServerApp WithKeys() => new ServerApp()
-            .With("Auth:Keys:0:Name", "ci").With("Auth:Keys:0:Key", OperateKey).With("Auth:Keys:0:Role", "operate")
-            .With("Auth:Keys:1:Name", "dashboard").With("Auth:Keys:1:Key", ReadKey).With("Auth:Keys:1:Role", "read")
-            .With("Auth:Keys:2:Name", "auditor").With("Auth:Keys:2:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey)))).With("Auth:Keys:2:Role", "read")
-
+    private static ServerApp WithKeys() =>
+        new ServerApp()
+            .With("Auth:Keys:0:Name", "ci")
+            .With("Auth:Keys:0:Key", OperateKey)
+            .With("Auth:Keys:0:Role", "operate")
+            .With("Auth:Keys:1:Name", "dashboard")
+            .With("Auth:Keys:1:Key", ReadKey)
+            .With("Auth:Keys:1:Role", "read")
+            .With("Auth:Keys:2:Name", "auditor")
+            .With("Auth:Keys:2:KeySha256", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey))))
+            .With("Auth:Keys:2:Role", "read")
             // Many wrong keys on purpose here; the brake has tests of its own.
             .With("Auth:FailedAttemptsAllowed", "1000");
 
@@ -34,8 +40,24 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
 
         var attempts = new[]
         {
-            await caller.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" }),
-            await caller.PutAsJsonAsync($"/personnel/{person}", new { name = "Eve", surname = "Intruder", ssn = "12345678900" }),
+            await caller.PostAsJsonAsync(
+                "/personnel",
+                new
+                {
+                    name = "Eve",
+                    surname = "Intruder",
+                    ssn = "66666666666",
+                }
+            ),
+            await caller.PutAsJsonAsync(
+                $"/personnel/{person}",
+                new
+                {
+                    name = "Eve",
+                    surname = "Intruder",
+                    ssn = "12345678900",
+                }
+            ),
             await caller.DeleteAsync($"/clients/{client}"),
             await caller.PutAsync("/clients/all/personnel", null),
             await caller.DeleteAsync("/clients/all/personnel"),
@@ -47,7 +69,10 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
         foreach (var response in attempts)
         {
             var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized);
-            Assert.Equal(string.IsNullOrEmpty(key) ? "An API key is required." : "The API key is not valid.", problem["title"]!.GetValue<string>());
+            Assert.Equal(
+                string.IsNullOrEmpty(key) ? "An API key is required." : "The API key is not valid.",
+                problem["title"]!.GetValue<string>()
+            );
         }
 
         Assert.Empty(await App.RowsAsync());
@@ -81,11 +106,29 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
         var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         using var ci = App.CreateClientWithKey(OperateKey);
 
-        var refused = await ci.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 6002 });
+        var refused = await ci.PostAsJsonAsync(
+            "/clients",
+            new
+            {
+                name = "Two",
+                host = "127.0.0.1",
+                port = 6002,
+            }
+        );
         var problem = await refused.ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("'ci' has the role operate", problem["detail"]!.GetValue<string>());
         Assert.Contains("role admin", problem["detail"]!.GetValue<string>());
-        await (await ci.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (
+            await ci.PostAsJsonAsync(
+                "/personnel",
+                new
+                {
+                    name = "Eve",
+                    surname = "Intruder",
+                    ssn = "66666666666",
+                }
+            )
+        ).ProblemAsync(HttpStatusCode.Forbidden);
 
         Assert.Single(await ci.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}"));
         Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!.AsArray());
@@ -99,7 +142,9 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
         var person = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         using var reader = App.CreateClientWithKey(ReadKey);
 
-        var problem = await (await reader.PutAsync($"/clients/{client}/personnel/{person}", null)).ProblemAsync(HttpStatusCode.Forbidden);
+        var problem = await (await reader.PutAsync($"/clients/{client}/personnel/{person}", null)).ProblemAsync(
+            HttpStatusCode.Forbidden
+        );
         Assert.Contains("role operate", problem["detail"]!.GetValue<string>());
         Assert.Empty(await App.RowsAsync());
 
@@ -186,7 +231,17 @@ public sealed class OpenReadsTests : AppTest
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/personnel")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/clients")).StatusCode);
         await (await anonymous.GetAsync($"/clients/{client}/verify")).ProblemAsync(HttpStatusCode.Unauthorized);
-        await (await anonymous.PostAsJsonAsync("/personnel", new { name = "Eve", surname = "Intruder", ssn = "66666666666" })).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (
+            await anonymous.PostAsJsonAsync(
+                "/personnel",
+                new
+                {
+                    name = "Eve",
+                    surname = "Intruder",
+                    ssn = "66666666666",
+                }
+            )
+        ).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
 
@@ -197,7 +252,9 @@ public sealed class KeyGuessingTests : AppTest
 
     public override Task InitializeAsync()
     {
-        App.With("Auth:FailedAttemptsAllowed", Allowed.ToString()).With("Auth:FailedAttemptsWindow", "00:01:00").With("Auth:OpenStatus", "false");
+        App.With("Auth:FailedAttemptsAllowed", Allowed.ToString())
+            .With("Auth:FailedAttemptsWindow", "00:01:00")
+            .With("Auth:OpenStatus", "false");
         return base.InitializeAsync();
     }
 

@@ -20,7 +20,15 @@ public sealed class AuditTests : AppTest
     {
         var client = await Http.CreateClientAsync("One", 6001);
         var person = await Http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
-        await Http.PutAsJsonAsync($"/personnel/{person}", new { name = "Augusta", surname = "King", ssn = "55566677789" });
+        await Http.PutAsJsonAsync(
+            $"/personnel/{person}",
+            new
+            {
+                name = "Augusta",
+                surname = "King",
+                ssn = "55566677789",
+            }
+        );
         var operation = (await Http.PutAsync($"/clients/{client}/personnel/{person}", null)).Headers.Location;
         await Http.PostAsync($"/clients/{client}/credentials", null);
         await Http.DeleteAsync("/personnel/999");
@@ -33,12 +41,25 @@ public sealed class AuditTests : AppTest
             [
                 ("DELETE", "/personnel/{id}", 404, "id=999"),
                 ("POST", "/clients/{id}/credentials", 200, $"id={client}"),
-                ("PUT", "/clients/{clientId}/personnel/{personnelId}", 202, $"clientId={client} personnelId={person} location={operation}"),
+                (
+                    "PUT",
+                    "/clients/{clientId}/personnel/{personnelId}",
+                    202,
+                    $"clientId={client} personnelId={person} location={operation}"
+                ),
                 ("PUT", "/personnel/{id}", 200, $"id={person}"),
                 ("POST", "/personnel/", 201, $"location=/personnel/{person}"),
                 ("POST", "/clients/", 201, $"location=/clients/{client}"),
             ],
-            page.Select(e => (e!["method"]!.GetValue<string>(), e["route"]!.GetValue<string>(), e["status"]!.GetValue<int>(), e["target"]!.GetValue<string>())));
+            page.Select(e =>
+                (
+                    e!["method"]!.GetValue<string>(),
+                    e["route"]!.GetValue<string>(),
+                    e["status"]!.GetValue<int>(),
+                    e["target"]!.GetValue<string>()
+                )
+            )
+        );
         Assert.All(page, e => Assert.Equal("admin", e!["keyName"]!.GetValue<string>()));
     }
 
@@ -46,8 +67,24 @@ public sealed class AuditTests : AppTest
     public async Task NoAuditRowHoldsANameOrAnSsn()
     {
         var person = await Http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
-        await Http.PutAsJsonAsync($"/personnel/{person}", new { name = "Augusta", surname = "King", ssn = "55566677789" });
-        await Http.PostAsJsonAsync("/personnel", new { name = "Bad", surname = "Ssn", ssn = "12" });
+        await Http.PutAsJsonAsync(
+            $"/personnel/{person}",
+            new
+            {
+                name = "Augusta",
+                surname = "King",
+                ssn = "55566677789",
+            }
+        );
+        await Http.PostAsJsonAsync(
+            "/personnel",
+            new
+            {
+                name = "Bad",
+                surname = "Ssn",
+                ssn = "12",
+            }
+        );
 
         await using var db = await App.OpenDatabaseAsync();
         var rows = (await db.QueryAsync("SELECT * FROM audit_log")).Cast<IDictionary<string, object>>().ToList();
@@ -65,7 +102,17 @@ public sealed class AuditTests : AppTest
     {
         using var ci = App.CreateClientWithKey(OperateKey);
 
-        await (await ci.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 6002 })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (
+            await ci.PostAsJsonAsync(
+                "/clients",
+                new
+                {
+                    name = "Two",
+                    host = "127.0.0.1",
+                    port = 6002,
+                }
+            )
+        ).ProblemAsync(HttpStatusCode.Forbidden);
         await (await ci.GetAsync("/audit")).ProblemAsync(HttpStatusCode.Forbidden);
         await (await App.CreateClientWithKey(null).DeleteAsync("/clients/1")).ProblemAsync(HttpStatusCode.Unauthorized);
 
@@ -84,7 +131,11 @@ public sealed class AuditTests : AppTest
 
         var first = (await Http.GetFromJsonAsync<JsonObject>("/audit?limit=2"))!;
         var second = (await Http.GetFromJsonAsync<JsonObject>($"/audit?limit=2&beforeId={first["nextBeforeId"]}"))!;
-        var ids = first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(e => e!["id"]!.GetValue<long>()).ToList();
+        var ids = first["items"]!
+            .AsArray()
+            .Concat(second["items"]!.AsArray())
+            .Select(e => e!["id"]!.GetValue<long>())
+            .ToList();
         Assert.Equal(ids.OrderDescending(), ids);
         Assert.Equal(4, ids.Distinct().Count());
 

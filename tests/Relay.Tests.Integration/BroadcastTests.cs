@@ -14,7 +14,9 @@ namespace Relay.Tests.Integration;
 public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:SweepInterval", "00:00:00.200"))
 {
     private DeliveryQueue _queue = null!;
-    private long _c1, _c2, _newton;
+    private long _c1,
+        _c2,
+        _newton;
 
     public override async Task InitializeAsync()
     {
@@ -28,7 +30,9 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
     [Fact]
     public async Task AClientThatRefusesABroadcastKeepsAFailedCopyTheOthersGoOnAndARetrySendsItAgain()
     {
-        var operation = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}"))["id"]!.GetValue<long>();
+        var operation = (await Http.StartOperationAsync(HttpMethod.Put, $"/clients/all/personnel/{_newton}"))[
+            "id"
+        ]!.GetValue<long>();
         var everyone = (await Http.OperationMessageIdsAsync(operation)).Single();
         var later = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c2}/personnel/{_newton}")).Single();
 
@@ -39,21 +43,49 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
         // The broadcast is done for the fleet; client 2's queue goes on with its later message.
         Assert.Equal("delivered", await StateAsync(everyone));
         Assert.Equal([later], (await _queue.NextPendingAsync(_c2, 8, default)).Select(m => m.Id));
-        var failed = Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray())!;
-        Assert.Equal((_c2, everyone, "the client's disk is read-only"),
-            (failed["clientId"]!.GetValue<long>(), failed["originId"]!.GetValue<long>(), failed["lastError"]!.GetValue<string>()));
+        var failed = Assert.Single(
+            (await Http.GetFromJsonAsync<JsonObject>("/messages?state=failed"))!["items"]!.AsArray()
+        )!;
+        Assert.Equal(
+            (_c2, everyone, "the client's disk is read-only"),
+            (
+                failed["clientId"]!.GetValue<long>(),
+                failed["originId"]!.GetValue<long>(),
+                failed["lastError"]!.GetValue<string>()
+            )
+        );
         var client = await Http.GetFromJsonAsync<JsonObject>($"/clients/{_c2}");
         Assert.Equal((1, 1), (client!["pendingMessages"]!.GetValue<int>(), client["failedMessages"]!.GetValue<int>()));
 
         // The operation failed on client 2, with its reason; the copy is among its messages, the id to retry.
         var status = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
-        Assert.Equal(("failed", 2, 1, 1), (status["state"]!.GetValue<string>(), status["clients"]!["total"]!.GetValue<int>(),
-            status["clients"]!["done"]!.GetValue<int>(), status["clients"]!["failed"]!.GetValue<int>()));
-        Assert.Equal((2L, 1L, 1L, 0L), (status["messages"]!["total"]!.GetValue<long>(), status["messages"]!["delivered"]!.GetValue<long>(),
-            status["messages"]!["failed"]!.GetValue<long>(), status["messages"]!["pending"]!.GetValue<long>()));
+        Assert.Equal(
+            ("failed", 2, 1, 1),
+            (
+                status["state"]!.GetValue<string>(),
+                status["clients"]!["total"]!.GetValue<int>(),
+                status["clients"]!["done"]!.GetValue<int>(),
+                status["clients"]!["failed"]!.GetValue<int>()
+            )
+        );
+        Assert.Equal(
+            (2L, 1L, 1L, 0L),
+            (
+                status["messages"]!["total"]!.GetValue<long>(),
+                status["messages"]!["delivered"]!.GetValue<long>(),
+                status["messages"]!["failed"]!.GetValue<long>(),
+                status["messages"]!["pending"]!.GetValue<long>()
+            )
+        );
         var refusing = Assert.Single(status["unfinishedClients"]!["items"]!.AsArray())!;
-        Assert.Equal((_c2, "failed", "the client's disk is read-only"),
-            (refusing["clientId"]!.GetValue<long>(), refusing["state"]!.GetValue<string>(), refusing["lastError"]!.GetValue<string>()));
+        Assert.Equal(
+            (_c2, "failed", "the client's disk is read-only"),
+            (
+                refusing["clientId"]!.GetValue<long>(),
+                refusing["state"]!.GetValue<string>(),
+                refusing["lastError"]!.GetValue<string>()
+            )
+        );
         Assert.Equal([everyone, failed["id"]!.GetValue<long>()], await Http.OperationMessageIdsAsync(operation));
 
         var retry = await Http.PostAsync($"/messages/{failed["id"]}/retry", null);
@@ -67,9 +99,20 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
         Assert.Equal("pending", await OperationStateAsync(operation));
         await _queue.MarkDeliveredAsync(again, default);
         Assert.Equal("delivered", await OperationStateAsync(operation));
-        var done = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))!["items"]!.AsArray();
+        var done = (await Http.GetFromJsonAsync<JsonObject>($"/operations/{operation}/clients?state=done"))![
+            "items"
+        ]!.AsArray();
         Assert.Equal([_c1, _c2], done.Select(c => c!["clientId"]!.GetValue<long>()));
-        Assert.All(done, c => Assert.Equal((1L, 1L, 0L), (c!["messages"]!["total"]!.GetValue<long>(), c["messages"]!["delivered"]!.GetValue<long>(), c["messages"]!["pending"]!.GetValue<long>())));
+        Assert.All(done, c =>
+            Assert.Equal(
+                (1L, 1L, 0L),
+                (
+                    c!["messages"]!["total"]!.GetValue<long>(),
+                    c["messages"]!["delivered"]!.GetValue<long>(),
+                    c["messages"]!["pending"]!.GetValue<long>()
+                )
+            )
+        );
     }
 
     private async Task<string> OperationStateAsync(long id) =>
@@ -84,7 +127,12 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
 
         (await Http.DeleteAsync($"/clients/{_c2}")).EnsureSuccessStatusCode();
 
-        await Relay.Testing.Eventually.ReturnsAsync(() => StateAsync(everyone), s => s == "delivered", TimeSpan.FromSeconds(10), "the sweep retires it");
+        await Relay.Testing.Eventually.ReturnsAsync(
+            () => StateAsync(everyone),
+            s => s == "delivered",
+            TimeSpan.FromSeconds(10),
+            "the sweep retires it"
+        );
         await using var db = await App.OpenDatabaseAsync();
         Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages"));
     }
@@ -98,9 +146,17 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
             for (var i = 0; i < 1_200; i += 300)
             {
                 await db.ExecuteAsync(
-                    "INSERT INTO messages (client_id, audience_upto, uid, kind, item_count, payload, created_at) " +
-                    string.Join(" UNION ALL ", Enumerable.Range(i, 300).Select(n => $"SELECT NULL, @c2, '{n:x32}', 'deleteAll', 0, '{{\"kind\":\"deleteAll\"}}', UTC_TIMESTAMP(6)")),
-                    new { c2 = _c2 });
+                    "INSERT INTO messages (client_id, audience_upto, uid, kind, item_count, payload, created_at) "
+                        + string.Join(
+                            " UNION ALL ",
+                            Enumerable
+                                .Range(i, 300)
+                                .Select(n =>
+                                    $"SELECT NULL, @c2, '{n:x32}', 'deleteAll', 0, '{{\"kind\":\"deleteAll\"}}', UTC_TIMESTAMP(6)"
+                                )
+                        ),
+                    new { c2 = _c2 }
+                );
             }
 
             await Relay.Testing.OutboxRows.KeepCounterAheadAsync(db);
@@ -110,7 +166,10 @@ public sealed class BroadcastTests() : AppTest(new ServerApp().With("Outbox:Swee
         var ownOfLate = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{late}/personnel/{_newton}")).Single();
         var ownOfFirst = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}")).Single();
 
-        var heads = await Task.WhenAll(_queue.NextPendingAsync(late, 8, default), _queue.NextPendingAsync(_c1, 8, default));
+        var heads = await Task.WhenAll(
+            _queue.NextPendingAsync(late, 8, default),
+            _queue.NextPendingAsync(_c1, 8, default)
+        );
 
         Assert.Equal([ownOfLate], heads[0].Select(m => m.Id));
         Assert.Equal(8, heads[1].Count);

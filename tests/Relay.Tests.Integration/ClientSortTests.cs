@@ -5,14 +5,16 @@ using Dapper;
 
 namespace Relay.Tests.Integration;
 
-/// <summary>The fleet listed worst first, across pages: the order holds over the whole fleet, not one page at a time.</summary>
+/// <summary>The fleet listed worst first, across pages: the order holds over the whole fleet, not one page at a
+/// time.</summary>
 public sealed class ClientSortTests : AppTest
 {
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
 
-        // name, messages waiting (the oldest queued this many minutes ago), refused messages, last contact (minutes ago; -1 never)
+        // name, messages waiting (the oldest queued this many minutes ago), refused messages, last contact (minutes
+        // ago; -1 never)
         (string Name, int Pending, int OldestMinutes, int Failed, int ContactMinutes)[] fleet =
         [
             ("delta", 1, 5, 0, 1),
@@ -28,15 +30,26 @@ public sealed class ClientSortTests : AppTest
             var id = await Http.CreateClientAsync(name, port++);
             for (var i = 0; i < pending + failed; i++)
             {
-                await db.ExecuteAsync("""
+                await db.ExecuteAsync(
+                    """
                     INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at, state)
                     VALUES (@id, REPLACE(UUID(), '-', ''), 'save', 1, '{}', UTC_TIMESTAMP(6) - INTERVAL @minutes MINUTE, @state)
-                    """, new { id, minutes = i == 0 ? oldest : 0, state = i < pending ? "pending" : "failed" });
+                    """,
+                    new
+                    {
+                        id,
+                        minutes = i == 0 ? oldest : 0,
+                        state = i < pending ? "pending" : "failed",
+                    }
+                );
             }
 
             if (contact >= 0)
             {
-                await db.ExecuteAsync("UPDATE clients SET last_contact_at = UTC_TIMESTAMP(6) - INTERVAL @contact MINUTE WHERE id = @id", new { id, contact });
+                await db.ExecuteAsync(
+                    "UPDATE clients SET last_contact_at = UTC_TIMESTAMP(6) - INTERVAL @contact MINUTE WHERE id = @id",
+                    new { id, contact }
+                );
             }
         }
     }
@@ -60,8 +73,7 @@ public sealed class ClientSortTests : AppTest
             names.AddRange(page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
             after = page["nextAfter"]?.GetValue<string>();
             pages++;
-        }
-        while (after is not null && pages < 10);
+        } while (after is not null && pages < 10);
 
         Assert.Equal(expected, string.Join(',', names));
     }
@@ -72,7 +84,10 @@ public sealed class ClientSortTests : AppTest
         var page = (await Http.GetFromJsonAsync<JsonObject>("/clients?sort=mostPending&state=behind"))!;
 
         // alpha is behind too, but its refused messages put it under "failed".
-        Assert.Equal("bravo,delta", string.Join(',', page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>())));
+        Assert.Equal(
+            "bravo,delta",
+            string.Join(',', page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()))
+        );
         Assert.Null(page["nextAfter"]);
     }
 
@@ -102,7 +117,9 @@ public sealed class ClientSortTests : AppTest
     [Fact]
     public async Task ACursorOfOneOrderIsRefusedByAnother()
     {
-        var cursor = (await Http.GetFromJsonAsync<JsonObject>("/clients?limit=2&sort=name"))!["nextAfter"]!.GetValue<string>();
+        var cursor = (await Http.GetFromJsonAsync<JsonObject>("/clients?limit=2&sort=name"))![
+            "nextAfter"
+        ]!.GetValue<string>();
 
         using var answer = await Http.GetAsync($"/clients?sort=mostPending&after={cursor}");
 

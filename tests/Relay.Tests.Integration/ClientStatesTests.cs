@@ -5,10 +5,14 @@ using Dapper;
 
 namespace Relay.Tests.Integration;
 
-/// <summary>The fleet at a glance: each client's state, the counts per state, and listings filtered by state or name.</summary>
+/// <summary>The fleet at a glance: each client's state, the counts per state, and listings filtered by state or
+/// name.</summary>
 public sealed class ClientStatesTests : AppTest
 {
-    private long _quiet, _behind, _down, _refusing;
+    private long _quiet,
+        _behind,
+        _down,
+        _refusing;
 
     public override async Task InitializeAsync()
     {
@@ -26,23 +30,30 @@ public sealed class ClientStatesTests : AppTest
         // Delivery is off here: set what the sender would have recorded.
         await using var db = await App.OpenDatabaseAsync();
         await db.ExecuteAsync("UPDATE clients SET last_error = 'Connection refused' WHERE id = @_down", new { _down });
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync(
+            """
             INSERT INTO messages (client_id, uid, kind, item_count, payload, created_at, state, last_error)
             VALUES (@_refusing, REPLACE(UUID(), '-', ''), 'save', 1, '{}', UTC_TIMESTAMP(6), 'failed', 'SSN must be 11 digits')
-            """, new { _refusing });
+            """,
+            new { _refusing }
+        );
     }
 
     [Fact]
     public async Task EachClientSaysWhetherItIsUpToDateBehindUnreachableOrHasFailedMessages()
     {
-        var states = (await Http.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!.AsArray()
+        var states = (await Http.GetFromJsonAsync<JsonObject>("/clients"))!["items"]!
+            .AsArray()
             .ToDictionary(c => c!["id"]!.GetValue<long>(), c => c!["state"]!.GetValue<string>());
 
         Assert.Equal("upToDate", states[_quiet]);
         Assert.Equal("behind", states[_behind]);
         Assert.Equal("unreachable", states[_down]);
         Assert.Equal("failed", states[_refusing]);
-        Assert.Equal("unreachable", (await Http.GetFromJsonAsync<JsonObject>($"/clients/{_down}"))!["state"]!.GetValue<string>());
+        Assert.Equal(
+            "unreachable",
+            (await Http.GetFromJsonAsync<JsonObject>($"/clients/{_down}"))!["state"]!.GetValue<string>()
+        );
     }
 
     [Fact]
@@ -50,8 +61,16 @@ public sealed class ClientStatesTests : AppTest
     {
         var counts = (await App.CreateClientWithKey(null).GetFromJsonAsync<JsonObject>("/clients/states"))!;
 
-        Assert.Equal((4, 1, 1, 1, 1), (counts["total"]!.GetValue<long>(), counts["upToDate"]!.GetValue<long>(), counts["behind"]!.GetValue<long>(),
-            counts["unreachable"]!.GetValue<long>(), counts["failed"]!.GetValue<long>()));
+        Assert.Equal(
+            (4, 1, 1, 1, 1),
+            (
+                counts["total"]!.GetValue<long>(),
+                counts["upToDate"]!.GetValue<long>(),
+                counts["behind"]!.GetValue<long>(),
+                counts["unreachable"]!.GetValue<long>(),
+                counts["failed"]!.GetValue<long>()
+            )
+        );
     }
 
     [Theory]
@@ -62,7 +81,9 @@ public sealed class ClientStatesTests : AppTest
     [InlineData("name=50%25", "")]
     public async Task TheListingFiltersByStateAndByAPartOfTheName(string query, string expected)
     {
-        var names = (await Http.GetFromJsonAsync<JsonObject>($"/clients?{query}"))!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>());
+        var names = (await Http.GetFromJsonAsync<JsonObject>($"/clients?{query}"))!["items"]!
+            .AsArray()
+            .Select(c => c!["name"]!.GetValue<string>());
 
         Assert.Equal(expected, string.Join(',', names));
     }

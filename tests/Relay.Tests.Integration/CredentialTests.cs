@@ -11,7 +11,15 @@ public sealed class CredentialTests : AppTest
     [Fact]
     public async Task RegisteringAClientAnswersItsCredentialOnceAndNothingThatOpensItIsStored()
     {
-        var response = await Http.PostAsJsonAsync("/clients", new { name = "One", host = "127.0.0.1", port = 6001 });
+        var response = await Http.PostAsJsonAsync(
+            "/clients",
+            new
+            {
+                name = "One",
+                host = "127.0.0.1",
+                port = 6001,
+            }
+        );
         var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         var credential = LinkCredential.Parse(created["credential"]!.GetValue<string>());
 
@@ -23,8 +31,13 @@ public sealed class CredentialTests : AppTest
         Assert.DoesNotContain(created["credential"]!.GetValue<string>(), await Http.GetStringAsync("/clients"));
 
         await using var db = await App.OpenDatabaseAsync();
-        var row = (IDictionary<string, object>)await db.QuerySingleAsync("SELECT * FROM clients WHERE id = @id", new { id = credential.ClientId });
-        var stored = string.Join('|', row.Values.Select(v => v is byte[] bytes ? Convert.ToHexString(bytes) : v?.ToString()));
+        var row =
+            (IDictionary<string, object>)
+                await db.QuerySingleAsync("SELECT * FROM clients WHERE id = @id", new { id = credential.ClientId });
+        var stored = string.Join(
+            '|',
+            row.Values.Select(v => v is byte[] bytes ? Convert.ToHexString(bytes) : v?.ToString())
+        );
         Assert.DoesNotContain(Convert.ToHexString(credential.Secret), stored, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(created["credential"]!.GetValue<string>().Split('.')[^1], stored);
     }
@@ -51,7 +64,11 @@ public sealed class CredentialTests : AppTest
         var second = LinkCredential.Parse(issued["credential"]!.GetValue<string>());
         Assert.Equal(2, second.Generation);
         Assert.False(first.Secret.SequenceEqual(second.Secret));
-        Assert.InRange(issued["previousGenerationValidUntil"]!.GetValue<DateTime>().ToUniversalTime(), before.AddSeconds(3590), before.AddSeconds(3700));
+        Assert.InRange(
+            issued["previousGenerationValidUntil"]!.GetValue<DateTime>().ToUniversalTime(),
+            before.AddSeconds(3590),
+            before.AddSeconds(3700)
+        );
         var shown = await Http.GetFromJsonAsync<JsonObject>($"/clients/{first.ClientId}");
         Assert.Equal(2, shown!["credentialGeneration"]!.GetValue<int>());
         Assert.NotNull(shown["previousCredentialValidUntil"]);
@@ -62,7 +79,9 @@ public sealed class CredentialTests : AppTest
     {
         var first = await CreateAsync("One", 6001);
 
-        var issued = await (await Http.PostAsync($"/clients/{first.ClientId}/credentials?overlap=0", null)).Content.ReadFromJsonAsync<JsonObject>();
+        var issued = await (
+            await Http.PostAsync($"/clients/{first.ClientId}/credentials?overlap=0", null)
+        ).Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Null(issued!["previousGenerationValidUntil"]);
     }
@@ -83,13 +102,26 @@ public sealed class CredentialTests : AppTest
             Assert.Contains(field, problem.ErrorFields());
         }
 
-        Assert.Equal(1, (await Http.GetFromJsonAsync<JsonObject>("/clients/1"))!["credentialGeneration"]!.GetValue<int>());
+        Assert.Equal(
+            1,
+            (await Http.GetFromJsonAsync<JsonObject>("/clients/1"))!["credentialGeneration"]!.GetValue<int>()
+        );
     }
 
     private async Task<LinkCredential> CreateAsync(string name, int port)
     {
-        var response = await Http.PostAsJsonAsync("/clients", new { name, host = "127.0.0.1", port });
+        var response = await Http.PostAsJsonAsync(
+            "/clients",
+            new
+            {
+                name,
+                host = "127.0.0.1",
+                port,
+            }
+        );
         response.EnsureSuccessStatusCode();
-        return LinkCredential.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["credential"]!.GetValue<string>());
+        return LinkCredential.Parse(
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["credential"]!.GetValue<string>()
+        );
     }
 }

@@ -8,13 +8,19 @@ public sealed class DashboardTests : AppTest
     [InlineData("/dashboard", "text/html")]
     [InlineData("/dashboard/dashboard.js", "text/javascript")]
     [InlineData("/dashboard/dashboard.css", "text/css")]
-    public async Task ThePageAndItsAssetsAreServedByRelayWithoutAKeyAndLoadNothingFromElsewhere(string path, string mediaType)
+    public async Task ThePageAndItsAssetsAreServedByRelayWithoutAKeyAndLoadNothingFromElsewhere(
+        string path,
+        string mediaType
+    )
     {
         using var answer = await App.CreateClientWithKey(null).GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal(mediaType, answer.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("default-src 'self'; frame-ancestors 'none'", answer.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(
+            "default-src 'self'; frame-ancestors 'none'",
+            answer.Headers.GetValues("Content-Security-Policy").Single()
+        );
         Assert.DoesNotContain("http", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -14,8 +14,7 @@ public sealed class DatabaseSettingsTests
         var withoutPassword = new MySqlConnectionStringBuilder(app.ConnectionString);
         var password = withoutPassword.Password;
         withoutPassword.Password = "";
-        app.With("ConnectionStrings:Relay", withoutPassword.ConnectionString)
-            .With("Database:Password", password);
+        app.With("ConnectionStrings:Relay", withoutPassword.ConnectionString).With("Database:Password", password);
 
         using var ready = await app.CreateClient().GetAsync("/health/ready");
 

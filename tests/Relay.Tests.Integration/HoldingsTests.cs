@@ -15,7 +15,11 @@ namespace Relay.Tests.Integration;
 /// </summary>
 public sealed class HoldingsTests : AppTest
 {
-    private long _c1, _c2, _p1, _p2, _p3;
+    private long _c1,
+        _c2,
+        _p1,
+        _p2,
+        _p3;
 
     public override async Task InitializeAsync()
     {
@@ -58,7 +62,13 @@ public sealed class HoldingsTests : AppTest
         Assert.Empty(await TargetAsync(_c1));
         Assert.Equal([_p2, _p3], await TargetAsync(_c2));
         await using var db = await App.OpenDatabaseAsync();
-        Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings WHERE personnel_id = @_p1", new { _p1 }));
+        Assert.Equal(
+            0,
+            await db.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM client_holdings WHERE personnel_id = @_p1",
+                new { _p1 }
+            )
+        );
     }
 
     [Fact]
@@ -66,11 +76,15 @@ public sealed class HoldingsTests : AppTest
     {
         await using (var db = await App.OpenDatabaseAsync())
         {
-            await db.ExecuteAsync($"""
+            await db.ExecuteAsync(
+                $"""
                 INSERT INTO clients (name, host, port, created_at)
                 SELECT CONCAT('Site ', n), CONCAT('10.1.', n DIV 250, '.', n MOD 250), 7000, UTC_TIMESTAMP(6)
-                FROM (SELECT a.i * 100 + b.i * 10 + c.i + 1 AS n FROM {Digits("a")} CROSS JOIN {Digits("b")} CROSS JOIN {Digits("c")}) numbers
-                """);
+                FROM (SELECT a.i * 100 + b.i * 10 + c.i + 1 AS n FROM {Digits("a")} CROSS JOIN {Digits(
+                    "b"
+                )} CROSS JOIN {Digits("c")}) numbers
+                """
+            );
         }
 
         await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
@@ -81,7 +95,13 @@ public sealed class HoldingsTests : AppTest
         await using (var db = await App.OpenDatabaseAsync())
         {
             Assert.Equal(0, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
-            Assert.Equal(1_002, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_watermarks WHERE holds_all_upto = @hire", new { hire }));
+            Assert.Equal(
+                1_002,
+                await db.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM client_watermarks WHERE holds_all_upto = @hire",
+                    new { hire }
+                )
+            );
         }
 
         await Http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_p2}");
@@ -90,7 +110,8 @@ public sealed class HoldingsTests : AppTest
         var clients = await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM clients");
         Assert.Equal(1_002, clients);
 
-        // One exception per client for the one personnel deleted from all: rows grow with what was named, not with the register.
+        // One exception per client for the one personnel deleted from all: rows grow with what was named, not with the
+        // register.
         Assert.Equal(clients, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM client_holdings"));
         Assert.Equal([_p1, _p3, hire], await TargetAsync(_c2));
     }
@@ -101,14 +122,34 @@ public sealed class HoldingsTests : AppTest
         await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel");
         var verify = await VerifyAsync(_c1);
         await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel/{_p2}");
-        (await Http.PutAsJsonAsync($"/personnel/{_p3}", new { name = "Marie", surname = "Skłodowska-Curie", ssn = "11122233344" })).EnsureSuccessStatusCode();
+        (
+            await Http.PutAsJsonAsync(
+                $"/personnel/{_p3}",
+                new
+                {
+                    name = "Marie",
+                    surname = "Skłodowska-Curie",
+                    ssn = "11122233344",
+                }
+            )
+        ).EnsureSuccessStatusCode();
 
-        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        var target = await ClientTarget.LoadAsync(
+            App.Services.GetRequiredService<MySqlDataSource>(),
+            _c1,
+            verify,
+            CancellationToken.None
+        );
         Assert.Equal([_p2, _p3], target.NotJudged.Order());
         Assert.Null(target.SupersededBy);
 
         var deleteAll = (await Http.OperateAsync(HttpMethod.Delete, $"/clients/{_c1}/personnel")).Single();
-        target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), _c1, verify, CancellationToken.None);
+        target = await ClientTarget.LoadAsync(
+            App.Services.GetRequiredService<MySqlDataSource>(),
+            _c1,
+            verify,
+            CancellationToken.None
+        );
         Assert.Equal(deleteAll, target.SupersededBy);
     }
 
@@ -128,7 +169,10 @@ public sealed class HoldingsTests : AppTest
             Assert.Equal(["save", "verify"], await db.QueryAsync<string>("SELECT kind FROM messages ORDER BY id"));
         }
 
-        Assert.Equal(body.ToJsonString(), (await Http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString());
+        Assert.Equal(
+            body.ToJsonString(),
+            (await Http.GetFromJsonAsync<JsonObject>(response.Headers.Location.OriginalString))!.ToJsonString()
+        );
     }
 
     [Fact]
@@ -138,16 +182,25 @@ public sealed class HoldingsTests : AppTest
         await using (var db = await App.OpenDatabaseAsync())
         {
             // As the sender records a client's permanent refusal of the digest request.
-            await db.ExecuteAsync("""
+            await db.ExecuteAsync(
+                """
                 UPDATE messages SET state = 'failed', last_error = 'refused' WHERE id = @verify;
                 UPDATE verifications SET state = 'failed', judged_at = UTC_TIMESTAMP(6), note = 'refused' WHERE message_id = @verify;
-                """, new { verify });
+                """,
+                new { verify }
+            );
         }
 
         (await Http.PostAsync($"/messages/{verify}/retry", null)).EnsureSuccessStatusCode();
 
         await using var check = await App.OpenDatabaseAsync();
-        Assert.Equal(("pending", null), await check.QuerySingleAsync<(string, string?)>("SELECT state, note FROM verifications WHERE message_id = @verify", new { verify }));
+        Assert.Equal(
+            ("pending", null),
+            await check.QuerySingleAsync<(string, string?)>(
+                "SELECT state, note FROM verifications WHERE message_id = @verify",
+                new { verify }
+            )
+        );
     }
 
     [Theory]
@@ -179,9 +232,15 @@ public sealed class HoldingsTests : AppTest
 
     private async Task<long[]> TargetAsync(long clientId)
     {
-        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), clientId, long.MaxValue, CancellationToken.None);
+        var target = await ClientTarget.LoadAsync(
+            App.Services.GetRequiredService<MySqlDataSource>(),
+            clientId,
+            long.MaxValue,
+            CancellationToken.None
+        );
         return [.. target.Rows.Keys.Order()];
     }
 
-    private static string Digits(string alias) => $"(SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) {alias}";
+    private static string Digits(string alias) =>
+        $"(SELECT 0 AS i UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) {alias}";
 }

@@ -21,16 +21,24 @@ public sealed class ImportTests : AppTest
         var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
 
-        var report = await ImportOkAsync("""
+        var report = await ImportOkAsync(
+            """
             name,surname,ssn
             Isaac,Newton,12345678900
             Albert,"Einstein, the physicist",98765432100
             Marie,Curie,11122233344
-            """);
+            """
+        );
 
-        Assert.Equal((3, 1, 1, 1), (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged")));
+        Assert.Equal(
+            (3, 1, 1, 1),
+            (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged"))
+        );
         var people = await RegisterAsync();
-        Assert.Equal(["Isaac Newton", "Albert Einstein, the physicist", "Marie Curie"], people.Select(p => $"{p["name"]} {p["surname"]}"));
+        Assert.Equal(
+            ["Isaac Newton", "Albert Einstein, the physicist", "Marie Curie"],
+            people.Select(p => $"{p["name"]} {p["surname"]}")
+        );
         Assert.Equal([newton, einstein], people.Take(2).Select(p => p["id"]!.GetValue<long>()));
     }
 
@@ -42,7 +50,9 @@ public sealed class ImportTests : AppTest
             {"name": "Ada", "surname": "Lovelace", "ssn": "55566677788", "id": 500}
 
             {"name": "Alan", "surname": "Turing", "ssn": "55566677799"}
-            """, "application/x-ndjson");
+            """,
+            "application/x-ndjson"
+        );
 
         Assert.Equal((2, 2), (Int(report, "rows"), Int(report, "inserted")));
         var people = await RegisterAsync();
@@ -55,16 +65,21 @@ public sealed class ImportTests : AppTest
     {
         await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var problem = await ImportProblemAsync("""
+        var problem = await ImportProblemAsync(
+            """
             name,surname,ssn
             Isaac,Newer,12345678900
             Marie,Curie,1112223334
             ,Nobody,11122233355
             "Unclosed,Quote,1
-            """);
+            """
+        );
 
         Assert.Equal(3, problem["invalidLines"]!.GetValue<int>());
-        var lines = problem["lines"]!.AsArray().Select(l => (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>())).ToList();
+        var lines = problem["lines"]!
+            .AsArray()
+            .Select(l => (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>()))
+            .ToList();
         Assert.Equal([(3, "ssn"), (4, "name"), (5, "line")], lines);
         Assert.Contains("11 digits", problem["lines"]![0]!["message"]!.GetValue<string>());
 
@@ -78,17 +93,27 @@ public sealed class ImportTests : AppTest
     {
         var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var problem = await ImportProblemAsync($"""
+        var problem = await ImportProblemAsync(
+            $"""
             id,name,surname,ssn
             ,Marie,Curie,11122233344
             ,Maria,Skłodowska,11122233344
             {newton + 1},Isaac,Newton,12345678900
             {newton},Ada,Lovelace,55566677788
-            """);
+            """
+        );
 
-        var lines = problem["lines"]!.AsArray().Select(l => (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>(), l["message"]!.GetValue<string>())).ToList();
+        var lines = problem["lines"]!
+            .AsArray()
+            .Select(l =>
+                (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>(), l["message"]!.GetValue<string>())
+            )
+            .ToList();
         Assert.Equal([3, 4, 5], lines.Select(l => l.Item1));
-        Assert.Equal(("ssn", "The same SSN is on line 2; each personnel appears once."), (lines[0].Item2, lines[0].Item3));
+        Assert.Equal(
+            ("ssn", "The same SSN is on line 2; each personnel appears once."),
+            (lines[0].Item2, lines[0].Item3)
+        );
         Assert.Contains($"belongs to personnel {newton}", lines[1].Item3);
         Assert.Contains($"Id {newton} belongs to a personnel with another SSN", lines[2].Item3);
         Assert.Single(await RegisterAsync());
@@ -117,11 +142,25 @@ public sealed class ImportTests : AppTest
         Assert.Contains("'email' is not a column", Message(await ImportProblemAsync("name,surname,ssn,email\n")));
         Assert.Contains("The body is empty", Message(await ImportProblemAsync("")));
         Assert.Contains("must be a JSON object", Message(await ImportProblemAsync("[1,2]\n", "application/x-ndjson")));
-        Assert.Contains("is not a field", Message(await ImportProblemAsync("""{"name":"A","surname":"B","ssn":"12345678900","email":"x"}""", "application/x-ndjson")));
+        Assert.Contains(
+            "is not a field",
+            Message(
+                await ImportProblemAsync(
+                    """{"name":"A","surname":"B","ssn":"12345678900","email":"x"}""",
+                    "application/x-ndjson"
+                )
+            )
+        );
 
-        using var json = await Http.PostAsync("/personnel/import", new StringContent("[]", Encoding.UTF8, "application/json"));
+        using var json = await Http.PostAsync(
+            "/personnel/import",
+            new StringContent("[]", Encoding.UTF8, "application/json")
+        );
         await json.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
-        using var latin1 = await Http.PostAsync("/personnel/import", new StringContent("name,surname,ssn\n", Encoding.Latin1, "text/csv"));
+        using var latin1 = await Http.PostAsync(
+            "/personnel/import",
+            new StringContent("name,surname,ssn\n", Encoding.Latin1, "text/csv")
+        );
         await latin1.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
@@ -137,7 +176,10 @@ public sealed class ImportTests : AppTest
         Assert.True(csv.Length > 64 * 1024);
         Assert.Equal(20_000, Int(await ImportOkAsync(csv.ToString()), "inserted"));
 
-        using var other = await Http.PostAsync("/personnel", new StringContent(csv.ToString(), Encoding.UTF8, "application/json"));
+        using var other = await Http.PostAsync(
+            "/personnel",
+            new StringContent(csv.ToString(), Encoding.UTF8, "application/json")
+        );
         await other.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
@@ -150,8 +192,14 @@ public sealed class ImportTests : AppTest
             body.Append("A,B,1\n");
         }
 
-        using var response = await Http.PostAsync("/personnel/import", new StringContent(body.ToString(), Encoding.UTF8, "text/csv"));
-        Assert.Contains("at most 1,000,000 rows", Message(await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge)));
+        using var response = await Http.PostAsync(
+            "/personnel/import",
+            new StringContent(body.ToString(), Encoding.UTF8, "text/csv")
+        );
+        Assert.Contains(
+            "at most 1,000,000 rows",
+            Message(await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge))
+        );
     }
 
     [Fact]
@@ -167,13 +215,18 @@ public sealed class ImportTests : AppTest
         await using (var db = await App.OpenDatabaseAsync())
         {
             var payload = await db.ExecuteScalarAsync<string>(
-                "SELECT b.payload FROM messages m JOIN batches b ON b.id = m.batch_id WHERE m.operation_id = @id", new { id = report["operationId"]!.GetValue<long>() });
+                "SELECT b.payload FROM messages m JOIN batches b ON b.id = m.batch_id WHERE m.operation_id = @id",
+                new { id = report["operationId"]!.GetValue<long>() }
+            );
             var body = JsonNode.Parse(payload!)!;
             Assert.Equal([newton], body["personnel"]!.AsArray().Select(p => p!["id"]!.GetValue<long>()));
             Assert.Equal("Newton Jr", body["personnel"]![0]!["surname"]!.GetValue<string>());
         }
 
-        var heldBack = await ImportOkAsync("name,surname,ssn\nIsaac,Newton III,12345678900\n", query: "?propagate=false");
+        var heldBack = await ImportOkAsync(
+            "name,surname,ssn\nIsaac,Newton III,12345678900\n",
+            query: "?propagate=false"
+        );
         Assert.Null(heldBack["operationId"]);
         Assert.Equal(1, Int(heldBack, "updated"));
     }
@@ -189,7 +242,12 @@ public sealed class ImportTests : AppTest
 
         await ImportOkAsync($"id,name,surname,ssn\n{newton},Isaac,Newton,12345678900\n");
 
-        var target = await ClientTarget.LoadAsync(App.Services.GetRequiredService<MySqlDataSource>(), client, long.MaxValue, CancellationToken.None);
+        var target = await ClientTarget.LoadAsync(
+            App.Services.GetRequiredService<MySqlDataSource>(),
+            client,
+            long.MaxValue,
+            CancellationToken.None
+        );
         Assert.Equal([einstein], target.Rows.Keys.Order());
     }
 
@@ -209,12 +267,18 @@ public sealed class ImportTests : AppTest
         Assert.EndsWith(",Albert,\"Einstein, \"\"the\"\" physicist\",98765432100", lines[2]);
 
         var report = await ImportOkAsync(csv);
-        Assert.Equal((2, 0, 0, 2), (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged")));
+        Assert.Equal(
+            (2, 0, 0, 2),
+            (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated"), Int(report, "unchanged"))
+        );
     }
 
     private async Task<JsonObject> ImportOkAsync(string body, string contentType = "text/csv", string query = "")
     {
-        using var response = await Http.PostAsync($"/personnel/import{query}", new StringContent(body, Encoding.UTF8, contentType));
+        using var response = await Http.PostAsync(
+            $"/personnel/import{query}",
+            new StringContent(body, Encoding.UTF8, contentType)
+        );
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"import answered {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();
@@ -222,7 +286,10 @@ public sealed class ImportTests : AppTest
 
     private async Task<JsonObject> ImportProblemAsync(string body, string contentType = "text/csv")
     {
-        using var response = await Http.PostAsync("/personnel/import", new StringContent(body, Encoding.UTF8, contentType));
+        using var response = await Http.PostAsync(
+            "/personnel/import",
+            new StringContent(body, Encoding.UTF8, contentType)
+        );
         return await response.ProblemAsync(HttpStatusCode.BadRequest);
     }
 

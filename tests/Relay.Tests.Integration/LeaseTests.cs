@@ -48,7 +48,11 @@ public sealed class LeaseTests : IAsyncLifetime
         await HeldAsync("a:4", because: "a registration wakes the only instance, which takes every client");
 
         _b.CreateClient();
-        await Eventually.ReturnsAsync(InstancesAsync, n => n == 2, because: "the second instance has started and beaten once");
+        await Eventually.ReturnsAsync(
+            InstancesAsync,
+            n => n == 2,
+            because: "the second instance has started and beaten once"
+        );
         Assert.Equal("a:4", await LeasesAsync());
 
         _clockA.Advance(Poll);
@@ -64,12 +68,13 @@ public sealed class LeaseTests : IAsyncLifetime
         await HeldAsync("a:4", because: "the instance left takes them at its next poll");
     }
 
-    private static ServerApp Instance(string id, FakeTimeProvider clock) => new ServerApp()
-        .WithClock(clock)
-        .With("Delivery:Enabled", "true")
-        .With("Delivery:InstanceId", id)
-        .With("Delivery:PollInterval", Poll.ToString())
-        .With("Delivery:LeaseDuration", "00:01:00");
+    private static ServerApp Instance(string id, FakeTimeProvider clock) =>
+        new ServerApp()
+            .WithClock(clock)
+            .With("Delivery:Enabled", "true")
+            .With("Delivery:InstanceId", id)
+            .With("Delivery:PollInterval", Poll.ToString())
+            .With("Delivery:LeaseDuration", "00:01:00");
 
     private Task HeldAsync(string leases, string because) =>
         Eventually.ReturnsAsync(LeasesAsync, held => held == leases, because: because);
@@ -78,7 +83,8 @@ public sealed class LeaseTests : IAsyncLifetime
     {
         await using var db = await _a.OpenDatabaseAsync();
         var held = await db.QueryAsync<(string Owner, long Count)>(
-            "SELECT COALESCE(lease_owner, 'free'), COUNT(*) FROM clients GROUP BY lease_owner ORDER BY lease_owner IS NULL, lease_owner");
+            "SELECT COALESCE(lease_owner, 'free'), COUNT(*) FROM clients GROUP BY lease_owner ORDER BY lease_owner IS NULL, lease_owner"
+        );
         return string.Join(' ', held.Select(h => $"{h.Owner}:{h.Count}"));
     }
 

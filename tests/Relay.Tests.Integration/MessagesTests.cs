@@ -21,13 +21,23 @@ public sealed class MessagesTests : AppTest
         Assert.Equal([everyone], await ListedAsync($"/messages?clientId={c1}"));
         Assert.Equal([own, everyone], await ListedAsync($"/messages?clientId={c2}"));
         var pending = await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}");
-        Assert.Equal(("pending", 0, null), (pending!["state"]!.GetValue<string>(), pending["attempts"]!.GetValue<int>(), pending["clientId"]?.GetValue<long>()));
+        Assert.Equal(
+            ("pending", 0, null),
+            (
+                pending!["state"]!.GetValue<string>(),
+                pending["attempts"]!.GetValue<int>(),
+                pending["clientId"]?.GetValue<long>()
+            )
+        );
 
         // A message to every client stays pending until the last of them acknowledged it.
         var queue = App.Services.GetRequiredService<DeliveryQueue>();
         await queue.MarkDeliveredAsync(await queue.NextPendingAsync(c1, 8, default), default);
         Assert.Empty(await ListedAsync($"/messages?clientId={c1}"));
-        Assert.Equal("pending", (await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}"))!["state"]!.GetValue<string>());
+        Assert.Equal(
+            "pending",
+            (await Http.GetFromJsonAsync<JsonObject>($"/messages/{everyone}"))!["state"]!.GetValue<string>()
+        );
 
         await queue.MarkDeliveredAsync(await queue.NextPendingAsync(c2, 8, default), default);
         foreach (var id in (long[])[own, everyone])
@@ -42,7 +52,10 @@ public sealed class MessagesTests : AppTest
     }
 
     private async Task<long[]> ListedAsync(string path) =>
-        (await Http.GetFromJsonAsync<JsonObject>(path))!["items"]!.AsArray().Select(m => m!["id"]!.GetValue<long>()).ToArray();
+        (await Http.GetFromJsonAsync<JsonObject>(path))!["items"]!
+            .AsArray()
+            .Select(m => m!["id"]!.GetValue<long>())
+            .ToArray();
 
     [Fact]
     public async Task AFailedAttemptIsCountedWithItsReason()
@@ -52,10 +65,21 @@ public sealed class MessagesTests : AppTest
         var id = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
 
         var queue = App.Services.GetRequiredService<DeliveryQueue>();
-        await queue.RecordAttemptFailedAsync((await queue.NextPendingAsync(client, 1, default))[0], "Connection refused", default);
+        await queue.RecordAttemptFailedAsync(
+            (await queue.NextPendingAsync(client, 1, default))[0],
+            "Connection refused",
+            default
+        );
 
         var status = await Http.GetFromJsonAsync<JsonObject>($"/messages/{id}");
-        Assert.Equal(("pending", 1, "Connection refused"), (status!["state"]!.GetValue<string>(), status["attempts"]!.GetValue<int>(), status["lastError"]!.GetValue<string>()));
+        Assert.Equal(
+            ("pending", 1, "Connection refused"),
+            (
+                status!["state"]!.GetValue<string>(),
+                status["attempts"]!.GetValue<int>(),
+                status["lastError"]!.GetValue<string>()
+            )
+        );
         var clientRow = await Http.GetFromJsonAsync<JsonObject>($"/clients/{client}");
         Assert.Equal("Connection refused", clientRow!["lastError"]!.GetValue<string>());
     }
@@ -65,7 +89,10 @@ public sealed class MessagesTests : AppTest
     {
         // The retention is an hour; the sweep every minute. Time is moved on, not waited out.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new ServerApp().With("Outbox:DeliveredRetention", "01:00:00").With("Outbox:SweepInterval", "00:01:00").WithClock(clock);
+        await using var app = new ServerApp()
+            .With("Outbox:DeliveredRetention", "01:00:00")
+            .With("Outbox:SweepInterval", "00:01:00")
+            .WithClock(clock);
         await app.InitializeAsync();
         var http = app.CreateClient();
         var client = await http.CreateClientAsync("One", 6001);
@@ -73,11 +100,17 @@ public sealed class MessagesTests : AppTest
         var id = (await http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{person}")).Single();
         var queue = app.Services.GetRequiredService<DeliveryQueue>();
         await queue.MarkDeliveredAsync(await queue.NextPendingAsync(client, 1, default), default);
-        Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
+        Assert.Equal(
+            "delivered",
+            (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>()
+        );
 
         // 59 minutes on, a sweep has run: the status is kept.
         await app.SweptAfterAsync(TimeSpan.FromMinutes(59));
-        Assert.Equal("delivered", (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>());
+        Assert.Equal(
+            "delivered",
+            (await http.GetFromJsonAsync<JsonObject>($"/messages/{id}"))!["state"]!.GetValue<string>()
+        );
 
         await app.SweptAfterAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"/messages/{id}")).StatusCode);

@@ -1,4 +1,3 @@
-
 namespace Relay.Tests.Integration;
 
 public sealed class OpenApiDocumentTests : AppTest
@@ -6,10 +5,16 @@ public sealed class OpenApiDocumentTests : AppTest
     [Fact]
     public async Task OpenApiYamlIsTheDocumentTheServerServes()
     {
-        var differences = await OpenApiFile.DifferencesAsync(App.CreateClient(), Path.Combine(Repo.Root, "openapi.yaml"));
+        var differences = await OpenApiFile.DifferencesAsync(
+            App.CreateClient(),
+            Path.Combine(Repo.Root, "openapi.yaml")
+        );
 
-        Assert.True(differences.Count == 0,
-            "openapi.yaml and the served document disagree (run `make openapi` after an intended API change):\n" + string.Join('\n', differences.Take(30)));
+        Assert.True(
+            differences.Count == 0,
+            "openapi.yaml and the served document disagree (run `make openapi` after an intended API change):\n"
+                + string.Join('\n', differences.Take(30))
+        );
     }
 
     [Fact]
@@ -21,8 +26,14 @@ public sealed class OpenApiDocumentTests : AppTest
 
         Assert.True(breaches.Count == 0, string.Join('\n', breaches));
         Assert.Empty(document["paths"]!["/health"]!["get"]!["security"]!.AsArray());
-        Assert.Equal(["pending", "failed"], document["paths"]!["/messages"]!["get"]!["parameters"]!.AsArray()
-            .Single(p => (string)p!["name"]! == "state")!["schema"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(
+            ["pending", "failed"],
+            document["paths"]!["/messages"]!["get"]!["parameters"]!
+                .AsArray()
+                .Single(p => (string)p!["name"]! == "state")!["schema"]!["enum"]!
+                .AsArray()
+                .Select(v => (string)v!)
+        );
     }
 
     [Fact]

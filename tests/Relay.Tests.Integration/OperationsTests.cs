@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Relay.Contracts.Personnel;
@@ -9,7 +9,11 @@ namespace Relay.Tests.Integration;
 
 public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:BatchSize", "2"))
 {
-    private long _c1, _c2, _newton, _einstein, _curie;
+    private long _c1,
+        _c2,
+        _newton,
+        _einstein,
+        _curie;
 
     public override async Task InitializeAsync()
     {
@@ -47,7 +51,13 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         var rows = await App.RowsAsync();
         Assert.Equal(ids, rows.Select(r => r.Id));
         Assert.All(rows, r => Assert.Null(r.ClientId));
-        Assert.Equal([[_newton, _einstein], [_curie]], rows.Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray()));
+        Assert.Equal(
+            [
+                [_newton, _einstein],
+                [_curie],
+            ],
+            rows.Select(r => r.Body.Personnel!.Select(p => p.Id).ToArray())
+        );
     }
 
     [Fact]
@@ -61,7 +71,9 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
         await Http.OperateAsync(HttpMethod.Put, "/clients/all/personnel");
 
         await using var db = await App.OpenDatabaseAsync();
-        var (messages, batches) = await db.QuerySingleAsync<(long, long)>("SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM batches)");
+        var (messages, batches) = await db.QuerySingleAsync<(long, long)>(
+            "SELECT (SELECT COUNT(*) FROM messages), (SELECT COUNT(*) FROM batches)"
+        );
         Assert.Equal((2L, 2L), (messages, batches));
         foreach (var client in (long[])[_c1, _c2])
         {
@@ -157,31 +169,71 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
     public async Task AQueuedSaveKeepsTheValuesOfTheCallAndTheEditFollowsItAsAnUpdate()
     {
         await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
-        var edit = await Http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
+        var edit = await Http.PutAsJsonAsync(
+            $"/personnel/{_newton}",
+            new
+            {
+                name = "Sir Isaac",
+                surname = "Newton",
+                ssn = "12345678900",
+            }
+        );
         edit.EnsureSuccessStatusCode();
         await Http.OperateAsync(HttpMethod.Put, $"/clients/{_c1}/personnel/{_newton}");
 
-        var forClient = (await App.RowsAsync()).Where(r => r.ClientId == _c1 || r.ClientId is null).Select(r => (r.Kind, r.Body.Personnel!.Single().Name));
+        var forClient = (await App.RowsAsync())
+            .Where(r => r.ClientId == _c1 || r.ClientId is null)
+            .Select(r => (r.Kind, r.Body.Personnel!.Single().Name));
         Assert.Equal([("save", "Isaac"), ("update", "Sir Isaac"), ("save", "Sir Isaac")], forClient);
     }
 
     [Fact]
     public async Task AnEditQueuesOneUpdateForEveryClientAsAnOperationInItsOwnTransactionAndAHeldBackEditQueuesNothing()
     {
-        var held = await Http.PutAsJsonAsync($"/personnel/{_newton}?propagate=false", new { name = "Held", surname = "Back", ssn = "12345678900" });
+        var held = await Http.PutAsJsonAsync(
+            $"/personnel/{_newton}?propagate=false",
+            new
+            {
+                name = "Held",
+                surname = "Back",
+                ssn = "12345678900",
+            }
+        );
         held.EnsureSuccessStatusCode();
         Assert.Empty(await App.RowsAsync());
 
-        var edit = await Http.PutAsJsonAsync($"/personnel/{_newton}", new { name = "Sir Isaac", surname = "Newton", ssn = "12345678900" });
+        var edit = await Http.PutAsJsonAsync(
+            $"/personnel/{_newton}",
+            new
+            {
+                name = "Sir Isaac",
+                surname = "Newton",
+                ssn = "12345678900",
+            }
+        );
         edit.EnsureSuccessStatusCode();
 
         // One row for the fleet, whatever its size, and an operation to follow it by.
         var row = Assert.Single(await App.RowsAsync());
-        Assert.Equal(("update", null, _newton, "Sir Isaac"), (row.Kind, row.ClientId, row.Body.Personnel!.Single().Id, row.Body.Personnel!.Single().Name));
-        var clients = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/clients?limit=1000"))!["items"]!.AsArray().Count;
-        var operation = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/operations?limit=1"))!["items"]![0]!;
-        Assert.Equal(("updatePersonnel", _newton, clients, (long)clients), (operation["kind"]!.GetValue<string>(), operation["target"]!["personnelId"]!.GetValue<long>(),
-            operation["clients"]!["pending"]!.GetValue<int>(), operation["messages"]!["total"]!.GetValue<long>()));
+        Assert.Equal(
+            ("update", null, _newton, "Sir Isaac"),
+            (row.Kind, row.ClientId, row.Body.Personnel!.Single().Id, row.Body.Personnel!.Single().Name)
+        );
+        var clients = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/clients?limit=1000"))!["items"]!
+            .AsArray()
+            .Count;
+        var operation = (await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/operations?limit=1"))![
+            "items"
+        ]![0]!;
+        Assert.Equal(
+            ("updatePersonnel", _newton, clients, (long)clients),
+            (
+                operation["kind"]!.GetValue<string>(),
+                operation["target"]!["personnelId"]!.GetValue<long>(),
+                operation["clients"]!["pending"]!.GetValue<int>(),
+                operation["messages"]!["total"]!.GetValue<long>()
+            )
+        );
     }
 
     [Fact]
@@ -206,7 +258,9 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
     [InlineData("DELETE", "/clients/999/personnel", "Client")]
     public async Task AnUnknownIdIs404AndQueuesNothing(string method, string path, string what)
     {
-        var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path.Replace("{c}", $"{_c1}").Replace("{p}", $"{_newton}")));
+        var response = await Http.SendAsync(
+            new HttpRequestMessage(new HttpMethod(method), path.Replace("{c}", $"{_c1}").Replace("{p}", $"{_newton}"))
+        );
 
         var problem = await response.ProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains(what, problem["title"]!.GetValue<string>());

@@ -64,7 +64,10 @@ public sealed class QueryCountTests : AppTest, IDisposable
         var (queries, body) = await CountAsync("/operations?limit=10");
 
         Assert.Equal(operations, System.Text.Json.Nodes.JsonNode.Parse(body)!["items"]!.AsArray().Count);
-        Assert.True(queries is > 0 and <= MaxQueries, $"GET /operations with {operations} operations ran {queries} queries");
+        Assert.True(
+            queries is > 0 and <= MaxQueries,
+            $"GET /operations with {operations} operations ran {queries} queries"
+        );
     }
 
     [Theory]
@@ -108,7 +111,11 @@ public sealed class QueryCountTests : AppTest, IDisposable
 
         var heads = await queue.NextPendingAsync(_clients[5], 2, default);
         await queue.MarkFailedAsync(heads[^1], "refused for the test", default);
-        await queue.RecordAttemptFailedAsync((await queue.NextPendingAsync(_clients[6], 1, default))[0], "connection refused", default);
+        await queue.RecordAttemptFailedAsync(
+            (await queue.NextPendingAsync(_clients[6], 1, default))[0],
+            "connection refused",
+            default
+        );
         return last;
     }
 

@@ -10,7 +10,15 @@ public sealed class ResourceTests : AppTest
     [Fact]
     public async Task CreatingPersonnelAnswers201WithALocationThatServesIt()
     {
-        var response = await Http.PostAsJsonAsync("/personnel", new { name = "Isaac", surname = "Newton", ssn = "12345678900" });
+        var response = await Http.PostAsJsonAsync(
+            "/personnel",
+            new
+            {
+                name = "Isaac",
+                surname = "Newton",
+                ssn = "12345678900",
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var fetched = await Http.GetFromJsonAsync<JsonObject>(response.Headers.Location!);
@@ -23,7 +31,15 @@ public sealed class ResourceTests : AppTest
     {
         await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
-        var response = await Http.PostAsJsonAsync("/personnel", new { name = "Other", surname = "Person", ssn = "12345678900" });
+        var response = await Http.PostAsJsonAsync(
+            "/personnel",
+            new
+            {
+                name = "Other",
+                surname = "Person",
+                ssn = "12345678900",
+            }
+        );
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(["ssn"], problem.ErrorFields());
@@ -35,7 +51,15 @@ public sealed class ResourceTests : AppTest
         await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
         var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
 
-        var response = await Http.PutAsJsonAsync($"/personnel/{einstein}", new { name = "Albert", surname = "Einstein", ssn = "12345678900" });
+        var response = await Http.PutAsJsonAsync(
+            $"/personnel/{einstein}",
+            new
+            {
+                name = "Albert",
+                surname = "Einstein",
+                ssn = "12345678900",
+            }
+        );
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
         var stored = await Http.GetFromJsonAsync<JsonObject>($"/personnel/{einstein}");
@@ -47,7 +71,15 @@ public sealed class ResourceTests : AppTest
     {
         await Http.CreateClientAsync("One", 5001);
 
-        var response = await Http.PostAsJsonAsync("/clients", new { name = "Two", host = "127.0.0.1", port = 5001 });
+        var response = await Http.PostAsJsonAsync(
+            "/clients",
+            new
+            {
+                name = "Two",
+                host = "127.0.0.1",
+                port = 5001,
+            }
+        );
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(["host", "port"], problem.ErrorFields());
@@ -83,7 +115,10 @@ public sealed class ResourceTests : AppTest
     [Fact]
     public async Task AnOversizedBodyIsRefusedWithProblemDetails()
     {
-        var response = await Http.PostAsync("/personnel", new StringContent($$"""{"name":"{{new string('a', 100_000)}}"}""", Encoding.UTF8, "application/json"));
+        var response = await Http.PostAsync(
+            "/personnel",
+            new StringContent($$"""{"name":"{{new string('a', 100_000)}}"}""", Encoding.UTF8, "application/json")
+        );
 
         await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
@@ -111,9 +146,13 @@ public sealed class ResourceTests : AppTest
         var first = await Http.GetFromJsonAsync<JsonObject>("/personnel?limit=2");
         var next = first!["nextAfterId"]!.GetValue<long>();
         var second = await Http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={next}");
-        var last = await Http.GetFromJsonAsync<JsonObject>($"/personnel?limit=2&afterId={second!["nextAfterId"]!.GetValue<long>()}");
+        var last = await Http.GetFromJsonAsync<JsonObject>(
+            $"/personnel?limit=2&afterId={second!["nextAfterId"]!.GetValue<long>()}"
+        );
 
-        var names = new[] { first, second, last }.SelectMany(p => p!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+        var names = new[] { first, second, last }.SelectMany(p =>
+            p!["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>())
+        );
         Assert.Equal(["P0", "P1", "P2", "P3", "P4"], names);
         Assert.Null(last!["nextAfterId"]);
         await (await Http.GetAsync("/personnel?limit=0")).ProblemAsync(HttpStatusCode.BadRequest);
@@ -125,10 +164,21 @@ public sealed class ResourceTests : AppTest
     {
         var id = await Http.CreateClientAsync("Edge", 6001);
 
-        var moved = await Http.PutAsJsonAsync($"/clients/{id}", new { name = "Edge 7", host = "edge7.example.com", port = 6002 });
+        var moved = await Http.PutAsJsonAsync(
+            $"/clients/{id}",
+            new
+            {
+                name = "Edge 7",
+                host = "edge7.example.com",
+                port = 6002,
+            }
+        );
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var stored = await Http.GetFromJsonAsync<JsonObject>($"/clients/{id}");
-        Assert.Equal(("Edge 7", "edge7.example.com", 6002), (stored!["name"]!.GetValue<string>(), stored["host"]!.GetValue<string>(), stored["port"]!.GetValue<int>()));
+        Assert.Equal(
+            ("Edge 7", "edge7.example.com", 6002),
+            (stored!["name"]!.GetValue<string>(), stored["host"]!.GetValue<string>(), stored["port"]!.GetValue<int>())
+        );
 
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/clients/{id}")).StatusCode);
         await (await Http.GetAsync($"/clients/{id}")).ProblemAsync(HttpStatusCode.NotFound);

@@ -43,14 +43,25 @@ public class ServerApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public async Task SweptAfterAsync(TimeSpan later)
     {
-        var clock = _clock ?? throw new InvalidOperationException("The app runs on the real clock: give it one with WithClock.");
+        var clock = _clock
+            ?? throw new InvalidOperationException("The app runs on the real clock: give it one with WithClock.");
         await using var db = await OpenDatabaseAsync();
-        await db.ExecuteAsync("INSERT INTO imports (started_at) VALUES (@startedAt)",
-            new { startedAt = (clock.GetUtcNow() + later - TimeSpan.FromDays(1) - TimeSpan.FromMilliseconds(1)).UtcDateTime });
+        await db.ExecuteAsync(
+            "INSERT INTO imports (started_at) VALUES (@startedAt)",
+            new
+            {
+                startedAt = (
+                    clock.GetUtcNow() + later - TimeSpan.FromDays(1) - TimeSpan.FromMilliseconds(1)
+                ).UtcDateTime,
+            }
+        );
         var mark = await db.ExecuteScalarAsync<long>("SELECT LAST_INSERT_ID()");
         clock.Advance(later);
-        await Eventually.ReturnsAsync(() => db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM imports WHERE id = @mark", new { mark }), n => n == 0,
-            because: "a sweep runs to its end on the app's clock once its interval has passed");
+        await Eventually.ReturnsAsync(
+            () => db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM imports WHERE id = @mark", new { mark }),
+            n => n == 0,
+            because: "a sweep runs to its end on the app's clock once its interval has passed"
+        );
     }
 
     /// <summary>Runs on the database of another app (initialised first): a second server instance.</summary>

@@ -14,10 +14,17 @@ public sealed class TransactionsTests : AppTest
         await using var holder = await LockProbeRowHeldAsync();
         var attempts = 0;
 
-        var run = new Transactions(TimeProvider.System).RetryDeadlocksAsync(() => AddTenAsync(() => Interlocked.Increment(ref attempts)), CancellationToken.None);
+        var run = new Transactions(TimeProvider.System).RetryDeadlocksAsync(
+            () => AddTenAsync(() => Interlocked.Increment(ref attempts)),
+            CancellationToken.None
+        );
 
         // The first attempt waits out its lock (1 s) and is rolled back; the second finds the lock let go.
-        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref attempts)), a => a >= 2, because: "a second attempt after the lock wait timed out");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Volatile.Read(ref attempts)),
+            a => a >= 2,
+            because: "a second attempt after the lock wait timed out"
+        );
         await holder.Transaction.CommitAsync();
         await run;
 
@@ -34,19 +41,26 @@ public sealed class TransactionsTests : AppTest
         var attempts = 0;
         var ended = 0;
 
-        var run = new Transactions(clock).RetryDeadlocksAsync(async () =>
-        {
-            Interlocked.Increment(ref attempts);
-            try
+        var run = new Transactions(clock).RetryDeadlocksAsync(
+            async () =>
             {
-                await AddTenAsync(() => 0);
-            }
-            finally
-            {
-                Interlocked.Increment(ref ended);
-            }
-        }, cancel.Token);
-        await Eventually.ReturnsAsync(() => Task.FromResult(Volatile.Read(ref ended)), e => e == 1, because: "the first attempt's lock wait timed out");
+                Interlocked.Increment(ref attempts);
+                try
+                {
+                    await AddTenAsync(() => 0);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref ended);
+                }
+            },
+            cancel.Token
+        );
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Volatile.Read(ref ended)),
+            e => e == 1,
+            because: "the first attempt's lock wait timed out"
+        );
 
         // The clock does not move: no second attempt however long real time goes on.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
@@ -62,7 +76,9 @@ public sealed class TransactionsTests : AppTest
     private async Task<HeldLock> LockProbeRowHeldAsync()
     {
         var connection = await App.OpenDatabaseAsync();
-        await connection.ExecuteAsync("CREATE TABLE lock_probe (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO lock_probe VALUES (1, 1)");
+        await connection.ExecuteAsync(
+            "CREATE TABLE lock_probe (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO lock_probe VALUES (1, 1)"
+        );
         var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("SELECT n FROM lock_probe WHERE id = 1 FOR UPDATE", transaction: transaction);
         return new HeldLock(connection, transaction);
@@ -78,7 +94,10 @@ public sealed class TransactionsTests : AppTest
         await tx.CommitAsync();
     }
 
-    private sealed record HeldLock(MySqlConnector.MySqlConnection Connection, MySqlConnector.MySqlTransaction Transaction) : IAsyncDisposable
+    private sealed record HeldLock(
+        MySqlConnector.MySqlConnection Connection,
+        MySqlConnector.MySqlTransaction Transaction
+    ) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

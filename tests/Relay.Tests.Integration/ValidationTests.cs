@@ -21,11 +21,24 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [InlineData("/messages?afterId=-1", "afterId", "afterId must be zero or a positive id.")]
     [InlineData("/messages?clientId=0", "clientId", "clientId must be a positive integer.")]
     [InlineData("/messages?state=lost", "state", "state must be one of 'pending', 'failed'.")]
-    [InlineData("/clients?state=broken", "state", "state must be one of 'unreachable', 'failed', 'behind', 'upToDate'.")]
-    [InlineData("/clients?name=" + "a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789i123456789j123456789X", "name", "name is at most 100 characters.")]
+    [InlineData(
+        "/clients?state=broken",
+        "state",
+        "state must be one of 'unreachable', 'failed', 'behind', 'upToDate'."
+    )]
+    [InlineData(
+        "/clients?name="
+            + "a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789i123456789j123456789X",
+        "name",
+        "name is at most 100 characters."
+    )]
     [InlineData("/operations?limit=101", "limit", "limit must be between 1 and 100.")]
     [InlineData("/operations?beforeId=0", "beforeId", "beforeId must be a positive integer.")]
-    [InlineData("/operations/1/clients?state=some", "state", "state must be one of 'unfinished', 'failed', 'pending', 'done', 'all'.")]
+    [InlineData(
+        "/operations/1/clients?state=some",
+        "state",
+        "state must be one of 'unfinished', 'failed', 'pending', 'done', 'all'."
+    )]
     [InlineData("/audit?limit=501", "limit", "limit must be between 1 and 500.")]
     [InlineData("/audit?key=", "key", "key must be a key name of 1-64 characters.")]
     [InlineData("/clients/0", "id", "id must be a positive integer.")]
@@ -41,7 +54,11 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [Theory]
     [InlineData("/personnel?after=5", "after", "it takes afterId, limit.")]
     [InlineData("/messages?client=5", "client", "it takes afterId, clientId, limit, state.")]
-    public async Task AnUnknownQueryParameterIsRefusedNamingTheOnesTheRouteTakesAsTheyAreSpelt(string path, string field, string takes)
+    public async Task AnUnknownQueryParameterIsRefusedNamingTheOnesTheRouteTakesAsTheyAreSpelt(
+        string path,
+        string field,
+        string takes
+    )
     {
         var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
 
@@ -62,7 +79,9 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     {
         var personnel = await _http.CreatePersonnelAsync("Wait", "Long", "55555555555");
 
-        var problem = await (await _http.PutAsync($"/clients/all/personnel/{personnel}?wait=61", null)).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await _http.PutAsync($"/clients/all/personnel/{personnel}?wait=61", null)).ProblemAsync(
+            HttpStatusCode.BadRequest
+        );
 
         Assert.Equal(["wait"], problem.ErrorFields());
         Assert.Empty((await _http.GetFromJsonAsync<JsonObject>("/operations"))!["items"]!.AsArray());
@@ -71,7 +90,9 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [Fact]
     public async Task MissingPersonnelFieldsAreEachNamed()
     {
-        var problem = await (await _http.PostAsJsonAsync("/personnel", new { surname = "" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await _http.PostAsJsonAsync("/personnel", new { surname = "" })).ProblemAsync(
+            HttpStatusCode.BadRequest
+        );
 
         Assert.Equal(["name", "ssn", "surname"], problem.ErrorFields().Order());
     }
@@ -79,8 +100,17 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [Fact]
     public async Task ANameLongerThanTheColumnIsRefused()
     {
-        var problem = await (await _http.PostAsJsonAsync("/personnel", new { name = new string('a', 101), surname = "Newton", ssn = "12345678901" }))
-            .ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (
+            await _http.PostAsJsonAsync(
+                "/personnel",
+                new
+                {
+                    name = new string('a', 101),
+                    surname = "Newton",
+                    ssn = "12345678901",
+                }
+            )
+        ).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(["name"], problem.ErrorFields());
     }
@@ -88,7 +118,9 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [Fact]
     public async Task ABadIdAndABadBodyAreRefusedTogether()
     {
-        var problem = await (await _http.PutAsJsonAsync("/personnel/0", new { name = "Ada" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await _http.PutAsJsonAsync("/personnel/0", new { name = "Ada" })).ProblemAsync(
+            HttpStatusCode.BadRequest
+        );
 
         Assert.Equal(["id", "ssn", "surname"], problem.ErrorFields().Order());
     }
@@ -100,7 +132,17 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [InlineData("", 5001, "host")]
     public async Task AClientWithABadAddressIsRefusedNamingTheField(string host, int port, string field)
     {
-        var problem = await (await _http.PostAsJsonAsync("/clients", new { name = "Client", host, port })).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (
+            await _http.PostAsJsonAsync(
+                "/clients",
+                new
+                {
+                    name = "Client",
+                    host,
+                    port,
+                }
+            )
+        ).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal([field], problem.ErrorFields());
     }
@@ -111,7 +153,15 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [InlineData("::1", 65535)]
     public async Task HostNamesAndAddressesAreAccepted(string host, int port)
     {
-        using var response = await _http.PostAsJsonAsync("/clients", new { name = $"at {host}", host, port });
+        using var response = await _http.PostAsJsonAsync(
+            "/clients",
+            new
+            {
+                name = $"at {host}",
+                host,
+                port,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -126,7 +176,15 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     [InlineData("", false)]
     public async Task TheApiAndTheClientsHoldOneSsnRule(string ssn, bool valid)
     {
-        using var response = await _http.PostAsJsonAsync("/personnel", new { name = "Ada", surname = "Lovelace", ssn });
+        using var response = await _http.PostAsJsonAsync(
+            "/personnel",
+            new
+            {
+                name = "Ada",
+                surname = "Lovelace",
+                ssn,
+            }
+        );
 
         Assert.Equal(valid, Ssn.IsValid(ssn));
         Assert.Equal(valid ? HttpStatusCode.Created : HttpStatusCode.BadRequest, response.StatusCode);

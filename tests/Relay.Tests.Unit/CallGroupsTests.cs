@@ -10,16 +10,20 @@ public sealed class CallGroupsTests
     {
         var release = new TaskCompletionSource();
         var groups = new List<int[]>();
-        using var calls = new CallGroups<int, int>(async requests =>
-        {
-            lock (groups)
+        using var calls = new CallGroups<int, int>(
+            async requests =>
             {
-                groups.Add([.. requests]);
-            }
+                lock (groups)
+                {
+                    groups.Add([.. requests]);
+                }
 
-            await release.Task;
-            return requests.Select(r => r * 10).ToList();
-        }, maxGroup: 100, concurrency: 1);
+                await release.Task;
+                return requests.Select(r => r * 10).ToList();
+            },
+            maxGroup: 100,
+            concurrency: 1
+        );
 
         var first = calls.CallAsync(1, default);
         await WaitUntilAsync(() => groups.Count == 1);
@@ -28,15 +32,27 @@ public sealed class CallGroupsTests
 
         Assert.Equal(10, await first);
         Assert.Equal(Enumerable.Range(2, 50).Select(i => i * 10), await Task.WhenAll(rest));
-        Assert.Equal([[1], [.. Enumerable.Range(2, 50)]], groups);
+        Assert.Equal(
+            [
+                [1],
+                [.. Enumerable.Range(2, 50)],
+            ],
+            groups
+        );
     }
 
     [Fact]
     public async Task AFailedGroupFailsEveryCallInItAndTheNextGroupStillRuns()
     {
         var fail = true;
-        using var calls = new CallGroups<int, int>(requests =>
-            fail ? throw new InvalidOperationException("MySQL is away") : Task.FromResult<IReadOnlyList<int>>(requests.ToList()), maxGroup: 10, concurrency: 1);
+        using var calls = new CallGroups<int, int>(
+            requests =>
+                fail
+                    ? throw new InvalidOperationException("MySQL is away")
+                    : Task.FromResult<IReadOnlyList<int>>(requests.ToList()),
+            maxGroup: 10,
+            concurrency: 1
+        );
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => calls.CallAsync(1, default));
         Assert.Equal("MySQL is away", error.Message);
@@ -59,15 +75,19 @@ public sealed class CallGroupsTests
     public async Task GroupsRunningSideBySideAreNeverRunEmpty()
     {
         var empty = 0;
-        using var calls = new CallGroups<int, int>(requests =>
-        {
-            if (requests.Count == 0)
+        using var calls = new CallGroups<int, int>(
+            requests =>
             {
-                Interlocked.Increment(ref empty);
-            }
+                if (requests.Count == 0)
+                {
+                    Interlocked.Increment(ref empty);
+                }
 
-            return Task.FromResult<IReadOnlyList<int>>(requests.ToList());
-        }, maxGroup: 10, concurrency: 2);
+                return Task.FromResult<IReadOnlyList<int>>(requests.ToList());
+            },
+            maxGroup: 10,
+            concurrency: 2
+        );
 
         // One call at a time: both loops wake for it, and one of them finds it already taken.
         for (var i = 0; i < 500; i++)

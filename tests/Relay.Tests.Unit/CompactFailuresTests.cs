@@ -6,7 +6,9 @@ namespace Relay.Tests.Unit;
 
 public sealed class CompactFailuresTests
 {
-    private static readonly ResiliencePipeline<IReadOnlyList<Frame>> Pipeline = new ResiliencePipelineBuilder<IReadOnlyList<Frame>>()
+    private static readonly ResiliencePipeline<IReadOnlyList<Frame>> Pipeline = new ResiliencePipelineBuilder<
+        IReadOnlyList<Frame>
+    >()
         .AddStrategy(_ => new CompactFailures(), new CompactFailures.Options())
         .Build();
 
@@ -14,7 +16,10 @@ public sealed class CompactFailuresTests
     public async Task ANetworkFailureKeepsItsMessageAndLeavesItsStackTraceBehind()
     {
         var error = await Assert.ThrowsAsync<DeliveryAttemptException>(async () =>
-            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new IOException("The client closed the connection before answering."))));
+            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ =>
+                await DeepAsync(5, () => new IOException("The client closed the connection before answering."))
+            )
+        );
 
         Assert.Equal("The client closed the connection before answering.", error.Message);
         Assert.DoesNotContain(nameof(DeepAsync), error.StackTrace ?? "");
@@ -24,7 +29,10 @@ public sealed class CompactFailuresTests
     public async Task AnUnexpectedFailureKeepsItsTypeAndWhereItHappened()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ => await DeepAsync(5, () => new InvalidOperationException("a bug"))));
+            await Pipeline.ExecuteAsync<IReadOnlyList<Frame>>(async _ =>
+                await DeepAsync(5, () => new InvalidOperationException("a bug"))
+            )
+        );
 
         Assert.Contains(nameof(DeepAsync), error.StackTrace);
     }

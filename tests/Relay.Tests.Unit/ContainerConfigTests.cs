@@ -39,10 +39,26 @@ public sealed partial class ContainerConfigTests
         Assert.Equal("relay-server:${RELAY_VERSION:-dev}", Scalar(services["server"], "image"));
         Assert.All(services.Values, s => Assert.Equal("unless-stopped", Scalar(s, "restart")));
         Assert.All(services.Values, s => Assert.NotNull(Child(s, "healthcheck")));
-        Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services["server"], "depends_on")!, "mysql")!, "condition"));
+        Assert.Equal(
+            "service_healthy",
+            Scalar(
+                (YamlMappingNode)Child((YamlMappingNode)Child(services["server"], "depends_on")!, "mysql")!,
+                "condition"
+            )
+        );
         Assert.Contains("8080:8080", Sequence(services["server"], "ports"));
-        Assert.All(new[] { "mysql", "client1", "client2" }, s => Assert.NotEmpty(((YamlSequenceNode)Child(services[s], "volumes")!).Children));
-        Assert.All(new[] { "client1", "client2" }, s => Assert.Equal("service_healthy", Scalar((YamlMappingNode)Child((YamlMappingNode)Child(services[s], "depends_on")!, "server")!, "condition")));
+        Assert.All(new[] { "mysql", "client1", "client2" }, s =>
+            Assert.NotEmpty(((YamlSequenceNode)Child(services[s], "volumes")!).Children)
+        );
+        Assert.All(new[] { "client1", "client2" }, s =>
+            Assert.Equal(
+                "service_healthy",
+                Scalar(
+                    (YamlMappingNode)Child((YamlMappingNode)Child(services[s], "depends_on")!, "server")!,
+                    "condition"
+                )
+            )
+        );
     }
 
     [Fact]
@@ -61,10 +77,16 @@ public sealed partial class ContainerConfigTests
     public void DemoPersonnelComeOnlyFromTheDemoOverrideWhoseSettingsAreRealOptions()
     {
         Assert.DoesNotContain(Environment("server"), k => k.StartsWith("Seed:Personnel", StringComparison.Ordinal));
-        var demo = ((YamlMappingNode)Child(Services(Load(Path.Combine(Repo.Root, "compose", "demo.yml")))["server"], "environment")!).Children
-            .Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)).ToList();
+        var demo = (
+            (YamlMappingNode)
+                Child(Services(Load(Path.Combine(Repo.Root, "compose", "demo.yml")))["server"], "environment")!
+        )
+            .Children.Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal))
+            .ToList();
         Assert.NotEmpty(demo);
-        Assert.All(demo, k => Assert.True(IsServerSetting(k), $"compose/demo.yml passes '{k}', which the server does not read"));
+        Assert.All(demo, k =>
+            Assert.True(IsServerSetting(k), $"compose/demo.yml passes '{k}', which the server does not read")
+        );
     }
 
     [Fact]
@@ -83,14 +105,25 @@ public sealed partial class ContainerConfigTests
             Assert.Equal(node == "mysql", args.Contains("--wsrep-new-cluster"));
         }
 
-        var a = new MySqlConnector.MySqlConnectionStringBuilder(Scalar((YamlMappingNode)Child(cluster["server"], "environment")!, "ConnectionStrings__Relay")!);
-        var b = new MySqlConnector.MySqlConnectionStringBuilder(Scalar((YamlMappingNode)Child(cluster["server-b"], "environment")!, "ConnectionStrings__Relay")!);
+        var a = new MySqlConnector.MySqlConnectionStringBuilder(
+            Scalar((YamlMappingNode)Child(cluster["server"], "environment")!, "ConnectionStrings__Relay")!
+        );
+        var b = new MySqlConnector.MySqlConnectionStringBuilder(
+            Scalar((YamlMappingNode)Child(cluster["server-b"], "environment")!, "ConnectionStrings__Relay")!
+        );
         Assert.Equal(("mysql,galera2,galera3", MySqlConnector.MySqlLoadBalance.FailOver), (a.Server, a.LoadBalance));
         Assert.Equal(("galera2,galera3,mysql", MySqlConnector.MySqlLoadBalance.FailOver), (b.Server, b.LoadBalance));
         Assert.Equal(["127.0.0.1:8081:8080"], Sequence(cluster["server-b"], "ports"));
-        foreach (var key in ((YamlMappingNode)Child(cluster["server-b"], "environment")!).Children.Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)))
+        foreach (
+            var key in ((YamlMappingNode)Child(cluster["server-b"], "environment")!).Children.Select(c =>
+                ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)
+            )
+        )
         {
-            Assert.True(IsServerSetting(key), $"compose/cluster.yml passes '{key}' to server-b, which the server does not read");
+            Assert.True(
+                IsServerSetting(key),
+                $"compose/cluster.yml passes '{key}' to server-b, which the server does not read"
+            );
         }
 
         Assert.Contains("compose/cluster.yml", File.ReadAllText(Path.Combine(Repo.Root, "docs", "cluster.md")));
@@ -101,24 +134,43 @@ public sealed partial class ContainerConfigTests
     [InlineData("client2", "8002")]
     public void EachClientHasAHealthCheckBuiltIntoItsBinaryOnItsOwnPort(string client, string port)
     {
-        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()[client], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
-        Assert.Equal(["CMD", "dotnet", "Relay.Client.dll", Relay.Hosting.Http.HealthProbe.Argument, $"http://127.0.0.1:{port}/health"], test);
-        Assert.Contains($"http://0.0.0.0:{port}", Scalar((YamlMappingNode)Child(Services()[client], "environment")!, "Client__HttpUrl"));
+        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()[client], "healthcheck")!, "test")!)
+            .Children.Select(c => ((YamlScalarNode)c).Value!)
+            .ToArray();
+        Assert.Equal(
+            [
+                "CMD",
+                "dotnet",
+                "Relay.Client.dll",
+                Relay.Hosting.Http.HealthProbe.Argument,
+                $"http://127.0.0.1:{port}/health",
+            ],
+            test
+        );
+        Assert.Contains(
+            $"http://0.0.0.0:{port}",
+            Scalar((YamlMappingNode)Child(Services()[client], "environment")!, "Client__HttpUrl")
+        );
     }
 
     [Fact]
     public void EverySecretIsAFileThatMakeSecretsWritesAndOnlyTheServicesThatReadItMount()
     {
         var script = File.ReadAllText(Path.Combine(Repo.Root, "scripts", "make-secrets.sh"));
-        var declared = ((YamlMappingNode)Child(Compose, "secrets")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => Scalar((YamlMappingNode)c.Value, "file"));
+        var declared = ((YamlMappingNode)Child(Compose, "secrets")!).Children.ToDictionary(
+            c => ((YamlScalarNode)c.Key).Value!,
+            c => Scalar((YamlMappingNode)c.Value, "file")
+        );
         Assert.All(declared, d => Assert.Equal($"./secrets/{d.Key}", d.Value));
         Assert.All(declared.Keys, name => Assert.Contains(name, script));
 
         foreach (var (name, service) in Services())
         {
-            var mounted = Child(service, "secrets") is YamlSequenceNode list ? list.Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
-            var read = ((YamlMappingNode)Child(service, "environment")!).Children
-                .Select(c => ((YamlScalarNode)c.Value).Value!)
+            var mounted = Child(service, "secrets") is YamlSequenceNode list
+                ? list.Children.Select(c => ((YamlScalarNode)c).Value!).ToList()
+                : [];
+            var read = ((YamlMappingNode)Child(service, "environment")!)
+                .Children.Select(c => ((YamlScalarNode)c.Value).Value!)
                 .Where(v => v.StartsWith("/run/secrets/", StringComparison.Ordinal))
                 .Select(v => v["/run/secrets/".Length..])
                 .ToList();
@@ -135,14 +187,17 @@ public sealed partial class ContainerConfigTests
     public void EachClientMountsOnlyItsOwnCredentialWhichTheServerWritesThere(string client)
     {
         var services = Services();
-        var mount = ((YamlSequenceNode)Child(services[client], "volumes")!).Children.OfType<YamlMappingNode>().Single(m => Scalar(m, "source") == "credentials");
+        var mount = ((YamlSequenceNode)Child(services[client], "volumes")!)
+            .Children.OfType<YamlMappingNode>()
+            .Single(m => Scalar(m, "source") == "credentials");
         Assert.Equal("true", Scalar(mount, "read_only"));
         Assert.Equal(client, Scalar((YamlMappingNode)Child(mount, "volume")!, "subpath"));
-        var file = $"{Scalar(mount, "target")}/{Path.GetFileName(Scalar((YamlMappingNode)Child(services[client], "environment")!, "Client__CredentialFile")!)}";
+        var file =
+            $"{Scalar(mount, "target")}/{Path.GetFileName(Scalar((YamlMappingNode)Child(services[client], "environment")!, "Client__CredentialFile")!)}";
         Assert.Equal($"{Scalar(mount, "target")}/credential", file);
 
-        var seeded = ((YamlMappingNode)Child(services["server"], "environment")!).Children
-            .Where(c => ((YamlScalarNode)c.Key).Value!.EndsWith("__CredentialFile", StringComparison.Ordinal))
+        var seeded = ((YamlMappingNode)Child(services["server"], "environment")!)
+            .Children.Where(c => ((YamlScalarNode)c.Key).Value!.EndsWith("__CredentialFile", StringComparison.Ordinal))
             .Select(c => ((YamlScalarNode)c.Value).Value);
         Assert.Contains($"/credentials/{client}/credential", seeded);
         Assert.Contains("credentials:/credentials", Sequence(services["server"], "volumes"));
@@ -151,7 +206,9 @@ public sealed partial class ContainerConfigTests
     [Fact]
     public void TheServerHasAHealthCheckBuiltIntoItsBinary()
     {
-        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()["server"], "healthcheck")!, "test")!).Children.Select(c => ((YamlScalarNode)c).Value!).ToArray();
+        var test = ((YamlSequenceNode)Child((YamlMappingNode)Child(Services()["server"], "healthcheck")!, "test")!)
+            .Children.Select(c => ((YamlScalarNode)c).Value!)
+            .ToArray();
         Assert.Equal(["CMD", "dotnet", "Relay.Server.dll", Relay.Hosting.Http.HealthProbe.Argument], test[..4]);
         Assert.EndsWith("/health/ready", test[4]);
     }
@@ -170,8 +227,14 @@ public sealed partial class ContainerConfigTests
     {
         foreach (var key in Environment("server"))
         {
-            Assert.True(IsServerSetting(key), $"docker-compose.yml passes '{key}' to the server, which reads no such setting");
-            Assert.True(TestsMention(key), $"docker-compose.yml passes '{key}' to the server, but no test runs with it");
+            Assert.True(
+                IsServerSetting(key),
+                $"docker-compose.yml passes '{key}' to the server, which reads no such setting"
+            );
+            Assert.True(
+                TestsMention(key),
+                $"docker-compose.yml passes '{key}' to the server, but no test runs with it"
+            );
         }
     }
 
@@ -182,7 +245,10 @@ public sealed partial class ContainerConfigTests
         {
             foreach (var key in Environment(service).Concat(DockerfileEnv("client")))
             {
-                Assert.True(IsClientSetting(key), $"{service} is given '{key}', which the client reads no such setting");
+                Assert.True(
+                    IsClientSetting(key),
+                    $"{service} is given '{key}', which the client reads no such setting"
+                );
                 Assert.True(TestsMention(key), $"{service} is given '{key}', but no test runs with it");
             }
         }
@@ -192,7 +258,11 @@ public sealed partial class ContainerConfigTests
     public void EveryVariableTheComposeFileUsesIsInTheEnvExampleFileWhichHoldsNoSecret()
     {
         var example = File.ReadAllText(Path.Combine(Repo.Root, ".env.example"));
-        var used = Variable().Matches(File.ReadAllText(Path.Combine(Repo.Root, "docker-compose.yml"))).Select(m => m.Groups[1].Value).Distinct().ToList();
+        var used = Variable()
+            .Matches(File.ReadAllText(Path.Combine(Repo.Root, "docker-compose.yml")))
+            .Select(m => m.Groups[1].Value)
+            .Distinct()
+            .ToList();
 
         Assert.Equal(["RELAY_VERSION"], used);
         Assert.All(used, v => Assert.Matches($"(?m)^{v}=", example));
@@ -206,18 +276,38 @@ public sealed partial class ContainerConfigTests
     {
         var dockerfile = File.ReadAllLines(Path.Combine(Repo.Root, project, "Dockerfile"));
 
-        foreach (var copy in dockerfile.Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)))
+        foreach (
+            var copy in dockerfile.Where(l =>
+                l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal)
+            )
+        )
         {
             var sources = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1];
-            Assert.All(sources, s => Assert.True(Path.Exists(Path.Combine(Repo.Root, s)), $"{project}/Dockerfile copies {s}, which does not exist"));
+            Assert.All(sources, s =>
+                Assert.True(
+                    Path.Exists(Path.Combine(Repo.Root, s)),
+                    $"{project}/Dockerfile copies {s}, which does not exist"
+                )
+            );
         }
 
-        Assert.Contains(dockerfile, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", StringComparison.Ordinal));
-        Assert.Contains(dockerfile, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal));
+        Assert.Contains(dockerfile, l =>
+            l.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", StringComparison.Ordinal)
+        );
+        Assert.Contains(dockerfile, l =>
+            l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal)
+        );
         Assert.Contains(dockerfile, l => l.StartsWith("USER $APP_UID", StringComparison.Ordinal));
         Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile);
-        Assert.Contains($"<AssemblyName>{assembly}</AssemblyName>", File.ReadAllText(Path.Combine(Repo.Root, project, $"{assembly}.csproj")));
-        var build = Assert.Single(Services()[project == "server" ? "server" : "client1"].Children, c => ((YamlScalarNode)c.Key).Value == "build").Value;
+        Assert.Contains(
+            $"<AssemblyName>{assembly}</AssemblyName>",
+            File.ReadAllText(Path.Combine(Repo.Root, project, $"{assembly}.csproj"))
+        );
+        var build = Assert
+            .Single(Services()[project == "server" ? "server" : "client1"].Children, c =>
+                ((YamlScalarNode)c.Key).Value == "build"
+            )
+            .Value;
         Assert.Equal($"{project}/Dockerfile", Scalar((YamlMappingNode)build, "dockerfile"));
     }
 
@@ -234,7 +324,8 @@ public sealed partial class ContainerConfigTests
     {
         key = WithoutFileSuffix(key);
         var parts = key.Split(':');
-        return key.StartsWith("Logging:", StringComparison.Ordinal) || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]));
+        return key.StartsWith("Logging:", StringComparison.Ordinal)
+            || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]));
     }
 
     /// <summary>Follows a configuration path through option properties, list indexes included.</summary>
@@ -254,18 +345,23 @@ public sealed partial class ContainerConfigTests
         return property is not null && HasPath(property.PropertyType, path[1..]);
     }
 
-    /// <summary>A setting given as a file (<c>Auth:ApiKey_FILE</c>) is the setting itself (<c>Auth:ApiKey</c>).</summary>
-    private static string WithoutFileSuffix(string key) => key.EndsWith("_FILE", StringComparison.Ordinal) ? key[..^"_FILE".Length] : key;
+    /// <summary>A setting given as a file (<c>Auth:ApiKey_FILE</c>) is the setting itself
+    /// (<c>Auth:ApiKey</c>).</summary>
+    private static string WithoutFileSuffix(string key) =>
+        key.EndsWith("_FILE", StringComparison.Ordinal) ? key[..^"_FILE".Length] : key;
 
     private static bool TestsMention(string key)
     {
         var quoted = $"\"{WithoutFileSuffix(key)}\"";
-        return Directory.EnumerateFiles(Path.Combine(Repo.Root, "tests"), "*.cs", SearchOption.AllDirectories)
+        return Directory
+            .EnumerateFiles(Path.Combine(Repo.Root, "tests"), "*.cs", SearchOption.AllDirectories)
             .Any(f => File.ReadAllText(f).Contains(quoted, StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> Environment(string service) =>
-        ((YamlMappingNode)Child(Services()[service], "environment")!).Children.Select(c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal));
+        ((YamlMappingNode)Child(Services()[service], "environment")!).Children.Select(c =>
+            ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal)
+        );
 
     private static IEnumerable<string> DockerfileEnv(string project) =>
         File.ReadAllLines(Path.Combine(Repo.Root, project, "Dockerfile"))
@@ -274,7 +370,10 @@ public sealed partial class ContainerConfigTests
             .Select(pair => pair.Split('=')[0].Replace("__", ":", StringComparison.Ordinal));
 
     private static Dictionary<string, YamlMappingNode> Services(YamlMappingNode? file = null) =>
-        ((YamlMappingNode)Child(file ?? Compose, "services")!).Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value!, c => (YamlMappingNode)c.Value);
+        ((YamlMappingNode)Child(file ?? Compose, "services")!).Children.ToDictionary(
+            c => ((YamlScalarNode)c.Key).Value!,
+            c => (YamlMappingNode)c.Value
+        );
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
         node.Children.FirstOrDefault(c => ((YamlScalarNode)c.Key).Value == key).Value;

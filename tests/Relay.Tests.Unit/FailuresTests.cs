@@ -10,21 +10,21 @@ namespace Relay.Tests.Unit;
 public sealed class FailuresTests
 {
     public static TheoryData<Exception> TheWorlds() =>
-    [
-        new IOException("connection reset"),
-        new SocketException((int)SocketError.ConnectionRefused),
-        new TimeoutException("no progress"),
-        new ProtocolException(ProtocolError.TooLarge, "frame larger than 16 bytes"),
-        new BrokenCircuitException("open"),
-    ];
+        [
+            new IOException("connection reset"),
+            new SocketException((int)SocketError.ConnectionRefused),
+            new TimeoutException("no progress"),
+            new ProtocolException(ProtocolError.TooLarge, "frame larger than 16 bytes"),
+            new BrokenCircuitException("open"),
+        ];
 
     public static TheoryData<Exception> Bugs() =>
-    [
-        new InvalidOperationException("Sequence contains no elements"),
-        new NullReferenceException(),
-        new KeyNotFoundException(),
-        new ArgumentOutOfRangeException("kind"),
-    ];
+        [
+            new InvalidOperationException("Sequence contains no elements"),
+            new NullReferenceException(),
+            new KeyNotFoundException(),
+            new ArgumentOutOfRangeException("kind"),
+        ];
 
     [Theory]
     [MemberData(nameof(TheWorlds))]

@@ -13,13 +13,14 @@ namespace Relay.Tests.Unit;
 /// </summary>
 public sealed partial class FolderDependencyTests
 {
-    public static TheoryData<string, string> Projects => new()
-    {
-        { "server", "Relay.Server" },
-        { "client", "Relay.Client" },
-        { "contracts", "Relay.Contracts" },
-        { "hosting", "Relay.Hosting" },
-    };
+    public static TheoryData<string, string> Projects =>
+        new()
+        {
+            { "server", "Relay.Server" },
+            { "client", "Relay.Client" },
+            { "contracts", "Relay.Contracts" },
+            { "hosting", "Relay.Hosting" },
+        };
 
     [Theory]
     [MemberData(nameof(Projects))]
@@ -42,7 +43,10 @@ public sealed partial class FolderDependencyTests
         var edges = new Dictionary<string, Dictionary<string, SortedSet<string>>>();
         foreach (var source in sources)
         {
-            var used = Regex.Matches(source.Text, $@"\b{Regex.Escape(rootNamespace)}\.(\w+)").Select(m => m.Groups[1].Value).ToHashSet();
+            var used = Regex
+                .Matches(source.Text, $@"\b{Regex.Escape(rootNamespace)}\.(\w+)")
+                .Select(m => m.Groups[1].Value)
+                .ToHashSet();
             if (source.Folder != Root && rootTypes.Any(t => Regex.IsMatch(source.Text, $@"\b{t}\b")))
             {
                 used.Add(Root);
@@ -51,7 +55,9 @@ public sealed partial class FolderDependencyTests
             foreach (var folder in used.Where(f => f != source.Folder))
             {
                 var from = edges.TryGetValue(source.Folder, out var known) ? known : edges[source.Folder] = [];
-                (from.TryGetValue(folder, out var files) ? files : from[folder] = []).Add(Path.GetFileName(source.Path));
+                (from.TryGetValue(folder, out var files) ? files : from[folder] = []).Add(
+                    Path.GetFileName(source.Path)
+                );
             }
         }
 
@@ -60,7 +66,10 @@ public sealed partial class FolderDependencyTests
             .Where(e => Reaches(edges, e.To, e.From))
             .Select(e => $"{e.From} -> {e.To} ({string.Join(", ", e.Files)})")
             .ToList();
-        Assert.True(circular.Count == 0, $"Folders of {project}/ that import each other (around a circle):\n{string.Join('\n', circular)}");
+        Assert.True(
+            circular.Count == 0,
+            $"Folders of {project}/ that import each other (around a circle):\n{string.Join('\n', circular)}"
+        );
     }
 
     [Fact]
@@ -68,8 +77,14 @@ public sealed partial class FolderDependencyTests
     {
         Assert.Empty(ProjectReferences("contracts/Relay.Contracts.csproj"));
         Assert.Empty(ProjectReferences("hosting/Relay.Hosting.csproj"));
-        Assert.Equal(["Relay.Contracts.csproj", "Relay.Hosting.csproj"], ProjectReferences("server/Relay.Server.csproj"));
-        Assert.Equal(["Relay.Contracts.csproj", "Relay.Hosting.csproj"], ProjectReferences("client/Relay.Client.csproj"));
+        Assert.Equal(
+            ["Relay.Contracts.csproj", "Relay.Hosting.csproj"],
+            ProjectReferences("server/Relay.Server.csproj")
+        );
+        Assert.Equal(
+            ["Relay.Contracts.csproj", "Relay.Hosting.csproj"],
+            ProjectReferences("client/Relay.Client.csproj")
+        );
     }
 
     private const string Root = "(root)";
@@ -103,13 +118,19 @@ public sealed partial class FolderDependencyTests
     private static List<Source> Sources(string project)
     {
         var directory = Path.Combine(Repo.Root, project);
-        return Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+        return Directory
+            .EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(directory, path))
-            .Where(path => !path.StartsWith("obj" + Path.DirectorySeparatorChar) && !path.StartsWith("bin" + Path.DirectorySeparatorChar))
+            .Where(path =>
+                !path.StartsWith("obj" + Path.DirectorySeparatorChar)
+                && !path.StartsWith("bin" + Path.DirectorySeparatorChar)
+            )
             .Select(path =>
             {
                 var text = File.ReadAllText(Path.Combine(directory, path));
-                var folder = Path.GetDirectoryName(path) is { Length: > 0 } dir ? dir.Replace(Path.DirectorySeparatorChar, '.') : Root;
+                var folder = Path.GetDirectoryName(path) is { Length: > 0 } dir
+                    ? dir.Replace(Path.DirectorySeparatorChar, '.')
+                    : Root;
                 var ns = NamespaceLine().Match(text) is { Success: true } m ? m.Groups[1].Value : TopLevel;
                 return new Source(path, folder, ns, text);
             })
@@ -120,14 +141,22 @@ public sealed partial class FolderDependencyTests
         TypeDeclaration().Matches(text).Select(m => m.Groups[1].Value).Where(t => t != "Program");
 
     private static List<string> ProjectReferences(string csproj) =>
-        [.. XDocument.Load(Path.Combine(Repo.Root, csproj)).Descendants("ProjectReference")
-            .Select(r => Path.GetFileName(r.Attribute("Include")!.Value)).Order()];
+        [
+            .. XDocument
+                .Load(Path.Combine(Repo.Root, csproj))
+                .Descendants("ProjectReference")
+                .Select(r => Path.GetFileName(r.Attribute("Include")!.Value))
+                .Order(),
+        ];
 
     private sealed record Source(string Path, string Folder, string Namespace, string Text);
 
     [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex NamespaceLine();
 
-    [GeneratedRegex(@"^(?:public|internal)\s+(?:(?:static|sealed|abstract|partial|readonly)\s+)*(?:class|record|struct|enum|interface)\s+(\w+)", RegexOptions.Multiline)]
+    [GeneratedRegex(
+        @"^(?:public|internal)\s+(?:(?:static|sealed|abstract|partial|readonly)\s+)*(?:class|record|struct|enum|interface)\s+(\w+)",
+        RegexOptions.Multiline
+    )]
     private static partial Regex TypeDeclaration();
 }

@@ -8,7 +8,11 @@ namespace Relay.Tests.Unit;
 
 public sealed class FrameCodecTests
 {
-    private static readonly DeliverFrame Save = new(42, DeliverFrame.NewUid(), new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(7, "Ada", "Lovelace", "12345678901")]));
+    private static readonly DeliverFrame Save = new(
+        42,
+        DeliverFrame.NewUid(),
+        new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(7, "Ada", "Lovelace", "12345678901")])
+    );
 
     [Fact]
     public void AFrameWrittenThenReadComesBackEqual()
@@ -29,20 +33,31 @@ public sealed class FrameCodecTests
     public void TheSendersStoredPayloadWriterProducesTheSameFrameAsTheSerializer()
     {
         var output = new ArrayBufferWriter<byte>();
-        FrameCodec.WriteDeliver(output, Save.MessageId, Save.MessageUid, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Save.Body, RelayJsonContext.Default.MessageBody));
+        FrameCodec.WriteDeliver(
+            output,
+            Save.MessageId,
+            Save.MessageUid,
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Save.Body, RelayJsonContext.Default.MessageBody)
+        );
 
         var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
         Assert.Equal(FrameReadStatus.Complete, FrameCodec.TryReadFrame(ref buffer, 1024, out var payload));
         var frame = Assert.IsType<DeliverFrame>(FrameCodec.Parse(payload));
 
-        Assert.Equal((Save.MessageId, Save.MessageUid, Save.Body.Kind), (frame.MessageId, frame.MessageUid, frame.Body.Kind));
+        Assert.Equal(
+            (Save.MessageId, Save.MessageUid, Save.Body.Kind),
+            (frame.MessageId, frame.MessageUid, frame.Body.Kind)
+        );
         Assert.Equal(Save.Body.Personnel, frame.Body.Personnel);
     }
 
     [Fact]
     public void AFrameWhoseBodyIsSentApartReadsAsTheSameFrame()
     {
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Save.Body, RelayJsonContext.Default.MessageBody);
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            Save.Body,
+            RelayJsonContext.Default.MessageBody
+        );
         var whole = new ArrayBufferWriter<byte>();
         FrameCodec.WriteDeliver(whole, Save.MessageId, Save.MessageUid, body);
 
@@ -57,7 +72,9 @@ public sealed class FrameCodecTests
     [Fact]
     public void ADeliverFrameWithoutAUidIsRefused()
     {
-        var json = Encoding.UTF8.GetBytes("""{"type":"deliver","version":3,"messageId":1,"body":{"kind":"deleteAll"}}""");
+        var json = Encoding.UTF8.GetBytes(
+            """{"type":"deliver","version":3,"messageId":1,"body":{"kind":"deleteAll"}}"""
+        );
 
         Assert.Throws<ProtocolException>(() => FrameCodec.Parse(new ReadOnlySequence<byte>(json)));
     }
@@ -96,8 +113,12 @@ public sealed class FrameCodecTests
     [InlineData("""{"type":"digestReply","version":3,"rows":1,"bucketSummaries":"not base64!"}""")]
     [InlineData("""{"type":"ack","version":3,"messageId":"one"}""")]
     [InlineData("""{"type":"ack","version":3,"messageId":1,"extra":true}""")]
-    [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}""")]
-    [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"obliterate"}}""")]
+    [InlineData(
+        """{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"save","personnel":[{"id":1,"name":null,"surname":"x","ssn":"12345678901"}]}}"""
+    )]
+    [InlineData(
+        """{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef","body":{"kind":"obliterate"}}"""
+    )]
     [InlineData("""{"type":"deliver","version":3,"messageId":1,"messageUid":"0123456789abcdef0123456789abcdef"}""")]
     public void AnUnreadablePayloadIsAProtocolError(string json)
     {

@@ -37,14 +37,26 @@ public sealed class FrameReaderTests
     public async Task SeveralFramesInOneWriteAreReadOneByOneAndAPartialOneIsNotReadAsAFrame()
     {
         var reader = Reader();
-        await _pipe.Writer.WriteAsync(Encode(new AckFrame(1)).Concat(Encode(new AckFrame(2))).Concat(Encode(new NackFrame(3, true, "bad")))
-            .Concat(Encode(new AckFrame(4)).Take(3)).ToArray());
+        await _pipe.Writer.WriteAsync(
+            Encode(new AckFrame(1))
+                .Concat(Encode(new AckFrame(2)))
+                .Concat(Encode(new NackFrame(3, true, "bad")))
+                .Concat(Encode(new AckFrame(4)).Take(3))
+                .ToArray()
+        );
         await _pipe.Writer.CompleteAsync();
 
         var ids = new List<long>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add((await reader.ReadAsync(CancellationToken.None)).Frame switch { AckFrame a => a.MessageId, NackFrame n => n.MessageId, _ => -1 });
+            ids.Add(
+                (await reader.ReadAsync(CancellationToken.None)).Frame switch
+                {
+                    AckFrame a => a.MessageId,
+                    NackFrame n => n.MessageId,
+                    _ => -1,
+                }
+            );
         }
 
         Assert.Equal([1L, 2L, 3L], ids);
@@ -56,7 +68,12 @@ public sealed class FrameReaderTests
     {
         var reader = Reader();
         var junk = "not json"u8.ToArray();
-        await _pipe.Writer.WriteAsync(new byte[] { 0, 0, 0, (byte)junk.Length }.Concat(junk).Concat(Encode(new AckFrame(7))).ToArray());
+        await _pipe.Writer.WriteAsync(
+            new byte[] { 0, 0, 0, (byte)junk.Length }
+                .Concat(junk)
+                .Concat(Encode(new AckFrame(7)))
+                .ToArray()
+        );
 
         var bad = await reader.ReadAsync(CancellationToken.None);
         var good = await reader.ReadAsync(CancellationToken.None);

@@ -28,7 +28,10 @@ public sealed class PersonnelDigestTests
         var longName = Ada with { Name = new string('ø', 2_000) };
 
         Assert.Equal(PersonnelDigest.RowHash(longName), PersonnelDigest.RowHash(longName with { }));
-        Assert.NotEqual(PersonnelDigest.RowHash(longName), PersonnelDigest.RowHash(longName with { Name = new string('ø', 1_999) }));
+        Assert.NotEqual(
+            PersonnelDigest.RowHash(longName),
+            PersonnelDigest.RowHash(longName with { Name = new string('ø', 1_999) })
+        );
     }
 
     [Theory]

@@ -13,11 +13,17 @@ public sealed class StateNamesTests
 {
     [Fact]
     public void MessageStatesAreSpelledInSqlAsOnTheWire() =>
-        Assert.Equal<string[]>(WireNames.All<MessageState>(), [MessageStates.Pending, MessageStates.Failed, MessageStates.Delivered]);
+        Assert.Equal<string[]>(
+            WireNames.All<MessageState>(),
+            [MessageStates.Pending, MessageStates.Failed, MessageStates.Delivered]
+        );
 
     [Fact]
     public void ClientStatesAreSpelledInSqlAsOnTheWire() =>
-        Assert.Equal<string[]>(WireNames.All<ClientState>(), [ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate]);
+        Assert.Equal<string[]>(
+            WireNames.All<ClientState>(),
+            [ClientStates.Unreachable, ClientStates.Failed, ClientStates.Behind, ClientStates.UpToDate]
+        );
 
     [Fact]
     public void AWireNameParsesBackToItsValueAndNothingElseDoes()

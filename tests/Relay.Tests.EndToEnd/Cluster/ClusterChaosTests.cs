@@ -15,12 +15,24 @@ public sealed class ClusterChaosTests(ClusterFixture fixture, ITestOutputHelper 
     public async Task ARandomStreamWithGaleraNodesKilledEndsWithEveryClientHoldingWhatTheModelSays()
     {
         var cluster = await fixture.ClusterAsync();
-        // Shorter than the single-server run in `make test` (a node kill and rejoin is most of it); `make chaos` runs it long.
+        // Shorter than the single-server run in `make test` (a node kill and rejoin is most of it); `make chaos` runs
+        // it long.
         var (seed, seconds) = ChaosTests.Settings(output, seconds: 12);
-        await using var stack = new RelayStack(ChaosTests.ClientCount, serverSettings: ChaosTests.ServerSettings, isolatedClients: ChaosTests.ClientCount, cluster: cluster);
+        await using var stack = new RelayStack(
+            ChaosTests.ClientCount,
+            serverSettings: ChaosTests.ServerSettings,
+            isolatedClients: ChaosTests.ClientCount,
+            cluster: cluster
+        );
         try
         {
-            await ChaosTests.RunAndCheckAsync(stack, new ChaosRun(stack, new Random(seed), output) { Cluster = cluster }, seed, seconds, output);
+            await ChaosTests.RunAndCheckAsync(
+                stack,
+                new ChaosRun(stack, new Random(seed), output) { Cluster = cluster },
+                seed,
+                seconds,
+                output
+            );
         }
         finally
         {

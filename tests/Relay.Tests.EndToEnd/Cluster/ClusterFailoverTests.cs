@@ -29,10 +29,11 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
     public async Task InitializeAsync()
     {
         _cluster = await fixture.ClusterAsync();
-        _stack = new RelayStack(2, cluster: _cluster, serverSettings: new Dictionary<string, string>
-        {
-            ["Delivery:LeaseDuration"] = Lease.ToString(),
-        });
+        _stack = new RelayStack(
+            2,
+            cluster: _cluster,
+            serverSettings: new Dictionary<string, string> { ["Delivery:LeaseDuration"] = Lease.ToString() }
+        );
         await _stack.StartAsync();
         await _stack.StartServerAsync(node: 2);
         _ids = await _stack.SeedPersonnelAsync(200);
@@ -66,22 +67,47 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
 
             var started = clock.Elapsed;
             using var response = await B.Api.PutAsync($"/clients/all/personnel/{_ids[i % _ids.Length]}", null);
-            calls.Add((started, clock.Elapsed - started, (int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.ToString()));
+            calls.Add(
+                (
+                    started,
+                    clock.Elapsed - started,
+                    (int)response.StatusCode,
+                    await response.Content.ReadAsStringAsync(),
+                    response.Headers.RetryAfter?.ToString()
+                )
+            );
             if (i > 20 && calls.TakeLast(10).Count(c => c.Status is 200 or 202) == 10)
             {
                 break;
             }
         }
 
-        var report = string.Join('\n', calls.Select(c => $"{c.At.TotalSeconds:0.00}s +{c.Took.TotalMilliseconds:0}ms {c.Status} {c.Body[..Math.Min(c.Body.Length, 160)]}"));
+        var report = string.Join(
+            '\n',
+            calls.Select(c =>
+                $"{c.At.TotalSeconds:0.00}s +{c.Took.TotalMilliseconds:0}ms {c.Status} {c.Body[..Math.Min(c.Body.Length, 160)]}"
+            )
+        );
         Assert.All(calls, c => Assert.True(c.Status is 200 or 202 or 503, $"answered {c.Status}:\n{report}"));
-        Assert.All(calls, c => Assert.True(c.Took < TimeSpan.FromSeconds(10), $"a call took {c.Took.TotalSeconds:0.0} s:\n{report}"));
-        Assert.All(calls.Where(c => c.Status == 503), c => Assert.False(string.IsNullOrEmpty(c.RetryAfter), $"a 503 without Retry-After:\n{report}"));
-        Assert.True(calls.TakeLast(10).All(c => c.Status is 200 or 202), $"B never served again through another node:\n{report}");
+        Assert.All(calls, c =>
+            Assert.True(c.Took < TimeSpan.FromSeconds(10), $"a call took {c.Took.TotalSeconds:0.0} s:\n{report}")
+        );
+        Assert.All(calls.Where(c => c.Status == 503), c =>
+            Assert.False(string.IsNullOrEmpty(c.RetryAfter), $"a 503 without Retry-After:\n{report}")
+        );
+        Assert.True(
+            calls.TakeLast(10).All(c => c.Status is 200 or 202),
+            $"B never served again through another node:\n{report}"
+        );
         var lastRefused = calls.LastOrDefault(c => c.Status == 503).At;
         var refusedCount = calls.Count(c => c.Status == 503);
-        output.WriteLine($"{refusedCount} calls refused{(refusedCount > 0 ? $", the last {(lastRefused - killedAt).TotalSeconds:0.00} s after the kill" : "")}; slowest call {calls.Max(c => c.Took).TotalMilliseconds:0} ms");
-        Assert.True(lastRefused - killedAt < TimeSpan.FromSeconds(15), $"B still refused calls {(lastRefused - killedAt).TotalSeconds:0.0} s after its node died:\n{report}");
+        output.WriteLine(
+            $"{refusedCount} calls refused{(refusedCount > 0 ? $", the last {(lastRefused - killedAt).TotalSeconds:0.00} s after the kill" : "")}; slowest call {calls.Max(c => c.Took).TotalMilliseconds:0} ms"
+        );
+        Assert.True(
+            lastRefused - killedAt < TimeSpan.FromSeconds(15),
+            $"B still refused calls {(lastRefused - killedAt).TotalSeconds:0.0} s after its node died:\n{report}"
+        );
 
         await _cluster.StartAgainAsync(2);
         await AssertInSyncAsync(A);
@@ -100,9 +126,13 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
 
         var (status, body) = await A.Api.SendJsonAsync(HttpMethod.Put, $"/clients/all/personnel/{_ids[1]}?wait=30");
         Assert.True(status == 200, $"answered {status}: {body.ToJsonString()}\n{_stack.Diagnostics()}");
-        output.WriteLine($"every client held the change {killed.Elapsed.TotalSeconds:0.00} s after B and its node died");
-        Assert.True(killed.Elapsed <= Lease + TimeSpan.FromSeconds(2),
-            $"every client held the change {killed.Elapsed.TotalSeconds:0.0} s after B and its node died; the lease is {Lease.TotalSeconds} s");
+        output.WriteLine(
+            $"every client held the change {killed.Elapsed.TotalSeconds:0.00} s after B and its node died"
+        );
+        Assert.True(
+            killed.Elapsed <= Lease + TimeSpan.FromSeconds(2),
+            $"every client held the change {killed.Elapsed.TotalSeconds:0.0} s after B and its node died; the lease is {Lease.TotalSeconds} s"
+        );
 
         await _cluster.StartAgainAsync(2);
         await AssertInSyncAsync(A);
@@ -114,7 +144,12 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
         await SetIsolatedAsync(2, true);
         try
         {
-            await Eventually.ReturnsAsync(() => WsrepReadyAsync(2), ready => !ready, TimeSpan.FromSeconds(30), "node 2 leaves the primary component");
+            await Eventually.ReturnsAsync(
+                () => WsrepReadyAsync(2),
+                ready => !ready,
+                TimeSpan.FromSeconds(30),
+                "node 2 leaves the primary component"
+            );
 
             using var health = await B.Api.GetAsync("/health/ready");
             Assert.Equal(503, (int)health.StatusCode);
@@ -134,8 +169,18 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
             await SetIsolatedAsync(2, false);
         }
 
-        await Eventually.ReturnsAsync(() => WsrepReadyAsync(2), ready => ready, TimeSpan.FromSeconds(60), "node 2 rejoins the primary component");
-        await Eventually.ReturnsAsync(async () => (int)(await B.Api.GetAsync("/health/ready")).StatusCode, s => s == 200, TimeSpan.FromSeconds(30), "B is ready again");
+        await Eventually.ReturnsAsync(
+            () => WsrepReadyAsync(2),
+            ready => ready,
+            TimeSpan.FromSeconds(60),
+            "node 2 rejoins the primary component"
+        );
+        await Eventually.ReturnsAsync(
+            async () => (int)(await B.Api.GetAsync("/health/ready")).StatusCode,
+            s => s == 200,
+            TimeSpan.FromSeconds(30),
+            "B is ready again"
+        );
         await AssertInSyncAsync(B);
     }
 
@@ -144,32 +189,40 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
     {
         using var stop = new CancellationTokenSource();
         var answers = new List<(int Status, string Body)>();
-        var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
-        {
-            for (var i = worker; !stop.IsCancellationRequested; i += 4)
-            {
-                var instance = i % 2 == 0 ? A : B;
-                try
+        var load = Enumerable
+            .Range(0, 4)
+            .Select(worker =>
+                Task.Run(async () =>
                 {
-                    using var response = await instance.Api.PutAsync($"/clients/all/personnel/{_ids[i % _ids.Length]}", null);
-                    var body = await response.Content.ReadAsStringAsync();
-                    lock (answers)
+                    for (var i = worker; !stop.IsCancellationRequested; i += 4)
                     {
-                        answers.Add(((int)response.StatusCode, body));
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Never expected: the instances stay up; an answer is checked below.
-                    lock (answers)
-                    {
-                        answers.Add((0, "no answer"));
-                    }
-                }
+                        var instance = i % 2 == 0 ? A : B;
+                        try
+                        {
+                            using var response = await instance.Api.PutAsync(
+                                $"/clients/all/personnel/{_ids[i % _ids.Length]}",
+                                null
+                            );
+                            var body = await response.Content.ReadAsStringAsync();
+                            lock (answers)
+                            {
+                                answers.Add(((int)response.StatusCode, body));
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            // Never expected: the instances stay up; an answer is checked below.
+                            lock (answers)
+                            {
+                                answers.Add((0, "no answer"));
+                            }
+                        }
 
-                await Task.Delay(20);
-            }
-        })).ToArray();
+                        await Task.Delay(20);
+                    }
+                })
+            )
+            .ToArray();
 
         int Answered()
         {
@@ -179,7 +232,12 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
             }
         }
 
-        await Eventually.ReturnsAsync(() => Task.FromResult(Answered()), n => n >= 20, TimeSpan.FromSeconds(30), "the load is under way");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Answered()),
+            n => n >= 20,
+            TimeSpan.FromSeconds(30),
+            "the load is under way"
+        );
         for (var node = 1; node <= GaleraCluster.Nodes; node++)
         {
             _cluster.Kill(node);
@@ -188,26 +246,44 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
 
         // The load goes on into the outage, until the calls made while every node was down have answered.
         var atOutage = Answered();
-        await Eventually.ReturnsAsync(() => Task.FromResult(Answered()), n => n >= atOutage + 4, TimeSpan.FromSeconds(60), "calls made during the outage answered");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(Answered()),
+            n => n >= atOutage + 4,
+            TimeSpan.FromSeconds(60),
+            "calls made during the outage answered"
+        );
         await stop.CancelAsync();
         await Task.WhenAll(load);
         await _cluster.StartAllAgainAsync();
 
-        var report = string.Join('\n', answers.Where(a => a.Status is not (200 or 202)).Select(a => $"{a.Status} {a.Body}").Distinct());
-        output.WriteLine($"{answers.Count} calls, {answers.Count(a => a.Status is 200 or 202)} accepted; the others:\n{report}");
+        var report = string.Join(
+            '\n',
+            answers.Where(a => a.Status is not (200 or 202)).Select(a => $"{a.Status} {a.Body}").Distinct()
+        );
+        output.WriteLine(
+            $"{answers.Count} calls, {answers.Count(a => a.Status is 200 or 202)} accepted; the others:\n{report}"
+        );
         Assert.All(answers, a => Assert.True(a.Status is 200 or 202 or 503, $"answered {a.Status}: {a.Body}"));
 
         // Both instances find the cluster again on their own, and every operation they accepted is still there.
         foreach (var instance in _stack.Servers)
         {
-            await Eventually.ReturnsAsync(async () => (int)(await instance.Api.GetAsync("/health/ready")).StatusCode, s => s == 200, TimeSpan.FromSeconds(30), "the instance is ready again");
+            await Eventually.ReturnsAsync(
+                async () => (int)(await instance.Api.GetAsync("/health/ready")).StatusCode,
+                s => s == 200,
+                TimeSpan.FromSeconds(30),
+                "the instance is ready again"
+            );
         }
 
         foreach (var accepted in answers.Where(a => a.Status is 200 or 202))
         {
             var id = JsonNode.Parse(accepted.Body)!["id"]!.GetValue<long>();
             using var operation = await A.Api.GetAsync($"/operations/{id}");
-            Assert.True(operation.IsSuccessStatusCode, $"operation {id} was accepted before the outage and is gone after it ({(int)operation.StatusCode})");
+            Assert.True(
+                operation.IsSuccessStatusCode,
+                $"operation {id} was accepted before the outage and is gone after it ({(int)operation.StatusCode})"
+            );
         }
 
         await AssertInSyncAsync(A);
@@ -217,7 +293,10 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
     private async Task SetIsolatedAsync(int node, bool isolated)
     {
         await using var root = await _cluster.OpenRootAsync(node);
-        await using var command = new MySqlCommand($"SET GLOBAL wsrep_provider_options = 'gmcast.isolate={(isolated ? 1 : 0)}'", root);
+        await using var command = new MySqlCommand(
+            $"SET GLOBAL wsrep_provider_options = 'gmcast.isolate={(isolated ? 1 : 0)}'",
+            root
+        );
         await command.ExecuteNonQueryAsync();
     }
 
@@ -232,6 +311,9 @@ public sealed class ClusterFailoverTests(ClusterFixture fixture, ITestOutputHelp
     private async Task AssertInSyncAsync(ServerInstance through)
     {
         var (status, fleet) = await through.Api.SendJsonAsync(HttpMethod.Get, "/clients/all/verify?wait=60");
-        Assert.True(status == 200 && fleet["inSync"]?.GetValue<bool>() == true, $"verify answered {status}: {fleet.ToJsonString()}\n{_stack.Diagnostics()}");
+        Assert.True(
+            status == 200 && fleet["inSync"]?.GetValue<bool>() == true,
+            $"verify answered {status}: {fleet.ToJsonString()}\n{_stack.Diagnostics()}"
+        );
     }
 }

@@ -2,7 +2,8 @@ using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd.Cluster;
 
-/// <summary>Server instances that start together on a cluster take turns at the schema, whichever node each talks to.</summary>
+/// <summary>Server instances that start together on a cluster take turns at the schema, whichever node each talks
+/// to.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterStartupTests(ClusterFixture fixture)
 {
@@ -16,7 +17,9 @@ public sealed class ClusterStartupTests(ClusterFixture fixture)
         {
             await using var stack = new RelayStack(0, cluster: cluster);
             await stack.CreateDatabaseAsync();
-            var started = await Task.WhenAll(Enumerable.Range(1, GaleraCluster.Nodes).Select(node => stack.StartServerAsync(node)));
+            var started = await Task.WhenAll(
+                Enumerable.Range(1, GaleraCluster.Nodes).Select(node => stack.StartServerAsync(node))
+            );
             Assert.All(started, s => Assert.False(s.Process.HasExited, s.Process.Output));
         }
     }
