@@ -102,18 +102,6 @@ public sealed class ClientSortTests : AppTest
         Assert.NotNull(byName["nextAfter"]);
     }
 
-    [Theory]
-    [InlineData("sort=worst", "sort")]
-    [InlineData("sort=name&after=not-a-cursor!", "after")]
-    [InlineData("sort=name&afterId=3", "afterId")]
-    public async Task AnUnknownSortOrABadCursorIs400NamingIt(string query, string field)
-    {
-        using var answer = await Http.GetAsync($"/clients?{query}");
-
-        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
-        Assert.NotNull((await answer.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field]);
-    }
-
     [Fact]
     public async Task ACursorOfOneOrderIsRefusedByAnother()
     {

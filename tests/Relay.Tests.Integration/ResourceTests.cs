@@ -96,6 +96,10 @@ public sealed class ResourceTests : AppTest
     [InlineData("/clients", """{"name":"C","host":"127.0.0.1","port":70000}""", "port")]
     [InlineData("/clients", """{"name":"C","host":"bad host","port":5001}""", "host")]
     [InlineData("/clients", """{"name":"","host":"127.0.0.1","port":5001}""", "name")]
+    [InlineData("/clients", """{"name":"Client","host":"not a host!","port":5001}""", "host")]
+    [InlineData("/clients", """{"name":"Client","host":"","port":5001}""", "host")]
+    [InlineData("/clients", """{"name":"Client","host":"127.0.0.1","port":0}""", "port")]
+    [InlineData("/clients", """{"name":"Client","host":"127.0.0.1","port":65536}""", "port")]
     public async Task AnInvalidBodyIs400NamingTheField(string path, string json, string field)
     {
         var response = await Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));

@@ -7,7 +7,9 @@ namespace Relay.Tests.Integration;
 
 /// <summary>
 /// The framework's validation of paths, queries and bodies, as a caller reads it: each refused
-/// field named as the caller spelt it, in the API's words, and the handler not run.
+/// field named as the caller spelt it, in the API's words, and the handler not run. The table of
+/// bad path and query values of the server's API is here, one row per value; bad bodies are in
+/// <see cref="ResourceTests"/>, malformed ids on every route in <see cref="BadInputTests"/>.
 /// </summary>
 public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
 {
@@ -40,15 +42,40 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
         "state must be one of 'unfinished', 'failed', 'pending', 'done', 'all'."
     )]
     [InlineData("/audit?limit=501", "limit", "limit must be between 1 and 500.")]
+    [InlineData("/audit?limit=0", "limit", "limit must be between 1 and 500.")]
+    [InlineData("/audit?beforeId=-1", "beforeId", "beforeId must be a positive integer.")]
+    [InlineData("/audit?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from", "from must be before to.")]
+    [InlineData("/audit?from=yesterday", "from", null)]
     [InlineData("/audit?key=", "key", "key must be a key name of 1-64 characters.")]
+    [InlineData(
+        "/clients?sort=worst",
+        "sort",
+        "sort must be one of 'id', 'name', 'mostPending', 'oldestPending', 'mostFailed', 'longestSilent'."
+    )]
+    [InlineData(
+        "/clients?sort=name&after=not-a-cursor!",
+        "after",
+        "after is not a cursor of this list sorted by name: pass the nextAfter of the page before, with the same sort."
+    )]
+    [InlineData(
+        "/clients?sort=name&afterId=3",
+        "afterId",
+        "afterId continues the list in id order only: in another sort, continue with after (the page's nextAfter)."
+    )]
     [InlineData("/clients/0", "id", "id must be a positive integer.")]
     [InlineData("/clients/0/verify?wait=61", "clientId", "clientId must be a positive integer.")]
     [InlineData("/verifications/-4", "id", "id must be a positive integer.")]
-    public async Task AQueryOrPathValueOutOfRangeIsNamedInTheApisWords(string path, string field, string message)
+    public async Task AQueryOrPathValueOutOfRangeIsNamedInTheApisWords(string path, string field, string? message)
     {
         var problem = await (await _http.GetAsync(path)).ProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Equal(message, problem["errors"]![field]![0]!.GetValue<string>());
+        Assert.Contains(field, problem.ErrorFields());
+
+        // A value that does not even parse is named in the framework's words (no message to hold).
+        if (message is not null)
+        {
+            Assert.Equal(message, problem["errors"]![field]![0]!.GetValue<string>());
+        }
     }
 
     [Theory]
@@ -123,28 +150,6 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
         );
 
         Assert.Equal(["id", "ssn", "surname"], problem.ErrorFields().Order());
-    }
-
-    [Theory]
-    [InlineData("not a host!", 5001, "host")]
-    [InlineData("127.0.0.1", 0, "port")]
-    [InlineData("127.0.0.1", 65536, "port")]
-    [InlineData("", 5001, "host")]
-    public async Task AClientWithABadAddressIsRefusedNamingTheField(string host, int port, string field)
-    {
-        var problem = await (
-            await _http.PostAsJsonAsync(
-                "/clients",
-                new
-                {
-                    name = "Client",
-                    host,
-                    port,
-                }
-            )
-        ).ProblemAsync(HttpStatusCode.BadRequest);
-
-        Assert.Equal([field], problem.ErrorFields());
     }
 
     [Theory]
