@@ -80,29 +80,8 @@ internal sealed class OperationProgress(MySqlDataSource db)
 
     /// <summary>The ids of the operation's broadcasts (in the outbox or delivered), in order: fixed once it is
     /// committed.</summary>
-    public async Task<long[]> BroadcastIdsAsync(StoredOperation operation, CancellationToken ct)
-    {
-        if (operation.ClientId is not null)
-        {
-            return [];
-        }
-
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return (
-            await connection.QueryAsync<long>(
-                new CommandDefinition(
-                    """
-                    SELECT id FROM messages WHERE operation_id = @Id AND client_id IS NULL
-                    UNION ALL
-                    SELECT id FROM delivered_messages WHERE operation_id = @Id AND client_id IS NULL
-                    ORDER BY id
-                    """,
-                    operation,
-                    cancellationToken: ct
-                )
-            )
-        ).ToArray();
-    }
+    public async Task<long[]> BroadcastIdsAsync(StoredOperation operation, CancellationToken ct) =>
+        (await BroadcastIdsAsync([operation], ct))[operation.Id];
 
     /// <summary>True while some client of the operation has a message of it to receive: two index lookups, whatever the
     /// fleet.</summary>
