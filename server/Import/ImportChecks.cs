@@ -5,8 +5,9 @@ namespace Relay.Server.Import;
 
 /// <summary>
 /// The checks a line cannot pass on its own: an SSN or id given twice in the file, and ids that
-/// disagree with the register (rows are matched by SSN; an id, when given, must be that
-/// personnel's, or free for a new one).
+/// disagree with the register. Rows are matched by SSN; an id, when given, must be that
+/// personnel's. Only the server gives ids: an id no personnel has (never issued, or deleted) is
+/// refused, so an id can never name a second person and no upload can spend the id space.
 /// </summary>
 internal static class ImportChecks
 {
@@ -28,6 +29,10 @@ internal static class ImportChecks
         SELECT s.line, 'id', 'taken', s.id
         FROM personnel_imports s JOIN personnel p ON p.id = s.id
         WHERE s.import_id = @import AND s.id IS NOT NULL AND p.ssn <> s.ssn
+        UNION ALL
+        SELECT s.line, 'id', 'unknown', s.id
+        FROM personnel_imports s
+        WHERE s.import_id = @import AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.id = s.id)
         """;
 
     public static async Task<(IReadOnlyList<ImportError> Listed, int Lines)> AgainstRegisterAsync(
@@ -71,6 +76,8 @@ internal static class ImportChecks
                 ("ssn", _) => $"The same SSN is on line {Other}; each personnel appears once.",
                 (_, "repeated") => $"The same id is on line {Other}; each personnel appears once.",
                 (_, "notThisPersonnel") => $"This SSN belongs to personnel {Other}; leave id empty, or give that id.",
+                (_, "unknown") =>
+                    $"No personnel has id {Other}: ids are given by the server and never reused; leave id empty to add this one.",
                 _ =>
                     $"Id {Other} belongs to a personnel with another SSN; leave id empty to add this one with a new id.",
             };

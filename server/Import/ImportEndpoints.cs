@@ -41,7 +41,8 @@ internal static class ImportEndpoints
                 The body is `text/csv` with a header line (`name,surname,ssn`, and optionally `id`, in any order) or
                 `application/x-ndjson` (one object per line: `{"name": "...", "surname": "...", "ssn": "..."}`), read as it
                 arrives, at most {{PersonnelImporter.MaxRows:N0}} rows. A row whose SSN is in the register updates that
-                personnel's name and surname; any other row adds a personnel (with its `id` if given and free). If any line
+                personnel's name and surname; any other row adds a personnel under a new id. An `id`, if given, must be the
+                personnel's with that SSN: ids are issued by the server only and never reused. If any line
                 is invalid nothing changes, and the answer lists the first {{PersonnelImporter.ListedErrors}} bad lines. Changed
                 personnel are sent to the clients that hold them (`propagate=false` holds that back); new ones to none.
                 """

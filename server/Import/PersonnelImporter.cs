@@ -128,8 +128,6 @@ internal sealed class PersonnelImporter(
             }
         }
 
-        await unit.Holdings.ImportedBelowWatermarksAsync(importId);
-
         // Counted as matched rows (the connector's default), which the WHERE makes the changed ones.
         var updated = await connection.ExecuteAsync(
             new CommandDefinition(
@@ -146,8 +144,8 @@ internal sealed class PersonnelImporter(
         var inserted = await connection.ExecuteAsync(
             new CommandDefinition(
                 """
-                INSERT INTO personnel (id, name, surname, ssn, updated_at)
-                SELECT s.id, s.name, s.surname, s.ssn, @now FROM personnel_imports s
+                INSERT INTO personnel (name, surname, ssn, updated_at)
+                SELECT s.name, s.surname, s.ssn, @now FROM personnel_imports s
                 WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
                 ORDER BY s.line
                 """,

@@ -126,23 +126,4 @@ internal sealed class Holdings(MySqlConnection connection, MySqlTransaction tx, 
         connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM personnel", transaction: tx, cancellationToken: ct)
         );
-
-    /// <summary>
-    /// Personnel an import brings back under ids a client's watermark already covers: that client
-    /// was never sent them, so they become exceptions it does not hold.
-    /// </summary>
-    public Task ImportedBelowWatermarksAsync(long importId) =>
-        connection.ExecuteAsync(
-            new CommandDefinition(
-                """
-                INSERT INTO client_holdings (client_id, personnel_id, held)
-                SELECT w.client_id, s.id, FALSE FROM personnel_imports s JOIN client_watermarks w ON w.holds_all_upto >= s.id
-                WHERE s.import_id = @importId AND s.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
-                ON DUPLICATE KEY UPDATE held = FALSE
-                """,
-                new { importId },
-                tx,
-                cancellationToken: ct
-            )
-        );
 }

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
-using Relay.Server.Verification;
 
 namespace Relay.Tests.Integration;
 
@@ -45,19 +44,59 @@ public sealed class ImportTests : AppTest
     [Fact]
     public async Task AnNdjsonImportTakesOneObjectPerLineWithAnOptionalId()
     {
+        var ada = await Http.CreatePersonnelAsync("Ada", "Byron", "55566677788");
+
         var report = await ImportOkAsync(
-            """
-            {"name": "Ada", "surname": "Lovelace", "ssn": "55566677788", "id": 500}
+            $$"""
+            {"name": "Ada", "surname": "Lovelace", "ssn": "55566677788", "id": {{ada}}}
 
             {"name": "Alan", "surname": "Turing", "ssn": "55566677799"}
             """,
             "application/x-ndjson"
         );
 
-        Assert.Equal((2, 2), (Int(report, "rows"), Int(report, "inserted")));
+        Assert.Equal((2, 1, 1), (Int(report, "rows"), Int(report, "inserted"), Int(report, "updated")));
         var people = await RegisterAsync();
-        Assert.Equal(500, people[0]["id"]!.GetValue<long>());
-        Assert.True(people[1]["id"]!.GetValue<long>() > 500);
+        Assert.Equal((ada, "Lovelace"), (people[0]["id"]!.GetValue<long>(), people[0]["surname"]!.GetValue<string>()));
+        Assert.True(people[1]["id"]!.GetValue<long>() > ada);
+    }
+
+    [Fact]
+    public async Task AnIdNoPersonnelHasIsRefusedSoADeletedIdNeverNamesSomeoneElse()
+    {
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        (await Http.DeleteAsync($"/personnel/{newton}?propagate=false")).EnsureSuccessStatusCode();
+
+        var problem = await ImportProblemAsync(
+            $"""
+            id,name,surname,ssn
+            {newton},Mallory,Impostor,66677788899
+            {long.MaxValue},Max,Value,66677788800
+            ,Marie,Curie,11122233344
+            """
+        );
+
+        var lines = problem["lines"]!
+            .AsArray()
+            .Select(l => (l!["line"]!.GetValue<int>(), l["message"]!.GetValue<string>()));
+        Assert.Equal(
+            [
+                (
+                    2,
+                    $"No personnel has id {newton}: ids are given by the server and never reused; leave id empty to add this one."
+                ),
+                (
+                    3,
+                    $"No personnel has id {long.MaxValue}: ids are given by the server and never reused; leave id empty to add this one."
+                ),
+            ],
+            lines
+        );
+        Assert.Empty(await RegisterAsync());
+
+        // The id space is the server's alone: the next personnel still gets an id, and not the deleted one.
+        var curie = await Http.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        Assert.True(curie > newton);
     }
 
     [Fact]
@@ -109,13 +148,15 @@ public sealed class ImportTests : AppTest
                 (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>(), l["message"]!.GetValue<string>())
             )
             .ToList();
-        Assert.Equal([3, 4, 5], lines.Select(l => l.Item1));
+        // Line 4's id is both unknown and not this SSN's personnel; each is said.
+        Assert.Equal([3, 4, 4, 5], lines.Select(l => l.Item1));
         Assert.Equal(
             ("ssn", "The same SSN is on line 2; each personnel appears once."),
             (lines[0].Item2, lines[0].Item3)
         );
-        Assert.Contains($"belongs to personnel {newton}", lines[1].Item3);
-        Assert.Contains($"Id {newton} belongs to a personnel with another SSN", lines[2].Item3);
+        Assert.Contains(lines, l => l.Item1 == 4 && l.Item3.Contains($"belongs to personnel {newton}"));
+        Assert.Contains(lines, l => l.Item1 == 4 && l.Item3.Contains($"No personnel has id {newton + 1}"));
+        Assert.Contains($"Id {newton} belongs to a personnel with another SSN", lines[3].Item3);
         Assert.Single(await RegisterAsync());
     }
 
@@ -229,26 +270,6 @@ public sealed class ImportTests : AppTest
         );
         Assert.Null(heldBack["operationId"]);
         Assert.Equal(1, Int(heldBack, "updated"));
-    }
-
-    [Fact]
-    public async Task ARestoredIdUnderAClientsHoldEverythingMarkIsNotCountedAsHeldByIt()
-    {
-        var client = await Http.CreateClientAsync("Site", 7001);
-        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
-        var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
-        await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel");
-        (await Http.DeleteAsync($"/personnel/{newton}?propagate=false")).EnsureSuccessStatusCode();
-
-        await ImportOkAsync($"id,name,surname,ssn\n{newton},Isaac,Newton,12345678900\n");
-
-        var target = await ClientTarget.LoadAsync(
-            App.Services.GetRequiredService<MySqlDataSource>(),
-            client,
-            long.MaxValue,
-            CancellationToken.None
-        );
-        Assert.Equal([einstein], target.Rows.Keys.Order());
     }
 
     [Fact]
