@@ -81,6 +81,18 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
     private static (string Field, string Message) DescribeJson(JsonException json)
     {
         var field = JsonPathToField(json.Path);
+        if (json.InnerException is InvalidOperationException)
+        {
+            // The reader checks escapes when it makes the string: "\ud800" alone is no character.
+            return (field, $"{field} is not valid text: it holds a lone surrogate (\\ud800 without its pair).");
+        }
+
+        if (DuplicateMember().Match(json.Message) is { Success: true } duplicate)
+        {
+            var name = duplicate.Groups["name"].Value;
+            return (name, $"{name} is given twice; each field appears once.");
+        }
+
         if (json.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
         {
             var type = json.Message["The JSON value could not be converted to ".Length..]
@@ -156,6 +168,9 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
 
     [GeneratedRegex("The JSON property '(?<name>[^']*)' could not be mapped")]
     private static partial Regex UnknownMember();
+
+    [GeneratedRegex("Duplicate property '(?<name>[^']*)' encountered")]
+    private static partial Regex DuplicateMember();
 
     [GeneratedRegex("missing required properties including: '(?<name>[^']*)'")]
     private static partial Regex MissingRequired();

@@ -29,6 +29,9 @@ public static class RequestProblems
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 
+            // {"ssn": "a", "ssn": "b"} means whatever the reader's last wins says; refused instead.
+            o.SerializerOptions.AllowDuplicateProperties = false;
+
             // States and kinds are enums in the code and camelCase names on the wire (see WireNames).
             o.SerializerOptions.Converters.Add(
                 new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)

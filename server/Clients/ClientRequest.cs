@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Relay.Server.Http;
 
 namespace Relay.Server.Clients;
 
 /// <summary>A client daemon as registered with the server: where its TCP listener is.</summary>
 public sealed record ClientRequest(
-    [property: Required, StringLength(ClientRequest.MaxNameLength)] string? Name,
+    [property: Required, StringLength(ClientRequest.MaxNameLength), ShownText] string? Name,
     [property: Required, StringLength(253)] string? Host,
     [property: Required, Range(1, 65535)] int? Port
 ) : IValidatableObject

@@ -79,5 +79,9 @@ internal static class ImportRules
         {
             errors.Add(new ImportError(line, field, $"{field} must be at most {MaxNameLength} characters."));
         }
+        else if (ShownText.Problem(value) is { } problem)
+        {
+            errors.Add(new ImportError(line, field, $"{field} {problem}."));
+        }
     }
 }

@@ -74,6 +74,8 @@ internal static class NdjsonImportReader
         }
 
         var reader = new Utf8JsonReader(bytes);
+        var field = "line";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             reader.Read();
@@ -89,7 +91,13 @@ internal static class NdjsonImportReader
                 ssn = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var field = reader.GetString()!;
+                field = "line";
+                field = reader.GetString()!;
+                if (!seen.Add(field))
+                {
+                    return Bad(line, Shorten(field), $"{Shorten(field)} is given twice; each field appears once.");
+                }
+
                 reader.Read();
                 switch (field)
                 {
@@ -116,7 +124,7 @@ internal static class NdjsonImportReader
                     default:
                         return Bad(
                             line,
-                            field.Length <= 40 ? field : field[..40],
+                            Shorten(field),
                             "is not a field of an import; the fields are id (optional), name, surname and ssn."
                         );
                 }
@@ -133,7 +141,19 @@ internal static class NdjsonImportReader
         {
             return Bad(line, "line", "is not valid JSON.");
         }
+        catch (InvalidOperationException)
+        {
+            // The reader checks UTF-8 and escapes only when a string is read: bytes that are not UTF-8, or an
+            // escaped lone surrogate ("\ud800"), are text no site could show.
+            return Bad(
+                line,
+                Shorten(field),
+                "is not valid text: bytes that are not UTF-8, or a lone surrogate (\\ud800 without its pair)."
+            );
+        }
     }
+
+    private static string Shorten(string field) => field.Length <= 40 ? field : field[..40];
 
     private static bool IsBlank(ReadOnlySequence<byte> bytes)
     {

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Relay.Server.Http;
 
 namespace Relay.Server.Personnel;
 
 /// <summary>A personnel as entered through the API.</summary>
 public sealed record PersonnelRequest(
-    [property: Required, StringLength(100)] string? Name,
-    [property: Required, StringLength(100)] string? Surname,
+    [property: Required, StringLength(100), ShownText] string? Name,
+    [property: Required, StringLength(100), ShownText] string? Surname,
     [property:
         Required,
         RegularExpression(

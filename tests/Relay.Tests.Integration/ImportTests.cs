@@ -161,6 +161,63 @@ public sealed class ImportTests : AppTest
     }
 
     [Fact]
+    public async Task TextThatCouldSpoofANameOnASiteIsRefusedInCsvWithTheLineAndField()
+    {
+        var problem = await ImportProblemAsync(
+            "name,surname,ssn\n"
+                + "Isaac,Newton,12345678900\n"
+                + "Eve\u202Elin,Smith,11122233344\n"
+                + "Ada,Love\u0000lace,55566677788\n"
+                + "Tab\tbed,Ok,55566677799\n"
+        );
+
+        Assert.Equal(
+            [
+                (3, "name", "name holds U+202E, a bidirectional override or isolate, at character 4."),
+                (4, "surname", "surname holds U+0000, a control character, at character 5."),
+                (5, "name", "name holds U+0009, a control character, at character 4."),
+            ],
+            Lines(problem)
+        );
+        Assert.Empty(await RegisterAsync());
+    }
+
+    [Fact]
+    public async Task ACsvThatIsNotUtf8IsRefusedNotRepaired()
+    {
+        // "Zoë" in Latin-1: 0xEB is not UTF-8.
+        var body = new ByteArrayContent([.. "name,surname,ssn\nZo"u8, 0xEB, .. ",Smith,11122233344\n"u8]);
+        body.Headers.ContentType = new("text/csv");
+        using var response = await Http.PostAsync("/personnel/import", body);
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        var line = Assert.Single(Lines(problem));
+        Assert.Equal((2, "name"), (line.Line, line.Field));
+        Assert.Contains("not UTF-8", line.Message);
+        Assert.Empty(await RegisterAsync());
+    }
+
+    [Fact]
+    public async Task NdjsonWithALoneSurrogateARepeatedFieldOrAnOverrideIsRefusedWithTheLineAndField()
+    {
+        var problem = await ImportProblemAsync(
+            """
+            {"name": "Isaac\ud800", "surname": "Newton", "ssn": "12345678900"}
+            {"name": "Ada", "surname": "Lovelace", "ssn": "55566677788", "ssn": "55566677799"}
+            {"name": "Eve\u2067", "surname": "Smith", "ssn": "11122233344"}
+            """,
+            "application/x-ndjson"
+        );
+
+        var lines = Lines(problem);
+        Assert.Equal([(1, "name"), (2, "ssn"), (3, "name")], lines.Select(l => (l.Line, l.Field)));
+        Assert.Contains("lone surrogate", lines[0].Message);
+        Assert.Contains("given twice", lines[1].Message);
+        Assert.Contains("U+2067", lines[2].Message);
+        Assert.Empty(await RegisterAsync());
+    }
+
+    [Fact]
     public async Task TheFirstHundredBadLinesAreListedAndAllAreCounted()
     {
         var csv = new StringBuilder("name,surname,ssn\n");
@@ -313,6 +370,15 @@ public sealed class ImportTests : AppTest
         );
         return await response.ProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    private static List<(int Line, string Field, string Message)> Lines(JsonObject problem) =>
+        [
+            .. problem["lines"]!
+                .AsArray()
+                .Select(l =>
+                    (l!["line"]!.GetValue<int>(), l["field"]!.GetValue<string>(), l["message"]!.GetValue<string>())
+                ),
+        ];
 
     private async Task<List<JsonNode>> RegisterAsync() =>
         [.. (await Http.GetFromJsonAsync<JsonObject>("/personnel?limit=1000"))!["items"]!.AsArray().Select(p => p!)];
