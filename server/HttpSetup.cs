@@ -52,7 +52,6 @@ internal static class HttpSetup
     public static void UseRelayHttp(this WebApplication app)
     {
         app.UseRequestProblems();
-        app.UseRequestSizeLimit();
         app.UseApiDocs();
         app.UseDashboard();
         app.UseApiKeyAuth();

@@ -16,8 +16,8 @@ public static class ShownText
         "printable text: no control characters, no bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), "
         + "no broken characters";
 
-    /// <summary>Why <paramref name="value"/> cannot be shown as it is, naming the first character at fault; null when it
-    /// can.</summary>
+    /// <summary>Why <paramref name="value"/> cannot be shown as it is, naming the first character at fault; null
+    /// when it can.</summary>
     public static string? Problem(string value)
     {
         for (var i = 0; i < value.Length; i++)

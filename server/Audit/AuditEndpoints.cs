@@ -16,7 +16,7 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary(
-                "Calls that changed data, newest first: when, which key, route, ids, status. Filter by key name and time (from inclusive, to exclusive)."
+                "Calls that changed data, read personal data or were refused, newest first: when, which key and role, route, ids, status, rows read. Filter by key name and time (from inclusive, to exclusive)."
             );
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> List(
@@ -39,7 +39,8 @@ internal static class AuditEndpoints
             await connection.QueryAsync<AuditEntry>(
                 new CommandDefinition(
                     """
-                    SELECT id AS Id, at AS At, key_name AS KeyName, method AS Method, route AS Route, target AS Target, status AS Status, remote AS Remote
+                    SELECT id AS Id, at AS At, key_name AS KeyName, role AS Role, method AS Method, route AS Route, target AS Target,
+                      status AS Status, remote AS Remote, rows_read AS RowsRead, suppressed AS Suppressed
                     FROM audit_log
                     WHERE (@beforeId IS NULL OR id < @beforeId) AND (@key IS NULL OR key_name = @key)
                       AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at < @to)

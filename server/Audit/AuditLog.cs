@@ -1,112 +1,86 @@
-using Dapper;
-using MySqlConnector;
+using Relay.Hosting.Auth;
 
 namespace Relay.Server.Audit;
 
 /// <summary>
-/// Records every call that could change data (anything but GET, HEAD and OPTIONS) by a caller
-/// with a valid key, refused ones included: when, which key, the route and the ids it named, and
-/// the status. Bodies are never read, so no name or SSN reaches the log. Calls without a valid key
-/// are not recorded here (they get 401, are logged and count against the address's brake).
+/// Records, with the status the caller got: every call that could change data (anything but GET,
+/// HEAD and OPTIONS); every call of a read that returns personal data (<see cref="AuditedReads"/>),
+/// with how many rows it read; and every call refused for its key (401, 403, 429) or its method
+/// (405). A record names the key and its role, or only the address when no valid key was given;
+/// never the key itself, and never a body, so no name or SSN reaches the log.
 /// </summary>
-internal static partial class AuditLog
+internal static class AuditLog
 {
-    /// <summary>Goes between authentication and authorization, so a call refused for its role (403) is recorded
-    /// too.</summary>
-    public static void UseAuditLog(this WebApplication app) =>
+    /// <summary>Goes between authentication and authorization, so a call refused for its role (403) is known by its
+    /// key. The record is written as the answer starts, with the status the exception handler or the framework finally
+    /// chose, so a caller who reads the log next finds its call there; a streamed read is recorded when it ends, with
+    /// the rows it sent.</summary>
+    public static void UseAuditLog(this WebApplication app)
+    {
+        var recorder = app.Services.GetRequiredService<AuditRecorder>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         app.Use(
             async (http, next) =>
             {
-                if (
-                    HttpMethods.IsGet(http.Request.Method)
-                    || HttpMethods.IsHead(http.Request.Method)
-                    || HttpMethods.IsOptions(http.Request.Method)
-                )
+                var endpoint = http.GetEndpoint();
+                var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
+                var ids = RouteIds(http);
+                Func<Task> record = () =>
                 {
-                    await next(http);
-                    return;
+                    var status = http.Response.StatusCode;
+                    if (!IsAudited(http.Request.Method, endpoint, status))
+                    {
+                        return Task.CompletedTask;
+                    }
+
+                    var user = http.User.Identity?.IsAuthenticated == true ? http.User : null;
+                    return recorder.RecordAsync(
+                        new AuditCall(
+                            time.GetUtcNow().UtcDateTime,
+                            user?.Identity?.Name,
+                            user is null ? null : ApiKeyRoles.All.LastOrDefault(user.IsInRole),
+                            http.Request.Method,
+                            route ?? http.Request.Path.Value ?? "",
+                            Target(ids, http.Response.Headers.Location),
+                            status,
+                            http.Connection.RemoteIpAddress?.ToString(),
+                            AuditedReads.RowsRead(http)
+                        )
+                    );
+                };
+                if (AuditedReads.IsStreamed(endpoint))
+                {
+                    http.Response.OnCompleted(record);
+                }
+                else
+                {
+                    http.Response.OnStarting(record);
                 }
 
-                try
-                {
-                    await next(http);
-                }
-                catch
-                {
-                    // The exception handler further out chooses the answer; the record says it failed.
-                    await RecordAsync(http, StatusCodes.Status500InternalServerError);
-                    throw;
-                }
-
-                await RecordAsync(http, http.Response.StatusCode);
+                await next(http);
             }
         );
-
-    private static async Task RecordAsync(HttpContext http, int status)
-    {
-        if (http.User.Identity?.IsAuthenticated != true || http.GetEndpoint() is not RouteEndpoint endpoint)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var connection = await http
-                .RequestServices.GetRequiredService<MySqlDataSource>()
-                .OpenConnectionAsync(CancellationToken.None);
-            await connection.ExecuteAsync(
-                new CommandDefinition(
-                    """
-                    INSERT INTO audit_log (at, key_name, method, route, target, status, remote)
-                    VALUES (@at, @keyName, @method, @route, @target, @status, @remote)
-                    """,
-                    new
-                    {
-                        at = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-                        keyName = http.User.Identity.Name,
-                        method = http.Request.Method,
-                        route = Truncate(endpoint.RoutePattern.RawText ?? http.Request.Path.Value ?? "", 200),
-                        target = Truncate(TargetOf(http), 400),
-                        status,
-                        remote = http.Connection.RemoteIpAddress?.ToString(),
-                    }
-                )
-            );
-        }
-        catch (Exception e) when (e is MySqlException or InvalidOperationException or TimeoutException)
-        {
-            // The call itself is done and answered; losing its record must be seen.
-            LogNotRecorded(
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Relay.Server.Audit"),
-                e,
-                http.Request.Method,
-                http.Request.Path
-            );
-        }
     }
 
-    /// <summary>The ids in the route (never free text), and where a created resource lives.</summary>
-    private static string? TargetOf(HttpContext http)
-    {
-        var parts = http
-            .Request.RouteValues.Where(v => v.Key.EndsWith("id", StringComparison.OrdinalIgnoreCase))
-            .Select(v => $"{v.Key}={v.Value}")
-            .ToList();
-        if (http.Response.Headers.Location is { Count: > 0 } location)
-        {
-            parts.Add($"location={location}");
-        }
+    private static bool IsAudited(string method, Endpoint? endpoint, int status) =>
+        !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+        || AuditedReads.IsAuditedRead(endpoint)
+        || status
+            is StatusCodes.Status401Unauthorized
+                or StatusCodes.Status403Forbidden
+                or StatusCodes.Status405MethodNotAllowed
+                or StatusCodes.Status429TooManyRequests;
 
-        return parts.Count == 0 ? null : string.Join(' ', parts);
-    }
+    /// <summary>The ids in the route (never free text), taken before the exception handler can clear them.</summary>
+    private static List<string> RouteIds(HttpContext http) =>
+        [
+            .. http
+                .Request.RouteValues.Where(v => v.Key.EndsWith("id", StringComparison.OrdinalIgnoreCase))
+                .Select(v => $"{v.Key}={v.Value}"),
+        ];
 
-    private static string? Truncate(string? text, int length) =>
-        text is null || text.Length <= length ? text : text[..length];
-
-    [LoggerMessage(
-        EventId = 1201,
-        Level = LogLevel.Error,
-        Message = "The audit record of {Method} {Path} could not be written"
-    )]
-    private static partial void LogNotRecorded(ILogger logger, Exception exception, string method, string path);
+    private static string? Target(List<string> ids, Microsoft.Extensions.Primitives.StringValues location) =>
+        location.Count > 0 ? string.Join(' ', [.. ids, $"location={location}"])
+        : ids.Count == 0 ? null
+        : string.Join(' ', ids);
 }

@@ -4,6 +4,10 @@ namespace Relay.Server.Audit;
 
 internal static class AuditSetup
 {
-    public static void AddAudit(this WebApplicationBuilder builder) =>
+    public static void AddAudit(this WebApplicationBuilder builder)
+    {
         builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
+        builder.Services.AddSingleton<AuditRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());
+    }
 }

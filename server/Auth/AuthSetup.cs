@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Relay.Hosting.Auth;
 using Relay.Server.Audit;
+using Relay.Server.Http;
 
 namespace Relay.Server.Auth;
 
@@ -23,6 +24,10 @@ internal static partial class AuthSetup
         );
     }
 
+    /// <summary>
+    /// Authentication, the audit log (which needs to know the key, and must see every refusal after it, a 413 for
+    /// an oversized body included), the body size limit, then authorization.
+    /// </summary>
     public static void UseApiKeyAuth(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.OpenReads)
@@ -32,6 +37,7 @@ internal static partial class AuthSetup
 
         app.UseAuthentication();
         app.UseAuditLog();
+        app.UseRequestSizeLimit();
         app.UseAuthorization();
     }
 

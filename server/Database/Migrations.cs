@@ -354,6 +354,15 @@ internal static class Migrations
                 ),
             ]
         ),
+        (
+            14,
+            "audit_log: the key's role, rows of personal data read, and summaries of calls over a caller's budget",
+            [
+                new("ALTER TABLE audit_log ADD COLUMN role VARCHAR(16) NULL", OnlyIfMissing: "audit_log.role"),
+                new("ALTER TABLE audit_log ADD COLUMN rows_read INT NULL", OnlyIfMissing: "audit_log.rows_read"),
+                new("ALTER TABLE audit_log ADD COLUMN suppressed INT NULL", OnlyIfMissing: "audit_log.suppressed"),
+            ]
+        ),
     ];
 
     public static int Latest => All[^1].Version;

@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using MySqlConnector;
 using Relay.Hosting.Auth;
 using Relay.Hosting.OpenApi;
+using Relay.Server.Audit;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
 using Relay.Server.Personnel;
@@ -69,6 +70,7 @@ internal static class ImportEndpoints
             .MapGet("/export", Export)
             .WithName("ExportPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Read)
+            .Audited(streamed: true)
             .WithSummary(
                 "The whole register as CSV (id,name,surname,ssn), by id, from one consistent snapshot; what an import takes back."
             )
@@ -197,6 +199,7 @@ internal static class ImportEndpoints
                         await csv.NextRecordAsync();
                     }
 
+                    http.CountRowsRead(page.Count);
                     after = page[^1].Id;
                 }
             },

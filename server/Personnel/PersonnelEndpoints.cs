@@ -6,6 +6,7 @@ using Relay.Contracts.Personnel;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
 using Relay.Hosting.OpenApi;
+using Relay.Server.Audit;
 using Relay.Server.Database;
 using Relay.Server.Http;
 
@@ -31,6 +32,7 @@ internal static class PersonnelEndpoints
             .MapGet("/", List)
             .WithName("ListPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Read)
+            .Audited()
             .WithSummary("List the server's personnel, by id.");
         group
             .MapPost("/", Create)
@@ -43,6 +45,7 @@ internal static class PersonnelEndpoints
             .MapGet("/{id}", Get)
             .WithName("GetPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Read)
+            .Audited()
             .WithSummary("Get one personnel.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group
@@ -67,22 +70,26 @@ internal static class PersonnelEndpoints
 
     private static async Task<Ok<Page<PersonnelRecord>>> List(
         MySqlDataSource db,
+        HttpContext http,
         [AsParameters] PageQuery page,
         CancellationToken ct
     )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var items = await PersonnelRows.PageAsync(connection, null, page.After, page.Take, ct);
+        http.CountRowsRead(items.Count);
         return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == page.Take ? items[^1].Id : null));
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Get(
         MySqlDataSource db,
+        HttpContext http,
         [Description("The personnel's id."), PositiveId] long id,
         CancellationToken ct
     )
     {
         var person = await FindAsync(db, id, ct);
+        http.CountRowsRead(person is null ? 0 : 1);
         return person is null ? Problems.NotFound("Personnel", id) : TypedResults.Ok(person);
     }
 

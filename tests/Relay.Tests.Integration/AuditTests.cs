@@ -1,22 +1,32 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Relay.Server.Audit;
+using Relay.Testing;
 
 namespace Relay.Tests.Integration;
 
 public sealed class AuditTests : AppTest
 {
     private const string OperateKey = "ci-operate-key-0001";
+    private const string ReadKey = "dashboard-read-key-0001";
 
     public override Task InitializeAsync()
     {
-        App.With("Auth:Keys:0:Name", "ci").With("Auth:Keys:0:Key", OperateKey).With("Auth:Keys:0:Role", "operate");
+        App.With("Auth:Keys:0:Name", "ci")
+            .With("Auth:Keys:0:Key", OperateKey)
+            .With("Auth:Keys:0:Role", "operate")
+            .With("Auth:Keys:1:Name", "dashboard")
+            .With("Auth:Keys:1:Key", ReadKey)
+            .With("Auth:Keys:1:Role", "read");
         return base.InitializeAsync();
     }
 
     [Fact]
-    public async Task EveryChangingCallLeavesOneRowNamingTheKeyRouteIdsAndStatusAndReadsLeaveNone()
+    public async Task EveryChangingCallAndReadOfPersonnelLeavesOneRowNamingTheKeyRouteIdsAndStatusOtherReadsNone()
     {
         var client = await Http.CreateClientAsync("One", 6001);
         var person = await Http.CreatePersonnelAsync("Ada", "Lovelace", "55566677788");
@@ -39,6 +49,7 @@ public sealed class AuditTests : AppTest
 
         Assert.Equal(
             [
+                ("GET", "/personnel/", 200, null),
                 ("DELETE", "/personnel/{id}", 404, "id=999"),
                 ("POST", "/clients/{id}/credentials", 200, $"id={client}"),
                 (
@@ -56,11 +67,14 @@ public sealed class AuditTests : AppTest
                     e!["method"]!.GetValue<string>(),
                     e["route"]!.GetValue<string>(),
                     e["status"]!.GetValue<int>(),
-                    e["target"]!.GetValue<string>()
+                    e["target"]?.GetValue<string>()
                 )
             )
         );
-        Assert.All(page, e => Assert.Equal("admin", e!["keyName"]!.GetValue<string>()));
+        Assert.All(page, e =>
+            Assert.Equal(("admin", "admin"), (e!["keyName"]!.GetValue<string>(), e["role"]!.GetValue<string>()))
+        );
+        Assert.Equal(1, page[0]!["rowsRead"]!.GetValue<int>());
     }
 
     [Fact]
@@ -116,9 +130,24 @@ public sealed class AuditTests : AppTest
         await (await ci.GetAsync("/audit")).ProblemAsync(HttpStatusCode.Forbidden);
         await (await App.CreateClientWithKey(null).DeleteAsync("/clients/1")).ProblemAsync(HttpStatusCode.Unauthorized);
 
-        var entry = Assert.Single((await Http.GetFromJsonAsync<JsonObject>("/audit?key=ci"))!["items"]!.AsArray());
-        Assert.Equal(("POST", 403), (entry!["method"]!.GetValue<string>(), entry["status"]!.GetValue<int>()));
+        var byCi = (await Http.GetFromJsonAsync<JsonObject>("/audit?key=ci"))!["items"]!.AsArray();
+        Assert.Equal(
+            [("GET", "/audit", 403, "operate"), ("POST", "/clients/", 403, "operate")],
+            byCi.Select(e =>
+                (
+                    e!["method"]!.GetValue<string>(),
+                    e["route"]!.GetValue<string>(),
+                    e["status"]!.GetValue<int>(),
+                    e["role"]!.GetValue<string>()
+                )
+            )
+        );
         Assert.Empty((await Http.GetFromJsonAsync<JsonObject>("/audit?key=admin"))!["items"]!.AsArray());
+
+        // Without a valid key the record names no key, only the address.
+        var all = (await Http.GetFromJsonAsync<JsonObject>("/audit"))!["items"]!.AsArray();
+        var anonymous = Assert.Single(all, e => e!["keyName"] is null);
+        Assert.Equal(("DELETE", 401), (anonymous!["method"]!.GetValue<string>(), anonymous["status"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -142,5 +171,82 @@ public sealed class AuditTests : AppTest
         var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
         Assert.Empty((await Http.GetFromJsonAsync<JsonObject>($"/audit?from={future}"))!["items"]!.AsArray());
         Assert.Equal(5, (await Http.GetFromJsonAsync<JsonObject>($"/audit?to={future}"))!["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task ARefusedBodyIsRecordedWithTheStatusTheCallerGotNot500()
+    {
+        async Task<int> Post(string body, string mediaType)
+        {
+            using var response = await Http.PostAsync("/personnel", new StringContent(body, Encoding.UTF8, mediaType));
+            return (int)response.StatusCode;
+        }
+
+        int[] answered =
+        [
+            await Post("{not json", "application/json"),
+            await Post("""{"name":"A","surname":"B","ssn":"12345678900","admin":true}""", "application/json"),
+            await Post("""{"name":"A\ud800","surname":"B","ssn":"12345678900"}""", "application/json"),
+            await Post("""{"name":"A","surname":"B","ssn":"12345678900"}""", "text/plain"),
+            await Post($$"""{"name":"{{new string('a', 100_000)}}"}""", "application/json"),
+            (int)(await Http.PatchAsync("/personnel/1", null)).StatusCode,
+        ];
+
+        Assert.Equal([400, 400, 400, 415, 413, 405], answered);
+        var recorded = (await Http.GetFromJsonAsync<JsonObject>("/audit"))!["items"]!
+            .AsArray()
+            .Select(e => e!["status"]!.GetValue<int>())
+            .Reverse();
+        Assert.Equal(answered, recorded);
+    }
+
+    [Fact]
+    public async Task AReadOfPersonalDataNamesTheKeyItsRoleAndHowManyRowsItRead()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Http.CreatePersonnelAsync("Ada", "Lovelace", $"5556667778{i}");
+        }
+
+        using var dashboard = App.CreateClientWithKey(ReadKey);
+        Assert.Equal(HttpStatusCode.OK, (await dashboard.GetAsync("/personnel/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dashboard.GetAsync("/personnel?limit=2")).StatusCode);
+
+        // The export is recorded when its last row is sent, just after the answer.
+        var reads = await Eventually.ReturnsAsync(
+            async () => (await Http.GetFromJsonAsync<JsonObject>("/audit?key=dashboard"))!["items"]!.AsArray(),
+            items => items.Count == 2
+        );
+        Assert.Equal(
+            [("/personnel/export", 3), ("/personnel/", 2)],
+            reads
+                .Select(e => (e!["route"]!.GetValue<string>(), e["rowsRead"]!.GetValue<int>()))
+                .OrderBy(r => r.Item1 == "/personnel/")
+        );
+        Assert.All(reads, e => Assert.Equal("read", e!["role"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AFloodOfReadsDegradesToACountedSummaryNotAFullTable()
+    {
+        using var dashboard = App.CreateClientWithKey(ReadKey);
+        const int calls = AuditRecorder.Burst + 150;
+        for (var i = 0; i < calls; i++)
+        {
+            (await dashboard.GetAsync("/personnel")).EnsureSuccessStatusCode();
+        }
+
+        await App.Services.GetRequiredService<AuditRecorder>().WriteSummariesAsync();
+
+        await using var db = await App.OpenDatabaseAsync();
+        var rows = (
+            await db.QueryAsync<(string Method, int? Suppressed)>(
+                "SELECT method, suppressed FROM audit_log WHERE key_name = 'dashboard'"
+            )
+        ).AsList();
+        var summary = Assert.Single(rows, r => r.Method == "*");
+        var single = rows.Count - 1;
+        Assert.InRange(single, AuditRecorder.Burst, calls - 100);
+        Assert.Equal(calls, single + summary.Suppressed);
     }
 }
