@@ -28,6 +28,7 @@ internal sealed class InboxConnectionHandler(
 ) : ConnectionHandler
 {
     private int _connections;
+    private bool _warnedNoServerKey;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -163,7 +164,7 @@ internal sealed class InboxConnectionHandler(
         if (
             answer.Frame is AuthFrame auth
             && TransportAuth.IsWellFormedChallenge(auth.Challenge)
-            && TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof)
+            && ServerIsProven(credential, challenge, auth)
         )
         {
             var (lastId, lastUid) = await store.LastAppliedAsync(ct);
@@ -175,12 +176,27 @@ internal sealed class InboxConnectionHandler(
             return true;
         }
 
+        if (answer.Frame is NackFrame refused)
+        {
+            // The peer proved nothing and gained nothing: no brake, but the operator must learn the credential is
+            // stale.
+            InboxLog.CredentialRefused(logger, id, credential.Generation, refused.Reason);
+            metrics.Rejected("credential_refused");
+            return false;
+        }
+
         InboxLog.AuthenticationFailed(
             logger,
             id,
-            answer.Closed
-                ? "closed before authenticating"
-                : $"no valid proof of this client's credential ({answer.Frame?.GetType().Name ?? answer.Error})"
+            answer switch
+            {
+                { Closed: true } => "closed before authenticating",
+                { Frame: AuthFrame signed } when credential.ServerKeys.Count > 0 =>
+                    $"the peer's signature does not verify with the server key(s) this credential names "
+                        + $"({string.Join(", ", credential.ServerKeys.Select(ServerSignature.KeyIdOf))}; "
+                        + $"it named key {signed.KeyId ?? "none"}): it is not the server this client was issued for",
+                _ => $"no valid proof of this client's credential ({answer.Frame?.GetType().Name ?? answer.Error})",
+            }
         );
         metrics.Rejected("unauthenticated");
         brake.RecordFailure(remote);
@@ -191,6 +207,34 @@ internal sealed class InboxConnectionHandler(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The server signs with a key only it holds, checked with the public keys this client's
+    /// credential names. A credential of the older form names none: all it can check is the proof
+    /// under the client's own secret, which anyone holding that secret can make (the log warns).
+    /// </summary>
+    private bool ServerIsProven(LinkCredential credential, string challenge, AuthFrame auth)
+    {
+        if (credential.ServerKeys.Count > 0)
+        {
+            return ServerSignature.Verify(
+                credential.ServerKeys,
+                auth.Signature,
+                credential.ClientId,
+                credential.Generation,
+                challenge,
+                auth.Challenge
+            );
+        }
+
+        if (!_warnedNoServerKey)
+        {
+            _warnedNoServerKey = true;
+            InboxLog.NoServerKey(logger, credential.Generation);
+        }
+
+        return TransportAuth.Matches(TransportAuth.ServerProof(credential, challenge, auth.Challenge), auth.Proof);
     }
 
     private async Task<Frame> HandleAsync(string connectionId, Frame frame, CancellationToken ct)

@@ -67,6 +67,20 @@ internal static partial class InboxLog
     )]
     public static partial void Listening(ILogger logger, string address, int port, string transport, string httpUrl);
 
+    [LoggerMessage(
+        EventId = 4013,
+        Level = LogLevel.Error,
+        Message = "Connection {ConnectionId}: the server refused this client's link credential (generation {Generation}): {Reason}"
+    )]
+    public static partial void CredentialRefused(ILogger logger, string connectionId, int generation, string reason);
+
+    [LoggerMessage(
+        EventId = 4014,
+        Level = LogLevel.Warning,
+        Message = "This client's link credential (generation {Generation}) is of the older form without the server's key: it checks the server only with its own secret, so whoever holds the credential file could pose as the server. Issue a new one (POST /clients/{{id}}/credentials) and put it in place; see PROTOCOL.md"
+    )]
+    public static partial void NoServerKey(ILogger logger, int generation);
+
     [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Stopping")]
     public static partial void Stopping(ILogger logger);
 }

@@ -59,11 +59,15 @@ public sealed record NackFrame(long MessageId, bool Permanent, string Reason) : 
 /// one before.</param>
 public sealed record HelloFrame(string Challenge, long ClientId, int Generation) : Frame;
 
-/// <summary>Server to client: proof of the client's credential over the client's challenge, and a challenge of its
-/// own.</summary>
+/// <summary>Server to client: the server's signature over the client's challenge, and a challenge of its own.</summary>
 /// <param name="Challenge">32 random bytes, base64, for the client to answer.</param>
-/// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>
-public sealed record AuthFrame(string Challenge, string Proof) : Frame;
+/// <param name="Proof">HMAC-SHA256 proof under the client's own secret (see <see cref="TransportAuth"/>): all a
+/// client whose credential names no server key can check.</param>
+/// <param name="Signature">ECDSA P-256 signature by the server's key (see <see cref="ServerSignature"/>), checked with
+/// the public keys the client's credential names.</param>
+/// <param name="KeyId">Which key signed (<see cref="ServerSignature.KeyIdOf"/>), for the client's log when it does not
+/// know it.</param>
+public sealed record AuthFrame(string Challenge, string Proof, string? Signature = null, string? KeyId = null) : Frame;
 
 /// <summary>Client to server: the server is authenticated, and here is the client's proof in turn.</summary>
 /// <param name="Proof">HMAC-SHA256 proof; see <see cref="TransportAuth"/>.</param>

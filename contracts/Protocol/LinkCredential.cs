@@ -6,14 +6,25 @@ namespace Relay.Contracts.Protocol;
 
 /// <summary>
 /// What one client daemon holds to authenticate its link with the server: its client id, the
-/// generation of the credential (it goes up with every rotation) and a 32-byte secret that only
-/// this client and the server can know. Written as one string,
-/// <c>relay-link-1.{clientId}.{generation}.{secret, base64url}</c>, for settings files.
+/// generation of the credential (it goes up with every rotation), a 32-byte secret that only this
+/// client and the server can know (the client's proof), and the public halves of the server's
+/// signing keys (how the client knows the server: holding this credential lets no one sign as the
+/// server). Written as one string for settings files,
+/// <c>relay-link-2.{clientId}.{generation}.{secret}.{server key}[.{next server key}]</c>, all
+/// base64url; <c>relay-link-1.{clientId}.{generation}.{secret}</c> is the older form without
+/// server keys (see PROTOCOL.md for its upgrade).
 /// </summary>
 public sealed class LinkCredential
 {
-    /// <summary>The start of every credential string, so a misplaced value is recognised.</summary>
-    public const string Prefix = "relay-link-1";
+    /// <summary>The start of every credential string with server keys, so a misplaced value is recognised.</summary>
+    public const string Prefix = "relay-link-2";
+
+    /// <summary>The start of the older form, without server keys.</summary>
+    public const string PrefixWithoutServerKeys = "relay-link-1";
+
+    /// <summary>At most this many server keys: the one in use, and the next during a rotation of the server's
+    /// key.</summary>
+    public const int MaxServerKeys = 2;
 
     /// <summary>Bytes in a secret.</summary>
     public const int SecretBytes = 32;
@@ -22,7 +33,7 @@ public sealed class LinkCredential
 
     /// <summary>A credential from its parts; <paramref name="secret"/> must be <see cref="SecretBytes"/>
     /// long.</summary>
-    public LinkCredential(long clientId, int generation, byte[] secret)
+    public LinkCredential(long clientId, int generation, byte[] secret, IReadOnlyList<string>? serverKeys = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clientId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(generation);
@@ -34,6 +45,7 @@ public sealed class LinkCredential
         ClientId = clientId;
         Generation = generation;
         _secret = secret;
+        ServerKeys = serverKeys ?? [];
     }
 
     /// <summary>The client this credential belongs to.</summary>
@@ -45,12 +57,25 @@ public sealed class LinkCredential
     /// <summary>The key of the handshake's HMACs.</summary>
     public ReadOnlySpan<byte> Secret => _secret;
 
+    /// <summary>The server's public signing keys (SubjectPublicKeyInfo, base64url) this client accepts; empty in the
+    /// older form, whose client can only check the server with its own secret.</summary>
+    public IReadOnlyList<string> ServerKeys { get; }
+
+    /// <summary>The same credential, naming these server keys.</summary>
+    public LinkCredential WithServerKeys(IReadOnlyList<string> serverKeys) =>
+        new(ClientId, Generation, _secret, serverKeys);
+
     /// <summary>The credential as one string, for a setting or a file.</summary>
     public string Encode() =>
-        string.Create(
-            CultureInfo.InvariantCulture,
-            $"{Prefix}.{ClientId}.{Generation}.{Base64Url.EncodeToString(_secret)}"
-        );
+        ServerKeys.Count == 0
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"{PrefixWithoutServerKeys}.{ClientId}.{Generation}.{Base64Url.EncodeToString(_secret)}"
+            )
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Prefix}.{ClientId}.{Generation}.{Base64Url.EncodeToString(_secret)}.{string.Join('.', ServerKeys)}"
+            );
 
     /// <summary>Reads a credential string; throws <see cref="FormatException"/> when it is not one.</summary>
     public static LinkCredential Parse(string text) =>
@@ -63,10 +88,13 @@ public sealed class LinkCredential
     {
         credential = null;
         var parts = text?.Trim().Split('.') ?? [];
-        if (parts.Length != 4 || parts[0] != Prefix)
+        var shapeOk =
+            (parts.Length == 4 && parts[0] == PrefixWithoutServerKeys)
+            || (parts.Length is >= 5 and <= 4 + MaxServerKeys && parts[0] == Prefix);
+        if (!shapeOk)
         {
             problem =
-                $"it must look like {Prefix}.<client id>.<generation>.<secret>, as POST /clients or POST /clients/{{id}}/credentials answered";
+                $"it must look like {Prefix}.<client id>.<generation>.<secret>.<server key>, as POST /clients or POST /clients/{{id}}/credentials answered";
             return false;
         }
 
@@ -88,7 +116,15 @@ public sealed class LinkCredential
             return false;
         }
 
-        credential = new LinkCredential(clientId, generation, secret[..SecretBytes]);
+        var serverKeys = parts[4..];
+        if (serverKeys.FirstOrDefault(k => !ServerSignature.IsPublicKey(k)) is { } bad)
+        {
+            problem =
+                $"its server key '{(bad.Length <= 12 ? bad : bad[..12] + "…")}' is not an ECDSA P-256 public key in base64url";
+            return false;
+        }
+
+        credential = new LinkCredential(clientId, generation, secret[..SecretBytes], serverKeys);
         problem = "";
         return true;
     }

@@ -10,7 +10,9 @@ public static class ProtocolVersion
     /// and renamed a staged message's <c>replace</c> to <c>part</c>. Version 4 made the link
     /// credential per client: <c>hello</c> names the client id and generation it holds, and the
     /// proofs cover them. Version 5 added <c>lastAppliedId</c> to <c>welcome</c>: the server notices
-    /// a client that holds more than its database knows.
+    /// a client that holds more than its database knows. Version 6 added the server's signature to
+    /// <c>auth</c>: a client checks the server with a public key its credential carries, not with its
+    /// own secret, so whoever holds the secret cannot pose as the server.
     /// </summary>
-    public const int Current = 5;
+    public const int Current = 6;
 }

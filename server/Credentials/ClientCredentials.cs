@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Authentication;
 using System.Text;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -28,8 +27,14 @@ internal sealed class ClientCredentials : IDisposable
     private readonly CallGroups<long, CredentialRow?> _lookups;
     private readonly CallGroups<(long ClientId, int Generation), bool> _uses;
 
-    public ClientCredentials(MySqlDataSource db, IOptions<CredentialOptions> options, TimeProvider time)
+    public ClientCredentials(
+        MySqlDataSource db,
+        IOptions<CredentialOptions> options,
+        ServerKeys serverKeys,
+        TimeProvider time
+    )
     {
+        Keys = serverKeys;
         _db = db;
         _time = time;
         _masterKey = Encoding.UTF8.GetBytes(options.Value.MasterKey);
@@ -37,11 +42,16 @@ internal sealed class ClientCredentials : IDisposable
         _uses = new CallGroups<(long, int), bool>(RecordUsesAsync, maxGroup: 500, concurrency: 1);
     }
 
+    /// <summary>The server's signing key, and the public halves its credentials carry.</summary>
+    public ServerKeys Keys { get; }
+
     /// <summary>The credential the client should hold now, or null when there is no such client.</summary>
     public async Task<LinkCredential?> CurrentAsync(long clientId, CancellationToken ct)
     {
         var row = await _lookups.CallAsync(clientId, ct);
-        return row is null ? null : LinkCredential.Derive(_masterKey, clientId, row.Generation, row.Salt);
+        return row is null
+            ? null
+            : LinkCredential.Derive(_masterKey, clientId, row.Generation, row.Salt).WithServerKeys(Keys.Public);
     }
 
     /// <summary>
@@ -55,7 +65,7 @@ internal sealed class ClientCredentials : IDisposable
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(
             new CommandDefinition(
-                "UPDATE clients SET credential_generation = credential_generation + 1, previous_credential_until = @until WHERE id = @clientId",
+                "UPDATE clients SET credential_generation = credential_generation + 1, previous_credential_until = @until, credentials_changed_at = UTC_TIMESTAMP(6) WHERE id = @clientId",
                 new { clientId, until },
                 transaction,
                 cancellationToken: ct
@@ -75,8 +85,65 @@ internal sealed class ClientCredentials : IDisposable
             )
         );
         await transaction.CommitAsync(ct);
-        var credential = LinkCredential.Derive(_masterKey, clientId, row.Generation, row.Salt);
+        var credential = LinkCredential
+            .Derive(_masterKey, clientId, row.Generation, row.Salt)
+            .WithServerKeys(Keys.Public);
         return new IssuedCredential(clientId, row.Generation, credential.Encode(), row.PreviousUntil);
+    }
+
+    /// <summary>
+    /// Ends every credential of the client now, the current one included: its live links are closed
+    /// (<c>CredentialWatch</c>), and none opens again until a rotation issues a new one. False when
+    /// there is no such client.
+    /// </summary>
+    public async Task<bool> RevokeAsync(long clientId, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(
+                new CommandDefinition(
+                    "UPDATE clients SET credential_generation = credential_generation + 1, previous_credential_until = NULL, credentials_changed_at = UTC_TIMESTAMP(6) WHERE id = @clientId",
+                    new { clientId },
+                    cancellationToken: ct
+                )
+            ) > 0;
+    }
+
+    /// <summary>
+    /// The credentials of clients that changed in the last <paramref name="window"/>, by MySQL's clock (the
+    /// instances' clocks need not agree); each instance reads them every second to close links that no longer
+    /// have a valid credential.
+    /// </summary>
+    public async Task<IReadOnlyList<(long ClientId, CredentialValidity Validity)>> ChangedWithinAsync(
+        TimeSpan window,
+        CancellationToken ct
+    )
+    {
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<CredentialRow>(
+            new CommandDefinition(
+                $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE credentials_changed_at > UTC_TIMESTAMP(6) - INTERVAL @seconds SECOND",
+                new { seconds = (int)window.TotalSeconds },
+                cancellationToken: ct
+            )
+        );
+        return [.. rows.Select(r => (r.ClientId, new CredentialValidity(r.Generation, r.PreviousUntil)))];
+    }
+
+    /// <summary>The credentials of these clients now (those still registered).</summary>
+    public async Task<IReadOnlyList<(long ClientId, CredentialValidity Validity)>> OfAsync(
+        IReadOnlyCollection<long> clientIds,
+        CancellationToken ct
+    )
+    {
+        await using var connection = await _db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<CredentialRow>(
+            new CommandDefinition(
+                $"SELECT id AS ClientId, {RowColumns} FROM clients WHERE id IN @clientIds",
+                new { clientIds },
+                cancellationToken: ct
+            )
+        );
+        return [.. rows.Select(r => (r.ClientId, new CredentialValidity(r.Generation, r.PreviousUntil)))];
     }
 
     /// <summary>
@@ -89,26 +156,28 @@ internal sealed class ClientCredentials : IDisposable
     {
         if (hello.ClientId != clientId)
         {
-            throw new AuthenticationException(
+            throw new CredentialRefusedException(
                 $"The daemon at this address holds the credential of client {hello.ClientId}, not of client {clientId}: give it client {clientId}'s credential, or correct the address."
             );
         }
 
         var row = await _lookups.CallAsync(clientId, ct)
-            ?? throw new AuthenticationException($"Client {clientId} is no longer registered.");
+            ?? throw new CredentialRefusedException($"Client {clientId} is no longer registered.");
 
-        var accepted =
-            hello.Generation >= row.Generation
-            || (hello.Generation == row.Generation - 1 && row.PreviousUntil > _time.GetUtcNow().UtcDateTime);
-        if (!accepted)
+        var validity = new CredentialValidity(row.Generation, row.PreviousUntil);
+        if (validity.Refusal(hello.Generation, _time.GetUtcNow().UtcDateTime) is { } refusal)
         {
-            throw new AuthenticationException(
-                $"The client holds credential generation {hello.Generation}, which no longer works (generation {row.Generation} is current): give it the current credential (POST /clients/{clientId}/credentials issues one)."
+            throw new CredentialRefusedException(
+                $"{refusal}: give client {clientId} the current credential (POST /clients/{clientId}/credentials issues one)."
             );
         }
 
         var news = row.InUse != hello.Generation || hello.Generation > row.Generation;
-        return new HandshakeCredential(LinkCredential.Derive(_masterKey, clientId, hello.Generation, row.Salt), news);
+        return new HandshakeCredential(
+            LinkCredential.Derive(_masterKey, clientId, hello.Generation, row.Salt),
+            news,
+            validity
+        );
     }
 
     /// <summary>
@@ -151,7 +220,8 @@ internal sealed class ClientCredentials : IDisposable
                 CultureInfo.InvariantCulture,
                 $"""
                 UPDATE clients
-                SET previous_credential_until = CASE WHEN credential_generation < @g{i} THEN NULL ELSE previous_credential_until END,
+                SET credentials_changed_at = CASE WHEN credential_generation < @g{i} THEN UTC_TIMESTAMP(6) ELSE credentials_changed_at END,
+                    previous_credential_until = CASE WHEN credential_generation < @g{i} THEN NULL ELSE previous_credential_until END,
                     credential_generation = GREATEST(credential_generation, @g{i}),
                     credential_in_use = @g{i}
                 WHERE id = @c{i};

@@ -15,6 +15,20 @@ internal sealed class CredentialOptions : IValidatableObject
 
     public string MasterKey { get; init; } = "";
 
+    /// <summary>
+    /// The server's signing key: a PEM ECDSA P-256 private key (<c>openssl genpkey -algorithm EC -pkeyopt
+    /// ec_paramgen_curve:P-256</c>). Empty: derived from <see cref="MasterKey"/>. Clients check the
+    /// server with its public half, which their credentials carry.
+    /// </summary>
+    public string ServerKey { get; init; } = "";
+
+    /// <summary>
+    /// The key the server will sign with next, during a rotation of <see cref="ServerKey"/>: credentials
+    /// issued meanwhile carry both public halves, so once every client has one, the server can switch
+    /// without any client failing to know it.
+    /// </summary>
+    public string NextServerKey { get; init; } = "";
+
     /// <summary>How long the previous credential keeps working after a rotation, unless the call says
     /// otherwise.</summary>
     [Range(
@@ -33,6 +47,17 @@ internal sealed class CredentialOptions : IValidatableObject
                 $"Credentials:MasterKey is required (at least {MinMasterKeyLength} characters): every client's link credential is derived from it.",
                 [nameof(MasterKey)]
             );
+        }
+
+        foreach (var (name, pem) in new[] { (nameof(ServerKey), ServerKey), (nameof(NextServerKey), NextServerKey) })
+        {
+            if (pem.Length > 0 && ServerKeys.TryImport(pem) is null)
+            {
+                yield return new ValidationResult(
+                    $"Credentials:{name} must be a PEM ECDSA P-256 private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256), or empty.",
+                    [name]
+                );
+            }
         }
     }
 }

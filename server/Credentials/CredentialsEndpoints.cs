@@ -19,18 +19,35 @@ internal static class CredentialsEndpoints
             .BindConfiguration(CredentialOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<ServerKeys>();
         builder.Services.AddSingleton<ClientCredentials>();
     }
 
-    public static void MapCredentials(this IEndpointRouteBuilder app) =>
+    public static void MapCredentials(this IEndpointRouteBuilder app)
+    {
         app.MapPost("/clients/{id}/credentials", Rotate)
             .WithName("RotateClientCredential")
             .WithTags("Clients")
             .RequireAuthorization(ApiKeyPolicies.Admin)
             .WithSummary(
-                "Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap."
+                "Issue a client's next link credential; the one before keeps working for overlap seconds (Credentials:Overlap by default), so the client can be given the new one without a gap. With overlap=0 the one before stops at once, and its live links are closed within about a second."
             )
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapDelete("/clients/{id}/credentials", Revoke)
+            .WithName("RevokeClientCredentials")
+            .WithTags("Clients")
+            .RequireAuthorization(ApiKeyPolicies.Admin)
+            .WithSummary(
+                "Revoke every link credential of a client (a device was lost or taken): its live links are closed within about a second on every instance, and none opens again until POST /clients/{id}/credentials issues a new one."
+            )
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
+        ClientCredentials credentials,
+        [Description("The client's id."), PositiveId] long id,
+        CancellationToken ct
+    ) => await credentials.RevokeAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound("Client", id);
 
     private static async Task<Results<Ok<IssuedCredential>, ProblemHttpResult>> Rotate(
         ClientCredentials credentials,

@@ -6,4 +6,5 @@ namespace Relay.Server.Credentials;
 /// <param name="Credential">Derived for the generation the client named.</param>
 /// <param name="IsNews">The client had not proved this generation before (or it is newer than the database
 /// knows).</param>
-internal sealed record HandshakeCredential(LinkCredential Credential, bool IsNews);
+/// <param name="Validity">The client's credentials as the handshake judged them.</param>
+internal sealed record HandshakeCredential(LinkCredential Credential, bool IsNews, CredentialValidity Validity);

@@ -363,6 +363,21 @@ internal static class Migrations
                 new("ALTER TABLE audit_log ADD COLUMN suppressed INT NULL", OnlyIfMissing: "audit_log.suppressed"),
             ]
         ),
+        (
+            15,
+            "when a client's credentials last changed (rotated, revoked, a newer generation proved): what each instance "
+                + "watches to close links whose generation no longer works",
+            [
+                new(
+                    "ALTER TABLE clients ADD COLUMN credentials_changed_at DATETIME(6) NULL",
+                    OnlyIfMissing: "clients.credentials_changed_at"
+                ),
+                new(
+                    "CREATE INDEX ix_clients_credentials_changed ON clients (credentials_changed_at)",
+                    OnlyIfMissing: "index:clients.ix_clients_credentials_changed"
+                ),
+            ]
+        ),
     ];
 
     public static int Latest => All[^1].Version;

@@ -42,6 +42,11 @@ internal sealed class ClientConnection(
     private PipeWriter? _writer;
     private (string Host, int Port) _endpoint;
 
+    // The credential the open link stands on; read by CredentialWatch from its own thread.
+    private volatile LinkStanding? _standing;
+
+    public long ClientId => clientId;
+
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
     /// client applies them one after another; after a refusal it may retry it closes the
@@ -269,11 +274,50 @@ internal sealed class ClientConnection(
         _frames = new FrameReader(_reader, maxFrameBytes, Timeout.InfiniteTimeSpan);
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 1024));
         _endpoint = (host, port);
-        var lastApplied = await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
+        var result = await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
+        _standing = new LinkStanding(socket, result.Generation, result.Validity);
         if (opened is not null)
         {
-            await opened(lastApplied, ct);
+            await opened((result.LastAppliedId, result.LastAppliedUid), ct);
         }
+    }
+
+    /// <summary>
+    /// Judges the open link's credential again (its client's credentials changed, or time passed);
+    /// when it no longer works the link is cut at once, whatever the worker is doing with it: its
+    /// next read or write fails, and the reconnect is refused at the handshake. Returns why it was
+    /// cut, or null when it stands (or nothing is open).
+    /// </summary>
+    public string? Revalidate(CredentialValidity? changed, DateTime now)
+    {
+        if (_standing is not { } standing)
+        {
+            return null;
+        }
+
+        if (changed is not null)
+        {
+            standing = standing with { Validity = changed };
+            _standing = standing;
+        }
+
+        if (standing.Validity.Refusal(standing.Generation, now) is not { } refusal)
+        {
+            return null;
+        }
+
+        _standing = null;
+        try
+        {
+            // Shutdown, not Dispose: the worker may be inside a read or a write on this socket, and owns closing it.
+            standing.Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        return refusal;
     }
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct) => (await ReadAsync(ct)).Frame;
@@ -305,6 +349,7 @@ internal sealed class ClientConnection(
         }
 
         // The socket goes first: completing a writer over a broken stream would try to flush it.
+        _standing = null;
         _socket.Dispose();
         await _reader!.CompleteAsync();
         try
@@ -324,4 +369,6 @@ internal sealed class ClientConnection(
     }
 
     public async ValueTask DisposeAsync() => await CloseAsync();
+
+    private sealed record LinkStanding(Socket Socket, int Generation, CredentialValidity Validity);
 }

@@ -22,6 +22,7 @@ internal sealed class ClientDeliveryWorker(
     ClientPositions positions,
     ResiliencePipeline<IReadOnlyList<Frame>> pipeline,
     ClientLink link,
+    LiveLinks live,
     Func<bool> holdsLease,
     DeliveryOptions options,
     TimeProvider time,
@@ -37,8 +38,6 @@ internal sealed class ClientDeliveryWorker(
 
     public async Task RunAsync(CancellationToken ct)
     {
-        // A new worker starts idle: the poll that started it says whether work waits.
-        var readQueue = false;
         await using var connection = new ClientConnection(
             clientId,
             options.MaxFrameBytes,
@@ -50,6 +49,23 @@ internal sealed class ClientDeliveryWorker(
             (lastApplied, token) => positions.CheckAsync(clientId, lastApplied, token)
         );
         DeliveryLog.WorkerStarted(logger, clientId);
+        live.Add(connection);
+        try
+        {
+            await DeliverUntilStoppedAsync(connection, ct);
+        }
+        finally
+        {
+            live.Remove(connection);
+        }
+
+        DeliveryLog.WorkerStopped(logger, clientId);
+    }
+
+    private async Task DeliverUntilStoppedAsync(ClientConnection connection, CancellationToken ct)
+    {
+        // A new worker starts idle: the poll that started it says whether work waits.
+        var readQueue = false;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -128,8 +144,6 @@ internal sealed class ClientDeliveryWorker(
                 );
             }
         }
-
-        DeliveryLog.WorkerStopped(logger, clientId);
     }
 
     /// <summary>Idle, the connection is kept up and watched, until a wake says work waits.</summary>

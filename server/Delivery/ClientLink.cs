@@ -1,4 +1,5 @@
 using Polly;
+using Relay.Server.Credentials;
 using Relay.Server.Observability;
 
 namespace Relay.Server.Delivery;
@@ -23,6 +24,7 @@ internal sealed class ClientLink(
 
     // What was last recorded: null until this worker first knows.
     private bool? _reachable;
+    private string? _refusal;
 
     public bool Enabled => options.LinkCheckInterval > TimeSpan.Zero;
 
@@ -89,7 +91,9 @@ internal sealed class ClientLink(
     private async Task ConnectAsync(ClientConnection connection, string host, int port, CancellationToken ct)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(DeliveryPipelines.LinkFailedKey, e => new ValueTask(RecordAsync(e.Message, ct)));
+        context.Properties.Set(DeliveryPipelines.LinkFailedKey, e => new ValueTask(
+            RecordAsync(e.Message, ct, refused: e is CredentialRefusedException)
+        ));
         try
         {
             await reconnect.ExecuteAsync(
@@ -105,11 +109,13 @@ internal sealed class ClientLink(
         }
     }
 
-    /// <summary>Records a change: reached when <paramref name="error"/> is null, else lost for that reason.</summary>
-    private async Task RecordAsync(string? error, CancellationToken ct)
+    /// <summary>Records a change: reached when <paramref name="error"/> is null, else lost for that reason. A refusal
+    /// of the client's credential is recorded whenever its reason changes, the link being down already.</summary>
+    private async Task RecordAsync(string? error, CancellationToken ct, bool refused = false)
     {
         var reachable = error is null;
-        if (_reachable == reachable)
+        var newRefusal = refused && error != _refusal;
+        if (_reachable == reachable && !newRefusal)
         {
             return;
         }
@@ -128,6 +134,11 @@ internal sealed class ClientLink(
                     DeliveryLog.LinkRestored(logger, clientId);
                 }
             }
+            else if (refused)
+            {
+                await links.RefusedAsync(clientId, error!, ct);
+                DeliveryLog.LinkDown(logger, clientId, error!);
+            }
             else
             {
                 await links.LostAsync(clientId, error!, ct);
@@ -135,6 +146,7 @@ internal sealed class ClientLink(
             }
 
             _reachable = reachable;
+            _refusal = refused ? error : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

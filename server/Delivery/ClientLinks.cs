@@ -16,23 +16,32 @@ internal sealed class ClientLinks : IDisposable
 {
     private readonly MySqlDataSource _db;
     private readonly TimeProvider _time;
-    private readonly CallGroups<(long ClientId, string? Error), bool> _changes;
+    private readonly CallGroups<(long ClientId, string? Error, bool Refused), bool> _changes;
 
     public ClientLinks(MySqlDataSource db, TimeProvider time)
     {
         _db = db;
         _time = time;
-        _changes = new CallGroups<(long, string?), bool>(RecordAsync, maxGroup: 1000, concurrency: 1);
+        _changes = new CallGroups<(long, string?, bool), bool>(RecordAsync, maxGroup: 1000, concurrency: 1);
     }
 
     /// <summary>The client answered a connection: it is reachable (again).</summary>
-    public Task ReachedAsync(long clientId, CancellationToken ct) => _changes.CallAsync((clientId, null), ct);
+    public Task ReachedAsync(long clientId, CancellationToken ct) => _changes.CallAsync((clientId, null, false), ct);
 
     /// <summary>The client cannot be reached, for this reason.</summary>
     public Task LostAsync(long clientId, string error, CancellationToken ct) =>
-        _changes.CallAsync((clientId, error), ct);
+        _changes.CallAsync((clientId, error, false), ct);
 
-    private async Task<IReadOnlyList<bool>> RecordAsync(IReadOnlyList<(long ClientId, string? Error)> changes)
+    /// <summary>
+    /// The link was refused or cut for its credential: that reason replaces whatever error came before
+    /// (a dropped connection says less than which generation was refused and why).
+    /// </summary>
+    public Task RefusedAsync(long clientId, string error, CancellationToken ct) =>
+        _changes.CallAsync((clientId, error, true), ct);
+
+    private async Task<IReadOnlyList<bool>> RecordAsync(
+        IReadOnlyList<(long ClientId, string? Error, bool Refused)> changes
+    )
     {
         var now = _time.GetUtcNow().UtcDateTime;
         await using var connection = await _db.OpenConnectionAsync();
@@ -52,14 +61,16 @@ internal sealed class ClientLinks : IDisposable
 
         // A delivery's error (a certificate refused, say) says more than a failed connect, and may have been written
         // first.
-        foreach (var lost in changes.Where(c => c.Error is not null).GroupBy(c => c.Error))
+        foreach (var lost in changes.Where(c => c.Error is not null).GroupBy(c => (c.Error, c.Refused)))
         {
             await connection.ExecuteAsync(
-                "UPDATE clients SET unreachable_since = COALESCE(unreachable_since, @now), last_error = COALESCE(last_error, @error) WHERE id IN @ids",
+                lost.Key.Refused
+                    ? "UPDATE clients SET unreachable_since = COALESCE(unreachable_since, @now), last_error = @error WHERE id IN @ids"
+                    : "UPDATE clients SET unreachable_since = COALESCE(unreachable_since, @now), last_error = COALESCE(last_error, @error) WHERE id IN @ids",
                 new
                 {
                     ids = lost.Select(c => c.ClientId).Distinct().ToArray(),
-                    error = DeliveryQueue.Truncate(lost.Key!),
+                    error = DeliveryQueue.Truncate(lost.Key.Error!),
                     now,
                 }
             );

@@ -21,6 +21,7 @@ internal sealed class DeliveryService(
     ClientPositions positions,
     DeliveryPipelines pipelines,
     ClientLinks links,
+    LiveLinks live,
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<DeliveryService> logger
@@ -129,6 +130,7 @@ internal sealed class DeliveryService(
                 positions,
                 pipelines.For(id),
                 link,
+                live,
                 LeaseIsFresh,
                 options.Value,
                 time,

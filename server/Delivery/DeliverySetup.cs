@@ -13,6 +13,8 @@ internal static class DeliverySetup
         builder.Services.AddSingleton<ClientLeases>();
         builder.Services.AddSingleton<ClientLinks>();
         builder.Services.AddSingleton<ClientPositions>();
+        builder.Services.AddSingleton<LiveLinks>();
         builder.Services.AddHostedService<DeliveryService>();
+        builder.Services.AddHostedService<CredentialWatch>();
     }
 }

@@ -12,9 +12,11 @@ internal static class ServerHandshake
     /// <summary>
     /// The client says which credential it holds and challenges; the server proves that
     /// credential (derived again from the master key) and challenges back; the client proves it,
-    /// and says the id and uid of the last message it applied, which this returns.
+    /// and says the id and uid of the last message it applied. Returns that, and the credential the
+    /// link now stands on. A generation that does not work is refused with a NACK that says why, so
+    /// the client's log says it too.
     /// </summary>
-    public static async Task<(long? Id, string? Uid)> RunAsync(
+    public static async Task<HandshakeResult> RunAsync(
         long clientId,
         ClientCredentials credentials,
         PipeWriter writer,
@@ -33,11 +35,28 @@ internal static class ServerHandshake
             throw new AuthenticationException("The client did not open with a hello and a valid challenge.");
         }
 
-        var (credential, isNews) = await credentials.ForHandshakeAsync(clientId, hello, ct);
+        HandshakeCredential handshake;
+        try
+        {
+            handshake = await credentials.ForHandshakeAsync(clientId, hello, ct);
+        }
+        catch (CredentialRefusedException refused)
+        {
+            FrameCodec.Write(writer, new NackFrame(0, Permanent: true, refused.Message));
+            await writer.FlushAsync(ct);
+            throw;
+        }
+
+        var (credential, isNews, validity) = handshake;
         var challenge = TransportAuth.NewChallenge();
         FrameCodec.Write(
             writer,
-            new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge))
+            new AuthFrame(
+                challenge,
+                TransportAuth.ServerProof(credential, hello.Challenge, challenge),
+                credentials.Keys.Sign(clientId, hello.Generation, hello.Challenge, challenge),
+                credentials.Keys.KeyId
+            )
         );
         await writer.FlushAsync(ct);
         switch (await readFrame(ct))
@@ -52,7 +71,7 @@ internal static class ServerHandshake
                     await credentials.RecordUseAsync(clientId, hello.Generation, ct);
                 }
 
-                return (welcome.LastAppliedId, welcome.LastAppliedUid);
+                return new HandshakeResult(welcome.LastAppliedId, welcome.LastAppliedUid, hello.Generation, validity);
             case WelcomeFrame:
                 throw new AuthenticationException(
                     $"The client's proof is wrong: it does not hold the credential it named ({credential})."
@@ -66,3 +85,12 @@ internal static class ServerHandshake
         }
     }
 }
+
+/// <summary>What a handshake established: the client's last applied message, and the credential generation the link
+/// stands on with its validity at that moment.</summary>
+internal sealed record HandshakeResult(
+    long? LastAppliedId,
+    string? LastAppliedUid,
+    int Generation,
+    CredentialValidity Validity
+);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
@@ -67,6 +68,55 @@ public sealed class LinkCredentialTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HoldingAClientsOwnCredentialFileDoesNotLetYouPoseAsTheServerToIt()
+    {
+        var victim = _stack.Clients[0];
+        var stolen = victim.Credential;
+        Assert.NotEmpty(stolen.ServerKeys);
+
+        // The thief can make the old HMAC proof (they hold the secret) and sign with a key of their own; neither is the
+        // server's signature.
+        using var thiefKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        foreach (
+            var sign in new Func<HelloFrame, string, string?>[]
+            {
+                (_, _) => null,
+                (hello, challenge) =>
+                    ServerSignature.Sign(thiefKey, hello.ClientId, hello.Generation, hello.Challenge, challenge),
+            }
+        )
+        {
+            using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
+            var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
+            var challenge = TransportAuth.NewChallenge();
+            var answer = await thief.ExchangeAsync(
+                new AuthFrame(
+                    challenge,
+                    TransportAuth.ServerProof(stolen, hello.Challenge, challenge),
+                    sign(hello, challenge),
+                    "0000000000000000"
+                )
+            );
+            await thief.SendAsync(
+                new DeliverFrame(
+                    1,
+                    MessageUids.For(1),
+                    new MessageBody(
+                        MessageKind.Save,
+                        Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")]
+                    )
+                )
+            );
+
+            Assert.IsType<NackFrame>(answer);
+            Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        Assert.Empty(await victim.StoredRowsAsync());
+        Assert.Contains("is not the server this client was issued for", victim.Process!.Output);
+    }
+
+    [Fact]
     public async Task ADaemonHoldingAnotherClientsCredentialIsNotDeliveredToAndTheErrorSaysWhy()
     {
         var misplaced = _stack.Clients[0];
@@ -109,7 +159,7 @@ public sealed class LinkCredentialTests : IAsyncLifetime
 
         await RestartWithAsync(client, old);
         var marie = await _stack.CreatePersonnelAsync("Marie", "Curie", "11122233344");
-        await NotDeliveredAsync(id, marie, $"generation {old.Generation}, which no longer works");
+        await NotDeliveredAsync(id, marie, $"generation {old.Generation} stopped working");
         Assert.Equal(2, (await client.StoredRowsAsync()).Length);
 
         await RestartWithAsync(client, issued);
@@ -118,6 +168,59 @@ public sealed class LinkCredentialTests : IAsyncLifetime
             ["11122233344", "12345678900", "98765432100"],
             (await client.StoredRowsAsync()).Select(r => r.Ssn).Order()
         );
+    }
+
+    [Fact]
+    public async Task ALiveLinkIsClosedWithinSecondsWhenItsOverlapEndsAndNothingMoreArrivesOverIt()
+    {
+        var client = _stack.Clients[0];
+        var id = _stack.ClientIds[0];
+        Assert.Equal(["12345678900"], await SendAsync("Isaac", "Newton", "12345678900"));
+
+        // The daemon keeps the old file and its open connection; only the overlap ending can stop it.
+        var rotated = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/clients/{id}/credentials?overlap=3");
+        Assert.Equal(200, rotated.Status);
+        var overlapEnds = rotated.Body["previousGenerationValidUntil"]!.GetValue<DateTime>().ToUniversalTime();
+
+        var refused = await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{id}"),
+            c => c["lastError"]?.GetValue<string>().Contains("stopped working", StringComparison.Ordinal) == true,
+            within: TimeSpan.FromSeconds(15),
+            because: "the link on the old generation is closed when its overlap ends"
+        );
+        Assert.Contains($"generation {client.Credential.Generation} stopped working", refused["lastError"]!.ToString());
+        Assert.InRange(DateTime.UtcNow - overlapEnds, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+
+        var marie = await _stack.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        await NotDeliveredAsync(id, marie, "stopped working");
+        Assert.Equal(["12345678900"], (await client.StoredRowsAsync()).Select(r => r.Ssn));
+        Assert.Contains("the server refused this client's link credential", client.Process!.Output);
+    }
+
+    [Fact]
+    public async Task ARevokedClientIsCutOffAtOnceAndOnlyANewCredentialLetsItBackIn()
+    {
+        var client = _stack.Clients[0];
+        var id = _stack.ClientIds[0];
+        Assert.Equal(["12345678900"], await SendAsync("Isaac", "Newton", "12345678900"));
+
+        using var revoked = await _stack.Api.DeleteAsync($"/clients/{id}/credentials");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, revoked.StatusCode);
+        await Eventually.ReturnsAsync(
+            () => _stack.Api.JsonAsync($"/clients/{id}"),
+            c => c["lastError"]?.GetValue<string>().Contains("revoked", StringComparison.Ordinal) == true,
+            within: TimeSpan.FromSeconds(5),
+            because: "the live link is closed within seconds of the revocation"
+        );
+        var marie = await _stack.CreatePersonnelAsync("Marie", "Curie", "11122233344");
+        await NotDeliveredAsync(id, marie, "revoked");
+        Assert.Single(await client.StoredRowsAsync());
+
+        // A new credential (the revoked generation's successor) lets the daemon back in, and what waited arrives.
+        var issued = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/clients/{id}/credentials?overlap=0");
+        await RestartWithAsync(client, LinkCredential.Parse(issued.Body["credential"]!.GetValue<string>()));
+        await _stack.DrainedAsync();
+        Assert.Equal(["11122233344", "12345678900"], (await client.StoredRowsAsync()).Select(r => r.Ssn).Order());
     }
 
     /// <summary>Stops the daemon, gives it <paramref name="credential"/>, and starts it again.</summary>

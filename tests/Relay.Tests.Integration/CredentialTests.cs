@@ -39,7 +39,7 @@ public sealed class CredentialTests : AppTest
             row.Values.Select(v => v is byte[] bytes ? Convert.ToHexString(bytes) : v?.ToString())
         );
         Assert.DoesNotContain(Convert.ToHexString(credential.Secret), stored, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(created["credential"]!.GetValue<string>().Split('.')[^1], stored);
+        Assert.DoesNotContain(created["credential"]!.GetValue<string>().Split('.')[3], stored);
     }
 
     [Fact]
@@ -84,6 +84,36 @@ public sealed class CredentialTests : AppTest
         ).Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Null(issued!["previousGenerationValidUntil"]);
+    }
+
+    [Fact]
+    public async Task EveryCredentialNamesTheServersOneSigningKeyAndNoSecretOfIt()
+    {
+        var one = await CreateAsync("One", 6001);
+        var two = await CreateAsync("Two", 6002);
+
+        var key = Assert.Single(one.ServerKeys);
+        Assert.Equal([key], two.ServerKeys);
+        Assert.True(ServerSignature.IsPublicKey(key));
+        Assert.StartsWith("relay-link-2.", one.Encode());
+    }
+
+    [Fact]
+    public async Task ARevocationEndsEveryGenerationAtOnceUntilANewCredentialIsIssued()
+    {
+        var first = await CreateAsync("One", 6001);
+
+        var revoked = await Http.DeleteAsync($"/clients/{first.ClientId}/credentials");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        var shown = await Http.GetFromJsonAsync<JsonObject>($"/clients/{first.ClientId}");
+        Assert.Equal(2, shown!["credentialGeneration"]!.GetValue<int>());
+        Assert.Null(shown["previousCredentialValidUntil"]);
+
+        var issued = await (
+            await Http.PostAsync($"/clients/{first.ClientId}/credentials", null)
+        ).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(3, LinkCredential.Parse(issued!["credential"]!.GetValue<string>()).Generation);
+        await (await Http.DeleteAsync("/clients/999/credentials")).ProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Theory]
