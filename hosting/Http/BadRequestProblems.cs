@@ -81,7 +81,10 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
     private static (string Field, string Message) DescribeJson(JsonException json)
     {
         var field = JsonPathToField(json.Path);
-        if (json.InnerException is InvalidOperationException)
+        if (
+            json.InnerException is InvalidOperationException text
+            && text.Message.Contains("UTF-", StringComparison.Ordinal)
+        )
         {
             // The reader checks escapes when it makes the string: "\ud800" alone is no character.
             return (field, $"{field} is not valid text: it holds a lone surrogate (\\ud800 without its pair).");
