@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Relay.Hosting.Auth;
 using Relay.Hosting.Http;
 using Relay.Hosting.OpenApi;
@@ -15,6 +16,7 @@ internal static class HttpSetup
         builder.Services.AddRequestProblems();
         builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.AddExpensiveCallLimits();
 
         builder.Services.AddApiDocs(
             new ApiDocsSettings
@@ -51,6 +53,7 @@ internal static class HttpSetup
 
     public static void UseRelayHttp(this WebApplication app)
     {
+        app.UseTrustedProxies(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxies);
         app.UseRequestProblems();
         app.UseApiDocs();
         app.UseDashboard();

@@ -8,7 +8,6 @@ using Relay.Client.Observability;
 using Relay.Client.Settings;
 using Relay.Client.Storage;
 using Relay.Contracts.Protocol;
-using Relay.Hosting.Auth;
 
 namespace Relay.Client.Inbox;
 
@@ -22,7 +21,7 @@ internal sealed class InboxConnectionHandler(
     StorageStatus storage,
     ClientMetrics metrics,
     LinkCredentialSource credentials,
-    FailedAuthBrake brake,
+    HandshakeBrake handshakes,
     IOptions<ClientOptions> options,
     ILogger<InboxConnectionHandler> logger
 ) : ConnectionHandler
@@ -45,7 +44,7 @@ internal sealed class InboxConnectionHandler(
 
             // An address that failed too many handshakes is not answered until its window ends.
             var remote = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-            if (brake.IsBraked(remote, out var retryAfter))
+            if (handshakes.Brake.IsBraked(remote, out var retryAfter))
             {
                 InboxLog.Closing(
                     logger,
@@ -157,7 +156,7 @@ internal sealed class InboxConnectionHandler(
                 $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s"
             );
             metrics.Rejected("unauthenticated");
-            brake.RecordFailure(remote);
+            handshakes.Brake.RecordFailure(remote);
             return false;
         }
 
@@ -199,7 +198,7 @@ internal sealed class InboxConnectionHandler(
             }
         );
         metrics.Rejected("unauthenticated");
-        brake.RecordFailure(remote);
+        handshakes.Brake.RecordFailure(remote);
         if (!answer.Closed)
         {
             FrameCodec.Write(output, new NackFrame(0, Permanent: true, "Authentication failed."));

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Relay.Client.Settings;
+using Relay.Hosting.Auth;
 
 namespace Relay.Client.Inbox;
 
@@ -16,6 +17,11 @@ internal static class InboxSetup
     public static void AddInbox(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LinkCredentialSource>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ClientOptions>>().Value;
+            return new HandshakeBrake(new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow));
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Reading Value runs the options validation, so a bad setting stops start-up here with its name.

@@ -12,8 +12,9 @@ namespace Relay.Hosting.Auth;
 /// <summary>
 /// Authenticates a request by its <c>X-Api-Key</c> header: the caller becomes the key's name,
 /// with the key's role and every weaker one. A wrong key counts against the caller's address
-/// (<see cref="FailedAuthBrake"/>); an address that has failed too often gets 429 until its window
-/// ends. Answers 401, 403 and 429 as problem details.
+/// (<see cref="FailedAuthBrake"/>); once the address has failed too often its wrong keys get 429
+/// until its window ends (a valid key from it still works). Answers 401, 403 and 429 as problem
+/// details.
 /// </summary>
 public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -40,15 +41,16 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // A valid key is checked first: others failing from the same address never lock its holder out.
         var address = Context.Connection.RemoteIpAddress;
-        if (brake.IsBraked(address, out var retryAfter))
-        {
-            Context.Items[BrakedItem] = retryAfter;
-            return Task.FromResult(AuthenticateResult.Fail("Too many failed attempts from this address."));
-        }
-
         if (ApiKey.Match(settings.Keys, given) is not { } key)
         {
+            if (brake.IsBraked(address, out var retryAfter))
+            {
+                Context.Items[BrakedItem] = retryAfter;
+                return Task.FromResult(AuthenticateResult.Fail("Too many failed attempts from this address."));
+            }
+
             brake.RecordFailure(address);
             LogWrongKey(Logger, address?.ToString() ?? "unknown", Request.Method, Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
@@ -72,7 +74,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return WriteProblemAsync(
                 StatusCodes.Status429TooManyRequests,
                 "Too many failed attempts.",
-                $"This address sent too many wrong API keys; every call from it is refused for {seconds} s more."
+                $"This address sent too many wrong API keys; a wrong key from it is refused for {seconds} s more (a valid key is not)."
             );
         }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Auth;
 
@@ -41,6 +42,13 @@ internal sealed class AuthOptions : IValidatableObject
     )]
     public TimeSpan FailedAttemptsWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> is believed: IP addresses or CIDR networks. Empty (the
+    /// default), the caller is the address that connected; behind a proxy that is the proxy, and
+    /// the brake and the audit log would see one caller for everyone.
+    /// </summary>
+    public List<string> TrustedProxies { get; init; } = [];
+
     public ApiKeySettings ToSettings()
     {
         var keys = Keys.Select(k => new ApiKey(
@@ -65,6 +73,17 @@ internal sealed class AuthOptions : IValidatableObject
                 "Auth:ApiKey is not set and Auth:Keys is empty: set at least one key (Auth:ApiKey, or Auth:Keys:0:Name, :Key or :KeySha256, and :Role).",
                 [nameof(ApiKey)]
             );
+        }
+
+        for (var i = 0; i < TrustedProxies.Count; i++)
+        {
+            if (!TrustedProxyList.TryParse(TrustedProxies[i], out _))
+            {
+                yield return new ValidationResult(
+                    $"Auth:TrustedProxies:{i} must be an IP address (10.0.0.5) or a CIDR network (10.0.0.0/8); '{TrustedProxies[i]}' is neither.",
+                    [$"TrustedProxies:{i}"]
+                );
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -19,7 +19,11 @@ internal static partial class AuthSetup
             sp =>
             {
                 var options = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
-                return new FailedAuthBrake(options.FailedAttemptsAllowed, options.FailedAttemptsWindow);
+                return new FailedAuthBrake(
+                    options.FailedAttemptsAllowed,
+                    options.FailedAttemptsWindow,
+                    sp.GetRequiredService<TimeProvider>()
+                );
             }
         );
     }
@@ -39,6 +43,7 @@ internal static partial class AuthSetup
         app.UseAuditLog();
         app.UseRequestSizeLimit();
         app.UseAuthorization();
+        app.UseRateLimiter();
     }
 
     [LoggerMessage(

@@ -34,6 +34,7 @@ internal static class ImportEndpoints
             .MapPost("/import", Import)
             .WithName("ImportPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Admin)
+            .Expensive()
             .WithSummary(
                 "Add or change many personnel at once, from CSV or NDJSON, all or nothing; rows are matched by SSN."
             )
@@ -71,6 +72,7 @@ internal static class ImportEndpoints
             .WithName("ExportPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Read)
             .Audited(streamed: true)
+            .Expensive()
             .WithSummary(
                 "The whole register as CSV (id,name,surname,ssn), by id, from one consistent snapshot; what an import takes back."
             )

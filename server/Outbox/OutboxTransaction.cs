@@ -108,6 +108,7 @@ internal sealed class OutboxTransaction
         if (!Targets.AllClients)
         {
             await QueueOwnAsync(
+                ClientIds[0],
                 body.Kind.ToName(),
                 JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
                 body.ItemCount,
@@ -153,9 +154,19 @@ internal sealed class OutboxTransaction
     /// for each target client, as a row of its own, so each is judged in its client's order.
     /// </summary>
     /// <param name="operationId">The operation it belongs to, or null for a check asked for by itself.</param>
-    /// <returns>The message ids, in the order of <see cref="ClientIds"/>.</returns>
-    public Task<IReadOnlyList<long>> QueueCheckAsync(string kind, long? operationId) =>
-        ClientIds.Count == 1 ? QueueOwnAsync(kind, "{}", 0, operationId) : QueueSharedAsync(kind, "{}", 0, operationId);
+    /// <param name="clientIds">Some of the target clients only; all of them when null.</param>
+    /// <returns>The message ids, in the order of the clients.</returns>
+    public Task<IReadOnlyList<long>> QueueCheckAsync(
+        string kind,
+        long? operationId,
+        IReadOnlyList<long>? clientIds = null
+    )
+    {
+        clientIds ??= ClientIds;
+        return clientIds.Count == 1
+            ? QueueOwnAsync(clientIds[0], kind, "{}", 0, operationId)
+            : QueueSharedAsync(clientIds, kind, "{}", 0, operationId);
+    }
 
     /// <summary>
     /// Reserves the next position in the queue's order without queuing anything: where a client
@@ -163,7 +174,13 @@ internal sealed class OutboxTransaction
     /// </summary>
     public Task<long> TakePositionAsync() => OutboxSequence.TakeAsync(Connection, Transaction, 1, CancellationToken);
 
-    private async Task<IReadOnlyList<long>> QueueOwnAsync(string kind, string payload, int itemCount, long? operationId)
+    private async Task<IReadOnlyList<long>> QueueOwnAsync(
+        long clientId,
+        string kind,
+        string payload,
+        int itemCount,
+        long? operationId
+    )
     {
         var id = await OutboxSequence.TakeAsync(Connection, Transaction, 1, CancellationToken);
         await Connection.ExecuteAsync(
@@ -175,7 +192,7 @@ internal sealed class OutboxTransaction
                 new
                 {
                     id,
-                    clientId = ClientIds[0],
+                    clientId,
                     operationId,
                     uid = DeliverFrame.NewUid(),
                     kind,
@@ -196,13 +213,14 @@ internal sealed class OutboxTransaction
     /// row points at it. Rows go in with multi-row INSERTs, their ids taken together.
     /// </summary>
     private async Task<IReadOnlyList<long>> QueueSharedAsync(
+        IReadOnlyList<long> clientIds,
         string kind,
         string payload,
         int itemCount,
         long? operationId
     )
     {
-        if (ClientIds.Count == 0)
+        if (clientIds.Count == 0)
         {
             return [];
         }
@@ -214,9 +232,9 @@ internal sealed class OutboxTransaction
             Transaction,
             CancellationToken
         );
-        var first = await OutboxSequence.TakeAsync(Connection, Transaction, ClientIds.Count, CancellationToken);
+        var first = await OutboxSequence.TakeAsync(Connection, Transaction, clientIds.Count, CancellationToken);
         var next = first;
-        foreach (var chunk in ClientIds.Chunk(500))
+        foreach (var chunk in clientIds.Chunk(500))
         {
             await using var insert = new MySqlCommand { Connection = Connection, Transaction = Transaction };
             insert.Parameters.AddWithValue("@kind", kind);
@@ -238,7 +256,7 @@ internal sealed class OutboxTransaction
             await insert.ExecuteNonQueryAsync(CancellationToken);
         }
 
-        _messages += ClientIds.Count;
-        return [.. Enumerable.Range(0, ClientIds.Count).Select(i => first + i)];
+        _messages += clientIds.Count;
+        return [.. Enumerable.Range(0, clientIds.Count).Select(i => first + i)];
     }
 }

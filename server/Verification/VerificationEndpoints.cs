@@ -25,6 +25,7 @@ internal static class VerificationEndpoints
             .MapGet("/clients/{clientId}/verify", VerifyOne)
             .WithName("VerifyClient")
             .RequireAuthorization(ApiKeyPolicies.KeyedRead)
+            .Expensive()
             .WithSummary(
                 "Compare what one client holds with what it should hold, after every message queued for it before this call."
             )
@@ -33,6 +34,7 @@ internal static class VerificationEndpoints
             .MapGet("/clients/all/verify", VerifyAll)
             .WithName("VerifyAllClients")
             .RequireAuthorization(ApiKeyPolicies.KeyedRead)
+            .Expensive()
             .WithSummary(
                 "Compare every client; with wait, a CI check: inSync is true only when every client holds exactly what it should."
             );

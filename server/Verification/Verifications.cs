@@ -41,7 +41,12 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
     /// <summary>True for queue entries the server runs itself rather than sending as they are.</summary>
     public static bool IsCheck(string kind) => kind is Verify or Sync;
 
-    /// <summary>Queues a verification of one client, or of every client; returns them as queued.</summary>
+    /// <summary>
+    /// Queues a verification of one client, or of every client; returns them as queued. A client
+    /// whose queue already ends with a verification that has not run yet gets that one: it is
+    /// judged after everything queued before this call too, so a flood of verify calls adds at
+    /// most one comparison per client to wait behind, and delivery keeps its pace.
+    /// </summary>
     public async Task<IReadOnlyList<VerificationResult>?> RequestAsync(long? clientId, CancellationToken ct)
     {
         var messageIds = await outbox.WriteAsync(
@@ -54,18 +59,59 @@ internal sealed class Verifications(MySqlDataSource db, OutboxWriter outbox, Tim
                     return null;
                 }
 
-                return await QueueAsync(unit, Verify, operationId: null);
+                var waiting = await WaitingAtTheEndAsync(unit);
+                var fresh = unit.ClientIds.Where(id => !waiting.ContainsKey(id)).ToList();
+                if (fresh.Count == 0)
+                {
+                    unit.Discard();
+                    return [.. waiting.Values];
+                }
+
+                return (IReadOnlyList<long>)[.. waiting.Values, .. await QueueAsync(unit, Verify, null, fresh)];
             },
             ct
         );
         return messageIds is null ? null : await ForMessagesAsync(messageIds, ct);
     }
 
+    /// <summary>The target clients whose queue ends with a verification still to run, and its message.</summary>
+    private static async Task<Dictionary<long, long>> WaitingAtTheEndAsync(OutboxTransaction unit)
+    {
+        var found = new Dictionary<long, long>();
+        foreach (var chunk in unit.ClientIds.Chunk(1000))
+        {
+            var rows = await unit.Connection.QueryAsync<(long ClientId, long MessageId)>(
+                new CommandDefinition(
+                    $"""
+                    SELECT m.client_id, m.id FROM messages m
+                    WHERE m.client_id IN @chunk AND m.kind = '{Verify}' AND m.state = '{MessageStates.Pending}'
+                      AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.client_id = m.client_id AND n.state = '{MessageStates.Pending}' AND n.id > m.id)
+                      AND NOT EXISTS (SELECT 1 FROM messages b WHERE b.client_id IS NULL AND b.state = '{MessageStates.Pending}' AND b.id > m.id AND b.audience_upto >= m.client_id)
+                    """,
+                    new { chunk },
+                    unit.Transaction,
+                    cancellationToken: unit.CancellationToken
+                )
+            );
+            foreach (var (client, message) in rows)
+            {
+                found[client] = message;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Queues a check of the given kind for each of the transaction's clients, with its <c>verifications</c>
     /// row; returns the message ids.</summary>
-    public static async Task<IReadOnlyList<long>> QueueAsync(OutboxTransaction unit, string kind, long? operationId)
+    public static async Task<IReadOnlyList<long>> QueueAsync(
+        OutboxTransaction unit,
+        string kind,
+        long? operationId,
+        IReadOnlyList<long>? clientIds = null
+    )
     {
-        var ids = await unit.QueueCheckAsync(kind, operationId);
+        var ids = await unit.QueueCheckAsync(kind, operationId, clientIds);
         if (ids.Count > 0)
         {
             await unit.Connection.ExecuteAsync(

@@ -53,7 +53,7 @@ public sealed class ClientAccessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AfterTooManyWrongKeysEvenTheRightOneGets429()
+    public async Task AfterTooManyWrongKeysTheNextWrongOneGets429ButTheRightOneAndTheInboxStillWork()
     {
         using var guesser = new HttpClient
         {
@@ -70,8 +70,11 @@ public sealed class ClientAccessTests : IAsyncLifetime
         Assert.True(braked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After says when to come back");
         Assert.NotNull(JsonNode.Parse(await braked.Content.ReadAsStringAsync())!["title"]);
 
+        // Whoever guesses wrong from the address does not lock out the key's holder, nor the inbox's handshakes.
         using var keyed = _client.CreateHttp();
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await keyed.GetAsync("/personnel")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/personnel")).StatusCode);
+        using var server = await ProtocolPeer.ConnectAsync(_client.TcpPort);
+        Assert.IsType<HelloFrame>(await server.ReadAsync());
     }
 
     [Fact]
@@ -100,5 +103,15 @@ public sealed class ClientAccessTests : IAsyncLifetime
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"{_client.HttpUrl}/metrics");
         Assert.Contains("reason=\"braked\"", metrics);
+
+        // A brake of its own: hostile frames at the inbox do not brake the REST listing, not even wrong keys to it.
+        using var mistyped = new HttpClient
+        {
+            BaseAddress = new Uri(_client.HttpUrl),
+            DefaultRequestHeaders = { { "X-Api-Key", "not-the-read-key" } },
+        };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await mistyped.GetAsync("/personnel")).StatusCode);
+        using var keyed = _client.CreateHttp();
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/personnel")).StatusCode);
     }
 }
