@@ -26,11 +26,22 @@ public sealed record BroadcastResult(
 
 public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
+/// <summary>Single sends while a read key floods verify: how long each waited, and how the flood was answered.</summary>
+public sealed record VerifyFloodResult(
+    int Sends,
+    double SendP50Ms,
+    double SendMaxMs,
+    int VerifyCalls,
+    int VerifyAccepted,
+    int VerifyLimited
+);
+
 /// <summary>Server and clients as real processes on private ports, built in Release.</summary>
 public sealed class BenchStack : IAsyncDisposable
 {
     private const string MasterKey = "bench-master-key-0123456789abcdef0123";
     private const string ApiKey = "bench-api-key-0123456789";
+    private const string ReadKey = "bench-read-key-0123456789";
     private readonly string _directory = Directory.CreateTempSubdirectory("relay-bench-").FullName;
     private readonly List<(DaemonProcess Process, string DatabasePath, long Id)> _clients = [];
     private DaemonProcess _server = null!;
@@ -64,6 +75,9 @@ public sealed class BenchStack : IAsyncDisposable
                 ["ConnectionStrings:Relay"] = stack._connectionString,
                 ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
                 ["Auth:ApiKey"] = ApiKey,
+                ["Auth:Keys:0:Name"] = "dashboard",
+                ["Auth:Keys:0:Key"] = ReadKey,
+                ["Auth:Keys:0:Role"] = "read",
                 ["Credentials:MasterKey"] = MasterKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             }
@@ -187,6 +201,65 @@ public sealed class BenchStack : IAsyncDisposable
         timings.Sort();
         double At(double q) => timings[(int)Math.Min(timings.Count - 1, Math.Ceiling(q * timings.Count) - 1)];
         return new LatencyResult(operations, At(0.50), At(0.95), At(0.99), timings[^1]);
+    }
+
+    /// <summary>
+    /// A read key calls verify-all from <paramref name="flooders"/> loops at once while single
+    /// sends with ?wait=30 go to one client: what each send waits for is the verify flood's toll on
+    /// delivery.
+    /// </summary>
+    public async Task<VerifyFloodResult> VerifyFloodAsync(int sends, int flooders)
+    {
+        using var reader = new HttpClient
+        {
+            BaseAddress = _api.BaseAddress,
+            DefaultRequestHeaders = { { "X-Api-Key", ReadKey } },
+        };
+        using var stop = new CancellationTokenSource();
+        int calls = 0,
+            accepted = 0,
+            limited = 0;
+        var flood = Enumerable
+            .Range(0, flooders)
+            .Select(_ =>
+                Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        using var response = await reader.GetAsync("/clients/all/verify", CancellationToken.None);
+                        Interlocked.Increment(ref calls);
+                        _ = (int)response.StatusCode switch
+                        {
+                            200 or 202 => Interlocked.Increment(ref accepted),
+                            429 => Interlocked.Increment(ref limited),
+                            var other => throw new InvalidOperationException($"verify answered {other}"),
+                        };
+                    }
+                })
+            )
+            .ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var timings = new List<double>(sends);
+        for (var i = 0; i < sends; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await _api.PutAsync($"/clients/{_clients[0].Id}/personnel/{i + 1}?wait=30", null);
+            watch.Stop();
+            if ((int)response.StatusCode != 200)
+            {
+                throw new InvalidOperationException(
+                    $"a send during the verify flood answered {(int)response.StatusCode}"
+                );
+            }
+
+            timings.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(flood);
+        timings.Sort();
+        return new VerifyFloodResult(sends, timings[timings.Count / 2], timings[^1], calls, accepted, limited);
     }
 
     /// <summary>

@@ -38,11 +38,13 @@ if (sections.Contains("stack"))
     var bulk = await stack.BulkAsync(personnel);
     var repair = await RepairBench.RunAsync(stack, clients - 1, personnel);
     var latency = await stack.LatencyAsync(singles);
+    var flood = await stack.VerifyFloodAsync(sends: 20, flooders: 8);
     var broadcast = await stack.BroadcastAsync(100);
     results["personnel"] = personnel;
     results["clients"] = clients;
     results["bulk"] = bulk;
     results["latency"] = latency;
+    results["verifyFlood"] = flood;
     results["broadcast"] = broadcast;
     results["repair"] = repair;
     results["limits"] = limits;
@@ -64,6 +66,17 @@ if (sections.Contains("stack"))
     Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
     Row("single op p95", $"{latency.P95Ms:0.0} ms");
     Row("single op p99", $"{latency.P99Ms:0.0} ms");
+    Row(
+        "single send during a verify flood, p50 / max",
+        $"{flood.SendP50Ms:0} / {flood.SendMaxMs:0} ms",
+        "2,000 ms",
+        flood.SendMaxMs / 2000
+    );
+    Row(
+        $"  verify-all calls from a read key: taken / 429",
+        $"{flood.VerifyAccepted} / {flood.VerifyLimited}",
+        $"{flood.VerifyCalls} calls"
+    );
     Row($"broadcast enqueue to {broadcast.Clients} clients", $"{broadcast.EnqueueSeconds:0.000} s");
     Row(
         $"  payload stored for {broadcast.Clients} clients",
