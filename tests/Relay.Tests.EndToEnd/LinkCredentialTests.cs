@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Dapper;
+using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Testing;
@@ -221,6 +223,47 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         await RestartWithAsync(client, LinkCredential.Parse(issued.Body["credential"]!.GetValue<string>()));
         await _stack.DrainedAsync();
         Assert.Equal(["11122233344", "12345678900"], (await client.StoredRowsAsync()).Select(r => r.Ssn).Order());
+    }
+
+    [Fact]
+    public async Task ARevocationThroughAnotherInstanceClosesTheLinkOnTheInstanceThatHoldsIt()
+    {
+        var id = _stack.ClientIds[0];
+        await _stack.StartServerAsync();
+
+        // Two instances, two clients: once each holds one, the client's link lives on one and the call goes to the
+        // other.
+        var holder = await Eventually.ReturnsAsync(
+            async () =>
+            {
+                await using var db = new MySqlConnection(_stack.ConnectionString);
+                return (
+                    await db.QueryAsync<(long Id, string? Owner)>(
+                        "SELECT id, lease_owner FROM clients WHERE lease_expires_at > UTC_TIMESTAMP(6)"
+                    )
+                ).ToList();
+            },
+            leases => leases.Count == 2 && leases.Select(l => l.Owner).Distinct().Count() == 2,
+            TimeSpan.FromSeconds(20),
+            "each instance holds one client"
+        );
+        var owner = holder.Single(l => l.Id == id).Owner!;
+        var other = _stack.Servers.Single(s => !owner.Contains($"-{s.Process.ProcessId}-", StringComparison.Ordinal));
+        var (status, _) = await other.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{id}/personnel/{await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900")}?wait=20"
+        );
+        Assert.Equal(200, status);
+
+        using var revoked = await other.Api.DeleteAsync($"/clients/{id}/credentials");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, revoked.StatusCode);
+
+        await Eventually.ReturnsAsync(
+            () => other.Api.JsonAsync($"/clients/{id}"),
+            c => c["lastError"]?.GetValue<string>().Contains("revoked", StringComparison.Ordinal) == true,
+            within: TimeSpan.FromSeconds(5),
+            because: "the instance holding the link closes it within seconds of a revocation made on another"
+        );
     }
 
     /// <summary>Stops the daemon, gives it <paramref name="credential"/>, and starts it again.</summary>
