@@ -26,7 +26,7 @@ public sealed record BroadcastResult(
 
 public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
-/// <summary>Single sends while a read key floods verify: how long each waited, and how the flood was answered.</summary>
+/// <summary>Single sends while a read key floods verify: how long each waited, and how the flood was met.</summary>
 public sealed record VerifyFloodResult(
     int Sends,
     double SendP50Ms,

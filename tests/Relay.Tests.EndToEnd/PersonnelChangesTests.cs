@@ -95,4 +95,41 @@ public sealed class PersonnelChangesTests : IAsyncLifetime
         Assert.Empty(await _stack.Clients[1].StoredRowsAsync());
         Assert.Equal([_newton], (await _stack.Clients[0].StoredRowsAsync()).Select(r => r.Id));
     }
+
+    [Fact]
+    public async Task AnIdKeptOnTheSitesAfterItsRemovalCannotBeGivenToSomeoneElse()
+    {
+        (await _stack.Api.DeleteAsync($"/personnel/{_einstein}?propagate=false")).EnsureSuccessStatusCode();
+
+        // An import that would give the removed id to a new person is refused, and nothing reaches the sites.
+        using var import = await _stack.Api.PostAsync(
+            "/personnel/import",
+            new StringContent($"id,name,surname,ssn\n{_einstein},Mallory,Impostor,66677788899\n", null, "text/csv")
+        );
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, import.StatusCode);
+        Assert.Contains($"No personnel has id {_einstein}", await import.Content.ReadAsStringAsync());
+
+        var mallory = await _stack.CreatePersonnelAsync("Mallory", "Impostor", "66677788899");
+        Assert.NotEqual(_einstein, mallory);
+        (
+            await _stack.Api.PutAsJsonAsync(
+                $"/personnel/{mallory}",
+                new
+                {
+                    name = "Mallory",
+                    surname = "Impostor",
+                    ssn = "66677788800",
+                }
+            )
+        ).EnsureSuccessStatusCode();
+        await _stack.DrainedAsync();
+
+        Assert.Equal(
+            [(_einstein, "Albert", "98765432100")],
+            (await _stack.Clients[1].StoredRowsAsync()).Select(r => (r.Id, r.Name, r.Ssn))
+        );
+        Assert.Contains(await _stack.Clients[0].StoredRowsAsync(), r =>
+            r is { Name: "Albert", Ssn: "98765432100" } && r.Id == _einstein
+        );
+    }
 }
