@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Dapper;
+using Microsoft.Extensions.Options;
 using MySqlConnector;
 
 namespace Relay.Server.Audit;
@@ -11,22 +12,20 @@ namespace Relay.Server.Audit;
 /// of filling the table and the connection pool. Changes that were made are always recorded: each
 /// already cost a transaction, and they are what the log is for.
 /// </summary>
-internal sealed partial class AuditRecorder(MySqlDataSource db, TimeProvider time, ILogger<AuditRecorder> logger)
-    : BackgroundService
+internal sealed partial class AuditRecorder(
+    MySqlDataSource db,
+    IOptions<AuditOptions> options,
+    TimeProvider time,
+    ILogger<AuditRecorder> logger
+) : BackgroundService
 {
-    /// <summary>Records a caller may write at once, before the budget refills.</summary>
-    public const int Burst = 100;
-
-    /// <summary>Records per second a caller's budget refills by.</summary>
-    public const int PerSecond = 10;
-
     private static readonly TimeSpan SummaryEvery = TimeSpan.FromSeconds(5);
 
     private readonly PartitionedRateLimiter<string> budget = PartitionedRateLimiter.Create<string, string>(caller =>
         RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Burst,
-            TokensPerPeriod = PerSecond,
+            TokenLimit = options.Value.RowsAtOnce,
+            TokensPerPeriod = options.Value.RowsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,

@@ -6,6 +6,11 @@ internal static class AuditSetup
 {
     public static void AddAudit(this WebApplicationBuilder builder)
     {
+        builder
+            .Services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());

@@ -13,6 +13,7 @@ public sealed class AuditTests : AppTest
 {
     private const string OperateKey = "ci-operate-key-0001";
     private const string ReadKey = "dashboard-read-key-0001";
+    private const int RowsAtOnce = 20;
 
     public override Task InitializeAsync()
     {
@@ -21,7 +22,9 @@ public sealed class AuditTests : AppTest
             .With("Auth:Keys:0:Role", "operate")
             .With("Auth:Keys:1:Name", "dashboard")
             .With("Auth:Keys:1:Key", ReadKey)
-            .With("Auth:Keys:1:Role", "read");
+            .With("Auth:Keys:1:Role", "read")
+            .With("Audit:RowsAtOnce", RowsAtOnce.ToString())
+            .With("Audit:RowsPerSecond", "1");
         return base.InitializeAsync();
     }
 
@@ -230,7 +233,7 @@ public sealed class AuditTests : AppTest
     public async Task AFloodOfReadsDegradesToACountedSummaryNotAFullTable()
     {
         using var dashboard = App.CreateClientWithKey(ReadKey);
-        const int calls = AuditRecorder.Burst + 150;
+        const int calls = RowsAtOnce + 100;
         for (var i = 0; i < calls; i++)
         {
             (await dashboard.GetAsync("/personnel")).EnsureSuccessStatusCode();
@@ -244,9 +247,11 @@ public sealed class AuditTests : AppTest
                 "SELECT method, suppressed FROM audit_log WHERE key_name = 'dashboard'"
             )
         ).AsList();
-        var summary = Assert.Single(rows, r => r.Method == "*");
-        var single = rows.Count - 1;
-        Assert.InRange(single, AuditRecorder.Burst, calls - 100);
-        Assert.Equal(calls, single + summary.Suppressed);
+        // A summary every few seconds: a slow flood may span more than one.
+        var summaries = rows.Where(r => r.Method == "*").ToList();
+        Assert.NotEmpty(summaries);
+        var single = rows.Count - summaries.Count;
+        Assert.InRange(single, RowsAtOnce, calls - 50);
+        Assert.Equal(calls, single + summaries.Sum(r => r.Suppressed));
     }
 }
