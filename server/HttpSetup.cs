@@ -54,6 +54,7 @@ internal static class HttpSetup
     public static void UseRelayHttp(this WebApplication app)
     {
         app.UseTrustedProxies(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxies);
+        app.UseDashboardSlash();
         app.UseRequestProblems();
         app.UseApiDocs();
         app.UseDashboard();

@@ -51,8 +51,25 @@ public static class ApiKeyPolicies
             .AddPolicy(KeyedRead, p => p.RequireRole(ApiKeyRoles.Read))
             .AddPolicy(Operate, p => p.RequireRole(ApiKeyRoles.Operate))
             .AddPolicy(Admin, p => p.RequireRole(ApiKeyRoles.Admin))
-            // A route nobody marked is for admins only, rather than open by omission.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(ApiKeyRoles.Admin).Build());
+            // A route nobody marked is for admins only, rather than open by omission; routing's own answer to a
+            // method the path lacks is no route of ours, and says 405 to anyone.
+            .SetFallbackPolicy(
+                new AuthorizationPolicyBuilder()
+                    .RequireAssertion(context =>
+                        context.User.IsInRole(ApiKeyRoles.Admin)
+                        || (context.Resource is HttpContext http && IsMethodNotAllowed(http.GetEndpoint()))
+                    )
+                    .Build()
+            );
+
+    /// <summary>
+    /// The endpoint routing substitutes when the path exists but not with this method (it answers
+    /// 405 with <c>Allow</c>); the framework gives it no type or metadata of its own, only this name.
+    /// </summary>
+    public static bool IsMethodNotAllowed(Endpoint? endpoint) =>
+        endpoint is not null
+        && endpoint.Metadata.GetMetadata<IAuthorizeData>() is null
+        && endpoint.DisplayName == "405 HTTP Method Not Supported";
 
     /// <summary>The role a call to <paramref name="endpoint"/> needs, for the 403 answer.</summary>
     public static string RoleNeededBy(Endpoint? endpoint) =>

@@ -13,6 +13,28 @@ internal static class DashboardSetup
 
     private static readonly string Folder = System.IO.Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot");
 
+    /// <summary>
+    /// <c>/dashboard/</c>, as people type it and links write it, goes to the page: before the strict
+    /// path check, which refuses every other trailing slash as an id left empty.
+    /// </summary>
+    public static void UseDashboardSlash(this WebApplication app) =>
+        app.Use(
+            async (http, next) =>
+            {
+                if (
+                    (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+                    && http.Request.Path.Value == Path + "/"
+                )
+                {
+                    http.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+                    http.Response.Headers.Location = Path + http.Request.QueryString;
+                    return;
+                }
+
+                await next(http);
+            }
+        );
+
     /// <summary>The page's scripts and styles, under <c>/dashboard/</c>.</summary>
     public static void UseDashboard(this WebApplication app) =>
         app.UseStaticFiles(

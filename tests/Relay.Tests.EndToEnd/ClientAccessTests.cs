@@ -35,6 +35,16 @@ public sealed class ClientAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMethodTheListingLacksIs405WithTheReadKeyNot403()
+    {
+        using var keyed = _client.CreateHttp();
+
+        using var answer = await keyed.DeleteAsync("/personnel/1");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.StatusCode);
+    }
+
+    [Fact]
     public async Task TheClientSaysWhereItListensWithoutCallingItsTcpPortHttpAndSaysWhenItStops()
     {
         await Eventually.ReturnsAsync(

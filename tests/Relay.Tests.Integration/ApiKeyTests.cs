@@ -99,6 +99,20 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
         Assert.Equal(HttpStatusCode.OK, (await hashed.GetAsync(path)).StatusCode);
     }
 
+    [Theory]
+    [InlineData(ReadKey)]
+    [InlineData(OperateKey)]
+    [InlineData(null)]
+    public async Task AMethodARouteLacksIs405WhateverTheKeyNot403(string? key)
+    {
+        using var caller = App.CreateClientWithKey(key);
+
+        using var answer = await caller.PatchAsync("/personnel/1", null);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, answer.StatusCode);
+        Assert.Contains("GET", answer.Content.Headers.Allow);
+    }
+
     [Fact]
     public async Task AnOperateKeyRunsOperationsButCannotCreateAClient()
     {

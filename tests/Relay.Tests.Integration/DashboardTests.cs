@@ -23,4 +23,15 @@ public sealed class DashboardTests : AppTest
         );
         Assert.DoesNotContain("http", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheDashboardWithATrailingSlashGoesToThePage()
+    {
+        using var answer = await App.CreateClientWithKey(null).GetAsync("/dashboard/");
+
+        // Redirected (308), and the client followed it to the page.
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("/dashboard", answer.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal("text/html", answer.Content.Headers.ContentType?.MediaType);
+    }
 }
