@@ -46,7 +46,8 @@ public sealed partial class ContainerConfigTests
                 "condition"
             )
         );
-        Assert.Contains("8080:8080", Sequence(services["server"], "ports"));
+        // Loopback unless the operator says otherwise.
+        Assert.Equal(["${RELAY_SERVER_BIND:-127.0.0.1}:8080:8080"], Sequence(services["server"], "ports"));
         Assert.All(new[] { "mysql", "client1", "client2" }, s =>
             Assert.NotEmpty(((YamlSequenceNode)Child(services[s], "volumes")!).Children)
         );
@@ -189,9 +190,9 @@ public sealed partial class ContainerConfigTests
         var services = Services();
         var mount = ((YamlSequenceNode)Child(services[client], "volumes")!)
             .Children.OfType<YamlMappingNode>()
-            .Single(m => Scalar(m, "source") == "credentials");
+            .Single(m => Scalar(m, "source")!.StartsWith("credentials", StringComparison.Ordinal));
+        Assert.Equal($"credentials-{client}", Scalar(mount, "source"));
         Assert.Equal("true", Scalar(mount, "read_only"));
-        Assert.Equal(client, Scalar((YamlMappingNode)Child(mount, "volume")!, "subpath"));
         var file =
             $"{Scalar(mount, "target")}/{Path.GetFileName(Scalar((YamlMappingNode)Child(services[client], "environment")!, "Client__CredentialFile")!)}";
         Assert.Equal($"{Scalar(mount, "target")}/credential", file);
@@ -200,7 +201,29 @@ public sealed partial class ContainerConfigTests
             .Children.Where(c => ((YamlScalarNode)c.Key).Value!.EndsWith("__CredentialFile", StringComparison.Ordinal))
             .Select(c => ((YamlScalarNode)c.Value).Value);
         Assert.Contains($"/credentials/{client}/credential", seeded);
-        Assert.Contains("credentials:/credentials", Sequence(services["server"], "volumes"));
+        Assert.Contains($"credentials-{client}:/credentials/{client}", Sequence(services["server"], "volumes"));
+    }
+
+    [Fact]
+    public void EveryContainerCapsItsLogAndNoMountNeedsARecentEngine()
+    {
+        var files = new[]
+        {
+            Path.Combine(Repo.Root, "docker-compose.yml"),
+            Path.Combine(Repo.Root, "compose", "cluster.yml"),
+        };
+        var base_ = Services();
+        var cluster = Services(Load(files[1]));
+        foreach (var (name, service) in base_.Concat(cluster.Where(c => !base_.ContainsKey(c.Key))))
+        {
+            var logging = (YamlMappingNode?)Child(service, "logging");
+            Assert.True(logging is not null, $"{name} caps its log");
+            Assert.Equal("json-file", Scalar(logging!, "driver"));
+            Assert.Equal("10m", Scalar((YamlMappingNode)Child(logging!, "options")!, "max-size"));
+        }
+
+        // A volume's subpath needs Docker Engine 26 / compose 2.23; an engine of the compose v2.20 era refuses it.
+        Assert.All(files, f => Assert.DoesNotContain("subpath", File.ReadAllText(f)));
     }
 
     [Fact]
@@ -264,7 +287,7 @@ public sealed partial class ContainerConfigTests
             .Distinct()
             .ToList();
 
-        Assert.Equal(["RELAY_VERSION"], used);
+        Assert.Equal(["RELAY_VERSION", "RELAY_SERVER_BIND"], used);
         Assert.All(used, v => Assert.Matches($"(?m)^{v}=", example));
         Assert.DoesNotMatch("(?i)(password|key)=", example);
     }
