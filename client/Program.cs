@@ -25,7 +25,9 @@ builder.AddStorage();
 builder.AddInbox();
 builder.AddObservability();
 
-var app = builder.BuildWithValidSettings();
+var app = builder.BuildWithValidSettings(
+    new Dictionary<string, Type> { [ClientOptions.Section] = typeof(ClientOptions) }
+);
 
 app.UseRequestProblems();
 app.UseApiDocs();

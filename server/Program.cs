@@ -43,7 +43,7 @@ builder.AddVerification();
 builder.AddDelivery();
 builder.AddObservability();
 
-var app = builder.BuildWithValidSettings();
+var app = builder.BuildWithValidSettings(SettingSections.All);
 
 app.UseRelayHttp();
 app.MapAbout();

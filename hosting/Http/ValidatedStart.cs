@@ -16,8 +16,12 @@ public static partial class ValidatedStart
     public const int BadSettingExitCode = 2;
 
     /// <summary>Builds the app, then runs every options validation registered with <c>ValidateOnStart</c>; exits on the
-    /// first bad setting.</summary>
-    public static WebApplication BuildWithValidSettings(this WebApplicationBuilder builder)
+    /// first bad setting. Keys under <paramref name="sections"/> (section to options type) that no option reads are
+    /// warned about, or refused with <see cref="UnknownSettings.StrictKey"/> on.</summary>
+    public static WebApplication BuildWithValidSettings(
+        this WebApplicationBuilder builder,
+        IReadOnlyDictionary<string, Type>? sections = null
+    )
     {
         var unreadable = SecretFiles.Load(builder.Configuration);
         if (unreadable.Count > 0)
@@ -31,6 +35,20 @@ public static partial class ValidatedStart
             Exit(builder, placeholders);
         }
 
+        var unknown = UnknownSettings
+            .Find(builder.Configuration, sections ?? new Dictionary<string, Type>())
+            .Select(u => $"{u.Key} is not a setting{(u.Closest is null ? "" : $"; did you mean {u.Closest}?")}")
+            .ToList();
+        if (unknown.Count > 0 && IsStrict(builder))
+        {
+            Exit(builder, unknown.Select(u => $"{u} ({UnknownSettings.StrictKey} is on)"));
+        }
+
+        foreach (var line in unknown)
+        {
+            Console.Error.WriteLine($"{builder.Environment.ApplicationName}: warning: ignored: {line}");
+        }
+
         // Building resolves Kestrel's options, which may read settings already (the client's listeners do).
         WebApplication? app = null;
         try
@@ -38,7 +56,7 @@ public static partial class ValidatedStart
             app = builder.Build();
             app.Services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (Exception e) when (Failures(e).ToList() is { Count: > 0 } failures)
+        catch (Exception e) when (Failures(e, builder).ToList() is { Count: > 0 } failures)
         {
             Exit(builder, failures);
         }
@@ -56,13 +74,39 @@ public static partial class ValidatedStart
         Environment.Exit(BadSettingExitCode);
     }
 
-    private static IEnumerable<string> Failures(Exception e) =>
+    private static bool IsStrict(WebApplicationBuilder builder) =>
+        bool.TryParse(builder.Configuration[UnknownSettings.StrictKey], out var strict) && strict;
+
+    private static IEnumerable<string> Failures(Exception e, WebApplicationBuilder builder) =>
         e switch
         {
-            AggregateException many => many.InnerExceptions.SelectMany(Failures),
+            AggregateException many => many.InnerExceptions.SelectMany(inner => Failures(inner, builder)),
             OptionsValidationException options => options.Failures.Select(f => Describe(options.OptionsType, f)),
-            _ => [],
+            InvalidOperationException conversion
+                when ConversionFailure().Match(conversion.Message) is { Success: true } match =>
+            [
+                Conversion(match.Groups["key"].Value, match.Groups["type"].Value, builder),
+            ],
+            _ => e.InnerException is { } inner ? Failures(inner, builder) : [],
         };
+
+    /// <summary>A value the configuration binder could not convert: the key, the value, and what a good one looks
+    /// like.</summary>
+    private static string Conversion(string key, string type, WebApplicationBuilder builder)
+    {
+        var value = builder.Configuration[key] ?? "";
+        value = value.Length <= 40 ? value : value[..40] + "…";
+        var (what, example) = type switch
+        {
+            "System.TimeSpan" => ("a duration", "00:00:02 for 2 seconds, 1.00:00:00 for a day"),
+            "System.Int32" or "System.Int64" => ("a whole number", "10"),
+            "System.Boolean" => ("true or false", "true"),
+            "System.Double" or "System.Decimal" => ("a number", "0.5"),
+            "System.Uri" => ("a URL", "http://127.0.0.1:8080"),
+            _ => ($"a {type.Split('.')[^1]}", null),
+        };
+        return $"{key}: '{value}' is not {what}{(example is null ? "" : $"; for example {example}")}.";
+    }
 
     /// <summary>Names the setting as it is configured (<c>Section:Key</c>), whatever wording the rule used.</summary>
     private static string Describe(Type optionsType, string failure)
@@ -86,4 +130,8 @@ public static partial class ValidatedStart
         RegexOptions.Singleline
     )]
     private static partial Regex DataAnnotationFailure();
+
+    // "Failed to convert configuration value '2s' at 'Delivery:PollInterval' to type 'System.TimeSpan'."
+    [GeneratedRegex("^Failed to convert configuration value (?:'.*' )?at '(?<key>[^']*)' to type '(?<type>[^']*)'")]
+    private static partial Regex ConversionFailure();
 }

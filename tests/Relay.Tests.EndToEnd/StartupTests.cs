@@ -6,6 +6,9 @@ public sealed class StartupTests
 {
     [Theory]
     [InlineData("Client:TcpPort", "0", "Client:TcpPort")]
+    [InlineData("Client:TcpPort", "abc", "Client:TcpPort: 'abc' is not a whole number; for example 10.")]
+    [InlineData("Client:HandshakeTimeout", "5s", "Client:HandshakeTimeout: '5s' is not a duration")]
+    [InlineData("Client:TcpPortt", "5001", "Client:TcpPortt is not a setting; did you mean Client:TcpPort?")]
     [InlineData("Client:HttpUrl", "not a url", "Client:HttpUrl")]
     [InlineData("Client:TcpBindAddress", "localhost-ish", "Client:TcpBindAddress")]
     [InlineData("Client:Credential", "", "Client:Credential")]
@@ -25,6 +28,7 @@ public sealed class StartupTests
             ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Client:Credential"] = ClientDaemon.TestCredential.Encode(),
             ["Client:ReadApiKey"] = "a-read-key-long-enough",
+            ["Settings:Strict"] = "true",
             [key] = value,
         };
         await using var client = DaemonProcess.Start("client", Repo.ClientDll, settings);
@@ -55,6 +59,13 @@ public sealed class StartupTests
 
     [Theory]
     [InlineData("Delivery:MaxRetryAttempts", "0", "MaxRetryAttempts")]
+    [InlineData("Delivery:PollInterval", "2s", "Delivery:PollInterval: '2s' is not a duration; for example 00:00:02")]
+    [InlineData("Outbox:BatchSize", "abc", "Outbox:BatchSize: 'abc' is not a whole number")]
+    [InlineData(
+        "Delivery:PollIntervall",
+        "00:00:02",
+        "Delivery:PollIntervall is not a setting; did you mean Delivery:PollInterval?"
+    )]
     [InlineData("Credentials:MasterKey", "", "Credentials:MasterKey")]
     [InlineData("Credentials:MasterKey", "shorter-than-32-characters", "Credentials:MasterKey")]
     [InlineData("Auth:ApiKey", "short", "Auth:ApiKey")]
@@ -84,6 +95,7 @@ public sealed class StartupTests
                 ["ConnectionStrings:Relay"] = "Server=127.0.0.1;Port=1;Database=x;User ID=x;Password=x",
                 ["Credentials:MasterKey"] = RelayStack.MasterKey,
                 ["Auth:ApiKey"] = "an-api-key-long-enough",
+                ["Settings:Strict"] = "true",
                 [key] = value,
             }
         );
@@ -102,5 +114,38 @@ public sealed class StartupTests
         );
         Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.DoesNotContain("Unhandled exception", daemon.Output);
+    }
+
+    [Fact]
+    public async Task AnUnknownSettingIsAWarningNamingTheClosestKnownOneWhenNotStrict()
+    {
+        await using var client = DaemonProcess.Start(
+            "client",
+            Repo.ClientDll,
+            new Dictionary<string, string>
+            {
+                ["Client:DatabasePath"] = Path.Combine(
+                    Path.GetTempPath(),
+                    $"relay-warn-{Guid.NewGuid():N}",
+                    "client.db"
+                ),
+                ["Client:TcpPort"] = FreePort.Next().ToString(),
+                ["Client:HttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["Client:Credential"] = ClientDaemon.TestCredential.Encode(),
+                ["Client:ReadApiKey"] = "a-read-key-long-enough",
+                ["Client:MaxConnectionz"] = "10",
+            }
+        );
+
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(client.Output),
+            o => o.Contains("Listening for deliveries", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            "the client starts despite the unknown key"
+        );
+        Assert.Contains(
+            "warning: ignored: Client:MaxConnectionz is not a setting; did you mean Client:MaxConnections?",
+            client.Output
+        );
     }
 }

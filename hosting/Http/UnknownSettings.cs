@@ -1,0 +1,144 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Relay.Hosting.Http;
+
+/// <summary>
+/// Settings under a daemon's own sections that no option reads: a misspelled key
+/// (<c>Delivery__PollIntervall</c>) would otherwise be ignored in silence, and its default used.
+/// Each is named with the known key closest to it.
+/// </summary>
+public static class UnknownSettings
+{
+    /// <summary>The setting that makes an unknown key an error instead of a warning.</summary>
+    public const string StrictKey = "Settings:Strict";
+
+    /// <summary>Every configured key under <paramref name="sections"/> (section name to options type) that the type
+    /// has no property for, with the closest known key, if one is close.</summary>
+    public static IReadOnlyList<(string Key, string? Closest)> Find(
+        IConfiguration configuration,
+        IReadOnlyDictionary<string, Type> sections
+    )
+    {
+        var unknown = new List<(string, string?)>();
+        foreach (var (section, type) in sections)
+        {
+            var known = KnownKeys(type, section).ToList();
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            {
+                var setting = key.EndsWith("_FILE", StringComparison.Ordinal) ? key[..^"_FILE".Length] : key;
+                if (value is null || IsKnown(type, setting.Split(':')[1..]))
+                {
+                    continue;
+                }
+
+                unknown.Add((key, Closest(setting, known)));
+            }
+        }
+
+        return unknown;
+    }
+
+    private static bool IsKnown(Type type, string[] path)
+    {
+        if (path.Length == 0)
+        {
+            return true;
+        }
+
+        var property = type.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null)
+        {
+            return false;
+        }
+
+        var rest = path[1..];
+        var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        if (rest.Length == 0 || typeof(IDictionary).IsAssignableFrom(propertyType))
+        {
+            return true;
+        }
+
+        if (ElementOf(propertyType) is { } element)
+        {
+            return int.TryParse(rest[0], out _) && (rest.Length == 1 || IsKnown(element, rest[1..]));
+        }
+
+        return !IsSimple(propertyType) && IsKnown(propertyType, rest);
+    }
+
+    private static IEnumerable<string> KnownKeys(Type type, string prefix)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.SetMethod is null)
+            {
+                continue;
+            }
+
+            var key = $"{prefix}:{property.Name}";
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (ElementOf(propertyType) is { } element && !IsSimple(element))
+            {
+                foreach (var inner in KnownKeys(element, $"{key}:0"))
+                {
+                    yield return inner;
+                }
+            }
+            else
+            {
+                yield return key;
+            }
+        }
+    }
+
+    private static Type? ElementOf(Type type) =>
+        type == typeof(string) ? null
+        : type.IsArray ? type.GetElementType()
+        : type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0]
+        : null;
+
+    private static bool IsSimple(Type type) =>
+        type.IsPrimitive
+        || type.IsEnum
+        || type == typeof(string)
+        || type == typeof(decimal)
+        || type == typeof(TimeSpan)
+        || type == typeof(DateTime)
+        || type == typeof(DateTimeOffset)
+        || type == typeof(Uri);
+
+    /// <summary>The known key nearest by edit distance (indexes compared as written), when it is near enough to be a
+    /// slip.</summary>
+    private static string? Closest(string key, IReadOnlyList<string> known)
+    {
+        var asKnown = string.Join(':', key.Split(':').Select(p => int.TryParse(p, out _) ? "0" : p));
+        var best = known
+            .Select(k => (Key: k, Distance: Distance(asKnown.ToLowerInvariant(), k.ToLowerInvariant())))
+            .OrderBy(k => k.Distance)
+            .FirstOrDefault();
+        return best.Key is not null && best.Distance <= Math.Max(2, asKnown.Length / 4) ? best.Key : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(
+                    Math.Min(current[j - 1] + 1, previous[j] + 1),
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                );
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}
