@@ -34,9 +34,10 @@ internal static class ExpensiveCalls
                     rate.AddPolicy(Policy, http =>
                         RateLimitPartition.GetTokenBucketLimiter(Caller(http), _ => new TokenBucketRateLimiterOptions
                         {
+                            // One token at a time, so Retry-After (one period) is when the next call is allowed.
                             TokenLimit = perMinute,
-                            TokensPerPeriod = perMinute,
-                            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                            TokensPerPeriod = 1,
+                            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
                             QueueLimit = 0,
                             AutoReplenishment = true,
                         })
