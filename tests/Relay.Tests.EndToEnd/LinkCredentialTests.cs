@@ -32,26 +32,11 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         };
         foreach (var credential in attempts)
         {
-            using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
-            var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
-            Assert.Equal(victim.Credential.ClientId, hello.ClientId);
-            var challenge = TransportAuth.NewChallenge();
-            var answer = await thief.ExchangeAsync(
-                new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge))
-            );
-            await thief.SendAsync(
-                new DeliverFrame(
-                    1,
-                    MessageUids.For(1),
-                    new MessageBody(
-                        MessageKind.Save,
-                        Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")]
-                    )
-                )
-            );
-
-            Assert.IsType<NackFrame>(answer);
-            Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+            await PoseAsServerAsync(victim, hello =>
+            {
+                var challenge = TransportAuth.NewChallenge();
+                return new AuthFrame(challenge, TransportAuth.ServerProof(credential, hello.Challenge, challenge));
+            });
         }
 
         Assert.Empty(await victim.StoredRowsAsync());
@@ -88,30 +73,16 @@ public sealed class LinkCredentialTests : IAsyncLifetime
             }
         )
         {
-            using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
-            var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
-            var challenge = TransportAuth.NewChallenge();
-            var answer = await thief.ExchangeAsync(
-                new AuthFrame(
+            await PoseAsServerAsync(victim, hello =>
+            {
+                var challenge = TransportAuth.NewChallenge();
+                return new AuthFrame(
                     challenge,
                     TransportAuth.ServerProof(stolen, hello.Challenge, challenge),
                     sign(hello, challenge),
                     "0000000000000000"
-                )
-            );
-            await thief.SendAsync(
-                new DeliverFrame(
-                    1,
-                    MessageUids.For(1),
-                    new MessageBody(
-                        MessageKind.Save,
-                        Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")]
-                    )
-                )
-            );
-
-            Assert.IsType<NackFrame>(answer);
-            Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
+                );
+            });
         }
 
         Assert.Empty(await victim.StoredRowsAsync());
@@ -264,6 +235,28 @@ public sealed class LinkCredentialTests : IAsyncLifetime
             within: TimeSpan.FromSeconds(5),
             because: "the instance holding the link closes it within seconds of a revocation made on another"
         );
+    }
+
+    /// <summary>
+    /// Poses as the server to <paramref name="victim"/> with the <c>auth</c> frame made from its hello, then sends a
+    /// row anyway: the answer must be a NACK and the connection closed, with nothing applied.
+    /// </summary>
+    private static async Task PoseAsServerAsync(ClientDaemon victim, Func<HelloFrame, AuthFrame> auth)
+    {
+        using var thief = await ProtocolPeer.ConnectAsync(victim.TcpPort);
+        var hello = Assert.IsType<HelloFrame>(await thief.ReadAsync());
+        Assert.Equal(victim.Credential.ClientId, hello.ClientId);
+        var answer = await thief.ExchangeAsync(auth(hello));
+        await thief.SendAsync(
+            new DeliverFrame(
+                1,
+                MessageUids.For(1),
+                new MessageBody(MessageKind.Save, Personnel: [new PersonnelRecord(1, "Eve", "Intruder", "66666666666")])
+            )
+        );
+
+        Assert.IsType<NackFrame>(answer);
+        Assert.True(await thief.IsClosedByPeerWithinAsync(TimeSpan.FromSeconds(5)));
     }
 
     /// <summary>Stops the daemon, gives it <paramref name="credential"/>, and starts it again.</summary>
