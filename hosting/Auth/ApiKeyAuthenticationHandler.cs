@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Relay.Hosting.Http;
 
 namespace Relay.Hosting.Auth;
 
@@ -99,25 +100,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
         );
     }
 
-    private Task WriteProblemAsync(int status, string title, string detail)
-    {
-        Response.StatusCode = status;
-        return Context
-            .RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(
-                new ProblemDetailsContext
-                {
-                    HttpContext = Context,
-                    ProblemDetails =
-                    {
-                        Status = status,
-                        Title = title,
-                        Detail = detail,
-                    },
-                }
-            )
-            .AsTask();
-    }
+    private Task WriteProblemAsync(int status, string title, string detail) =>
+        Context.WriteProblemAsync(status, title, detail);
 
     [LoggerMessage(
         EventId = 1102,

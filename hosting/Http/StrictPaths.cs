@@ -26,22 +26,11 @@ public static class StrictPaths
                     return;
                 }
 
-                http.Response.StatusCode = StatusCodes.Status404NotFound;
-                await http
-                    .RequestServices.GetRequiredService<IProblemDetailsService>()
-                    .WriteAsync(
-                        new ProblemDetailsContext
-                        {
-                            HttpContext = http,
-                            ProblemDetails =
-                            {
-                                Status = StatusCodes.Status404NotFound,
-                                Title = "No such route.",
-                                Detail =
-                                    $"The path '{path}' has an empty segment or ends with '/'; no route has one. Was an id left empty?",
-                            },
-                        }
-                    );
+                await http.WriteProblemAsync(
+                    StatusCodes.Status404NotFound,
+                    "No such route.",
+                    $"The path '{path}' has an empty segment or ends with '/'; no route has one. Was an id left empty?"
+                );
             }
         );
 }

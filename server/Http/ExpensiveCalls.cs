@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Http;
 
@@ -74,22 +75,11 @@ internal static class ExpensiveCalls
         var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
             ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
             : 1;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http
-            .RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(
-                new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many expensive calls.",
-                        Detail =
-                            $"Verify, sync, import and export are limited per key (Limits:ExpensiveCallsPerMinute, Limits:ExpensiveCallsAtOnce); try again in {seconds} s.",
-                    },
-                }
-            );
+        await http.WriteProblemAsync(
+            StatusCodes.Status429TooManyRequests,
+            "Too many expensive calls.",
+            $"Verify, sync, import and export are limited per key (Limits:ExpensiveCallsPerMinute, Limits:ExpensiveCallsAtOnce); try again in {seconds} s."
+        );
     }
 }
