@@ -22,6 +22,7 @@ internal static class HttpSetup
             new ApiDocsSettings
             {
                 Title = "Relay control API",
+                DefaultAddress = new Uri("http://127.0.0.1:8080"),
                 Description = "Manage clients and personnel, and queue the messages that bring clients up to date.",
                 Tags = new Dictionary<string, string>
                 {

@@ -12,6 +12,7 @@ internal static class ClientApiDocs
             new ApiDocsSettings
             {
                 Title = "Relay client daemon API",
+                DefaultAddress = new Uri("http://127.0.0.1:8001"),
                 Description =
                     "Read what this client daemon holds. Nothing here changes data: only deliveries from the Relay server do, over TCP.",
                 Tags = new Dictionary<string, string>

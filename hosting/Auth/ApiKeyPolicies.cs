@@ -36,6 +36,7 @@ public static class ApiKeyPolicies
                     || (
                         context.Resource is HttpContext http
                         && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenStatus
+                        && !GaveKey(http)
                     )
                 )
             )
@@ -45,6 +46,7 @@ public static class ApiKeyPolicies
                     || (
                         context.Resource is HttpContext http
                         && http.RequestServices.GetRequiredService<ApiKeySettings>().OpenReads
+                        && !GaveKey(http)
                     )
                 )
             )
@@ -61,6 +63,13 @@ public static class ApiKeyPolicies
                     )
                     .Build()
             );
+
+    /// <summary>
+    /// Whether the caller sent a key at all: an open route still refuses a wrong one (401), so a mistyped
+    /// key is found on the first call rather than on the first route that needs it.
+    /// </summary>
+    private static bool GaveKey(HttpContext http) =>
+        http.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header);
 
     /// <summary>
     /// The endpoint routing substitutes when the path exists but not with this method (it answers

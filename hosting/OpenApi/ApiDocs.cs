@@ -21,6 +21,10 @@ public sealed record ApiDocsSettings
     /// <summary>The open health routes the daemon maps outside the route handlers, with what each one says.</summary>
     public required IReadOnlyDictionary<string, string> HealthRoutes { get; init; }
 
+    /// <summary>Where the daemon listens by default (<c>make run</c>, compose): the base URL a client generated
+    /// from the checked-in document starts with.</summary>
+    public required Uri DefaultAddress { get; init; }
+
     /// <summary>The 503 every route may answer when the store behind the daemon is away, or null when there is
     /// none.</summary>
     public string? StoreAway { get; init; }
@@ -50,7 +54,9 @@ public static class ApiDocs
                 }
             );
             o.SupportNonNullableReferenceTypes();
-            o.AddServer(new OpenApiServer { Url = "/", Description = "The daemon this document was read from." });
+            o.AddServer(
+                new OpenApiServer { Url = settings.DefaultAddress.ToString().TrimEnd('/'), Description = DefaultServer }
+            );
             o.AddSecurityDefinition(
                 ApiKeyOperationFilter.SchemeName,
                 new OpenApiSecurityScheme
@@ -72,10 +78,28 @@ public static class ApiDocs
         return services;
     }
 
-    /// <summary>Serves the document and Swagger UI (<c>/swagger</c>).</summary>
+    private const string DefaultServer = "Where make run and docker compose publish the daemon.";
+    private const string ReadFrom = "The daemon this document was read from.";
+
+    /// <summary>
+    /// Serves the document and Swagger UI (<c>/swagger</c>). A document read from a daemon elsewhere names
+    /// that daemon first, so Swagger UI and a client generated from it call the daemon it came from.
+    /// </summary>
     public static WebApplication UseApiDocs(this WebApplication app)
     {
-        app.UseSwagger();
+        app.UseSwagger(o =>
+            o.PreSerializeFilters.Add(
+                (document, request) =>
+                {
+                    // Rebuilt on every read: the document may be cached between requests from different hosts.
+                    var here = $"{request.Scheme}://{request.Host}{request.PathBase}";
+                    var preset = document.Servers?.Where(s => s.Description == DefaultServer).ToList() ?? [];
+                    document.Servers = preset.Any(s => s.Url == here)
+                        ? preset
+                        : [new OpenApiServer { Url = here, Description = ReadFrom }, .. preset];
+                }
+            )
+        );
         app.UseSwaggerUI();
         return app;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using Relay.Hosting.Auth;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -56,11 +57,17 @@ public sealed class ApiKeyOperationFilter : IOperationFilter
             );
         }
 
+        // A rate-limited route also answers 429 to a caller over its share of the route's calls.
+        var limited = context
+            .ApiDescription.ActionDescriptor.EndpointMetadata.OfType<EnableRateLimitingAttribute>()
+            .Any();
         operation.Responses.TryAdd(
             "429",
             new OpenApiResponse
             {
-                Description = "Too many wrong keys from this address; try again after Retry-After seconds.",
+                Description = limited
+                    ? "Too many calls of this kind from this key, or too many wrong keys from this address; try again after Retry-After seconds."
+                    : "Too many wrong keys from this address; try again after Retry-After seconds.",
             }
         );
     }

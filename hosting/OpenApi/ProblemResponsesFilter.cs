@@ -57,6 +57,13 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
                 "413",
                 new OpenApiResponse { Description = "The body is larger than this route takes." }
             );
+            operation.Responses.TryAdd(
+                "415",
+                new OpenApiResponse
+                {
+                    Description = "The body's Content-Type is not one this route takes (the request body lists them).",
+                }
+            );
         }
 
         // Open routes (about, license) answer from the daemon itself, never from its store.
@@ -76,18 +83,32 @@ public sealed class ProblemResponsesFilter(ApiDocsSettings settings) : IOperatio
 
         foreach (var (status, response) in operation.Responses)
         {
+            // A conflict and an oversized body name what they refused in `errors`, as a 400 does.
+            var schema = status is "409" or "413" ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails);
             if (status[0] is '4' or '5' && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
             {
                 bare.Content = new Dictionary<string, IOpenApiMediaType>
                 {
                     [ProblemJson] = new OpenApiMediaType
                     {
-                        Schema = context.SchemaGenerator.GenerateSchema(
-                            typeof(ProblemDetails),
-                            context.SchemaRepository
-                        ),
+                        Schema = context.SchemaGenerator.GenerateSchema(schema, context.SchemaRepository),
                     },
                 };
+            }
+            else if (
+                status is "409" or "413"
+                && response.Content is { } content
+                && content.TryGetValue(ProblemJson, out var problem)
+                && problem is OpenApiMediaType media
+            )
+            {
+                media.Schema = context.SchemaGenerator.GenerateSchema(schema, context.SchemaRepository);
+            }
+
+            if (status is "429" or "503" && response is OpenApiResponse waitable)
+            {
+                waitable.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                waitable.Headers.TryAdd(RetryAfterHeader.Name, RetryAfterHeader.Described);
             }
         }
     }

@@ -34,15 +34,19 @@ public static class OpenApiFile
     /// <summary>
     /// What a code generator or a Swagger UI user needs beyond the linter's rules: bounds on
     /// <c>limit</c> and <c>wait</c>, an enum on <c>state</c>, an example for every request body, a
-    /// problem-details 413 where a body is taken, 401 and 429 on every keyed route, <c>security: []</c>
+    /// problem-details 413 and 415 where a body is taken, an <c>errors</c> map on 409 and 413, <c>Retry-After</c>
+    /// on 429 and 503, absolute server URLs, 401 and 429 on every keyed route, <c>security: []</c>
     /// on open ones, and (<paramref name="storeBehind"/>) a 503 on every keyed route.
     /// </summary>
     public static IReadOnlyList<string> RuleBreaches(JsonObject document, bool storeBehind)
     {
         var breaches = new List<string>();
-        if (document["servers"] is not JsonArray { Count: > 0 })
+        if (
+            document["servers"] is not JsonArray { Count: > 0 } servers
+            || servers.Any(s => !Uri.TryCreate((string?)s?["url"], UriKind.Absolute, out _))
+        )
         {
-            breaches.Add("no servers");
+            breaches.Add("no servers, or one without an absolute URL a generated client can call");
         }
 
         foreach (var (path, item) in document["paths"]!.AsObject())
@@ -78,6 +82,29 @@ public static class OpenApiFile
                     }
 
                     RequireProblem(at, responses, "413", breaches);
+                    RequireProblem(at, responses, "415", breaches);
+                }
+
+                foreach (var status in (string[])["409", "413"])
+                {
+                    if (
+                        responses[status]?["content"]?["application/problem+json"]?["schema"]?["$ref"] is { } schema
+                        && !((string)schema!).EndsWith("/HttpValidationProblemDetails", StringComparison.Ordinal)
+                    )
+                    {
+                        breaches.Add($"{at}: {status} does not declare its errors map");
+                    }
+                }
+
+                foreach (var status in (string[])["429", "503"])
+                {
+                    if (
+                        responses[status]?["content"]?["application/problem+json"] is not null
+                        && responses[status]!["headers"]?["Retry-After"] is null
+                    )
+                    {
+                        breaches.Add($"{at}: {status} does not declare Retry-After");
+                    }
                 }
 
                 if (operation["security"] is JsonArray { Count: 0 })

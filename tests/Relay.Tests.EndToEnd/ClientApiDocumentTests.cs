@@ -19,7 +19,9 @@ public sealed class ClientApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task ClientOpenApiYamlIsTheDocumentTheClientServes()
     {
+        // Read as if from where make run publishes the client, the address the checked-in file names.
         using var anonymous = new HttpClient { BaseAddress = new Uri(_client.HttpUrl) };
+        anonymous.DefaultRequestHeaders.Host = "127.0.0.1:8001";
 
         var differences = await OpenApiFile.DifferencesAsync(
             anonymous,
@@ -45,6 +47,16 @@ public sealed class ClientApiDocumentTests : IAsyncLifetime
             document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)
         );
         Assert.Contains("swagger-ui", await anonymous.GetStringAsync("/swagger/index.html"));
+    }
+
+    [Fact]
+    public async Task TheDocumentNamesTheDaemonItWasReadFromFirstThenTheDefaultAddress()
+    {
+        using var anonymous = new HttpClient { BaseAddress = new Uri(_client.HttpUrl) };
+
+        var servers = (await OpenApiFile.ServedAsync(anonymous))["servers"]!.AsArray();
+
+        Assert.Equal([_client.HttpUrl.TrimEnd('/'), "http://127.0.0.1:8001"], servers.Select(s => (string)s!["url"]!));
     }
 
     [Fact]

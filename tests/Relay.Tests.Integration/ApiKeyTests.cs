@@ -176,6 +176,19 @@ public sealed class ApiKeyTests() : AppTest(WithKeys())
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/clients")]
+    [InlineData("/messages")]
+    [InlineData("/operations")]
+    public async Task AWrongKeyOnAnOpenStatusRouteIs401SoAMistypedKeyIsFoundAtOnce(string path)
+    {
+        using var mistyped = App.CreateClientWithKey(ReadKey + "x");
+
+        var problem = await (await mistyped.GetAsync(path)).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        Assert.Equal("The API key is not valid.", (string?)problem["title"]);
+    }
+
     [Fact]
     public async Task HealthMetricsAndSwaggerStayOpen()
     {
@@ -244,6 +257,8 @@ public sealed class OpenReadsTests : AppTest
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/personnel")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/clients")).StatusCode);
+        using var mistyped = App.CreateClientWithKey("not-a-key-of-this-server");
+        await (await mistyped.GetAsync("/personnel")).ProblemAsync(HttpStatusCode.Unauthorized);
         await (await anonymous.GetAsync($"/clients/{client}/verify")).ProblemAsync(HttpStatusCode.Unauthorized);
         await (
             await anonymous.PostAsJsonAsync(

@@ -5,8 +5,9 @@ public sealed class OpenApiDocumentTests : AppTest
     [Fact]
     public async Task OpenApiYamlIsTheDocumentTheServerServes()
     {
+        // Read as if from where make run publishes the server, the address the checked-in file names.
         var differences = await OpenApiFile.DifferencesAsync(
-            App.CreateClient(),
+            App.CreateClient(new() { BaseAddress = new Uri("http://127.0.0.1:8080") }),
             Path.Combine(Repo.Root, "openapi.yaml")
         );
 
@@ -34,6 +35,22 @@ public sealed class OpenApiDocumentTests : AppTest
                 .AsArray()
                 .Select(v => (string)v!)
         );
+    }
+
+    [Fact]
+    public async Task ADocumentReadFromElsewhereNamesThatDaemonFirstSoGeneratedClientsCallIt()
+    {
+        var here = App.CreateClient(new() { BaseAddress = new Uri("https://relay.example:9443") });
+        var home = App.CreateClient(new() { BaseAddress = new Uri("http://127.0.0.1:8080") });
+
+        var fromElsewhere = (await OpenApiFile.ServedAsync(here))["servers"]!.AsArray();
+        var fromHome = (await OpenApiFile.ServedAsync(home))["servers"]!.AsArray();
+
+        Assert.Equal(
+            ["https://relay.example:9443", "http://127.0.0.1:8080"],
+            fromElsewhere.Select(s => (string)s!["url"]!)
+        );
+        Assert.Equal(["http://127.0.0.1:8080"], fromHome.Select(s => (string)s!["url"]!));
     }
 
     [Fact]
