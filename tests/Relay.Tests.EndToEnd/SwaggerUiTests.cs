@@ -5,7 +5,8 @@ namespace Relay.Tests.EndToEnd;
 
 /// <summary>
 /// Swagger UI in a real headless Chromium (Debian's, as Playwright cannot download its own here):
-/// enter the API key, run "send one personnel to one client" from the page, see the row arrive.
+/// enter the API key, try an example as it is and see it change nothing, run "send one personnel to one
+/// client" from the page, see the row arrive.
 /// </summary>
 public sealed class SwaggerUiTests : IAsyncLifetime
 {
@@ -50,6 +51,17 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         await page.Locator(".modal-ux input").FillAsync(RelayStack.ApiKey);
         await page.Locator(".modal-ux .auth-btn-wrapper button.authorize").ClickAsync();
         await page.Locator(".modal-ux button.btn-done").ClickAsync();
+
+        // Tried as it is, an example changes nothing: its id is one no client has.
+        var clientsBefore = await _stack.Api.GetStringAsync("/clients");
+        var update = page.Locator("#operations-Clients-UpdateClient");
+        await update.Locator(".opblock-summary").ClickAsync();
+        await update.Locator("button.try-out__btn").ClickAsync();
+        await update.Locator("button.execute").ClickAsync();
+        await Assertions
+            .Expect(update.Locator(".live-responses-table tbody .response-col_status").First)
+            .ToHaveTextAsync("404");
+        Assert.Equal(clientsBefore, await _stack.Api.GetStringAsync("/clients"));
 
         var operation = page.Locator("#operations-Operations-SendOnePersonnelToOneClient");
         await operation.Locator(".opblock-summary").ClickAsync();
