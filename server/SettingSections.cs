@@ -18,7 +18,7 @@ internal static class SettingSections
         [AuditOptions.Section] = typeof(AuditOptions),
         [AuthOptions.Section] = typeof(AuthOptions),
         [CredentialOptions.Section] = typeof(CredentialOptions),
-        ["Database"] = typeof(DatabaseOptions),
+        ["Database"] = typeof(DatabaseSection),
         [DeliveryOptions.Section] = typeof(DeliveryOptions),
         [LimitsOptions.Section] = typeof(LimitsOptions),
         [OutboxOptions.Section] = typeof(OutboxOptions),

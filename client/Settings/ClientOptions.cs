@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
 
 namespace Relay.Client.Settings;
 
@@ -95,6 +98,23 @@ internal sealed class ClientOptions : IValidatableObject
 
     public Uri ParseHttpUrl() => new(HttpUrl);
 
+    /// <summary>Why the certificate cannot be opened, or null: found at start-up rather than by the listener.</summary>
+    private string? CertificateProblem()
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                TlsCertificatePath!,
+                TlsCertificatePassword
+            );
+            return certificate.HasPrivateKey ? null : "it has no private key";
+        }
+        catch (CryptographicException e)
+        {
+            return e.Message;
+        }
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrEmpty(Credential) == string.IsNullOrEmpty(CredentialFile))
@@ -128,6 +148,13 @@ internal sealed class ClientOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Client:TlsCertificatePath '{TlsCertificatePath}' does not exist.",
                 [nameof(TlsCertificatePath)]
+            );
+        }
+        else if (!string.IsNullOrEmpty(TlsCertificatePath) && CertificateProblem() is { } problem)
+        {
+            yield return new ValidationResult(
+                $"Client:TlsCertificatePath '{TlsCertificatePath}' is not a PKCS#12 certificate with a private key that Client:TlsCertificatePassword opens: {problem}",
+                [nameof(TlsCertificatePassword)]
             );
         }
 
@@ -190,7 +217,7 @@ internal static partial class ClientOptionsSetup
         builder
             .Services.AddOptions<ClientOptions>()
             .BindConfiguration(ClientOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddApiKeyAuthentication(
             sp =>

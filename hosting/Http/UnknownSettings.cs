@@ -60,12 +60,12 @@ public static class UnknownSettings
             return true;
         }
 
-        if (ElementOf(propertyType) is { } element)
+        if (SettingTypes.ElementOf(propertyType) is { } element)
         {
             return int.TryParse(rest[0], out _) && (rest.Length == 1 || IsKnown(element, rest[1..]));
         }
 
-        return !IsSimple(propertyType) && IsKnown(propertyType, rest);
+        return !SettingTypes.IsSimple(propertyType) && IsKnown(propertyType, rest);
     }
 
     private static IEnumerable<string> KnownKeys(Type type, string prefix)
@@ -79,7 +79,7 @@ public static class UnknownSettings
 
             var key = $"{prefix}:{property.Name}";
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (ElementOf(propertyType) is { } element && !IsSimple(element))
+            if (SettingTypes.ElementOf(propertyType) is { } element && !SettingTypes.IsSimple(element))
             {
                 foreach (var inner in KnownKeys(element, $"{key}:0"))
                 {
@@ -92,22 +92,6 @@ public static class UnknownSettings
             }
         }
     }
-
-    private static Type? ElementOf(Type type) =>
-        type == typeof(string) ? null
-        : type.IsArray ? type.GetElementType()
-        : type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0]
-        : null;
-
-    private static bool IsSimple(Type type) =>
-        type.IsPrimitive
-        || type.IsEnum
-        || type == typeof(string)
-        || type == typeof(decimal)
-        || type == typeof(TimeSpan)
-        || type == typeof(DateTime)
-        || type == typeof(DateTimeOffset)
-        || type == typeof(Uri);
 
     /// <summary>The known key nearest by edit distance (indexes compared as written), when it is near enough to be a
     /// slip.</summary>

@@ -49,6 +49,15 @@ public static partial class ValidatedStart
             Console.Error.WriteLine($"{builder.Environment.ApplicationName}: warning: ignored: {line}");
         }
 
+        var unconvertible = UnconvertibleSettings.Find(
+            builder.Configuration,
+            sections ?? new Dictionary<string, Type>()
+        );
+        if (unconvertible.Count > 0)
+        {
+            Exit(builder, unconvertible);
+        }
+
         // Building resolves Kestrel's options, which may read settings already (the client's listeners do).
         WebApplication? app = null;
         try
@@ -66,7 +75,8 @@ public static partial class ValidatedStart
 
     private static void Exit(WebApplicationBuilder builder, IEnumerable<string> failures)
     {
-        foreach (var line in failures)
+        // A section read twice while starting fails twice; it is one thing to fix.
+        foreach (var line in failures.Distinct())
         {
             Console.Error.WriteLine($"{builder.Environment.ApplicationName}: invalid setting: {line}");
         }
@@ -90,23 +100,13 @@ public static partial class ValidatedStart
             _ => e.InnerException is { } inner ? Failures(inner, builder) : [],
         };
 
-    /// <summary>A value the configuration binder could not convert: the key, the value, and what a good one looks
-    /// like.</summary>
-    private static string Conversion(string key, string type, WebApplicationBuilder builder)
-    {
-        var value = builder.Configuration[key] ?? "";
-        value = value.Length <= 40 ? value : value[..40] + "…";
-        var (what, example) = type switch
-        {
-            "System.TimeSpan" => ("a duration", "00:00:02 for 2 seconds, 1.00:00:00 for a day"),
-            "System.Int32" or "System.Int64" => ("a whole number", "10"),
-            "System.Boolean" => ("true or false", "true"),
-            "System.Double" or "System.Decimal" => ("a number", "0.5"),
-            "System.Uri" => ("a URL", "http://127.0.0.1:8080"),
-            _ => ($"a {type.Split('.')[^1]}", null),
-        };
-        return $"{key}: '{value}' is not {what}{(example is null ? "" : $"; for example {example}")}.";
-    }
+    /// <summary>A value the configuration binder could not convert (a setting outside the daemon's sections).</summary>
+    private static string Conversion(string key, string type, WebApplicationBuilder builder) =>
+        UnconvertibleSettings.Describe(
+            key,
+            builder.Configuration[key] ?? "",
+            Type.GetType(type) ?? (type == typeof(Uri).FullName ? typeof(Uri) : typeof(object))
+        );
 
     /// <summary>Names the setting as it is configured (<c>Section:Key</c>), whatever wording the rule used.</summary>
     private static string Describe(Type optionsType, string failure)

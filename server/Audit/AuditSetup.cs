@@ -1,3 +1,4 @@
+using Relay.Hosting.Http;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Audit;
@@ -9,7 +10,7 @@ internal static class AuditSetup
         builder
             .Services.AddOptions<AuditOptions>()
             .BindConfiguration(AuditOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton<IRetentionJob, AuditRetention>();
         builder.Services.AddSingleton<AuditRecorder>();

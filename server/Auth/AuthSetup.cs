@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
 using Relay.Server.Audit;
 using Relay.Server.Http;
 
@@ -12,7 +13,7 @@ internal static partial class AuthSetup
         builder
             .Services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddApiKeyAuthentication(
             sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value.ToSettings(),

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
+using Relay.Hosting.Http;
 using Relay.Server.Http;
 
 namespace Relay.Server.Credentials;
@@ -17,7 +18,7 @@ internal static class CredentialsEndpoints
         builder
             .Services.AddOptions<CredentialOptions>()
             .BindConfiguration(CredentialOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton<ServerKeys>();
         builder.Services.AddSingleton<ClientCredentials>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MySqlConnector;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Database;
 
@@ -16,7 +17,7 @@ internal static class DatabaseSetup
                     o.Password = configuration["Database:Password"];
                 }
             )
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
             new MySqlDataSourceBuilder(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Effective())

@@ -1,3 +1,5 @@
+using Relay.Hosting.Http;
+
 namespace Relay.Server.Delivery;
 
 internal static class DeliverySetup
@@ -7,7 +9,7 @@ internal static class DeliverySetup
         builder
             .Services.AddOptions<DeliveryOptions>()
             .BindConfiguration(DeliveryOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton<DeliveryPipelines>();
         builder.Services.AddSingleton<ClientLeases>();

@@ -22,7 +22,7 @@ internal static class ExpensiveCalls
         builder
             .Services.AddOptions<LimitsOptions>()
             .BindConfiguration(LimitsOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddRateLimiter(_ => { });
         builder

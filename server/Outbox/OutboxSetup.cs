@@ -1,3 +1,4 @@
+using Relay.Hosting.Http;
 using Relay.Server.Database;
 
 namespace Relay.Server.Outbox;
@@ -9,7 +10,7 @@ internal static class OutboxSetup
         builder
             .Services.AddOptions<OutboxOptions>()
             .BindConfiguration(OutboxOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton<Transactions>();
         builder.Services.AddSingleton<OutboxSignal>();

@@ -1,3 +1,4 @@
+using Relay.Hosting.Http;
 using Relay.Server.Database;
 
 namespace Relay.Server.Seed;
@@ -9,7 +10,7 @@ internal static class SeedSetup
         builder
             .Services.AddOptions<SeedOptions>()
             .BindConfiguration(SeedOptions.Section)
-            .ValidateDataAnnotations()
+            .ValidateEveryRule()
             .ValidateOnStart();
         builder.Services.AddSingleton<IDatabaseSeed, DatabaseSeeder>();
     }

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Relay.Hosting.Http;
+
+/// <summary>
+/// Options validation that reports every broken rule of a settings section at once. The framework's
+/// <c>ValidateDataAnnotations</c> skips a type's own checks (<see cref="IValidatableObject"/>) once an
+/// attribute fails, so an operator would fix one setting per start; here both run, and the failures
+/// keep the framework's wording, which <see cref="ValidatedStart"/> turns into one line per setting.
+/// </summary>
+public sealed class EveryRuleValidation<TOptions>(string? name) : IValidateOptions<TOptions>
+    where TOptions : class
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? optionsName, TOptions options)
+    {
+        if (name is not null && name != optionsName)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var context = new ValidationContext(options);
+        var results = new List<ValidationResult>();
+        if (
+            !Validator.TryValidateObject(options, context, results, validateAllProperties: true)
+            && options is IValidatableObject own
+        )
+        {
+            results.AddRange(own.Validate(context));
+        }
+
+        return results.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                results.Select(r =>
+                    $"DataAnnotation validation failed for '{typeof(TOptions).Name}' members: "
+                    + $"'{string.Join(",", r.MemberNames)}' with the error: '{r.ErrorMessage}'."
+                )
+            );
+    }
+}
+
+/// <summary>Registers <see cref="EveryRuleValidation{TOptions}"/>.</summary>
+public static class EveryRuleValidationExtensions
+{
+    /// <summary>Checks every rule of the options (attributes and the type's own), all reported at once.</summary>
+    public static OptionsBuilder<TOptions> ValidateEveryRule<TOptions>(this OptionsBuilder<TOptions> builder)
+        where TOptions : class
+    {
+        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new EveryRuleValidation<TOptions>(builder.Name));
+        return builder;
+    }
+}
