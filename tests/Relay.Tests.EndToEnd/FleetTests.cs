@@ -97,7 +97,13 @@ public sealed class FleetTests : IAsyncLifetime
 
         // Three batches of 1,000, 1,000 and 500 personnel; read per client it would be 900 rows.
         Assert.True(rowsRead <= 3 * 3, $"the 3 shared batches were read {rowsRead} times for {Size} clients");
-        Assert.All(_fleet.Clients, c => Assert.Equal((0, 0), (c.Duplicates, c.OutOfOrder)));
+        // Never out of order; a frame comes twice only when a link was cut before its acknowledgement (a busy
+        // machine's attempt timeout) and the next connection sends it again, which the client applies once.
+        Assert.All(_fleet.Clients, c =>
+        {
+            Assert.Equal(0, c.OutOfOrder);
+            Assert.True(c.Duplicates == 0 || c.Connections > 1, $"{c.Duplicates} duplicates over one connection");
+        });
     }
 
     private async Task FanOutAsync(long personnelId)
