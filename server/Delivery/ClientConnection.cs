@@ -157,6 +157,8 @@ internal sealed class ClientConnection(
 
     public bool IsOpenTo(string host, int port) => _socket is not null && _endpoint == (host, port);
 
+    public bool IsOpen => _socket is not null;
+
     /// <summary>
     /// Between exchanges the client sends nothing, so a socket with something to read is ending:
     /// the client closed it or died, or TCP keep-alive gave up on it. Only for an idle connection.

@@ -1,4 +1,5 @@
 using Polly;
+using Polly.CircuitBreaker;
 using Relay.Contracts.Protocol;
 using Relay.Server.Credentials;
 using Relay.Server.Observability;
@@ -139,11 +140,32 @@ internal sealed class ClientDeliveryWorker(
                     e.Message,
                     Failures.ToTrace(e)
                 );
-                await ((Task)signal.WaitForMessagesAsync(clientId, options.MaxRetryDelay, time, ct)).ConfigureAwait(
-                    ConfigureAwaitOptions.SuppressThrowing
-                );
+                await PauseAsync(connection, e, ct);
             }
         }
+    }
+
+    /// <summary>
+    /// After a failure, waits <see cref="DeliveryOptions.MaxRetryDelay"/> or until a wake; a client that could not
+    /// be reached is meanwhile tried every <see cref="DeliveryOptions.LinkCheckInterval"/>, and delivery resumes as
+    /// soon as it answers, not at the end of the pause.
+    /// </summary>
+    private async Task PauseAsync(ClientConnection connection, Exception failure, CancellationToken ct)
+    {
+        // An open breaker says when it lets the next attempt through.
+        var length =
+            failure is BrokenCircuitException { RetryAfter: { } after } && after < options.MaxRetryDelay
+                ? after
+                : options.MaxRetryDelay;
+        using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reached =
+            link.Enabled && !connection.IsOpen
+                ? link.WatchAsync(connection, pause.Token, untilReached: true)
+                : Task.Delay(Timeout.InfiniteTimeSpan, time, pause.Token);
+        var woken = signal.WaitForMessagesAsync(clientId, length, time, pause.Token);
+        await Task.WhenAny(reached, woken);
+        await pause.CancelAsync();
+        await Task.WhenAll(reached, woken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Idle, the connection is kept up and watched, until a wake says work waits.</summary>

@@ -36,9 +36,9 @@ internal sealed class ClientLink(
         && connection.IsOpenTo(host, port)
         && connection.Probe() == LinkProbe.Open;
 
-    /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops); never throws
-    /// otherwise.</summary>
-    public async Task WatchAsync(ClientConnection connection, CancellationToken ct)
+    /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops), or with
+    /// <paramref name="untilReached"/> until the client answers; never throws otherwise.</summary>
+    public async Task WatchAsync(ClientConnection connection, CancellationToken ct, bool untilReached = false)
     {
         if (options.LinkCheckInterval <= TimeSpan.Zero)
         {
@@ -70,8 +70,12 @@ internal sealed class ClientLink(
                         break;
                 }
 
-                await ConnectAsync(connection, host, port, ct);
+                await ConnectAsync(connection, ct);
                 await RecordAsync(null, ct);
+                if (untilReached)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -88,7 +92,9 @@ internal sealed class ClientLink(
     private async Task PauseAsync(CancellationToken ct) =>
         await Task.Delay(options.LinkCheckInterval, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
-    private async Task ConnectAsync(ClientConnection connection, string host, int port, CancellationToken ct)
+    /// <summary>Connects, each attempt to the address the client has then: a corrected address is tried at the next
+    /// attempt, not after the back-off for the old one.</summary>
+    private async Task ConnectAsync(ClientConnection connection, CancellationToken ct)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(DeliveryPipelines.LinkFailedKey, e => new ValueTask(
@@ -98,9 +104,18 @@ internal sealed class ClientLink(
         {
             await reconnect.ExecuteAsync(
                 static async (ctx, state) =>
-                    await state.connection.OpenIfClosedAsync(state.host, state.port, ctx.CancellationToken),
+                {
+                    var (host, port) = state.addressOf()
+                        ?? throw new InvalidOperationException("The client has no address.");
+                    if (!state.connection.IsOpenTo(host, port))
+                    {
+                        await state.connection.CloseAsync();
+                    }
+
+                    await state.connection.OpenIfClosedAsync(host, port, ctx.CancellationToken);
+                },
                 context,
-                (connection, host, port)
+                (connection, addressOf)
             );
         }
         finally

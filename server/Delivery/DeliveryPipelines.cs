@@ -4,6 +4,7 @@ using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Retry;
 using Relay.Contracts.Protocol;
+using Relay.Server.Credentials;
 using Relay.Server.Observability;
 using Relay.Server.Outbox;
 using Relay.Server.Queue;
@@ -31,10 +32,10 @@ internal sealed partial class DeliveryPipelines(
     private readonly ResiliencePipelineRegistry<long> _registry = new();
 
     /// <summary>
-    /// Connecting to an idle client, tried until it answers (or work arrives): first after
-    /// <see cref="DeliveryOptions.LinkCheckInterval"/>, then backing off to <see
-    /// cref="DeliveryOptions.MaxRetryDelay"/>,
-    /// so a client that refuses the handshake is not hammered into locking the server out.
+    /// Connecting to an idle client, tried until it answers (or work arrives): every
+    /// <see cref="DeliveryOptions.LinkCheckInterval"/>, so a client that comes back is found within one; a
+    /// client that refuses the server's credential is tried less and less often, up to
+    /// <see cref="DeliveryOptions.MaxRetryDelay"/>, so it is not hammered into locking the server out.
     /// </summary>
     public ResiliencePipeline Link { get; } =
         new ResiliencePipelineBuilder { TimeProvider = time }
@@ -42,10 +43,10 @@ internal sealed partial class DeliveryPipelines(
                 new RetryStrategyOptions
                 {
                     MaxRetryAttempts = int.MaxValue,
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    Delay = options.Value.LinkCheckInterval,
-                    MaxDelay = options.Value.MaxRetryDelay,
+                    DelayGenerator = args =>
+                        ValueTask.FromResult<TimeSpan?>(
+                            LinkRetryDelay(args.Outcome.Exception, args.AttemptNumber, options.Value)
+                        ),
                     OnRetry = args =>
                         args.Outcome.Exception is { } e
                         && args.Context.Properties.TryGetValue(LinkFailedKey, out var failed)
@@ -55,6 +56,18 @@ internal sealed partial class DeliveryPipelines(
             )
             .AddTimeout(options.Value.AttemptTimeout)
             .Build();
+
+    /// <summary>The wait before the next connection attempt to an idle client.</summary>
+    public static TimeSpan LinkRetryDelay(Exception? failure, int attempt, DeliveryOptions options)
+    {
+        if (failure is not CredentialRefusedException)
+        {
+            return options.LinkCheckInterval;
+        }
+
+        var doubled = options.LinkCheckInterval * Math.Pow(2, Math.Min(attempt, 20));
+        return doubled < options.MaxRetryDelay ? doubled : options.MaxRetryDelay;
+    }
 
     public ResiliencePipeline<IReadOnlyList<Frame>> For(long clientId) =>
         _registry.GetOrAddPipeline<IReadOnlyList<Frame>>(clientId, builder =>

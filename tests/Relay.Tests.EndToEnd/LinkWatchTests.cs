@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Relay.Testing;
 
@@ -81,6 +82,92 @@ public sealed class LinkWatchTests
             TimeSpan.FromSeconds(30),
             because: "the server reconnects after the heal"
         );
+    }
+
+    [Fact]
+    public async Task AClientWhoseAddressIsCorrectedIsReachedWithinALinkCheckNotAfterTheBackOff()
+    {
+        await using var stack = new RelayStack(clients: 1, serverSettings: LongBackOff);
+        await stack.StartAsync();
+        var path = $"/clients/{stack.ClientIds[0]}";
+        var client = stack.Clients[0];
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => State(c) == "upToDate" && c["lastContactAt"] is not null,
+            Seconds20,
+            because: "the server connects to idle clients"
+        );
+
+        // A typo in the port: unreachable, and long enough for a back-off to have grown.
+        await PutAddressAsync(stack, path, client.TcpHost, FreePort.Next());
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => State(c) == "unreachable",
+            Seconds20,
+            because: "nothing listens on the wrong port"
+        );
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        await PutAddressAsync(stack, path, client.TcpHost, client.TcpPort);
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => State(c) == "upToDate",
+            TimeSpan.FromSeconds(5),
+            because: "the corrected address is tried at the next link check (every second here)"
+        );
+    }
+
+    [Fact]
+    public async Task AClientThatReturnsWhileDeliveryIsPausedIsDeliveredToWithinALinkCheck()
+    {
+        await using var stack = new RelayStack(clients: 1, serverSettings: LongBackOff);
+        await stack.StartAsync();
+        var newton = await stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await stack.Clients[0].Process!.StopAsync();
+
+        // Its retries are spent at once, and the worker pauses for the long MaxRetryDelay.
+        using (var sent = await stack.Api.PutAsync($"/clients/{stack.ClientIds[0]}/personnel/{newton}", null))
+        {
+            Assert.Equal(202, (int)sent.StatusCode);
+        }
+
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync($"/clients/{stack.ClientIds[0]}"),
+            c => State(c) == "unreachable",
+            Seconds20,
+            because: "the delivery attempts fail"
+        );
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        await stack.Clients[0].StartAsync();
+        await Eventually.ReturnsAsync(
+            stack.Clients[0].StoredRowsAsync,
+            rows => rows.Length == 1,
+            TimeSpan.FromSeconds(8),
+            because: "the returning client is found at the next link check, not after the 60 s pause"
+        );
+    }
+
+    /// <summary>Back-off and pauses of a minute: what a client comes back within must not depend on them.</summary>
+    private static readonly Dictionary<string, string> LongBackOff = new()
+    {
+        ["Delivery:MaxRetryDelay"] = "00:01:00",
+        ["Delivery:MaxRetryAttempts"] = "2",
+        ["Delivery:BreakDuration"] = "00:01:00",
+    };
+
+    private static async Task PutAddressAsync(RelayStack stack, string path, string host, int port)
+    {
+        using var put = await stack.Api.PutAsJsonAsync(
+            path,
+            new
+            {
+                name = "Client #1",
+                host,
+                port,
+            }
+        );
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
     }
 
     private static string State(JsonObject client) => client["state"]!.GetValue<string>();
