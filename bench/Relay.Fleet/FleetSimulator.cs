@@ -123,9 +123,12 @@ public sealed class FleetSimulator : IAsyncDisposable
             await SendAsync(writer, new WelcomeFrame(TransportAuth.ClientProof(credential, auth.Challenge, challenge)));
             while (await ReadAsync(frames) is { } frame)
             {
-                Frame reply = frame is DeliverFrame deliver
-                    ? new AckFrame(deliver.MessageId, client.Apply(deliver))
-                    : new NackFrame(0, true, $"the simulator does not answer {frame.GetType().Name}");
+                Frame reply = frame switch
+                {
+                    DeliverFrame deliver => new AckFrame(deliver.MessageId, client.Apply(deliver)),
+                    PingFrame => new PongFrame(),
+                    _ => new NackFrame(0, true, $"the simulator does not answer {frame.GetType().Name}"),
+                };
                 // One answer per frame, flushed at once, as the real daemon does.
                 await SendAsync(writer, reply);
             }

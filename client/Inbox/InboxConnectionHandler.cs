@@ -238,6 +238,11 @@ internal sealed class InboxConnectionHandler(
 
     private async Task<Frame> HandleAsync(string connectionId, Frame frame, CancellationToken ct)
     {
+        if (frame is PingFrame)
+        {
+            return new PongFrame();
+        }
+
         if (frame is DigestRequestFrame digest)
         {
             return await DescribeAsync(connectionId, digest, ct);
@@ -248,7 +253,7 @@ internal sealed class InboxConnectionHandler(
             return Refuse(
                 0,
                 connectionId,
-                $"A client only accepts deliver and digestRequest frames, not {frame.GetType().Name}.",
+                $"A client only accepts deliver, digestRequest and ping frames, not {frame.GetType().Name}.",
                 "malformed"
             );
         }

@@ -15,6 +15,8 @@ namespace Relay.Contracts.Protocol;
 [JsonDerivedType(typeof(WelcomeFrame), "welcome")]
 [JsonDerivedType(typeof(DigestRequestFrame), "digestRequest")]
 [JsonDerivedType(typeof(DigestReplyFrame), "digestReply")]
+[JsonDerivedType(typeof(PingFrame), "ping")]
+[JsonDerivedType(typeof(PongFrame), "pong")]
 public abstract record Frame
 {
     /// <summary>Protocol version of the sender; see <see cref="ProtocolVersion"/>.</summary>
@@ -97,3 +99,13 @@ public sealed record DigestRequestFrame(int Buckets, IReadOnlyList<int>? ListBuc
 /// <param name="RowHashes">The listed buckets' rows as (id, hash) pairs (16 bytes a row, base64), when buckets were
 /// listed.</param>
 public sealed record DigestReplyFrame(long Rows, byte[]? BucketSummaries = null, byte[]? RowHashes = null) : Frame;
+
+/// <summary>
+/// Server to client, on an idle link: are you there? Answered at once with a <see cref="PongFrame"/>, so the server
+/// knows when it last heard from the client, not only when it last connected. A client of an earlier build answers
+/// a nack, which says as much.
+/// </summary>
+public sealed record PingFrame : Frame;
+
+/// <summary>Client to server: the answer to a <see cref="PingFrame"/>.</summary>
+public sealed record PongFrame : Frame;

@@ -187,6 +187,37 @@ internal sealed class ClientConnection(
         }
     }
 
+    /// <summary>
+    /// Asks the idle client whether it is there: true when it answered within the attempt timeout (a pong; a client
+    /// of an earlier build answers a nack, which says as much). Otherwise the connection is closed, for the link
+    /// watch to open again or find lost.
+    /// </summary>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        if (_socket is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await AttemptAsync(ct, async deadline =>
+            {
+                FrameCodec.Write(_writer!, new PingFrame());
+                await FlushAsync(deadline);
+                var (answer, _) = await ReadAsync(deadline);
+                return answer is PongFrame or NackFrame { MessageId: 0 } ? true : throw UnexpectedAnswer(answer);
+            });
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static ProtocolException UnexpectedAnswer(Frame answer) =>
+        new(ProtocolError.OutOfTurn, $"The client answered a ping with {answer.GetType().Name}.");
+
     /// <summary>One attempt under a progress deadline; any failure drops the connection, so the next attempt starts
     /// clean.</summary>
     private async Task<T> AttemptAsync<T>(CancellationToken ct, Func<ProgressDeadline, Task<T>> attempt)

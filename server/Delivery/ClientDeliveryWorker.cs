@@ -179,6 +179,10 @@ internal sealed class ClientDeliveryWorker(
             {
                 return;
             }
+
+            // Heard from, not only connected: a client that stopped answering (stopped, or its host froze) is
+            // found by the silence, not hours later by TCP.
+            await link.HearAsync(connection, ct);
         }
 
         // Connecting, or the link was lost: the watch reconnects (with back-off) while the wake is awaited.

@@ -14,6 +14,7 @@ internal sealed class ClientLink(
     long clientId,
     Func<(string Host, int Port)?> addressOf,
     ClientLinks links,
+    ClientContacts contacts,
     ResiliencePipeline reconnect,
     DeliveryOptions options,
     TimeProvider time,
@@ -35,6 +36,19 @@ internal sealed class ClientLink(
         && addressOf() is var (host, port)
         && connection.IsOpenTo(host, port)
         && connection.Probe() == LinkProbe.Open;
+
+    /// <summary>Pings the idle client: true when it answered (and that is noted as its last contact); false when it
+    /// did not, the connection then being closed for the watch to reopen or find lost.</summary>
+    public async Task<bool> HearAsync(ClientConnection connection, CancellationToken ct)
+    {
+        if (!await connection.PingAsync(ct))
+        {
+            return false;
+        }
+
+        contacts.Heard(clientId);
+        return true;
+    }
 
     /// <summary>Watches until <paramref name="ct"/> is cancelled (work arrived, or the worker stops), or with
     /// <paramref name="untilReached"/> until the client answers; never throws otherwise.</summary>
@@ -58,6 +72,12 @@ internal sealed class ClientLink(
                 switch (connection.Probe())
                 {
                     case LinkProbe.Open when connection.IsOpenTo(host, port):
+                        if (!await HearAsync(connection, ct))
+                        {
+                            // Silent: the connection is closed, and reopened below or found lost.
+                            break;
+                        }
+
                         await RecordAsync(null, ct);
                         await PauseAsync(ct);
                         continue;

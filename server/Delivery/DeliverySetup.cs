@@ -14,6 +14,8 @@ internal static class DeliverySetup
         builder.Services.AddSingleton<DeliveryPipelines>();
         builder.Services.AddSingleton<ClientLeases>();
         builder.Services.AddSingleton<ClientLinks>();
+        builder.Services.AddSingleton<ClientContacts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClientContacts>());
         builder.Services.AddSingleton<ClientPositions>();
         builder.Services.AddSingleton<LiveLinks>();
         builder.Services.AddHostedService<DeliveryService>();

@@ -135,6 +135,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>kill -STOP: the process freezes, its sockets stay open and the kernel still answers for them.</summary>
+    public void Freeze() => _ = SendSignal(_process.Id, 19);
+
+    /// <summary>kill -CONT: a frozen process goes on.</summary>
+    public void Thaw() => _ = SendSignal(_process.Id, 18);
+
     /// <summary>kill -9: no chance to clean up.</summary>
     public void Kill()
     {

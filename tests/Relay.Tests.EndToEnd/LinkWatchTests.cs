@@ -148,6 +148,52 @@ public sealed class LinkWatchTests
         );
     }
 
+    [Fact]
+    public async Task AnIdleClientIsHeardFromAndOneThatFreezesTurnsUnreachableThenBack()
+    {
+        await using var stack = new RelayStack(clients: 1);
+        await stack.StartAsync();
+        var path = $"/clients/{stack.ClientIds[0]}";
+        var first = await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => c["lastContactAt"] is not null,
+            Seconds20,
+            because: "the server connects to idle clients"
+        );
+
+        // Nothing is sent, yet the last contact moves: the client answers the link checks (every second here).
+        var connectedAt = first["lastContactAt"]!.GetValue<DateTime>();
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => c["lastContactAt"]!.GetValue<DateTime>() >= connectedAt.AddSeconds(2),
+            Seconds20,
+            because: "an idle client is heard from at each link check"
+        );
+
+        // Frozen, its kernel still holds the connection and answers TCP keep-alive: only its silence tells.
+        stack.Clients[0].Process!.Freeze();
+        try
+        {
+            await Eventually.ReturnsAsync(
+                () => stack.Api.JsonAsync(path),
+                c => State(c) == "unreachable",
+                TimeSpan.FromSeconds(30),
+                because: "a client that does not answer its link check is unreachable"
+            );
+        }
+        finally
+        {
+            stack.Clients[0].Process!.Thaw();
+        }
+
+        await Eventually.ReturnsAsync(
+            () => stack.Api.JsonAsync(path),
+            c => State(c) == "upToDate",
+            TimeSpan.FromSeconds(30),
+            because: "the thawed client answers again"
+        );
+    }
+
     /// <summary>Back-off and pauses of a minute: what a client comes back within must not depend on them.</summary>
     private static readonly Dictionary<string, string> LongBackOff = new()
     {
