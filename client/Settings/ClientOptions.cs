@@ -90,6 +90,14 @@ internal sealed class ClientOptions : IValidatableObject
     [Range(1, 10_000, ErrorMessage = "Client:MaxConnections must be between 1 and 10000.")]
     public int MaxConnections { get; init; } = 16;
 
+    /// <summary>
+    /// How many personnel this site can hold (a door controller's memory, a licence), or none for no limit. A
+    /// message that would make it hold more is refused for good, changing nothing: the operator sees it failed, and
+    /// discards it or retries it once there is room.
+    /// </summary>
+    [Range(1, 100_000_000, ErrorMessage = "Client:MaxPersonnel must be between 1 and 100000000 when set.")]
+    public int? MaxPersonnel { get; init; }
+
     [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Client:MaxFrameBytes must be between 1024 and 67108864.")]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
 

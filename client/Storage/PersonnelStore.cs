@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Relay.Client.Settings;
@@ -166,6 +167,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     break;
             }
 
+            if (await OverCapacityAsync(connection, tx, body.Kind, ct) is { } full)
+            {
+                return new ApplyOutcome(ApplyResult.Refused, full);
+            }
+
             await using (
                 var record = Command(
                     connection,
@@ -192,6 +198,30 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>Why a message that adds personnel would leave the site holding more than it can, or null: counted
+    /// inside the message's transaction, which a refusal rolls back.</summary>
+    private async Task<string?> OverCapacityAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        MessageKind kind,
+        CancellationToken ct
+    )
+    {
+        if (
+            options.Value.MaxPersonnel is not { } most
+            || kind is not (MessageKind.Save or MessageKind.Replace or MessageKind.Patch)
+        )
+        {
+            return null;
+        }
+
+        await using var count = Command(connection, tx, "SELECT COUNT(*) FROM personnel");
+        var held = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        return held <= most
+            ? null
+            : $"This client holds at most {most} personnel (Client:MaxPersonnel); applying the message would make {held}.";
     }
 
     /// <summary>What the server's digest request asks for: bucket summaries or the listed buckets' row
