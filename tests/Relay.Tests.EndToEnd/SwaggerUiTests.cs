@@ -53,7 +53,7 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         await page.Locator(".modal-ux button.btn-done").ClickAsync();
 
         // Tried as it is, an example changes nothing: its id is one no client has.
-        var clientsBefore = await _stack.Api.GetStringAsync("/clients");
+        var clientsBefore = await AddressesAsync();
         var update = page.Locator("#operations-Clients-UpdateClient");
         await update.Locator(".opblock-summary").ClickAsync();
         await update.Locator("button.try-out__btn").ClickAsync();
@@ -61,7 +61,7 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         await Assertions
             .Expect(update.Locator(".live-responses-table tbody .response-col_status").First)
             .ToHaveTextAsync("404");
-        Assert.Equal(clientsBefore, await _stack.Api.GetStringAsync("/clients"));
+        Assert.Equal(clientsBefore, await AddressesAsync());
 
         var operation = page.Locator("#operations-Operations-SendOnePersonnelToOneClient");
         await operation.Locator(".opblock-summary").ClickAsync();
@@ -79,4 +79,12 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         );
         Assert.Equal(newton, rows[0].Id);
     }
+
+    /// <summary>What an update could change: each client's name and address (its last contact moves by itself).</summary>
+    private async Task<string[]> AddressesAsync() =>
+        [
+            .. (await _stack.Api.JsonAsync("/clients"))["items"]!
+                .AsArray()
+                .Select(c => $"{c!["id"]} {c["name"]} {c["host"]}:{c["port"]}"),
+        ];
 }
