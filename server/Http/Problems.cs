@@ -13,12 +13,27 @@ internal static class Problems
 
     /// <summary>A 409; <paramref name="fields"/> names the fields whose values clash, as 400s name theirs.</summary>
     public static ProblemHttpResult Conflict(string title, string detail, params string[] fields) =>
-        TypedResults.Problem(
+        Conflict(title, detail, null, fields);
+
+    /// <summary>A 409 with more to say than the fields (<paramref name="extensions"/>).</summary>
+    public static ProblemHttpResult Conflict(
+        string title,
+        string detail,
+        IDictionary<string, object?>? extensions,
+        params string[] fields
+    )
+    {
+        var all = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>());
+        if (fields.Length > 0)
+        {
+            all["errors"] = fields.ToDictionary(f => f, _ => new[] { detail });
+        }
+
+        return TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: title,
             detail: detail,
-            extensions: fields.Length == 0
-                ? null
-                : new Dictionary<string, object?> { ["errors"] = fields.ToDictionary(f => f, _ => new[] { detail }) }
+            extensions: all.Count == 0 ? null : all
         );
+    }
 }

@@ -122,12 +122,13 @@ internal static class PersonnelEndpoints
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
-            return SsnTaken();
+            return SsnTaken(await HolderOfAsync(connection, request.Ssn!, ct));
         }
     }
 
     private static async Task<Results<Ok<PersonnelRecord>, ProblemHttpResult>> Update(
         PersonnelChanges changes,
+        MySqlDataSource db,
         [Description("The personnel's id."), PositiveId] long id,
         PersonnelRequest request,
         [Description(PropagateText), DefaultValue(true)] bool? propagate,
@@ -137,7 +138,8 @@ internal static class PersonnelEndpoints
         var change = await changes.UpdateAsync(id, request, propagate != false, ct);
         if (change.SsnTaken)
         {
-            return SsnTaken();
+            await using var connection = await db.OpenConnectionAsync(ct);
+            return SsnTaken(await HolderOfAsync(connection, request.Ssn!, ct));
         }
 
         return change.Found
@@ -168,10 +170,23 @@ internal static class PersonnelEndpoints
         );
     }
 
-    private static ProblemHttpResult SsnTaken() =>
+    /// <summary>
+    /// The 409 names the personnel that has the SSN (<c>existingId</c>), so a script that adds someone can
+    /// run twice: the second time it learns the id it added the first time. Only a caller allowed to create
+    /// personnel sees it, and it may read them all anyway.
+    /// </summary>
+    private static ProblemHttpResult SsnTaken(long? holder) =>
         Problems.Conflict(
             "Another personnel already has this SSN.",
-            "SSNs are unique; the given SSN belongs to another personnel.",
+            holder is null
+                ? "SSNs are unique; the given SSN belongs to another personnel."
+                : $"SSNs are unique; the given SSN belongs to personnel {holder} (existingId).",
+            holder is null ? null : new Dictionary<string, object?> { ["existingId"] = holder },
             "ssn"
+        );
+
+    private static async Task<long?> HolderOfAsync(MySqlConnection connection, string ssn, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long?>(
+            new CommandDefinition("SELECT id FROM personnel WHERE ssn = @ssn", new { ssn }, cancellationToken: ct)
         );
 }

@@ -27,9 +27,9 @@ public sealed class ResourceTests : AppTest
     }
 
     [Fact]
-    public async Task ADuplicateSsnIs409()
+    public async Task ADuplicateSsnIs409NamingThePersonnelThatHasIt()
     {
-        await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
 
         var response = await Http.PostAsJsonAsync(
             "/personnel",
@@ -43,6 +43,7 @@ public sealed class ResourceTests : AppTest
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(["ssn"], problem.ErrorFields());
+        Assert.Equal(newton, problem["existingId"]!.GetValue<long>());
     }
 
     [Fact]
@@ -61,7 +62,8 @@ public sealed class ResourceTests : AppTest
             }
         );
 
-        await response.ProblemAsync(HttpStatusCode.Conflict);
+        var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
+        Assert.NotEqual(einstein, problem["existingId"]!.GetValue<long>());
         var stored = await Http.GetFromJsonAsync<JsonObject>($"/personnel/{einstein}");
         Assert.Equal("98765432100", stored!["ssn"]!.GetValue<string>());
     }
