@@ -80,7 +80,8 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         Assert.Equal(newton, rows[0].Id);
     }
 
-    /// <summary>What an update could change: each client's name and address (its last contact moves by itself).</summary>
+    /// <summary>What an update could change: each client's name and address (its last contact moves by
+    /// itself).</summary>
     private async Task<string[]> AddressesAsync() =>
         [
             .. (await _stack.Api.JsonAsync("/clients"))["items"]!
