@@ -158,9 +158,16 @@ internal sealed class ClientDeliveryWorker(
                 ? after
                 : options.MaxRetryDelay;
         using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        // Early only for a client that could not be reached, and never sooner than a link check: a failure the client
+        // answered for (a refusal, an open breaker) would otherwise reconnect and fail again at once, in a loop.
+        var unreachable = failure is not (BrokenCircuitException or TransientRefusalException) && !connection.IsOpen;
         var reached =
-            link.Enabled && !connection.IsOpen
-                ? link.WatchAsync(connection, pause.Token, untilReached: true)
+            link.Enabled && unreachable
+                ? Task.WhenAll(
+                    link.WatchAsync(connection, pause.Token, untilReached: true),
+                    Task.Delay(options.LinkCheckInterval, time, pause.Token)
+                )
                 : Task.Delay(Timeout.InfiniteTimeSpan, time, pause.Token);
         var woken = signal.WaitForMessagesAsync(clientId, length, time, pause.Token);
         await Task.WhenAny(reached, woken);
