@@ -35,8 +35,9 @@ public static partial class ValidatedStart
             Exit(builder, placeholders);
         }
 
+        sections ??= new Dictionary<string, Type>();
         var unknown = UnknownSettings
-            .Find(builder.Configuration, sections ?? new Dictionary<string, Type>())
+            .Find(builder.Configuration, sections)
             .Select(u => $"{u.Key} is not a setting{(u.Closest is null ? "" : $"; did you mean {u.Closest}?")}")
             .ToList();
         if (unknown.Count > 0 && IsStrict(builder))
@@ -49,10 +50,7 @@ public static partial class ValidatedStart
             Console.Error.WriteLine($"{builder.Environment.ApplicationName}: warning: ignored: {line}");
         }
 
-        var unconvertible = UnconvertibleSettings.Find(
-            builder.Configuration,
-            sections ?? new Dictionary<string, Type>()
-        );
+        var unconvertible = UnconvertibleSettings.Find(builder.Configuration, sections);
         if (unconvertible.Count > 0)
         {
             Exit(builder, unconvertible);

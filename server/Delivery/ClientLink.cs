@@ -127,11 +127,6 @@ internal sealed class ClientLink(
                 {
                     var (host, port) = state.addressOf()
                         ?? throw new InvalidOperationException("The client has no address.");
-                    if (!state.connection.IsOpenTo(host, port))
-                    {
-                        await state.connection.CloseAsync();
-                    }
-
                     await state.connection.OpenIfClosedAsync(host, port, ctx.CancellationToken);
                 },
                 context,
