@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build format unit integration e2e cluster chaos bench openapi lint-openapi secrets up down clean
+.PHONY: help run test build format unit integration e2e cluster chaos bench openapi lint-openapi install-cli secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,12 @@ openapi: build ## Rewrite openapi.yaml and client/openapi.yaml from the document
 
 lint-openapi: ## Lint openapi.yaml and client/openapi.yaml (@redocly/cli pinned in tools/openapi-lint, rules in redocly.yaml)
 	@scripts/lint-openapi.sh
+
+install-cli: ## Pack the relay command (tools/relay) and install it as a global dotnet tool (~/.dotnet/tools)
+	dotnet pack tools/relay -c Release --nologo -v quiet -o .relay/packages
+	@# Uninstalled first: the version stays 1.0.0, and an update to the same version would keep the old build.
+	-@dotnet tool uninstall --global Relay.Cli >/dev/null 2>&1
+	dotnet tool install --global Relay.Cli --add-source .relay/packages
 
 secrets: ## Write random secrets for docker compose into ./secrets (existing ones are kept)
 	@scripts/make-secrets.sh

@@ -13,6 +13,9 @@ public static class Repo
 
     public static string ClientDll => Path.Combine(Root, "client", "bin", Configuration, "net10.0", "Relay.Client.dll");
 
+    /// <summary>The <c>relay</c> command (tools/relay).</summary>
+    public static string CliDll => Path.Combine(Root, "tools", "relay", "bin", Configuration, "net10.0", "relay.dll");
+
     private static string Metadata(string key) =>
         typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

@@ -4,8 +4,9 @@ using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 
-/// <summary>The README's CI recipe, run word for word with bash against a real stack, so it cannot rot.</summary>
-public sealed partial class ReadmeRecipeTests : IAsyncLifetime
+/// <summary>The README's CI recipe (with the <c>relay</c> command) and docs/cli.md's (with curl), run word for word
+/// with bash against a real stack, so they cannot rot.</summary>
+public sealed class ReadmeRecipeTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(clients: 2);
 
@@ -14,40 +15,57 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
     [Fact]
-    public async Task TheCiRecipePassesTwiceWhenEveryClientHasThePersonnelAndFailsNamingTheClientThatIsDown()
+    public async Task BothCiRecipesPassTwiceWhenEveryClientHasThePersonnelAndFailNamingTheClientThatIsDown()
     {
-        var (exit, output) = await RunRecipeAsync();
-        Assert.True(exit == 0, output);
-        Assert.Contains("is on every client", output);
+        foreach (var recipe in new[] { Relay, Curl, Relay })
+        {
+            var (exit, output) = await RunRecipeAsync(recipe);
+            Assert.True(exit == 0, output);
+            Assert.Contains("is on every client", output);
+        }
+
         foreach (var client in _stack.Clients)
         {
             Assert.Contains("19061209000", await client.ListedSsnsAsync());
         }
 
-        // A second run finds the person already registered and sends that one again: still green.
-        (exit, output) = await RunRecipeAsync();
-        Assert.True(exit == 0, output);
-        Assert.Contains("is on every client", output);
+        // Later runs found the person already registered and sent that one again.
         Assert.Single((await _stack.Api.JsonAsync("/personnel"))["items"]!.AsArray(), p =>
             p!["ssn"]!.GetValue<string>() == "19061209000"
         );
 
         await _stack.Clients[1].Process!.StopAsync();
 
-        (exit, output) = await RunRecipeAsync();
-        Assert.Equal(1, exit);
-        Assert.Contains("did not reach every client within 3 s (HTTP 202)", output);
-        Assert.Contains($"client {_stack.ClientIds[1]} Client #2: pending", output);
-        Assert.DoesNotContain($"client {_stack.ClientIds[0]} ", output);
+        var (relayExit, relayOutput) = await RunRecipeAsync(Relay);
+        Assert.True(relayExit == 3, relayOutput);
+        Assert.Contains($"client {_stack.ClientIds[1]} Client #2: pending", relayOutput);
+        Assert.DoesNotContain($"client {_stack.ClientIds[0]} ", relayOutput);
+        Assert.DoesNotContain("is on every client", relayOutput);
+
+        var (curlExit, curlOutput) = await RunRecipeAsync(Curl);
+        Assert.Equal(1, curlExit);
+        Assert.Contains("did not reach every client within 3 s (HTTP 202)", curlOutput);
+        Assert.Contains($"client {_stack.ClientIds[1]} Client #2: pending", curlOutput);
+        Assert.DoesNotContain($"client {_stack.ClientIds[0]} ", curlOutput);
     }
 
-    private async Task<(int Exit, string Output)> RunRecipeAsync()
+    private static readonly (string Page, string Marker) Relay = ("README.md", "ci-recipe");
+    private static readonly (string Page, string Marker) Curl = ("docs/cli.md", "ci-recipe-curl");
+
+    private async Task<(int Exit, string Output)> RunRecipeAsync((string Page, string Marker) recipe)
     {
-        var readme = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "README.md"));
-        var script = Recipe().Match(readme);
-        Assert.True(script.Success, "README.md has no <!-- ci-recipe --> bash block");
+        var page = await File.ReadAllTextAsync(Path.Combine(Repo.Root, recipe.Page));
+        var script = Regex.Match(page, $"<!-- {recipe.Marker} -->\\s*```bash\\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(script.Success, $"{recipe.Page} has no <!-- {recipe.Marker} --> bash block");
         var directory = Directory.CreateTempSubdirectory("relay-recipe-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "recipe.sh"), script.Groups[1].Value);
+        // The relay command on PATH, as `make install-cli` or a CI job's `dotnet tool install` puts it.
+        var bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(bin, "relay"), $"#!/bin/sh\nexec dotnet '{Repo.CliDll}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(bin, "relay"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
 
         var start = new ProcessStartInfo("bash", "recipe.sh")
         {
@@ -58,6 +76,7 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
         start.Environment["RELAY_URL"] = _stack.Server.Url;
         start.Environment["RELAY_API_KEY"] = RelayStack.ApiKey;
         start.Environment["RELAY_WAIT"] = "3";
+        start.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         try
         {
             using var process = Process.Start(start)!;
@@ -72,7 +91,4 @@ public sealed partial class ReadmeRecipeTests : IAsyncLifetime
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    [GeneratedRegex("<!-- ci-recipe -->\\s*```bash\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex Recipe();
 }
