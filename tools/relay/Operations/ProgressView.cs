@@ -37,7 +37,7 @@ internal static class ProgressView
             .AutoClear(false)
             .Columns(
                 new TaskDescriptionColumn { Alignment = Justify.Left },
-                new ProgressBarColumn(),
+                new ProgressBarColumn { Width = 20 },
                 new PercentageColumn(),
                 new RemainingTimeColumn(),
                 new SpinnerColumn()
@@ -50,9 +50,7 @@ internal static class ProgressView
                     meter.Add(snapshot.Settled);
                     task.MaxValue = Math.Max(1, snapshot.Messages);
                     task.Value = snapshot.Settled;
-                    task.Description = Markup.Escape(
-                        $"operation {snapshot.Id}: {snapshot.Counts}{Pace(meter, snapshot)}"
-                    );
+                    task.Description = Markup.Escape(Short(snapshot, meter));
                     if (snapshot.State != "pending")
                     {
                         task.Value = task.MaxValue;
@@ -61,6 +59,14 @@ internal static class ProgressView
                 });
             });
     }
+
+    /// <summary>What fits beside the bar on an 80-column terminal; the bar and its columns give the share and the
+    /// time left.</summary>
+    private static string Short(OperationSnapshot s, RateMeter meter) =>
+        $"operation {s.Id}: {s.ClientsDone}/{s.Clients} clients"
+        + (s.ClientsFailed > 0 ? $" ({s.ClientsFailed} failed)" : "")
+        + $", {s.Settled:N0}/{s.Messages:N0} messages"
+        + (meter.PerSecond > 0 && s.State == "pending" ? $", {meter.PerSecond:N0}/s" : "");
 
     private static string Pace(RateMeter meter, OperationSnapshot snapshot) =>
         snapshot.State != "pending" || meter.PerSecond <= 0 ? ""
