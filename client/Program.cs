@@ -6,6 +6,7 @@ using Relay.Client.Settings;
 using Relay.Client.Storage;
 using Relay.Hosting.Http;
 using Relay.Hosting.OpenApi;
+using Relay.Hosting.Tracing;
 
 if (HealthProbe.IsProbe(args))
 {
@@ -26,7 +27,11 @@ builder.AddInbox();
 builder.AddObservability();
 
 var app = builder.BuildWithValidSettings(
-    new Dictionary<string, Type> { [ClientOptions.Section] = typeof(ClientOptions) }
+    new Dictionary<string, Type>
+    {
+        [ClientOptions.Section] = typeof(ClientOptions),
+        [TracingOptions.Section] = typeof(TracingOptions),
+    }
 );
 
 app.UseRequestProblems();

@@ -1,3 +1,4 @@
+using Relay.Hosting.Tracing;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
 using Relay.Server.Credentials;
@@ -23,5 +24,6 @@ internal static class SettingSections
         [LimitsOptions.Section] = typeof(LimitsOptions),
         [OutboxOptions.Section] = typeof(OutboxOptions),
         [SeedOptions.Section] = typeof(SeedOptions),
+        [TracingOptions.Section] = typeof(TracingOptions),
     };
 }

@@ -34,6 +34,10 @@ public sealed class SimulatedClient(int index, string host)
     /// <summary>Messages that arrived with a new uid but a lower id than one applied before: order broken.</summary>
     public int OutOfOrder { get; private set; }
 
+    /// <summary>Deliver frames that carried a traceparent: none should, since the simulator (like a client of an
+    /// earlier build) answers the features question with a nack.</summary>
+    public int TraceParents { get; private set; }
+
     public int Connections;
 
     public int Rows
@@ -73,6 +77,10 @@ public sealed class SimulatedClient(int index, string host)
 
             _lastMessageId = deliver.MessageId;
             Applied++;
+            if (deliver.TraceParent is not null)
+            {
+                TraceParents++;
+            }
             ApplyBody(deliver.Body);
             return false;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
@@ -243,6 +244,11 @@ internal sealed class InboxConnectionHandler(
             return new PongFrame();
         }
 
+        if (frame is FeaturesFrame)
+        {
+            return new FeaturesReplyFrame([Features.TraceParent]);
+        }
+
         if (frame is DigestRequestFrame digest)
         {
             return await DescribeAsync(connectionId, digest, ct);
@@ -253,7 +259,7 @@ internal sealed class InboxConnectionHandler(
             return Refuse(
                 0,
                 connectionId,
-                $"A client only accepts deliver, digestRequest and ping frames, not {frame.GetType().Name}.",
+                $"A client only accepts deliver, digestRequest, ping and features frames, not {frame.GetType().Name}.",
                 "malformed"
             );
         }
@@ -263,9 +269,16 @@ internal sealed class InboxConnectionHandler(
             return Refuse(deliver.MessageId, connectionId, invalid, "invalid");
         }
 
+        using var span = ClientTracing
+            .StartApply(deliver.TraceParent)
+            ?.SetTag("relay.message_id", deliver.MessageId)
+            .SetTag("relay.message_kind", deliver.Body.Kind.ToString())
+            .SetTag("relay.items", deliver.Body.ItemCount);
         try
         {
             var outcome = await store.ApplyAsync(deliver.MessageId, deliver.MessageUid, deliver.Body, ct);
+            span?.SetTag("relay.outcome", outcome.Result.ToString())
+                .SetStatus(outcome.Result == ApplyResult.Refused ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
             if (outcome.Result == ApplyResult.Applied)
             {
                 storage.Succeeded();
@@ -290,6 +303,7 @@ internal sealed class InboxConnectionHandler(
         {
             // The store's fault, not the message's: the transaction rolled back and a retry may succeed.
             InboxLog.ApplyFailed(logger, e, deliver.MessageId);
+            span?.AddException(e).SetStatus(ActivityStatusCode.Error, e.Message);
             metrics.Rejected("storage");
 
             // SQLite's own words ("database or disk is full"), so the operator sees the cause from the server too.

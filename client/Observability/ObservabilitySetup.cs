@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Relay.Hosting.Http;
+using Relay.Hosting.Tracing;
 
 namespace Relay.Client.Observability;
 
@@ -19,6 +20,7 @@ internal static class ObservabilitySetup
                     .AddMeter(ClientMetrics.MeterName)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
             );
+        builder.AddRelayTracing(ClientTracing.SourceName);
         builder.Services.AddHealthChecks().AddCheck<ListenerHealthCheck>("listener");
     }
 

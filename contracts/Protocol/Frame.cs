@@ -17,6 +17,8 @@ namespace Relay.Contracts.Protocol;
 [JsonDerivedType(typeof(DigestReplyFrame), "digestReply")]
 [JsonDerivedType(typeof(PingFrame), "ping")]
 [JsonDerivedType(typeof(PongFrame), "pong")]
+[JsonDerivedType(typeof(FeaturesFrame), "features")]
+[JsonDerivedType(typeof(FeaturesReplyFrame), "featuresReply")]
 public abstract record Frame
 {
     /// <summary>Protocol version of the sender; see <see cref="ProtocolVersion"/>.</summary>
@@ -32,7 +34,14 @@ public abstract record Frame
 /// whose database was reset or restored from an older backup.
 /// </param>
 /// <param name="Body">What to apply.</param>
-public sealed record DeliverFrame(long MessageId, string MessageUid, MessageBody Body) : Frame
+/// <param name="TraceParent">The W3C trace context of the delivery attempt, for the client's span of applying it; sent
+/// only to a client that listed <see cref="Features.TraceParent"/> in its <see cref="FeaturesReplyFrame"/>.</param>
+public sealed record DeliverFrame(
+    long MessageId,
+    string MessageUid,
+    MessageBody Body,
+    [property: JsonPropertyName("traceparent")] string? TraceParent = null
+) : Frame
 {
     /// <summary>A new message uid: 128 random bits as 32 lowercase hex digits.</summary>
     public static string NewUid() => Guid.NewGuid().ToString("N");
@@ -109,3 +118,21 @@ public sealed record PingFrame : Frame;
 
 /// <summary>Client to server: the answer to a <see cref="PingFrame"/>.</summary>
 public sealed record PongFrame : Frame;
+
+/// <summary>
+/// Server to client: which optional fields do you take? Answered at once with a <see cref="FeaturesReplyFrame"/>. A
+/// client of an earlier version 6 build answers a nack, which means none: the server then sends it nothing optional.
+/// </summary>
+public sealed record FeaturesFrame : Frame;
+
+/// <summary>Client to server: the answer to a <see cref="FeaturesFrame"/>.</summary>
+/// <param name="Accepts">The optional fields the client takes (see <see cref="Features"/>); others are never sent to
+/// it.</param>
+public sealed record FeaturesReplyFrame(IReadOnlyList<string> Accepts) : Frame;
+
+/// <summary>The optional fields a client can list in its <see cref="FeaturesReplyFrame"/>.</summary>
+public static class Features
+{
+    /// <summary><c>traceparent</c> on deliver frames (<see cref="DeliverFrame.TraceParent"/>).</summary>
+    public const string TraceParent = "traceparent";
+}

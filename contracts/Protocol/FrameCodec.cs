@@ -101,11 +101,12 @@ public static class FrameCodec
         IBufferWriter<byte> output,
         long messageId,
         string messageUid,
-        ReadOnlySpan<byte> bodyJson
+        ReadOnlySpan<byte> bodyJson,
+        string? traceParent = null
     )
     {
         // One contiguous span for the whole frame: one buffer, sent in one piece.
-        var envelope = DeliverEnvelope(messageId, messageUid);
+        var envelope = DeliverEnvelope(messageId, messageUid, traceParent);
         var length = envelope.WrittenCount + bodyJson.Length + DeliverEnd.Length;
         var frame = output.GetSpan(HeaderLength + length);
         BinaryPrimitives.WriteInt32BigEndian(frame, length);
@@ -120,16 +121,22 @@ public static class FrameCodec
     /// caller sends itself, then <see cref="DeliverEnd"/>: a large body shared by thousands of
     /// clients goes to each socket from the one buffer, never copied per client.
     /// </summary>
-    public static void WriteDeliverStart(IBufferWriter<byte> output, long messageId, string messageUid, int bodyLength)
+    public static void WriteDeliverStart(
+        IBufferWriter<byte> output,
+        long messageId,
+        string messageUid,
+        int bodyLength,
+        string? traceParent = null
+    )
     {
-        var envelope = DeliverEnvelope(messageId, messageUid);
+        var envelope = DeliverEnvelope(messageId, messageUid, traceParent);
         var start = output.GetSpan(HeaderLength + envelope.WrittenCount);
         BinaryPrimitives.WriteInt32BigEndian(start, envelope.WrittenCount + bodyLength + DeliverEnd.Length);
         envelope.WrittenSpan.CopyTo(start[HeaderLength..]);
         output.Advance(HeaderLength + envelope.WrittenCount);
     }
 
-    private static ArrayBufferWriter<byte> DeliverEnvelope(long messageId, string messageUid)
+    private static ArrayBufferWriter<byte> DeliverEnvelope(long messageId, string messageUid, string? traceParent)
     {
         var envelope = new ArrayBufferWriter<byte>(160);
         using var writer = new Utf8JsonWriter(envelope);
@@ -138,6 +145,11 @@ public static class FrameCodec
         writer.WriteNumber("version", ProtocolVersion.Current);
         writer.WriteNumber("messageId", messageId);
         writer.WriteString("messageUid", messageUid);
+        if (traceParent is not null)
+        {
+            writer.WriteString("traceparent", traceParent);
+        }
+
         writer.WritePropertyName("body");
         writer.Flush();
         return envelope;

@@ -21,6 +21,17 @@ public sealed class EveryRuleValidation<TOptions>(string? name) : IValidateOptio
             return ValidateOptionsResult.Skip;
         }
 
+        var failures = EveryRule.FailuresOf(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>The rule checks themselves, for a section checked outside the options pipeline.</summary>
+public static class EveryRule
+{
+    /// <summary>Every broken rule of <paramref name="options"/>, in the framework's wording.</summary>
+    public static IReadOnlyList<string> FailuresOf(object options)
+    {
         var context = new ValidationContext(options);
         var results = new List<ValidationResult>();
         if (
@@ -31,14 +42,13 @@ public sealed class EveryRuleValidation<TOptions>(string? name) : IValidateOptio
             results.AddRange(own.Validate(context));
         }
 
-        return results.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                results.Select(r =>
-                    $"DataAnnotation validation failed for '{typeof(TOptions).Name}' members: "
-                    + $"'{string.Join(",", r.MemberNames)}' with the error: '{r.ErrorMessage}'."
-                )
-            );
+        return
+        [
+            .. results.Select(r =>
+                $"DataAnnotation validation failed for '{options.GetType().Name}' members: "
+                + $"'{string.Join(",", r.MemberNames)}' with the error: '{r.ErrorMessage}'."
+            ),
+        ];
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -65,11 +66,36 @@ public static partial class ValidatedStart
         }
         catch (Exception e) when (Failures(e, builder).ToList() is { Count: > 0 } failures)
         {
-            Exit(builder, failures);
+            // Building stopped at the first section read (the client's listeners read theirs): name the others' too.
+            Exit(builder, failures.Concat(OtherSections(builder, sections, FailedTypes(e))));
         }
 
         return app!;
     }
+
+    private static IEnumerable<string> OtherSections(
+        WebApplicationBuilder builder,
+        IReadOnlyDictionary<string, Type> sections,
+        IReadOnlySet<Type> failed
+    )
+    {
+        foreach (var (section, type) in sections.Where(s => !failed.Contains(s.Value)))
+        {
+            var options = builder.Configuration.GetSection(section).Get(type) ?? Activator.CreateInstance(type)!;
+            foreach (var failure in EveryRule.FailuresOf(options))
+            {
+                yield return Describe(type, failure);
+            }
+        }
+    }
+
+    private static HashSet<Type> FailedTypes(Exception e) =>
+        e switch
+        {
+            AggregateException many => [.. many.InnerExceptions.SelectMany(FailedTypes)],
+            OptionsValidationException options => [options.OptionsType],
+            _ => e.InnerException is { } inner ? FailedTypes(inner) : [],
+        };
 
     private static void Exit(WebApplicationBuilder builder, IEnumerable<string> failures)
     {

@@ -378,6 +378,17 @@ internal static class Migrations
                 ),
             ]
         ),
+        (
+            16,
+            "messages.trace_parent: the W3C trace context of the call that queued a message, so its delivery continues "
+                + "that trace",
+            [
+                new(
+                    "ALTER TABLE messages ADD COLUMN trace_parent VARCHAR(55) CHARACTER SET ascii NULL",
+                    OnlyIfMissing: "messages.trace_parent"
+                ),
+            ]
+        ),
     ];
 
     public static int Latest => All[^1].Version;

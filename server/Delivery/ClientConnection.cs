@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Relay.Contracts.Protocol;
 using Relay.Server.Credentials;
+using Relay.Server.Observability;
 using Relay.Server.Outbox;
 using Relay.Server.Queue;
 
@@ -40,6 +41,9 @@ internal sealed class ClientConnection(
     private PipeReader? _reader;
     private FrameReader? _frames;
     private PipeWriter? _writer;
+
+    // Whether the client takes a traceparent on deliver frames: asked at each connection while tracing is on.
+    private bool _acceptsTraceParent;
     private (string Host, int Port) _endpoint;
 
     // The credential the open link stands on; read by CredentialWatch from its own thread.
@@ -81,61 +85,77 @@ internal sealed class ClientConnection(
     )
     {
         await EnsureOpenAsync(host, port, deadline);
-        foreach (var message in messages)
+        var spans = new DeliverySpans(clientId, messages);
+        try
         {
-            if (message.Payload.Length < LargeBody)
+            for (var i = 0; i < messages.Count; i++)
             {
-                FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, message.Payload.Span);
-                continue;
+                var message = messages[i];
+                var traceParent = _acceptsTraceParent ? spans.TraceParentOf(i) : null;
+                if (message.Payload.Length < LargeBody)
+                {
+                    FrameCodec.WriteDeliver(_writer!, message.Id, message.Uid, message.Payload.Span, traceParent);
+                    continue;
+                }
+
+                // A large body (a batch, the same array for every client it goes to) is written
+                // from where it is, not copied into a buffer per connection.
+                FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length, traceParent);
+                await FlushAsync(deadline);
+                for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
+                {
+                    await _stream!.WriteAsync(
+                        message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)),
+                        deadline.Token
+                    );
+                    deadline.Progressed();
+                }
+
+                _writer!.Write(FrameCodec.DeliverEnd);
             }
 
-            // A large body (a batch, the same array for every client it goes to) is written
-            // from where it is, not copied into a buffer per connection.
-            FrameCodec.WriteDeliverStart(_writer!, message.Id, message.Uid, message.Payload.Length);
             await FlushAsync(deadline);
-            for (var offset = 0; offset < message.Payload.Length; offset += BodyPart)
+            var replies = new List<Frame>(messages.Count);
+            foreach (var message in messages)
             {
-                await _stream!.WriteAsync(
-                    message.Payload.Slice(offset, Math.Min(BodyPart, message.Payload.Length - offset)),
-                    deadline.Token
-                );
-                deadline.Progressed();
+                var (reply, _) = await ReadAsync(deadline);
+                var repliedTo = reply switch
+                {
+                    AckFrame a => a.MessageId,
+                    NackFrame n => n.MessageId,
+                    _ => throw new ProtocolException(
+                        ProtocolError.OutOfTurn,
+                        $"The client answered with a {reply.GetType().Name}."
+                    ),
+                };
+                if (repliedTo != message.Id && repliedTo != 0)
+                {
+                    throw new ProtocolException(
+                        ProtocolError.OutOfTurn,
+                        $"The client answered message {repliedTo} while {message.Id} was next."
+                    );
+                }
+
+                spans.Answered(replies.Count, reply);
+                replies.Add(reply);
+                if (reply is NackFrame { Permanent: false })
+                {
+                    await CloseAsync();
+                    break;
+                }
             }
 
-            _writer!.Write(FrameCodec.DeliverEnd);
+            return replies;
         }
-
-        await FlushAsync(deadline);
-        var replies = new List<Frame>(messages.Count);
-        foreach (var message in messages)
+        catch (Exception e)
         {
-            var (reply, _) = await ReadAsync(deadline);
-            var repliedTo = reply switch
-            {
-                AckFrame a => a.MessageId,
-                NackFrame n => n.MessageId,
-                _ => throw new ProtocolException(
-                    ProtocolError.OutOfTurn,
-                    $"The client answered with a {reply.GetType().Name}."
-                ),
-            };
-            if (repliedTo != message.Id && repliedTo != 0)
-            {
-                throw new ProtocolException(
-                    ProtocolError.OutOfTurn,
-                    $"The client answered message {repliedTo} while {message.Id} was next."
-                );
-            }
-
-            replies.Add(reply);
-            if (reply is NackFrame { Permanent: false })
-            {
-                await CloseAsync();
-                break;
-            }
+            spans.Failed(e);
+            throw;
         }
-
-        return replies;
+        finally
+        {
+            spans.Dispose();
+        }
     }
 
     /// <summary>Opens the connection (handshake included) unless it is already open to that address.</summary>
@@ -309,6 +329,7 @@ internal sealed class ClientConnection(
         _endpoint = (host, port);
         var result = await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
         _standing = new LinkStanding(socket, result.Generation, result.Validity);
+        _acceptsTraceParent = RelayTracing.Source.HasListeners() && await AcceptsTraceParentAsync(ct);
         if (opened is not null)
         {
             await opened((result.LastAppliedId, result.LastAppliedUid), ct);
@@ -354,6 +375,22 @@ internal sealed class ClientConnection(
     }
 
     private async Task<Frame> ReadFrameAsync(CancellationToken ct) => (await ReadAsync(ct)).Frame;
+
+    /// <summary>Asks the client which optional fields it takes; one of an earlier build answers a nack: none.</summary>
+    private async Task<bool> AcceptsTraceParentAsync(CancellationToken ct)
+    {
+        FrameCodec.Write(_writer!, new FeaturesFrame());
+        await _writer!.FlushAsync(ct);
+        return await ReadFrameAsync(ct) switch
+        {
+            FeaturesReplyFrame reply => reply.Accepts.Contains(Features.TraceParent),
+            NackFrame { MessageId: 0 } => false,
+            var other => throw new ProtocolException(
+                ProtocolError.OutOfTurn,
+                $"The client answered a features frame with {other.GetType().Name}."
+            ),
+        };
+    }
 
     private async Task<(Frame Frame, long Bytes)> ReadAsync(CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Relay.Hosting.Http;
+using Relay.Hosting.Tracing;
 
 namespace Relay.Server.Observability;
 
@@ -19,6 +20,7 @@ internal static class ObservabilitySetup
                     .AddMeter(RelayMetrics.MeterName)
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)
             );
+        builder.AddRelayTracing(RelayTracing.SourceName);
     }
 
     public static void MapObservability(this WebApplication app)

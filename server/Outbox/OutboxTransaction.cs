@@ -3,6 +3,7 @@ using Dapper;
 using MySqlConnector;
 using Relay.Contracts.Protocol;
 using Relay.Server.Database;
+using Relay.Server.Observability;
 
 namespace Relay.Server.Outbox;
 
@@ -128,8 +129,8 @@ internal sealed class OutboxTransaction
         await Connection.ExecuteAsync(
             new CommandDefinition(
                 """
-                INSERT INTO messages (id, client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at)
-                VALUES (@id, NULL, @audience, @operationId, @uid, @kind, @count, @batchId, @now)
+                INSERT INTO messages (id, client_id, audience_upto, operation_id, uid, kind, item_count, batch_id, created_at, trace_parent)
+                VALUES (@id, NULL, @audience, @operationId, @uid, @kind, @count, @batchId, @now, @trace)
                 """,
                 new
                 {
@@ -141,6 +142,7 @@ internal sealed class OutboxTransaction
                     count = body.ItemCount,
                     batchId,
                     now,
+                    trace = RelayTracing.CurrentTraceParent(),
                 },
                 Transaction,
                 cancellationToken: CancellationToken
@@ -186,8 +188,8 @@ internal sealed class OutboxTransaction
         await Connection.ExecuteAsync(
             new CommandDefinition(
                 """
-                INSERT INTO messages (id, client_id, operation_id, uid, kind, item_count, payload, created_at)
-                VALUES (@id, @clientId, @operationId, @uid, @kind, @count, @payload, @now)
+                INSERT INTO messages (id, client_id, operation_id, uid, kind, item_count, payload, created_at, trace_parent)
+                VALUES (@id, @clientId, @operationId, @uid, @kind, @count, @payload, @now, @trace)
                 """,
                 new
                 {
@@ -199,6 +201,7 @@ internal sealed class OutboxTransaction
                     count = itemCount,
                     payload,
                     now = _time.GetUtcNow().UtcDateTime,
+                    trace = RelayTracing.CurrentTraceParent(),
                 },
                 Transaction,
                 cancellationToken: CancellationToken
@@ -242,17 +245,18 @@ internal sealed class OutboxTransaction
             insert.Parameters.AddWithValue("@batch", batchId);
             insert.Parameters.AddWithValue("@now", now);
             insert.Parameters.AddWithValue("@operation", operationId);
+            insert.Parameters.AddWithValue("@trace", RelayTracing.CurrentTraceParent());
             var rows = new List<string>(chunk.Length);
             for (var i = 0; i < chunk.Length; i++)
             {
-                rows.Add($"(@i{i}, @c{i}, @u{i}, @kind, @count, @batch, @operation, @now)");
+                rows.Add($"(@i{i}, @c{i}, @u{i}, @kind, @count, @batch, @operation, @now, @trace)");
                 insert.Parameters.AddWithValue($"@i{i}", next++);
                 insert.Parameters.AddWithValue($"@c{i}", chunk[i]);
                 insert.Parameters.AddWithValue($"@u{i}", DeliverFrame.NewUid());
             }
 
             insert.CommandText =
-                $"INSERT INTO messages (id, client_id, uid, kind, item_count, batch_id, operation_id, created_at) VALUES {string.Join(',', rows)}";
+                $"INSERT INTO messages (id, client_id, uid, kind, item_count, batch_id, operation_id, created_at, trace_parent) VALUES {string.Join(',', rows)}";
             await insert.ExecuteNonQueryAsync(CancellationToken);
         }
 

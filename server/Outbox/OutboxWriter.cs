@@ -41,10 +41,13 @@ internal sealed class OutboxWriter(
         CancellationToken ct
     )
     {
+        // The span the queued messages store as their trace parent: each delivery attempt is its child.
+        using var span = RelayTracing.Source.StartActivity("outbox write");
         var (result, clientIds, messages) = await transactions.RetryDeadlocksAsync(
             () => AttemptAsync(targets, work, ct),
             ct
         );
+        span?.SetTag("relay.messages", messages).SetTag("relay.clients", clientIds.Count);
         if (messages > 0)
         {
             metrics.Enqueued(messages);

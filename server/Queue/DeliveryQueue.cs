@@ -12,6 +12,8 @@ namespace Relay.Server.Queue;
 /// to.</param>
 /// <param name="IsBroadcast">One row for every client (see <see cref="ClientQueue"/>): passing it moves the client's
 /// position, it does not leave the outbox.</param>
+/// <param name="TraceParent">The W3C trace context of the call that queued it, when there was one: its delivery
+/// attempts are spans of that trace.</param>
 /// <param name="Unreadable">Why the message cannot be built (its payload is gone), or null: such a message fails for
 /// its client alone, and the queue moves on.</param>
 internal sealed record PendingMessage(
@@ -25,6 +27,7 @@ internal sealed record PendingMessage(
     string Host,
     int Port,
     bool IsBroadcast = false,
+    string? TraceParent = null,
     string? Unreadable = null
 );
 
@@ -271,8 +274,8 @@ internal sealed class DeliveryQueue : IDisposable
                         tx,
                         ct,
                         $"""
-                        INSERT INTO messages (id, client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error)
-                        SELECT @copy, @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, '{MessageStates.Failed}', 1, created_at, @now, @reason FROM messages WHERE id = @id
+                        INSERT INTO messages (id, client_id, origin_id, operation_id, uid, kind, item_count, payload, batch_id, state, attempts, created_at, last_attempt_at, last_error, trace_parent)
+                        SELECT @copy, @clientId, id, operation_id, @uid, kind, item_count, payload, batch_id, '{MessageStates.Failed}', 1, created_at, @now, @reason, trace_parent FROM messages WHERE id = @id
                         """,
                         "UPDATE clients SET broadcast_position = GREATEST(broadcast_position, @id) WHERE id = @clientId"
                     );

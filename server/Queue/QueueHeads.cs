@@ -62,7 +62,8 @@ internal static class QueueHeads
                     await connection.QueryAsync<HeadRow>(
                         new CommandDefinition(
                             """
-                            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt
+                            SELECT id AS Id, uid AS Uid, client_id AS ClientId, kind AS Kind, payload AS Payload, batch_id AS BatchId, attempts AS Attempts, created_at AS CreatedAt,
+                                   trace_parent AS TraceParent
                             FROM messages WHERE id IN @ownIds
                             """,
                             new { ownIds }
@@ -78,7 +79,7 @@ internal static class QueueHeads
                 new CommandDefinition(
                     $"""
                     SELECT id AS Id, uid AS Uid, kind AS Kind, CASE WHEN batch_id IS NULL THEN payload END AS Payload, batch_id AS BatchId,
-                           attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto
+                           attempts AS Attempts, created_at AS CreatedAt, audience_upto AS AudienceUpto, trace_parent AS TraceParent
                     FROM messages WHERE client_id IS NULL AND state = '{MessageStates.Pending}' AND id > @from ORDER BY id LIMIT @broadcastCap
                     """,
                     new { from = clients.Values.Min(c => c.Position), broadcastCap }
@@ -110,6 +111,7 @@ internal static class QueueHeads
                 client.Host,
                 client.Port,
                 isBroadcast,
+                TraceParent: row.TraceParent,
                 Unreadable: payload is not null
                     ? null
                     : $"Message {row.Id} cannot be sent: what it carries is no longer stored{(row.BatchId is { } b ? $" (batch {b} is missing)" : "")}. Discard the failed message (DELETE /messages/{{id}}) and verify the client."
@@ -176,5 +178,7 @@ internal static class QueueHeads
         public DateTime CreatedAt { get; init; }
 
         public long? AudienceUpto { get; init; }
+
+        public string? TraceParent { get; init; }
     }
 }

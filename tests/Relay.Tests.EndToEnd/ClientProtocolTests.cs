@@ -51,6 +51,27 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheClientSaysItTakesATraceparentAndAppliesAMessageCarryingOneOrABadOne()
+    {
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+
+        var features = Assert.IsType<FeaturesReplyFrame>(await peer.ExchangeAsync(new FeaturesFrame()));
+
+        Assert.Contains(Features.TraceParent, features.Accepts);
+        var traced = new DeliverFrame(
+            40,
+            MessageUids.For(40),
+            new MessageBody(MessageKind.Save, Personnel: [Newton]),
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        );
+        Assert.Equal(new AckFrame(40), await peer.ExchangeAsync(traced));
+        // A trace context is never a reason to refuse a change: one that does not parse is ignored.
+        var garbled = new DeliverFrame(41, MessageUids.For(41), new MessageBody(MessageKind.DeleteAll), "not-a-trace");
+        Assert.Equal(new AckFrame(41), await peer.ExchangeAsync(garbled));
+        Assert.Empty(await _client.StoredRowsAsync());
+    }
+
+    [Fact]
     public async Task GarbageGetsANackAndTheConnectionKeepsWorking()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);

@@ -80,6 +80,7 @@ public sealed class EverySettingTests
         ["Seed:Personnel:0:Name"] = ("", "Seed:Personnel:0"),
         ["Seed:Personnel:0:Surname"] = ("", "Seed:Personnel:0"),
         ["Seed:Personnel:0:Ssn"] = ("12", "Seed:Personnel:0"),
+        ["Tracing:OtlpEndpoint"] = ("not a url", "Tracing:OtlpEndpoint"),
     };
 
     /// <summary>Text any value of which is good: a password, and a file written (and reported) at each start.</summary>
@@ -93,6 +94,7 @@ public sealed class EverySettingTests
         ["Client:Credential"] = ("relay-link-1.1.1.too-short", "Client:Credential"),
         ["Client:ReadApiKey"] = ("short", "Client:ReadApiKey"),
         ["Client:TlsCertificatePath"] = ("/nonexistent/client.pfx", "Client:TlsCertificatePath"),
+        ["Tracing:OtlpEndpoint"] = ("not a url", "Tracing:OtlpEndpoint"),
     };
 
     /// <summary>A password for a real certificate: a second start.</summary>
@@ -267,6 +269,7 @@ public sealed class EverySettingTests
             ["Client"] = Assembly
                 .LoadFrom(Repo.ClientDll)
                 .GetType("Relay.Client.Settings.ClientOptions", throwOnError: true)!,
+            [Relay.Hosting.Tracing.TracingOptions.Section] = typeof(Relay.Hosting.Tracing.TracingOptions),
         };
 
     private static Dictionary<string, string> ServerBaseline() =>

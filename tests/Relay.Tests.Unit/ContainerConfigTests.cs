@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Relay.Client.Settings;
+using Relay.Hosting.Tracing;
 using Relay.Server.Auth;
 using Relay.Server.Credentials;
 using Relay.Server.Database;
@@ -28,6 +29,7 @@ public sealed partial class ContainerConfigTests
         ["Delivery"] = typeof(DeliveryOptions),
         ["Outbox"] = typeof(OutboxOptions),
         ["Seed"] = typeof(SeedOptions),
+        [TracingOptions.Section] = typeof(TracingOptions),
     };
 
     [Fact]
@@ -88,6 +90,37 @@ public sealed partial class ContainerConfigTests
         Assert.All(demo, k =>
             Assert.True(IsServerSetting(k), $"compose/demo.yml passes '{k}', which the server does not read")
         );
+    }
+
+    [Fact]
+    public void TheTracingOverrideAddsJaegerOnLoopbackAndPointsEveryDaemonAtItWithRealSettings()
+    {
+        var tracing = Services(Load(Path.Combine(Repo.Root, "compose", "tracing.yml")));
+
+        Assert.StartsWith("jaegertracing/jaeger:2.", Scalar(tracing["jaeger"], "image"));
+        Assert.Equal(["127.0.0.1:16686:16686"], Sequence(tracing["jaeger"], "ports"));
+        Assert.Equal(
+            "10m",
+            Scalar(
+                (YamlMappingNode)Child((YamlMappingNode)Child(tracing["jaeger"], "logging")!, "options")!,
+                "max-size"
+            )
+        );
+        foreach (var daemon in new[] { "server", "client1", "client2" })
+        {
+            var environment = ((YamlMappingNode)Child(tracing[daemon], "environment")!).Children.ToDictionary(
+                c => ((YamlScalarNode)c.Key).Value!.Replace("__", ":", StringComparison.Ordinal),
+                c => ((YamlScalarNode)c.Value).Value
+            );
+            Assert.Equal("Otlp", environment["Tracing:Exporter"]);
+            Assert.Equal("http://jaeger:4318", environment["Tracing:OtlpEndpoint"]);
+            Assert.All(environment.Keys, k =>
+                Assert.True(
+                    daemon == "server" ? IsServerSetting(k) : IsClientSetting(k),
+                    $"compose/tracing.yml passes '{k}' to {daemon}, which does not read it"
+                )
+            );
+        }
     }
 
     [Fact]
@@ -348,7 +381,8 @@ public sealed partial class ContainerConfigTests
         key = WithoutFileSuffix(key);
         var parts = key.Split(':');
         return key.StartsWith("Logging:", StringComparison.Ordinal)
-            || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]));
+            || (parts[0] == ClientOptions.Section && HasPath(typeof(ClientOptions), parts[1..]))
+            || (parts[0] == TracingOptions.Section && HasPath(typeof(TracingOptions), parts[1..]));
     }
 
     /// <summary>Follows a configuration path through option properties, list indexes included.</summary>

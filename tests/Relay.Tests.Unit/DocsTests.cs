@@ -163,6 +163,7 @@ public sealed partial class DocsTests
         )
         {
             ["Client"] = typeof(Relay.Client.Settings.ClientOptions),
+            [Relay.Hosting.Tracing.TracingOptions.Section] = typeof(Relay.Hosting.Tracing.TracingOptions),
         };
         var known = new HashSet<string> { "ConnectionStrings:Relay", "Settings:Strict" };
         foreach (var (section, type) in sections)
@@ -235,7 +236,7 @@ public sealed partial class DocsTests
     private static partial Regex RepoPath();
 
     [GeneratedRegex(
-        @"\b(?:Auth|Audit|Client|Credentials|Database|Delivery|Limits|Outbox|Seed|Settings):[A-Z][A-Za-z0-9]*(?::(?:[0-9]+|N)(?::[A-Z][A-Za-z0-9]*)?)?"
+        @"\b(?:Auth|Audit|Client|Credentials|Database|Delivery|Limits|Outbox|Seed|Settings|Tracing):[A-Z][A-Za-z0-9]*(?::(?:[0-9]+|N)(?::[A-Z][A-Za-z0-9]*)?)?"
     )]
     private static partial Regex Setting();
 

@@ -70,6 +70,33 @@ public sealed class FrameCodecTests
     }
 
     [Fact]
+    public void ATraceParentWrittenWithAStoredPayloadIsReadBackAndIsNamedAsW3cNamesIt()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            Save.Body,
+            RelayJsonContext.Default.MessageBody
+        );
+        var whole = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliver(whole, Save.MessageId, Save.MessageUid, body, traceParent);
+        var apart = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliverStart(apart, Save.MessageId, Save.MessageUid, body.Length, traceParent);
+        apart.Write(body);
+        apart.Write(FrameCodec.DeliverEnd);
+
+        Assert.Equal(whole.WrittenSpan.ToArray(), apart.WrittenSpan.ToArray());
+        Assert.Contains($"\"traceparent\":\"{traceParent}\"", Encoding.UTF8.GetString(whole.WrittenSpan[4..]));
+        var buffer = new ReadOnlySequence<byte>(whole.WrittenMemory);
+        Assert.Equal(FrameReadStatus.Complete, FrameCodec.TryReadFrame(ref buffer, 1024, out var payload));
+        Assert.Equal(traceParent, Assert.IsType<DeliverFrame>(FrameCodec.Parse(payload)).TraceParent);
+
+        // Without one the frame is as before, which a client of an earlier build reads.
+        var plain = new ArrayBufferWriter<byte>();
+        FrameCodec.WriteDeliver(plain, Save.MessageId, Save.MessageUid, body);
+        Assert.DoesNotContain("traceparent", Encoding.UTF8.GetString(plain.WrittenSpan[4..]));
+    }
+
+    [Fact]
     public void ADeliverFrameWithoutAUidIsRefused()
     {
         var json = Encoding.UTF8.GetBytes(
