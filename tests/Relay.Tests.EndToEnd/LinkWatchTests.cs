@@ -143,7 +143,7 @@ public sealed class LinkWatchTests
         await Eventually.ReturnsAsync(
             stack.Clients[0].StoredRowsAsync,
             rows => rows.Length == 1,
-            TimeSpan.FromSeconds(8),
+            Seconds20,
             because: "the returning client is found at the next link check, not after the 60 s pause"
         );
     }

@@ -26,9 +26,8 @@ public sealed partial class TracingTests : IAsyncLifetime
         var (traceId, callerSpan) = await SendTracedAsync(_stack.ClientIds[0]);
 
         var apply = await SpanAsync(_stack.Clients[0].Process!, traceId, "apply");
+        var deliver = await SpanAsync(_stack.Server.Process, traceId, "deliver", apply.ParentSpanId);
         var server = Spans(_stack.Server.Process.Output, traceId);
-        var deliver = Assert.Single(server, s => s.SpanId == apply.ParentSpanId);
-        Assert.Equal("deliver", deliver.Name);
         var outbox = Assert.Single(server, s => s.SpanId == deliver.ParentSpanId);
         Assert.Equal("outbox write", outbox.Name);
         var call = Assert.Single(server, s => s.SpanId == outbox.ParentSpanId);
@@ -55,7 +54,8 @@ public sealed partial class TracingTests : IAsyncLifetime
 
         await client.StartAsync();
         var apply = await SpanAsync(client.Process!, traceId, "apply");
-        var deliver = Assert.Single(Spans(_stack.Server.Process.Output, traceId), s => s.SpanId == apply.ParentSpanId);
+        // The server prints its span when the client's answer ends it: after the client printed its own.
+        var deliver = await SpanAsync(_stack.Server.Process, traceId, "deliver", apply.ParentSpanId);
         var outbox = Assert.Single(Spans(_stack.Server.Process.Output, traceId), s => s.Name == "outbox write");
         Assert.Equal(outbox.SpanId, deliver.ParentSpanId);
     }
@@ -77,11 +77,15 @@ public sealed partial class TracingTests : IAsyncLifetime
         return (traceId, callerSpan);
     }
 
-    private static Task<Span> SpanAsync(DaemonProcess process, string traceId, string name) =>
+    private static Task<Span> SpanAsync(DaemonProcess process, string traceId, string name, string? spanId = null) =>
         Eventually.ReturnsAsync(
-            () => Task.FromResult(Spans(process.Output, traceId).SingleOrDefault(s => s.Name == name)),
+            () =>
+                Task.FromResult(
+                    Spans(process.Output, traceId)
+                        .SingleOrDefault(s => s.Name == name && (spanId ?? s.SpanId) == s.SpanId)
+                ),
             span => span is not null,
-            because: $"{process.Name} printed a '{name}' span of trace {traceId}"
+            because: $"{process.Name} printed a '{name}' span {spanId} of trace {traceId}"
         )!;
 
     private sealed record Span(string TraceId, string SpanId, string? ParentSpanId, string Name);
