@@ -41,7 +41,7 @@ internal static class AuditLog
                             user is null ? null : ApiKeyRoles.All.LastOrDefault(user.IsInRole),
                             http.Request.Method,
                             route ?? http.Request.Path.Value ?? "",
-                            Target(ids, http.Response.Headers.Location),
+                            Target([.. ids, .. AuditNotes.Of(http)], http.Response.Headers.Location),
                             status,
                             http.Connection.RemoteIpAddress?.ToString(),
                             AuditedReads.RowsRead(http)
@@ -80,7 +80,12 @@ internal static class AuditLog
         ];
 
     private static string? Target(List<string> ids, Microsoft.Extensions.Primitives.StringValues location) =>
-        location.Count > 0 ? string.Join(' ', [.. ids, $"location={location}"])
-        : ids.Count == 0 ? null
-        : string.Join(' ', ids);
+        Truncate(
+            location.Count > 0 ? string.Join(' ', [.. ids, $"location={location}"])
+            : ids.Count == 0 ? null
+            : string.Join(' ', ids)
+        );
+
+    // The column holds 400 characters; ids and notes are short, but a record must never fail for its length.
+    private static string? Truncate(string? target) => target is { Length: > 400 } ? target[..400] : target;
 }

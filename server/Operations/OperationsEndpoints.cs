@@ -3,11 +3,13 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Relay.Hosting.Api;
 using Relay.Hosting.Auth;
+using Relay.Server.Audit;
 using Relay.Server.Database;
 using Relay.Server.Http;
 using Relay.Server.Outbox;
 using OperationAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Ok<Relay.Server.Operations.OperationStatus>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Relay.Server.Operations.OperationPreview>,
     Microsoft.AspNetCore.Http.HttpResults.Accepted<Relay.Server.Operations.OperationStatus>,
     Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult
@@ -24,6 +26,10 @@ namespace Relay.Server.Operations;
 /// </summary>
 internal static class OperationsEndpoints
 {
+    public const string DryRunText =
+        "true: answer what the operation would do (clients, messages, rows, bytes; for a deletion the rows each client "
+        + "holds that would go) and queue nothing.";
+
     public static void MapOperations(this IEndpointRouteBuilder app)
     {
         // 409 only with ?wait: the operation settled with a client refusing a message for good.
@@ -72,86 +78,168 @@ internal static class OperationsEndpoints
     }
 
     private static Task<OperationAnswer> SendOneToOne(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The client's id."), PositiveId] long clientId,
         [Description("The personnel's id."), PositiveId] long personnelId,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: false), wait, ct);
+    ) =>
+        RunAsync(
+            http,
+            operations,
+            previews,
+            waiter,
+            dryRun == true,
+            new Operation(clientId, personnelId, Delete: false),
+            wait,
+            ct
+        );
 
     private static Task<OperationAnswer> SendOneToAll(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The personnel's id."), PositiveId] long personnelId,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(null, personnelId, Delete: false), wait, ct);
+    ) =>
+        RunAsync(
+            http,
+            operations,
+            previews,
+            waiter,
+            dryRun == true,
+            new Operation(null, personnelId, Delete: false),
+            wait,
+            ct
+        );
 
     private static Task<OperationAnswer> SendAllToAll(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [AsParameters] SendAllQuery query,
         CancellationToken ct
     ) =>
         RunAsync(
+            http,
             operations,
+            previews,
             waiter,
+            query.DryRun == true,
             new Operation(null, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true),
             query.Wait,
             ct
         );
 
     private static Task<OperationAnswer> SendAllToOne(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The client's id."), PositiveId] long clientId,
         [AsParameters] SendAllQuery query,
         CancellationToken ct
     ) =>
         RunAsync(
+            http,
             operations,
+            previews,
             waiter,
+            query.DryRun == true,
             new Operation(clientId, null, Delete: false, Replace: query.Replace == true, Sync: query.Sync == true),
             query.Wait,
             ct
         );
 
     private static Task<OperationAnswer> DeleteOneFromOne(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The client's id."), PositiveId] long clientId,
         [Description("The personnel's id."), PositiveId] long personnelId,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(clientId, personnelId, Delete: true), wait, ct);
+    ) =>
+        RunAsync(
+            http,
+            operations,
+            previews,
+            waiter,
+            dryRun == true,
+            new Operation(clientId, personnelId, Delete: true),
+            wait,
+            ct
+        );
 
     private static Task<OperationAnswer> DeleteOneFromAll(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The personnel's id."), PositiveId] long personnelId,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(null, personnelId, Delete: true), wait, ct);
+    ) =>
+        RunAsync(
+            http,
+            operations,
+            previews,
+            waiter,
+            dryRun == true,
+            new Operation(null, personnelId, Delete: true),
+            wait,
+            ct
+        );
 
     private static Task<OperationAnswer> DeleteAllFromAll(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(null, null, Delete: true), wait, ct);
+    ) =>
+        RunAsync(http, operations, previews, waiter, dryRun == true, new Operation(null, null, Delete: true), wait, ct);
 
     private static Task<OperationAnswer> DeleteAllFromOne(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
         [Description("The client's id."), PositiveId] long clientId,
         [Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? wait,
+        [Description(DryRunText), DefaultValue(false)] bool? dryRun,
         CancellationToken ct
-    ) => RunAsync(operations, waiter, new Operation(clientId, null, Delete: true), wait, ct);
+    ) =>
+        RunAsync(
+            http,
+            operations,
+            previews,
+            waiter,
+            dryRun == true,
+            new Operation(clientId, null, Delete: true),
+            wait,
+            ct
+        );
 
     private static async Task<OperationAnswer> RunAsync(
+        HttpContext http,
         OperationQueue operations,
+        OperationPreviews previews,
         OperationWaiter waiter,
+        bool dryRun,
         Operation operation,
         int? wait,
         CancellationToken ct
@@ -168,6 +256,23 @@ internal static class OperationsEndpoints
                     ],
                 }
             );
+        }
+
+        if (dryRun)
+        {
+            AuditNotes.Add(http, "dryRun=true");
+            var (preview, missing, missingId) = await previews.PreviewAsync(operation, ct);
+            return preview is null ? Problems.NotFound(missing!, missingId) : TypedResults.Ok(preview);
+        }
+
+        if (operation is { Delete: true, PersonnelId: null })
+        {
+            // The widest change there is: the audit record says how far it reached, counted as it is queued.
+            var (reach, _, _) = await previews.PreviewAsync(operation, ct);
+            if (reach?.Removes is { } removes)
+            {
+                AuditNotes.Add(http, $"removes={removes.Total} rows from {removes.Clients} clients");
+            }
         }
 
         var queued = await operations.EnqueueAsync(operation, ct);

@@ -1,4 +1,5 @@
 using Relay.Server.Outbox;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Relay.Server.Operations;
 
@@ -10,6 +11,8 @@ internal static class OperationsSetup
         builder.Services.AddSingleton<OperationProgress>();
         builder.Services.AddSingleton<OperationWaiter>();
         builder.Services.AddSingleton<OperationQueue>();
+        builder.Services.AddSingleton<OperationPreviews>();
+        builder.Services.ConfigureSwaggerGen(o => o.OperationFilter<DryRunAnswerFilter>());
         builder.Services.AddSingleton<IRetentionJob, OperationRetention>();
     }
 }

@@ -16,5 +16,8 @@ public sealed record SendAllQuery(
         Description("true: like replace, but only the rows that differ are sent (the client is compared first).")
     ]
         bool? Sync,
-    [property: FromQuery(Name = "wait"), Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)] int? Wait
+    [property: FromQuery(Name = "wait"), Description(WaitSecondsAttribute.Text), WaitSeconds, DefaultValue(0)]
+        int? Wait,
+    [property: FromQuery(Name = "dryRun"), Description(OperationsEndpoints.DryRunText), DefaultValue(false)]
+        bool? DryRun
 );

@@ -136,6 +136,11 @@ public sealed class CliTests : IAsyncLifetime
         var everything = await _relay.RunAsync("delete", "all", "--from", "all");
         Assert.Equal(2, everything.Exit);
         Assert.Contains("--yes", everything.Error);
+        // A dry run of it needs no --yes: it only says how far it would reach, and queues nothing.
+        var preview = await _relay.RunAsync("delete", "all", "--from", "all", "--dry-run");
+        Assert.True(preview.Exit == 0, preview.ToString());
+        Assert.Contains("dry run, nothing queued: deleteAll would queue 2 message(s) for 2 client(s)", preview.Out);
+        Assert.Empty((await _stack.Api.JsonAsync("/operations"))["items"]!.AsArray());
 
         var unknownClient = await _relay.RunAsync("send", "1", "--to", "9007199254740991");
         Assert.Equal(2, unknownClient.Exit);

@@ -5,8 +5,8 @@ namespace Relay.Tests.EndToEnd;
 
 /// <summary>
 /// Swagger UI in a real headless Chromium (Debian's, as Playwright cannot download its own here):
-/// enter the API key, try an example as it is and see it change nothing, run "send one personnel to one
-/// client" from the page, see the row arrive.
+/// enter the API key, try examples as they are and see them change nothing (an id no record has, a dry run of
+/// deleting all from all), run "send one personnel to one client" from the page, see the row arrive.
 /// </summary>
 public sealed class SwaggerUiTests : IAsyncLifetime
 {
@@ -63,11 +63,22 @@ public sealed class SwaggerUiTests : IAsyncLifetime
             .ToHaveTextAsync("404");
         Assert.Equal(clientsBefore, await AddressesAsync());
 
+        // The widest operation, tried as it is, only previews: dryRun comes filled in as true.
+        var deleteAll = page.Locator("#operations-Operations-DeleteAllPersonnelFromAllClients");
+        await deleteAll.Locator(".opblock-summary").ClickAsync();
+        await deleteAll.Locator("button.try-out__btn").ClickAsync();
+        await deleteAll.Locator("button.execute").ClickAsync();
+        await Assertions
+            .Expect(deleteAll.Locator(".live-responses-table tbody .response-col_status").First)
+            .ToHaveTextAsync("200");
+        Assert.Empty((await _stack.Api.JsonAsync("/operations"))["items"]!.AsArray());
+
         var operation = page.Locator("#operations-Operations-SendOnePersonnelToOneClient");
         await operation.Locator(".opblock-summary").ClickAsync();
         await operation.Locator("button.try-out__btn").ClickAsync();
         await operation.Locator("tr[data-param-name='clientId'] input").FillAsync(_stack.ClientIds[0].ToString());
         await operation.Locator("tr[data-param-name='personnelId'] input").FillAsync(newton.ToString());
+        await operation.Locator("tr[data-param-name='dryRun'] select").SelectOptionAsync("false");
         await operation.Locator("button.execute").ClickAsync();
 
         var status = operation.Locator(".live-responses-table tbody .response-col_status").First;

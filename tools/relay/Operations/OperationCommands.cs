@@ -17,6 +17,12 @@ internal static class OperationCommands
             "Follow the work until every client acknowledged it, showing progress; exit 0 done, 1 failed, 3 --timeout",
     };
 
+    public static readonly Option<bool> DryRun = new("--dry-run")
+    {
+        Description =
+            "Only say what it would do (clients, messages, rows, bytes; rows that would go): nothing is queued",
+    };
+
     public static IEnumerable<Command> Create() => [Send(), Delete(), Sync()];
 
     private static Command Send()
@@ -42,6 +48,7 @@ internal static class OperationCommands
             to,
             replace,
             Wait,
+            DryRun,
         };
         command.Validators.Add(result =>
         {
@@ -82,6 +89,7 @@ internal static class OperationCommands
             from,
             yes,
             Wait,
+            DryRun,
         };
         command.Validators.Add(result =>
         {
@@ -89,6 +97,7 @@ internal static class OperationCommands
                 result.GetValue(personnel) == Target.All
                 && result.GetValue(from) == Target.All
                 && !result.GetValue(yes)
+                && !result.GetValue(DryRun)
             )
             {
                 result.AddError("Deleting all personnel from all clients empties every site: add --yes to mean it.");
@@ -114,6 +123,7 @@ internal static class OperationCommands
         {
             client,
             Wait,
+            DryRun,
         };
         command.Runs(run =>
             QueueAsync(run, HttpMethod.Put, PathOf(run.Parse.GetValue(client)!, Target.All) + "?sync=true")
@@ -121,11 +131,47 @@ internal static class OperationCommands
         return command;
     }
 
+    private static string Describe(System.Text.Json.Nodes.JsonNode p)
+    {
+        var lines = new List<string>
+        {
+            $"dry run, nothing queued: {p["kind"]} would queue {p["messages"]} message(s) for {p["clients"]} client(s)"
+                + (p["rows"] is { } rows ? $", {rows} row(s)" : "")
+                + (p["bytes"] is { } bytes ? $", about {bytes} bytes" : ""),
+        };
+        if (p["removes"] is { } removes)
+        {
+            lines.Add($"it would remove {removes["total"]} row(s) held by {removes["clients"]} client(s); most:");
+            lines.AddRange(
+                removes["largest"]!
+                    .AsArray()
+                    .Take(10)
+                    .Select(c => $"  client {c!["clientId"]} {c["name"]}: {c["rows"]}")
+            );
+        }
+
+        if (p["note"]?.ToString() is { } note)
+        {
+            lines.Add(note);
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
     private static string PathOf(string client, string personnel) =>
         personnel == Target.All ? $"clients/{client}/personnel" : $"clients/{client}/personnel/{personnel}";
 
     private static async Task<int> QueueAsync(Run run, HttpMethod method, string path)
     {
+        if (run.Parse.GetValue(DryRun))
+        {
+            var preview = (
+                await run.Api.SendAsync(method, path + (path.Contains('?') ? '&' : '?') + "dryRun=true", run.Deadline)
+            ).Body;
+            run.Print(preview, Describe(preview));
+            return ExitCodes.Done;
+        }
+
         // A retried request queues at most a second copy of the same change, which clients apply as a no-op.
         var answer = await run.Api.SendAsync(method, path, run.Deadline);
         return await OperationFollower.EndAsync(run, answer.Body, run.Parse.GetValue(Wait));
