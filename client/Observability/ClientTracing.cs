@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Relay.Hosting.Tracing;
 
 namespace Relay.Client.Observability;
 
@@ -12,17 +13,6 @@ internal static class ClientTracing
 
     /// <summary>Starts the span of applying a message; null when it carries no (readable) trace or nothing records
     /// it.</summary>
-    public static Activity? StartApply(string? traceParent)
-    {
-        if (
-            traceParent is null
-            || !Source.HasListeners()
-            || !ActivityContext.TryParse(traceParent, null, out var parent)
-        )
-        {
-            return null;
-        }
-
-        return Source.StartActivity("apply", ActivityKind.Server, parent);
-    }
+    public static Activity? StartApply(string? traceParent) =>
+        Source.StartChildOf("apply", ActivityKind.Server, traceParent);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Relay.Hosting.Tracing;
 
 namespace Relay.Server.Observability;
 
@@ -21,17 +22,6 @@ internal static class RelayTracing
 
     /// <summary>Starts a delivery attempt's span under the stored <paramref name="traceParent"/>; null when the
     /// message has no trace or nothing records it.</summary>
-    public static Activity? StartDelivery(string? traceParent)
-    {
-        if (
-            traceParent is null
-            || !Source.HasListeners()
-            || !ActivityContext.TryParse(traceParent, null, out var parent)
-        )
-        {
-            return null;
-        }
-
-        return Source.StartActivity("deliver", ActivityKind.Client, parent);
-    }
+    public static Activity? StartDelivery(string? traceParent) =>
+        Source.StartChildOf("deliver", ActivityKind.Client, traceParent);
 }
