@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Polly;
 using Relay.Contracts.Protocol;
 using Relay.Server.Observability;
@@ -22,7 +23,9 @@ internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
     {
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         return outcome.Exception is { } e && Failures.IsTransport(e)
-            ? Outcome.FromException<IReadOnlyList<Frame>>(new DeliveryAttemptException(e.Message))
+            ? Outcome.FromException<IReadOnlyList<Frame>>(
+                new DeliveryAttemptException(e.Message, Unreachable: e is SocketException)
+            )
             : outcome;
     }
 
@@ -32,4 +35,12 @@ internal sealed class CompactFailures : ResilienceStrategy<IReadOnlyList<Frame>>
 
 /// <summary>A delivery attempt failed for a reason outside the server (the client or the network); the message says
 /// which.</summary>
-internal sealed class DeliveryAttemptException(string message) : Exception(message), IExpectedFailure;
+/// <param name="Unreachable">Nothing answered: the connection itself failed (refused, no route). Such failures do not
+/// open the client's circuit: the link watch paces the reconnections, and resumes delivery as soon as the client
+/// answers, which an open circuit would hold back for its whole break.</param>
+internal sealed class DeliveryAttemptException(string message, bool Unreachable = false)
+    : Exception(message),
+        IExpectedFailure
+{
+    public bool Unreachable { get; } = Unreachable;
+}

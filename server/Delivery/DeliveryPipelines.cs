@@ -91,6 +91,14 @@ internal sealed partial class DeliveryPipelines(
                     {
                         // Polly's defaults (100 calls in 30 s) never open at one client's traffic.
                         MinimumThroughput = o.BreakerMinimumThroughput,
+                        // For a client that answers and fails; one that cannot be reached is left to the link watch.
+                        ShouldHandle = args =>
+                            ValueTask.FromResult(
+                                args.Outcome.Exception
+                                    is { } e
+                                        and not OperationCanceledException
+                                        and not DeliveryAttemptException { Unreachable: true }
+                            ),
                         FailureRatio = o.BreakerFailureRatio,
                         SamplingDuration = o.BreakerSamplingDuration,
                         BreakDuration = o.BreakDuration,

@@ -137,6 +137,14 @@ public sealed class LinkWatchTests
             Seconds20,
             because: "the delivery attempts fail"
         );
+
+        // More work wakes the worker for another round of failed attempts: enough failures to open a circuit
+        // breaker, which must not hold the returning client back for its whole break.
+        using (var again = await stack.Api.PutAsync($"/clients/{stack.ClientIds[0]}/personnel/{newton}", null))
+        {
+            Assert.Equal(202, (int)again.StatusCode);
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         await stack.Clients[0].StartAsync();
