@@ -127,6 +127,7 @@ public sealed class FleetSimulator : IAsyncDisposable
                 {
                     DeliverFrame deliver => new AckFrame(deliver.MessageId, client.Apply(deliver)),
                     PingFrame => new PongFrame(),
+                    FeaturesFrame => new FeaturesReplyFrame([Features.Overtaking]),
                     _ => new NackFrame(0, true, $"the simulator does not answer {frame.GetType().Name}"),
                 };
                 // One answer per frame, flushed at once, as the real daemon does.

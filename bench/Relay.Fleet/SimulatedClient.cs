@@ -14,6 +14,9 @@ public sealed class SimulatedClient(int index, string host)
     private readonly HashSet<string> _applied = [];
     private Dictionary<long, ulong> _rows = [];
     private Dictionary<long, ulong>? _staged;
+
+    // Personnel id → the id of the message that deleted it, as the daemon's tombstones.
+    private readonly Dictionary<long, long> _deletedBy = [];
     private long _lastMessageId;
 
     public int Index { get; } = index;
@@ -31,11 +34,15 @@ public sealed class SimulatedClient(int index, string host)
 
     public int Duplicates { get; private set; }
 
-    /// <summary>Messages that arrived with a new uid but a lower id than one applied before: order broken.</summary>
+    /// <summary>Messages other than deletions that arrived with a new uid but a lower id than one applied before: order
+    /// broken. (Deletions may come ahead: the simulator takes <see cref="Features.Overtaking"/>.)</summary>
     public int OutOfOrder { get; private set; }
 
+    /// <summary>Deletions that arrived ahead of messages queued before them.</summary>
+    public int Overtook { get; private set; }
+
     /// <summary>Deliver frames that carried a traceparent: none should, since the simulator (like a client of an
-    /// earlier build) answers the features question with a nack.</summary>
+    /// earlier build) does not list it among its features.</summary>
     public int TraceParents { get; private set; }
 
     public int Connections;
@@ -70,31 +77,50 @@ public sealed class SimulatedClient(int index, string host)
                 return true;
             }
 
-            if (deliver.MessageId < _lastMessageId)
+            if (deliver.Body.Kind is MessageKind.Delete)
             {
-                OutOfOrder++;
+                Overtook += deliver.MessageId < _lastMessageId ? 1 : 0;
+            }
+            else
+            {
+                OutOfOrder += deliver.MessageId < _lastMessageId ? 1 : 0;
+                _lastMessageId = deliver.MessageId;
+                foreach (var passed in _deletedBy.Where(d => d.Value < deliver.MessageId).ToList())
+                {
+                    _deletedBy.Remove(passed.Key);
+                }
             }
 
-            _lastMessageId = deliver.MessageId;
             Applied++;
             if (deliver.TraceParent is not null)
             {
                 TraceParents++;
             }
-            ApplyBody(deliver.Body);
+
+            ApplyBody(deliver.MessageId, deliver.Body);
             return false;
         }
     }
 
-    private void ApplyBody(MessageBody body)
+    private void ApplyBody(long messageId, MessageBody body)
     {
+        // A row a later message deleted is not written by this one.
+        var personnel = body.Personnel?.Where(p => !(_deletedBy.GetValueOrDefault(p.Id) > messageId)).ToList();
         switch (body.Kind)
         {
-            case MessageKind.Save or MessageKind.Update:
-                Upsert(_rows, body.Personnel);
+            case MessageKind.Save:
+                Upsert(_rows, personnel);
+                break;
+            case MessageKind.Update:
+                Upsert(_rows, personnel?.Where(p => _rows.ContainsKey(p.Id)).ToList());
                 break;
             case MessageKind.Delete:
                 Remove(_rows, body.PersonnelIds);
+                foreach (var id in body.PersonnelIds ?? [])
+                {
+                    _deletedBy[id] = Math.Max(_deletedBy.GetValueOrDefault(id), messageId);
+                }
+
                 break;
             case MessageKind.DeleteAll:
                 _rows.Clear();
@@ -106,7 +132,7 @@ public sealed class SimulatedClient(int index, string host)
                     _staged = body.Kind == MessageKind.Replace ? [] : new Dictionary<long, ulong>(_rows);
                 }
 
-                Upsert(_staged!, body.Personnel);
+                Upsert(_staged!, personnel);
                 Remove(_staged!, body.PersonnelIds);
                 if (body.Part is null || body.Part.IsLast)
                 {

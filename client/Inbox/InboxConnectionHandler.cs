@@ -246,7 +246,7 @@ internal sealed class InboxConnectionHandler(
 
         if (frame is FeaturesFrame)
         {
-            return new FeaturesReplyFrame([Features.TraceParent]);
+            return new FeaturesReplyFrame([Features.TraceParent, Features.Overtaking]);
         }
 
         if (frame is DigestRequestFrame digest)

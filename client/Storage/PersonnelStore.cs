@@ -79,6 +79,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 applied_at TEXT NOT NULL
             );
             {StagedChanges.Schema}
+            {Tombstones.Schema}
             PRAGMA user_version = {SchemaVersion};
             """,
             ct
@@ -114,7 +115,12 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             switch (body.Kind)
             {
                 case MessageKind.Save:
-                    await SaveAsync(connection, tx, body.Personnel!, ct);
+                    await SaveAsync(
+                        connection,
+                        tx,
+                        await Tombstones.StillLiveAsync(connection, tx, body.Personnel!, messageId, ct),
+                        ct
+                    );
                     break;
                 case MessageKind.Update:
                     await WriteRowsAsync(
@@ -135,13 +141,15 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                         setId: null,
                         ct
                     );
+                    await Tombstones.RecordAsync(connection, tx, body.PersonnelIds!, messageId, messageUid, ct);
                     break;
                 case MessageKind.DeleteAll:
                     await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
                     break;
                 case MessageKind.Replace:
                     if (
-                        await StagedChanges.ReplaceAsync(connection, tx, body.Part!, body.Personnel!, ct) is { } refused
+                        await StagedChanges.ReplaceAsync(connection, tx, body.Part!, body.Personnel!, messageId, ct) is
+                        { } refused
                     )
                     {
                         return new ApplyOutcome(ApplyResult.Refused, refused);
@@ -156,6 +164,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                             body.Part!,
                             body.Personnel ?? [],
                             body.PersonnelIds ?? [],
+                            messageId,
                             ct
                         ) is
                         { } unpatched
@@ -170,6 +179,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             if (await OverCapacityAsync(connection, tx, body.Kind, ct) is { } full)
             {
                 return new ApplyOutcome(ApplyResult.Refused, full);
+            }
+
+            if (body.Kind is not MessageKind.Delete)
+            {
+                await Tombstones.ForgetOlderAsync(connection, tx, messageId, ct);
             }
 
             await using (
@@ -258,17 +272,29 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     }
 
     /// <summary>The server's id and uid of the last message applied, by order of application (ids start again after a
-    /// server database reset); nulls when none was.</summary>
+    /// server database reset), or of a deletion that arrived ahead of it; nulls when none was.</summary>
     public async Task<(long? Id, string? Uid)> LastAppliedAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(
-            connection,
-            null,
-            "SELECT message_id, message_uid FROM applied_messages ORDER BY seq DESC LIMIT 1"
-        );
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1)) : (null, null);
+        (long? Id, string? Uid) last = (null, null);
+        await using (
+            var command = Command(
+                connection,
+                null,
+                "SELECT message_id, message_uid FROM applied_messages ORDER BY seq DESC LIMIT 1"
+            )
+        )
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                last = (reader.GetInt64(0), reader.GetString(1));
+            }
+        }
+
+        return await Tombstones.NewestAsync(connection, ct) is { } ahead && ahead.Id > (last.Id ?? long.MinValue)
+            ? ahead
+            : last;
     }
 
     /// <summary>True when the file can be written: opens a write transaction and rolls it back.</summary>

@@ -39,6 +39,7 @@ internal static class StagedChanges
         SqliteTransaction tx,
         StagedPart part,
         IReadOnlyList<PersonnelRecord> personnel,
+        long messageId,
         CancellationToken ct
     ) =>
         StageAsync(
@@ -47,6 +48,7 @@ internal static class StagedChanges
             part,
             personnel,
             [],
+            messageId,
             """
             DELETE FROM personnel;
             INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set;
@@ -61,6 +63,7 @@ internal static class StagedChanges
         StagedPart part,
         IReadOnlyList<PersonnelRecord> upserts,
         IReadOnlyList<long> deletes,
+        long messageId,
         CancellationToken ct
     ) =>
         StageAsync(
@@ -69,6 +72,7 @@ internal static class StagedChanges
             part,
             upserts,
             deletes,
+            messageId,
             """
             DELETE FROM personnel WHERE id IN (SELECT id FROM staged_deletes WHERE set_id = $set);
             INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set
@@ -85,6 +89,7 @@ internal static class StagedChanges
         StagedPart part,
         IReadOnlyList<PersonnelRecord> upserts,
         IReadOnlyList<long> deletes,
+        long messageId,
         string finish,
         CancellationToken ct
     )
@@ -129,6 +134,9 @@ internal static class StagedChanges
                 return $"staged change {part.SetId} has {staged} of its {part.Parts} parts; the table was left as it was.";
             }
         }
+
+        // A deletion that arrived ahead of this change (a later message) wins over it.
+        await Tombstones.DropFromStagedAsync(connection, tx, part.SetId, messageId, ct);
 
         // Abandoned sets (a sender that crashed mid-way started again under a new set) go too.
         await ExecuteAsync(

@@ -130,9 +130,16 @@ public sealed record FeaturesFrame : Frame;
 /// it.</param>
 public sealed record FeaturesReplyFrame(IReadOnlyList<string> Accepts) : Frame;
 
-/// <summary>The optional fields a client can list in its <see cref="FeaturesReplyFrame"/>.</summary>
+/// <summary>The optional fields and behaviours a client can list in its <see cref="FeaturesReplyFrame"/>.</summary>
 public static class Features
 {
     /// <summary><c>traceparent</c> on deliver frames (<see cref="DeliverFrame.TraceParent"/>).</summary>
     public const string TraceParent = "traceparent";
+
+    /// <summary>
+    /// Deletions may be sent ahead of messages queued before them: the client keeps, for each personnel it deleted,
+    /// the deleting message's id, and applies no older save, patch or replacement of that personnel. A client that does
+    /// not list it receives everything in the order it was queued.
+    /// </summary>
+    public const string Overtaking = "overtaking";
 }

@@ -42,14 +42,19 @@ internal sealed class ClientConnection(
     private FrameReader? _frames;
     private PipeWriter? _writer;
 
-    // Whether the client takes a traceparent on deliver frames: asked at each connection while tracing is on.
+    // What the client takes beyond the frames every client knows: asked at each connection.
     private bool _acceptsTraceParent;
+    private volatile bool _acceptsOvertaking;
     private (string Host, int Port) _endpoint;
 
     // The credential the open link stands on; read by CredentialWatch from its own thread.
     private volatile LinkStanding? _standing;
 
     public long ClientId => clientId;
+
+    /// <summary>True when the open link's client keeps tombstones, so its deletions may be sent ahead of its queue
+    /// (<see cref="Features.Overtaking"/>); false while nothing is open.</summary>
+    public bool AcceptsOvertaking => _acceptsOvertaking && _socket is not null;
 
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
@@ -316,6 +321,7 @@ internal sealed class ClientConnection(
             stream = ssl;
         }
 
+        (_acceptsTraceParent, _acceptsOvertaking) = (false, false);
         _socket = socket;
         _stream = stream;
         // Thousands of connections at once: small buffers (answers are a few hundred bytes, a frame
@@ -329,7 +335,9 @@ internal sealed class ClientConnection(
         _endpoint = (host, port);
         var result = await ServerHandshake.RunAsync(clientId, credentials, _writer, ReadFrameAsync, ct);
         _standing = new LinkStanding(socket, result.Generation, result.Validity);
-        _acceptsTraceParent = RelayTracing.Source.HasListeners() && await AcceptsTraceParentAsync(ct);
+        var accepts = await FeaturesAsync(ct);
+        _acceptsTraceParent = RelayTracing.Source.HasListeners() && accepts.Contains(Features.TraceParent);
+        _acceptsOvertaking = accepts.Contains(Features.Overtaking);
         if (opened is not null)
         {
             await opened((result.LastAppliedId, result.LastAppliedUid), ct);
@@ -377,14 +385,14 @@ internal sealed class ClientConnection(
     private async Task<Frame> ReadFrameAsync(CancellationToken ct) => (await ReadAsync(ct)).Frame;
 
     /// <summary>Asks the client which optional fields it takes; one of an earlier build answers a nack: none.</summary>
-    private async Task<bool> AcceptsTraceParentAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<string>> FeaturesAsync(CancellationToken ct)
     {
         FrameCodec.Write(_writer!, new FeaturesFrame());
         await _writer!.FlushAsync(ct);
         return await ReadFrameAsync(ct) switch
         {
-            FeaturesReplyFrame reply => reply.Accepts.Contains(Features.TraceParent),
-            NackFrame { MessageId: 0 } => false,
+            FeaturesReplyFrame reply => reply.Accepts,
+            NackFrame { MessageId: 0 } => [],
             var other => throw new ProtocolException(
                 ProtocolError.OutOfTurn,
                 $"The client answered a features frame with {other.GetType().Name}."

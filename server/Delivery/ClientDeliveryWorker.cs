@@ -87,7 +87,8 @@ internal sealed class ClientDeliveryWorker(
                     continue;
                 }
 
-                var window = await queue.NextPendingAsync(clientId, options.Window, ct);
+                // A revocation does not wait behind a bulk: deletions go first to a client that keeps tombstones.
+                var window = await queue.NextPendingAsync(clientId, options.Window, connection.AcceptsOvertaking, ct);
                 if (window.Count == 0)
                 {
                     readQueue = false;

@@ -106,6 +106,20 @@ internal sealed class OutboxTransaction
             return;
         }
 
+        // A deletion goes to each client as a row of its own, which its worker can send ahead of the
+        // rest of its queue; a broadcast is passed in order. It costs a row per client, once.
+        if (Targets.AllClients && body.Kind is MessageKind.Delete && ClientIds.Count > 1)
+        {
+            await QueueSharedAsync(
+                ClientIds,
+                body.Kind.ToName(),
+                JsonSerializer.Serialize(body, RelayJsonContext.Default.MessageBody),
+                body.ItemCount,
+                operationId
+            );
+            return;
+        }
+
         if (!Targets.AllClients)
         {
             await QueueOwnAsync(

@@ -47,7 +47,7 @@ internal sealed class DeliveryQueue : IDisposable
     private readonly TimeProvider _time;
     private readonly Transactions _transactions;
     private readonly OutboxWriter _outbox;
-    private readonly CallGroups<(long ClientId, int Limit), IReadOnlyList<PendingMessage>> _reads;
+    private readonly CallGroups<QueueRead, IReadOnlyList<PendingMessage>> _reads;
     private readonly CallGroups<IReadOnlyList<PendingMessage>, bool> _acknowledgements;
     private readonly CallGroups<(PendingMessage Message, string? Error), bool> _failedAttempts;
 
@@ -67,9 +67,18 @@ internal sealed class DeliveryQueue : IDisposable
         _failedAttempts = new(RecordAttemptsFailedAsync, MaxGroup, concurrency: 1);
     }
 
-    /// <summary>The oldest pending messages of a client, in delivery order.</summary>
+    /// <summary>The oldest pending messages of a client, strictly in the order they were queued.</summary>
     public Task<IReadOnlyList<PendingMessage>> NextPendingAsync(long clientId, int limit, CancellationToken ct) =>
-        _reads.CallAsync((clientId, limit), ct);
+        NextPendingAsync(clientId, limit, deletionsFirst: false, ct);
+
+    /// <summary>The next pending messages of a client, in delivery order: the oldest, or, when <paramref
+    /// name="deletionsFirst"/>, its pending deletions ahead of the rest.</summary>
+    public Task<IReadOnlyList<PendingMessage>> NextPendingAsync(
+        long clientId,
+        int limit,
+        bool deletionsFirst,
+        CancellationToken ct
+    ) => _reads.CallAsync(new QueueRead(clientId, limit, deletionsFirst), ct);
 
     /// <summary>The client acknowledged: the messages leave the outbox, in one transaction, and their status moves to
     /// delivered_messages.</summary>

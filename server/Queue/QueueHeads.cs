@@ -1,8 +1,15 @@
+using System.Collections.Frozen;
 using Dapper;
 using MySqlConnector;
+using Relay.Contracts.Protocol;
 using Relay.Server.Outbox;
 
 namespace Relay.Server.Queue;
+
+/// <summary>A worker asks for the head of its client's queue.</summary>
+/// <param name="DeletionsFirst">The client keeps tombstones (<see cref="Features.Overtaking"/>): its pending deletions
+/// come before the rest of its queue.</param>
+internal readonly record struct QueueRead(long ClientId, int Limit, bool DeletionsFirst = false);
 
 /// <summary>Reads the heads of many clients' queues at once (see <see cref="ClientQueue"/>).</summary>
 internal static class QueueHeads
@@ -16,7 +23,7 @@ internal static class QueueHeads
     public static Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(
         MySqlDataSource db,
         BatchCache batches,
-        IReadOnlyList<(long ClientId, int Limit)> requests
+        IReadOnlyList<QueueRead> requests
     ) => ReadAsync(db, batches, requests, skipBroadcastsUpto: 0);
 
     /// <param name="skipBroadcastsUpto">Broadcasts up to this id are known to be none of these clients'
@@ -24,7 +31,7 @@ internal static class QueueHeads
     private static async Task<IReadOnlyList<IReadOnlyList<PendingMessage>>> ReadAsync(
         MySqlDataSource db,
         BatchCache batches,
-        IReadOnlyList<(long ClientId, int Limit)> requests,
+        IReadOnlyList<QueueRead> requests,
         long skipBroadcastsUpto
     )
     {
@@ -44,16 +51,24 @@ internal static class QueueHeads
             return requests.Select(_ => (IReadOnlyList<PendingMessage>)[]).ToList();
         }
 
-        var ownIds = (
-            await connection.QueryAsync<(long Id, long ClientId)>(
+        var pendingOwn = (
+            await connection.QueryAsync<(long Id, long ClientId, string Kind)>(
                 new CommandDefinition(
-                    $"SELECT id, client_id FROM messages WHERE client_id IN @ids AND state = '{MessageStates.Pending}' ORDER BY client_id, id",
+                    $"SELECT id, client_id, kind FROM messages WHERE client_id IN @ids AND state = '{MessageStates.Pending}' ORDER BY client_id, id",
                     new { ids }
                 )
             )
-        )
-            .GroupBy(m => m.ClientId)
-            .SelectMany(g => g.Take(limit).Select(m => m.Id))
+        ).GroupBy(m => m.ClientId);
+
+        // A client that keeps tombstones gets its pending deletions first, alone in their window.
+        var overtaking = requests.Where(r => r.DeletionsFirst).Select(r => r.ClientId).ToHashSet();
+        var deletionsFirst = pendingOwn
+            .Where(g => overtaking.Contains(g.Key))
+            .Select(g => (Client: g.Key, Ids: DeletionsAhead(g).Take(limit).ToArray()))
+            .Where(d => d.Ids.Length > 0)
+            .ToDictionary(d => d.Client, d => d.Ids);
+        var ownIds = pendingOwn
+            .SelectMany(g => deletionsFirst.TryGetValue(g.Key, out var first) ? first : g.Take(limit).Select(m => m.Id))
             .ToArray();
         var own =
             ownIds.Length == 0
@@ -128,6 +143,11 @@ internal static class QueueHeads
                 }
 
                 var mine = ownByClient[client.Id].Select(r => Pending(r, client, isBroadcast: false));
+                if (deletionsFirst.ContainsKey(client.Id))
+                {
+                    return (IReadOnlyList<PendingMessage>)mine.OrderBy(m => m.Id).Take(request.Limit).ToList();
+                }
+
                 var shared = broadcasts
                     .Where(b => b.Id > client.Position && b.AudienceUpto >= client.Id)
                     .Select(b => Pending(b, client, isBroadcast: true));
@@ -154,8 +174,35 @@ internal static class QueueHeads
         return windows;
     }
 
-    /// <summary>One outbox row as <see cref="ReadAsync(MySqlDataSource, BatchCache, IReadOnlyList{ValueTuple{long,
-    /// int}})"/> reads it.</summary>
+    /// <summary>
+    /// A client's pending deletions that may be sent ahead of the rest of its queue: every one
+    /// before its first pending check, which judges the client against everything queued before it
+    /// and so must not be overtaken.
+    /// </summary>
+    private static IEnumerable<long> DeletionsAhead(IEnumerable<(long Id, long ClientId, string Kind)> pending)
+    {
+        foreach (var message in pending)
+        {
+            if (message.Kind == Deletion)
+            {
+                yield return message.Id;
+            }
+            else if (!MessageKinds.Contains(message.Kind))
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static readonly string Deletion = MessageKind.Delete.ToName();
+
+    /// <summary>Kinds of messages sent to the client; any other kind in a queue is a check the server runs.</summary>
+    private static readonly FrozenSet<string> MessageKinds = Enum.GetValues<MessageKind>()
+        .Select(k => k.ToName())
+        .ToFrozenSet();
+
+    /// <summary>One outbox row as <see cref="ReadAsync(MySqlDataSource, BatchCache, IReadOnlyList{QueueRead})"/> reads
+    /// it.</summary>
     private sealed class HeadRow
     {
         public long Id { get; init; }

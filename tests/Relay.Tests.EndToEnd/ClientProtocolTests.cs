@@ -72,6 +72,49 @@ public sealed class ClientProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletionThatArrivesAheadOfOlderChangesKeepsThePersonnelAwayUntilANewerSave()
+    {
+        var einstein = new PersonnelRecord(2, "Albert", "Einstein", "98765432100");
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+        var features = Assert.IsType<FeaturesReplyFrame>(await peer.ExchangeAsync(new FeaturesFrame()));
+        Assert.Contains(Features.Overtaking, features.Accepts);
+
+        // The server sends deletion 500 ahead of a save, a patch and a replacement queued before it.
+        Assert.Equal(new AckFrame(500), await peer.ExchangeAsync(Deliver(500, MessageKind.Delete, ids: [1])));
+        Assert.Equal(new AckFrame(490), await peer.ExchangeAsync(Deliver(490, MessageKind.Save, [Newton, einstein])));
+        Assert.Equal(["98765432100"], await _client.ListedSsnsAsync());
+        Assert.Equal(
+            new AckFrame(491),
+            await peer.ExchangeAsync(Deliver(491, MessageKind.Patch, [Newton], part: new StagedPart("p491", 1, 1)))
+        );
+        Assert.Equal(
+            new AckFrame(492),
+            await peer.ExchangeAsync(
+                Deliver(492, MessageKind.Replace, [Newton, einstein], part: new StagedPart("r492", 1, 1))
+            )
+        );
+        Assert.Equal(["98765432100"], await _client.ListedSsnsAsync());
+
+        // A reconnecting server hears of the deletion it sent ahead, not only of the last message applied.
+        using (var again = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort))
+        {
+            Assert.Equal((500L, MessageUids.For(500)), (again.Welcome!.LastAppliedId, again.Welcome.LastAppliedUid));
+        }
+
+        // A save queued after the deletion brings the personnel back.
+        Assert.Equal(new AckFrame(510), await peer.ExchangeAsync(Deliver(510, MessageKind.Save, [Newton])));
+        Assert.Equal(["12345678900", "98765432100"], await _client.ListedSsnsAsync());
+    }
+
+    private static DeliverFrame Deliver(
+        long id,
+        MessageKind kind,
+        IReadOnlyList<PersonnelRecord>? personnel = null,
+        IReadOnlyList<long>? ids = null,
+        StagedPart? part = null
+    ) => new(id, MessageUids.For(id), new MessageBody(kind, personnel, ids, part));
+
+    [Fact]
     public async Task GarbageGetsANackAndTheConnectionKeepsWorking()
     {
         using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);

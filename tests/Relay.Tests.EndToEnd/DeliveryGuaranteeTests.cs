@@ -238,4 +238,55 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
             because: "the server records the acknowledgements"
         );
     }
+
+    [Fact]
+    public async Task ADeletionOvertakesABulkOnEveryClientAndTheBulkNeverBringsThePersonnelBack()
+    {
+        // 300 personnel in messages of two: a bulk of 150 messages per client.
+        var ids = await _stack.SeedPersonnelAsync(300);
+        var last = ids[^1];
+        var (_, bulk) = await _stack.Api.SendJsonAsync(HttpMethod.Put, "/clients/all/personnel");
+
+        // The deleted personnel's save is in the bulk's last message, queued before the deletion.
+        var (status, deletion) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Delete,
+            $"/clients/all/personnel/{last}?wait=30"
+        );
+
+        Assert.Equal(200, status);
+        var deletions = await _stack.Api.MessageIdsOfAsync(deletion);
+        var bulkMessages = await _stack.Api.MessageIdsOfAsync(bulk);
+        await _stack.DrainedAsync();
+        foreach (var client in _stack.Clients)
+        {
+            // Applied ahead of bulk messages queued before it, and the bulk's save did not re-create the row.
+            Assert.True(
+                await AppliedAfterAsync(client, deletions, bulkMessages) > 0,
+                "the deletion should reach the client before the end of the bulk"
+            );
+            var rows = await client.StoredRowsAsync();
+            Assert.Equal(299, rows.Length);
+            Assert.DoesNotContain(last, rows.Select(r => r.Id));
+        }
+
+        var verdict = await _stack.Api.JsonAsync("/clients/all/verify?wait=30");
+        Assert.True(verdict["inSync"]!.GetValue<bool>(), verdict.ToJsonString());
+    }
+
+    /// <summary>How many of <paramref name="later"/> the client applied after one of <paramref name="first"/>, by its
+    /// own order of application.</summary>
+    private static async Task<long> AppliedAfterAsync(ClientDaemon client, long[] first, long[] later)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={client.DatabasePath};Mode=ReadOnly;Pooling=False"
+        );
+        await connection.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT COUNT(*) FROM applied_messages
+            WHERE message_id IN @later AND seq > (SELECT MIN(seq) FROM applied_messages WHERE message_id IN @first)
+            """,
+            new { later, first }
+        );
+    }
 }

@@ -39,8 +39,12 @@ public sealed class ProtocolPeer : IDisposable
             ),
             "the client proves the secret too"
         );
+        peer.Welcome = welcome;
         return peer;
     }
+
+    /// <summary>The client's answer to the handshake, with what it says it applied last; null before it.</summary>
+    public WelcomeFrame? Welcome { get; private set; }
 
     public Socket Socket => _socket;
 

@@ -138,13 +138,13 @@ public sealed class OperationsTests() : AppTest(new ServerApp().With("Outbox:Bat
     }
 
     [Fact]
-    public async Task DeletingOnePersonnelFromAllClientsQueuesOneDeleteForTheWholeFleet()
+    public async Task DeletingOnePersonnelFromAllClientsQueuesADeleteForEachClientToSendAheadOfItsQueue()
     {
         await Http.OperateAsync(HttpMethod.Delete, $"/clients/all/personnel/{_newton}");
 
-        var row = Assert.Single(await App.RowsAsync());
-        Assert.Equal((null, _c2), (row.ClientId, row.AudienceUpto));
-        Assert.Equal([_newton], row.Body.PersonnelIds);
+        var rows = await App.RowsAsync();
+        Assert.Equal([_c1, _c2], rows.Select(r => r.ClientId));
+        Assert.All(rows, r => Assert.Equal([_newton], r.Body.PersonnelIds));
     }
 
     [Fact]
