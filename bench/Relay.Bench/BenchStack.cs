@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Relay.Testing;
@@ -22,6 +24,20 @@ public sealed record BroadcastResult(
     long MessageRows,
     double PayloadMiB,
     double SnapshotMiB
+);
+
+/// <summary>Deletions of one personnel from every client while a bulk to every client is being delivered.</summary>
+/// <param name="AcknowledgedDuringBulk">Deletions every client acknowledged before the bulk queued ahead of them had
+/// finished.</param>
+/// <param name="HeldAfterBulk">Deleted personnel some client held once the bulk had finished (a save queued before the
+/// deletion that brought it back): should be none.</param>
+public sealed record RevocationResult(
+    int Rounds,
+    double P50Ms,
+    double MaxMs,
+    int AcknowledgedDuringBulk,
+    int HeldAfterBulk,
+    double BulkSeconds
 );
 
 public sealed record LatencyResult(int Operations, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
@@ -178,6 +194,67 @@ public sealed class BenchStack : IAsyncDisposable
             (ClientsCpu() - cpu.Clients).TotalSeconds,
             (_mariadb.CpuTime() - cpu.MySql).TotalSeconds
         );
+    }
+
+    /// <summary>
+    /// Everyone to every client again (they hold it already: the same work as the first bulk) and, while it is
+    /// delivered, deletions of personnel whose saves are in its last batches, one after another, each with ?wait.
+    /// </summary>
+    public async Task<RevocationResult> RevocationAsync(int personnel, int rounds)
+    {
+        var watch = Stopwatch.StartNew();
+        using var accepted = await _api.PutAsync("/clients/all/personnel", null);
+        accepted.EnsureSuccessStatusCode();
+        var bulk = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+        async Task<bool> BulkDoneAsync() =>
+            (await _api.GetFromJsonAsync<JsonObject>($"/operations/{bulk}"))!["state"]!.GetValue<string>()
+            == "delivered";
+
+        // Under way on every client before the first deletion.
+        await Task.Delay(300);
+        var timings = new List<double>(rounds);
+        var duringBulk = 0;
+        var deleted = new List<long>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var id = personnel - 1 - i;
+            var one = Stopwatch.StartNew();
+            using var response = await _api.DeleteAsync($"/clients/all/personnel/{id}?wait=30");
+            one.Stop();
+            if ((int)response.StatusCode != 200)
+            {
+                throw new InvalidOperationException(
+                    $"deleting personnel {id} during the bulk answered {(int)response.StatusCode}"
+                );
+            }
+
+            timings.Add(one.Elapsed.TotalMilliseconds);
+            deleted.Add(id);
+            duringBulk += await BulkDoneAsync() ? 0 : 1;
+        }
+
+        while (!await BulkDoneAsync())
+        {
+            if (watch.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"the bulk did not finish in 10 minutes:\n{_server.Output}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        var bulkSeconds = watch.Elapsed.TotalSeconds;
+        var held = 0;
+        foreach (var (_, path, _) in _clients)
+        {
+            foreach (var id in deleted)
+            {
+                held += await HoldsAsync(path, id) ? 1 : 0;
+            }
+        }
+
+        timings.Sort();
+        return new RevocationResult(rounds, timings[timings.Count / 2], timings[^1], duringBulk, held, bulkSeconds);
     }
 
     /// <summary>Sequential single sends with ?wait: the answer comes once the row is committed on the client.</summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
 using Relay.Fleet;
@@ -22,7 +24,22 @@ public sealed record FleetResult(
     double ServerPeakRssMiB,
     double ServerBroadcastRssMiB,
     DashboardTimes DashboardIdle,
-    DashboardTimes DashboardBusy
+    DashboardTimes DashboardBusy,
+    RevocationTimes Revocation
+);
+
+/// <summary>Deletions of one personnel from every client while a bulk is being delivered: from the call to every
+/// client's acknowledgement, and how many clients still held a deleted personnel once it was acknowledged.</summary>
+/// <param name="WithinTarget">Clients that had acknowledged it 2 s after the call, in the slowest round.</param>
+/// <param name="Finished">False when a round was still going after <see cref="FleetBench.RevocationCap"/>: its time
+/// is the cap.</param>
+public sealed record RevocationTimes(
+    int Rounds,
+    double P50Seconds,
+    double MaxSeconds,
+    int WithinTarget,
+    bool Finished,
+    int HeldAfterAcknowledged
 );
 
 /// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in
@@ -108,6 +125,7 @@ public static class FleetBench
         using var sampling = new CancellationTokenSource();
         var broadcastRss = SamplePeakAsync(server, sampling.Token);
         var dashboardBusy = await DashboardAsync(api);
+        var revocation = await RevokeAsync(api, fleet);
         await sampling.CancelAsync();
 
         return new FleetResult(
@@ -126,9 +144,57 @@ public static class FleetBench
             peakRss,
             await broadcastRss / 1048576.0,
             dashboardIdle,
-            dashboardBusy
+            dashboardBusy,
+            revocation
         );
     }
+
+    /// <summary>
+    /// Deletes personnel whose saves are in the broadcast's last batches (queued before the deletion, not yet sent)
+    /// from every client, one after another: from the call until the operation says every client acknowledged, or the
+    /// cap.
+    /// </summary>
+    private static async Task<RevocationTimes> RevokeAsync(HttpClient api, FleetSimulator fleet)
+    {
+        const int rounds = 1;
+        var times = new List<double>();
+        var (held, withinTarget, finished) = (0, int.MaxValue, true);
+        for (var i = 0; i < rounds; i++)
+        {
+            var id = BroadcastPersonnel - 1 - i;
+            var watch = Stopwatch.StartNew();
+            using var response = await api.DeleteAsync($"/clients/all/personnel/{id}");
+            response.EnsureSuccessStatusCode();
+            var operation = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+            var done = -1;
+            while (true)
+            {
+                var status = (await api.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
+                if (done < 0 && watch.Elapsed > TimeSpan.FromSeconds(2))
+                {
+                    done = status["clients"]!["done"]!.GetValue<int>();
+                }
+
+                if (status["state"]!.GetValue<string>() == "delivered" || watch.Elapsed > RevocationCap)
+                {
+                    finished &= status["state"]!.GetValue<string>() == "delivered";
+                    break;
+                }
+
+                await Task.Delay(20);
+            }
+
+            times.Add(watch.Elapsed.TotalSeconds);
+            withinTarget = Math.Min(withinTarget, done < 0 ? fleet.Clients.Count : done);
+            held += finished ? fleet.Clients.Count(c => c.Holds(id)) : 0;
+        }
+
+        times.Sort();
+        return new RevocationTimes(rounds, At(times, 0.5), times[^1], withinTarget, finished, held);
+    }
+
+    /// <summary>How long the bench follows a deletion through the busy fleet.</summary>
+    public static readonly TimeSpan RevocationCap = TimeSpan.FromSeconds(120);
 
     private static async Task<long> SamplePeakAsync(DaemonProcess server, CancellationToken ct)
     {

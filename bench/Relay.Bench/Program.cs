@@ -36,6 +36,7 @@ if (sections.Contains("stack"))
     await stack.SeedPersonnelAsync(personnel);
 
     var bulk = await stack.BulkAsync(personnel);
+    var revocation = await stack.RevocationAsync(personnel, rounds: 5);
     var repair = await RepairBench.RunAsync(stack, clients - 1, personnel);
     var latency = await stack.LatencyAsync(singles);
     var flood = await stack.VerifyFloodAsync(sends: 20, flooders: 8);
@@ -43,6 +44,7 @@ if (sections.Contains("stack"))
     results["personnel"] = personnel;
     results["clients"] = clients;
     results["bulk"] = bulk;
+    results["revocation"] = revocation;
     results["latency"] = latency;
     results["verifyFlood"] = flood;
     results["broadcast"] = broadcast;
@@ -62,6 +64,18 @@ if (sections.Contains("stack"))
         $"{bulk.ServerCpuSeconds:0.0}/{bulk.ClientsCpuSeconds:0.0}/{bulk.MySqlCpuSeconds:0.0} s",
         $"{bulk.EndToEndSeconds * Environment.ProcessorCount:0.0} s"
     );
+    Row(
+        $"delete one from all during a bulk, p50 / max",
+        $"{revocation.P50Ms:0} / {revocation.MaxMs:0} ms",
+        "1,000 ms",
+        revocation.P50Ms / 1000
+    );
+    Row(
+        "  acknowledged before the bulk ended",
+        $"{revocation.AcknowledgedDuringBulk} of {revocation.Rounds}",
+        $"bulk {revocation.BulkSeconds:0.0} s"
+    );
+    Row("  deleted rows a client held after the bulk", $"{revocation.HeldAfterBulk}", "0");
     Row("raw MySQL batched insert rows/s", $"{limits.MySqlRowsPerSecond:N0}");
     Row("single op p50 (call to row committed)", $"{latency.P50Ms:0.0} ms");
     Row("single op p95", $"{latency.P95Ms:0.0} ms");
@@ -148,6 +162,19 @@ if (sections.Contains("fleet"))
         "  dashboard busy: states / page / worst first",
         $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s"
     );
+    Row(
+        "  delete one from all during it, acknowledged",
+        $"{(fleet.Revocation.Finished ? "" : "> ")}{fleet.Revocation.MaxSeconds:0.0} s",
+        "2 s",
+        fleet.Revocation.MaxSeconds / 2
+    );
+    Row(
+        "    clients that had acknowledged it in 2 s",
+        $"{fleet.Revocation.WithinTarget:N0}",
+        $"{fleet.Clients:N0}",
+        fleet.Revocation.WithinTarget / (double)fleet.Clients
+    );
+    Row("    clients holding it once all acknowledged", $"{fleet.Revocation.HeldAfterAcknowledged}", "0");
 }
 
 if (sections.Contains("cluster"))
