@@ -32,6 +32,15 @@ public record OperationStatus(
     MessageCounts Messages
 )
 {
+    /// <summary>
+    /// In the answer to deleting all personnel (from one client or all): how many rows the targeted clients held when
+    /// it was queued, as the server's records say, on how many clients, and the largest. Absent elsewhere.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull
+    )]
+    public RowsThatGo? Removes { get; init; }
+
     public static OperationState StateOf(MessageCounts messages) =>
         messages.Pending > 0 ? OperationState.Pending
         : messages.Failed > 0 ? OperationState.Failed

@@ -265,12 +265,14 @@ internal static class OperationsEndpoints
             return preview is null ? Problems.NotFound(missing!, missingId) : TypedResults.Ok(preview);
         }
 
+        // The widest change there is: its answer and its audit record say how far it reached, counted as it is queued.
+        RowsThatGo? reached = null;
         if (operation is { Delete: true, PersonnelId: null })
         {
-            // The widest change there is: the audit record says how far it reached, counted as it is queued.
             var (reach, _, _) = await previews.PreviewAsync(operation, ct);
             if (reach?.Removes is { } removes)
             {
+                reached = removes;
                 AuditNotes.Add(http, $"removes={removes.Total} rows from {removes.Clients} clients");
             }
         }
@@ -284,7 +286,7 @@ internal static class OperationsEndpoints
         var location = $"/operations/{stored.Id}";
 
         // As queued: the answer costs no further query, and is the truth at the commit.
-        var asQueued = OperationAnswers.AsQueued(stored, queued.Clients, queued.Messages);
+        var asQueued = OperationAnswers.AsQueued(stored, queued.Clients, queued.Messages) with { Removes = reached };
         if (wait is not > 0)
         {
             return TypedResults.Accepted(location, asQueued);
@@ -302,6 +304,7 @@ internal static class OperationsEndpoints
             return TypedResults.Accepted(location, asQueued);
         }
 
+        status = status with { Removes = reached };
         return status.State switch
         {
             OperationState.Delivered => TypedResults.Ok(status),

@@ -99,9 +99,13 @@ public sealed class DryRunTests : AppTest
     }
 
     [Fact]
-    public async Task TheRealDeleteAllFromAllNamesHowFarItReachedInTheAuditLog()
+    public async Task TheRealDeleteAllFromAllNamesHowFarItReachedInItsAnswerAndTheAuditLog()
     {
-        await Http.OperateAsync(HttpMethod.Delete, "/clients/all/personnel");
+        var answer = await Http.StartOperationAsync(HttpMethod.Delete, "/clients/all/personnel");
+
+        Assert.Equal((4L, 2), (Long(answer["removes"]!, "total"), Int(answer["removes"]!, "clients")));
+        var later = await Http.GetFromJsonAsync<JsonObject>($"/operations/{answer["id"]}");
+        Assert.Null(later!["removes"]);
 
         var entry = (await Http.GetFromJsonAsync<JsonObject>("/audit?limit=1"))!["items"]!.AsArray().Single()!;
         Assert.Equal("/clients/all/personnel/", entry["route"]!.GetValue<string>());
