@@ -1,3 +1,4 @@
+using Relay.Client.Storage;
 using Relay.Hosting.Http;
 using Relay.Hosting.OpenApi;
 
@@ -38,6 +39,14 @@ internal static class ClientApiDocs
                 ["health"] = "/health",
                 ["metrics"] = "/metrics",
                 ["personnel"] = "/personnel",
-            }
+            },
+            (services, info) =>
+                services.GetRequiredService<PersonnelStore>().Position is { } position
+                    ? info with
+                    {
+                        Position = position.MessageId,
+                        PositionAppliedAt = position.AppliedAt,
+                    }
+                    : info
         );
 }

@@ -19,6 +19,9 @@ internal enum ApplyResult
 
 internal sealed record ApplyOutcome(ApplyResult Result, string? Reason = null);
 
+/// <summary>A change the client applied: the id the server gave its message, and when.</summary>
+internal sealed record AppliedPosition(long MessageId, DateTime AppliedAt);
+
 /// <summary>
 /// The client's SQLite file: the personnel it holds and the ids of the messages it has applied.
 /// Both change in one transaction, which is what makes a redelivered message harmless.
@@ -39,6 +42,17 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
     }.ToString();
 
     private long _appliedSinceStart;
+
+    // What the welcome says and GET / shows; kept in memory, read from the file at start.
+    private volatile AppliedPosition? _lastApplied;
+    private volatile AppliedPosition? _newestDeletion;
+
+    /// <summary>The last change applied, or a deletion applied ahead of older changes when its id is higher (see <see
+    /// cref="LastAppliedAsync"/>); null before any.</summary>
+    public AppliedPosition? Position =>
+        _newestDeletion is { } deletion && deletion.MessageId > (_lastApplied?.MessageId ?? long.MinValue)
+            ? deletion
+            : _lastApplied;
 
     public string DatabasePath => options.Value.DatabasePath;
 
@@ -84,6 +98,32 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             """,
             ct
         );
+        _lastApplied = await ReadPositionAsync(
+            connection,
+            "SELECT message_id, applied_at FROM applied_messages WHERE message_id > 0 ORDER BY seq DESC LIMIT 1",
+            ct
+        );
+        _newestDeletion = await ReadPositionAsync(
+            connection,
+            "SELECT a.message_id, a.applied_at FROM deleted_personnel d JOIN applied_messages a ON a.message_uid = d.message_uid ORDER BY d.message_id DESC LIMIT 1",
+            ct
+        );
+    }
+
+    private static async Task<AppliedPosition?> ReadPositionAsync(
+        SqliteConnection connection,
+        string sql,
+        CancellationToken ct
+    )
+    {
+        await using var command = Command(connection, null, sql);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new AppliedPosition(
+                reader.GetInt64(0),
+                DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture).UtcDateTime
+            )
+            : null;
     }
 
     /// <summary>
@@ -186,6 +226,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 await Tombstones.ForgetOlderAsync(connection, tx, messageId, ct);
             }
 
+            var appliedAt = time.GetUtcNow();
             await using (
                 var record = Command(
                     connection,
@@ -196,7 +237,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             {
                 record.Parameters.AddWithValue("$uid", messageUid);
                 record.Parameters.AddWithValue("$id", messageId);
-                record.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O"));
+                record.Parameters.AddWithValue("$at", appliedAt.ToString("O"));
                 await record.ExecuteNonQueryAsync(ct);
             }
 
@@ -206,6 +247,13 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             }
 
             await tx.CommitAsync(ct);
+            var applied = new AppliedPosition(messageId, appliedAt.UtcDateTime);
+            _lastApplied = applied;
+            if (body.Kind is MessageKind.Delete && applied.MessageId > (_newestDeletion?.MessageId ?? long.MinValue))
+            {
+                _newestDeletion = applied;
+            }
+
             return new ApplyOutcome(ApplyResult.Applied);
         }
         finally

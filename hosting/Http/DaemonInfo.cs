@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +13,15 @@ namespace Relay.Hosting.Http;
 /// resources.</param>
 public sealed record DaemonInfo(string Name, string Version, IReadOnlyDictionary<string, string> Links)
 {
+    /// <summary>A client daemon's position: the id (a number the server issued) of the last change it applied, or of a
+    /// deletion it applied ahead of older changes; absent on the server and before any change.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Position { get; init; }
+
+    /// <summary>When the client applied the change at <see cref="Position"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? PositionAppliedAt { get; init; }
+
     /// <summary>This build's version, as the assembly carries it.</summary>
     public static string BuildVersion { get; } =
         Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -23,15 +33,23 @@ public static class DaemonInfoEndpoint
 {
     /// <summary>Answers <c>GET /</c> with <paramref name="name"/>, the build version and <paramref
     /// name="links"/>.</summary>
+    /// <param name="app">Where to map it.</param>
+    /// <param name="name">Which daemon answers.</param>
+    /// <param name="links">Its entry points, by name.</param>
+    /// <param name="now">What the daemon adds to the answer at the time of the call (the client's position), if
+    /// anything.</param>
     public static RouteHandlerBuilder MapDaemonInfo(
         this IEndpointRouteBuilder app,
         string name,
-        IReadOnlyDictionary<string, string> links
+        IReadOnlyDictionary<string, string> links,
+        Func<IServiceProvider, DaemonInfo, DaemonInfo>? now = null
     )
     {
         var info = new DaemonInfo(name, DaemonInfo.BuildVersion, links);
         app.MapLicense();
-        return app.MapGet("/", () => TypedResults.Ok(info))
+        return app.MapGet("/", (HttpContext http) =>
+                TypedResults.Ok(now is null ? info : now(http.RequestServices, info))
+            )
             .WithName("GetDaemonInfo")
             .WithTags("About")
             .WithSummary(

@@ -25,6 +25,10 @@ namespace Relay.Server.Clients;
 /// </param>
 /// <param name="AheadSince">When the server first noticed it; null unless <paramref name="AheadOfServer"/> is
 /// set.</param>
+/// <param name="Position">What the client itself says it holds, without a digest round: the id of the last change it
+/// applied, as it reported at its last connection and with each acknowledgement since. <paramref
+/// name="PendingMessages"/> are the changes it is behind. Null before it ever reported.</param>
+/// <param name="PositionReportedAt">When it last reported its position.</param>
 public sealed record ClientResponse(
     long Id,
     string Name,
@@ -42,7 +46,9 @@ public sealed record ClientResponse(
     DateTime? PreviousCredentialValidUntil,
     int? CredentialInUse,
     long? AheadOfServer,
-    DateTime? AheadSince
+    DateTime? AheadSince,
+    long? Position,
+    DateTime? PositionReportedAt
 )
 {
     /// <summary>Only in the answer to <c>POST /clients</c>: the client's link credential, shown once (give it to the

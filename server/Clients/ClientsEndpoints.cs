@@ -22,7 +22,8 @@ internal static class ClientsEndpoints
         {ClientSorts.FailedCount} AS FailedMessages,
         CASE WHEN c.lease_expires_at > UTC_TIMESTAMP(6) THEN c.lease_owner END AS ServedBy,
         c.credential_generation AS CredentialGeneration, c.previous_credential_until AS PreviousCredentialValidUntil, c.credential_in_use AS CredentialInUse,
-        c.ahead_position AS AheadOfServer, c.ahead_since AS AheadSince
+        c.ahead_position AS AheadOfServer, c.ahead_since AS AheadSince,
+        c.applied_position AS Position, c.applied_position_at AS PositionReportedAt
         """;
 
     private static readonly RequestExample Example = RequestExample.Json(
@@ -234,6 +235,8 @@ internal static class ClientsEndpoints
                 0,
                 null,
                 credential!.Generation,
+                null,
+                null,
                 null,
                 null,
                 null,

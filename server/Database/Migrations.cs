@@ -389,6 +389,21 @@ internal static class Migrations
                 ),
             ]
         ),
+        (
+            17,
+            "clients.applied_position: the id of the last change each client says it applied (at each connection and with each "
+                + "acknowledgement), and when it said so",
+            [
+                new(
+                    "ALTER TABLE clients ADD COLUMN applied_position BIGINT NULL",
+                    OnlyIfMissing: "clients.applied_position"
+                ),
+                new(
+                    "ALTER TABLE clients ADD COLUMN applied_position_at DATETIME(6) NULL",
+                    OnlyIfMissing: "clients.applied_position_at"
+                ),
+            ]
+        ),
     ];
 
     public static int Latest => All[^1].Version;

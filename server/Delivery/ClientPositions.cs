@@ -25,6 +25,20 @@ internal sealed partial class ClientPositions(MySqlDataSource db, TimeProvider t
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
+
+        // What the client says it holds is its position, whatever the database thinks of it.
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE clients SET applied_position = @held, applied_position_at = @now WHERE id = @clientId",
+                new
+                {
+                    held,
+                    clientId,
+                    now = time.GetUtcNow().UtcDateTime,
+                },
+                cancellationToken: ct
+            )
+        );
         var next = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT next_id FROM outbox_sequence WHERE name = 'messages'", cancellationToken: ct)
         );

@@ -116,7 +116,8 @@ internal sealed class DeliveryQueue : IDisposable
                 // so no deadlock. A fan-out moves every client to the same position: one statement.
                 var moved = positions.SelectMany(p => p).ToHashSet();
                 var contacted = clientIds.Where(id => !moved.Contains(id)).ToArray();
-                if ((contacted.Length > 0 ? 1 : 0) + positions.Count > 1)
+                // Positions move too (one more statement): the locks come first whenever it is not alone.
+                if ((contacted.Length > 0 ? 1 : 0) + positions.Count > 0)
                 {
                     // Several statements would lock in several orders: take the locks in one, first.
                     await connection.ExecuteAsync(
@@ -158,6 +159,7 @@ internal sealed class DeliveryQueue : IDisposable
                     );
                 }
 
+                await RecordPositionsAsync(connection, tx, messages, now);
                 if (ids.Length > 0)
                 {
                     await connection.ExecuteEachAsync(
@@ -190,6 +192,45 @@ internal sealed class DeliveryQueue : IDisposable
         }
 
         return groups.Select(_ => true).ToList();
+    }
+
+    /// <summary>
+    /// An acknowledgement is the client saying it applied the message: its position (<c>applied_position</c>, see
+    /// <c>GET /clients</c>) moves to the newest it acknowledged, in one statement for the group (a CASE per chunk).
+    /// </summary>
+    private static async Task RecordPositionsAsync(
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        IReadOnlyList<PendingMessage> acknowledged,
+        DateTime now
+    )
+    {
+        var newest = acknowledged
+            .GroupBy(m => m.ClientId, (client, mine) => (Client: client, Position: mine.Max(m => m.Id)))
+            .OrderBy(p => p.Client)
+            .ToList();
+        foreach (var chunk in newest.Chunk(500))
+        {
+            var args = new DynamicParameters(new { now, clients = chunk.Select(p => p.Client).ToArray() });
+            var cases = new System.Text.StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                args.Add($"c{i}", chunk[i].Client);
+                args.Add($"p{i}", chunk[i].Position);
+                cases.Append($" WHEN @c{i} THEN @p{i}");
+            }
+
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    $"""
+                    UPDATE clients SET applied_position = GREATEST(COALESCE(applied_position, 0), CASE id{cases} END), applied_position_at = @now
+                    WHERE id IN @clients
+                    """,
+                    args,
+                    tx
+                )
+            );
+        }
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using MySqlConnector;
 using Relay.Testing;
@@ -271,6 +273,40 @@ public sealed class DeliveryGuaranteeTests : IAsyncLifetime
 
         var verdict = await _stack.Api.JsonAsync("/clients/all/verify?wait=30");
         Assert.True(verdict["inSync"]!.GetValue<bool>(), verdict.ToJsonString());
+    }
+
+    [Fact]
+    public async Task EachClientReportsThePositionOfTheLastChangeItAppliedWithItsAcknowledgementAndAtEachConnection()
+    {
+        var (applying, idle) = (_stack.ClientIds[0], _stack.ClientIds[1]);
+        var newton = await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var (_, sent) = await _stack.Api.SendJsonAsync(
+            HttpMethod.Put,
+            $"/clients/{applying}/personnel/{newton}?wait=10"
+        );
+        var change = Assert.Single(await _stack.Api.MessageIdsOfAsync(sent));
+
+        // The server heard it with the acknowledgement; the client says the same on its own root.
+        Assert.Equal(change, (await _stack.Api.JsonAsync($"/clients/{applying}"))["position"]!.GetValue<long>());
+        Assert.Null((await _stack.Api.JsonAsync($"/clients/{idle}"))["position"]);
+        using var anyone = new HttpClient();
+        var root = await anyone.GetFromJsonAsync<JsonObject>($"{_stack.Clients[0].HttpUrl}/");
+        Assert.Equal(change, root!["position"]!.GetValue<long>());
+
+        // Forgotten by the server, it is heard again when the restarted client is next connected to.
+        await using (var db = new MySqlConnection(_stack.ConnectionString))
+        {
+            await db.ExecuteAsync("UPDATE clients SET applied_position = NULL WHERE id = @applying", new { applying });
+        }
+
+        await _stack.Clients[0].Process!.StopAsync();
+        await _stack.Clients[0].StartAsync();
+        await Eventually.ReturnsAsync(
+            async () => (await _stack.Api.JsonAsync($"/clients/{applying}"))["position"]?.GetValue<long>(),
+            position => position == change,
+            TimeSpan.FromSeconds(30),
+            because: "the client's welcome says what it applied last"
+        );
     }
 
     /// <summary>How many of <paramref name="later"/> the client applied after one of <paramref name="first"/>, by its

@@ -74,6 +74,7 @@ async function drawFleet() {
       el("td", {}, stateBadge(c.state), c.unreachableSince ? el("span", { className: "muted since", textContent: ` for ${age(c.unreachableSince).replace(/ ago$/, "")}` }) : ""),
       el("td", { textContent: String(c.pendingMessages) }),
       el("td", { textContent: age(c.oldestPendingAt) }),
+      el("td", { textContent: c.position === null ? "—" : String(c.position), title: c.positionReportedAt ? `reported ${age(c.positionReportedAt)}` : "" }),
       el("td", { textContent: String(c.failedMessages) }),
       el("td", { textContent: age(c.lastContactAt) }),
       el("td", { className: "error", textContent: c.lastError || "" }),
