@@ -101,10 +101,12 @@ internal sealed class DeliveryQueue : IDisposable
         var messages = groups.SelectMany(g => g).ToList();
         var ids = messages.Where(m => !m.IsBroadcast).Select(m => m.Id).ToArray();
         var clientIds = messages.Select(m => m.ClientId).Distinct().Order().ToArray();
+        // An acknowledgement is also the client saying what it applied last: its position (see GET /clients).
+        var applied = messages.GroupBy(m => m.ClientId).ToDictionary(g => g.Key, g => g.Max(m => m.Id));
         var positions = messages
             .Where(m => m.IsBroadcast)
             .GroupBy(m => m.ClientId, (client, passed) => (Client: client, Position: passed.Max(m => m.Id)))
-            .GroupBy(p => p.Position, p => p.Client)
+            .GroupBy(p => (p.Position, Applied: applied[p.Client]), p => p.Client)
             .ToList();
         await _transactions.RetryDeadlocksAsync(
             async () =>
@@ -116,8 +118,7 @@ internal sealed class DeliveryQueue : IDisposable
                 // so no deadlock. A fan-out moves every client to the same position: one statement.
                 var moved = positions.SelectMany(p => p).ToHashSet();
                 var contacted = clientIds.Where(id => !moved.Contains(id)).ToArray();
-                // Positions move too (one more statement): the locks come first whenever it is not alone.
-                if ((contacted.Length > 0 ? 1 : 0) + positions.Count > 0)
+                if ((contacted.Length > 0 ? 1 : 0) + positions.Count > 1)
                 {
                     // Several statements would lock in several orders: take the locks in one, first.
                     await connection.ExecuteAsync(
@@ -131,10 +132,23 @@ internal sealed class DeliveryQueue : IDisposable
 
                 if (contacted.Length > 0)
                 {
+                    var args = new DynamicParameters(new { contacted, now });
+                    var newest = new System.Text.StringBuilder();
+                    for (var i = 0; i < contacted.Length; i++)
+                    {
+                        args.Add($"c{i}", contacted[i]);
+                        args.Add($"p{i}", applied[contacted[i]]);
+                        newest.Append($" WHEN @c{i} THEN @p{i}");
+                    }
+
                     await connection.ExecuteAsync(
                         new CommandDefinition(
-                            "UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL WHERE id IN @contacted",
-                            new { contacted, now },
+                            $"""
+                            UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL,
+                                applied_position = GREATEST(COALESCE(applied_position, 0), CASE id{newest} END), applied_position_at = @now
+                            WHERE id IN @contacted
+                            """,
+                            args,
                             tx
                         )
                     );
@@ -145,12 +159,14 @@ internal sealed class DeliveryQueue : IDisposable
                     await connection.ExecuteAsync(
                         new CommandDefinition(
                             """
-                            UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL, broadcast_position = GREATEST(broadcast_position, @position)
+                            UPDATE clients SET last_contact_at = @now, last_error = NULL, unreachable_since = NULL, broadcast_position = GREATEST(broadcast_position, @position),
+                                applied_position = GREATEST(COALESCE(applied_position, 0), @applied), applied_position_at = @now
                             WHERE id IN @clients
                             """,
                             new
                             {
-                                position = group.Key,
+                                position = group.Key.Position,
+                                applied = group.Key.Applied,
                                 clients = group.Order().ToArray(),
                                 now,
                             },
@@ -159,7 +175,6 @@ internal sealed class DeliveryQueue : IDisposable
                     );
                 }
 
-                await RecordPositionsAsync(connection, tx, messages, now);
                 if (ids.Length > 0)
                 {
                     await connection.ExecuteEachAsync(
@@ -192,45 +207,6 @@ internal sealed class DeliveryQueue : IDisposable
         }
 
         return groups.Select(_ => true).ToList();
-    }
-
-    /// <summary>
-    /// An acknowledgement is the client saying it applied the message: its position (<c>applied_position</c>, see
-    /// <c>GET /clients</c>) moves to the newest it acknowledged, in one statement for the group (a CASE per chunk).
-    /// </summary>
-    private static async Task RecordPositionsAsync(
-        MySqlConnection connection,
-        MySqlTransaction tx,
-        IReadOnlyList<PendingMessage> acknowledged,
-        DateTime now
-    )
-    {
-        var newest = acknowledged
-            .GroupBy(m => m.ClientId, (client, mine) => (Client: client, Position: mine.Max(m => m.Id)))
-            .OrderBy(p => p.Client)
-            .ToList();
-        foreach (var chunk in newest.Chunk(500))
-        {
-            var args = new DynamicParameters(new { now, clients = chunk.Select(p => p.Client).ToArray() });
-            var cases = new System.Text.StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                args.Add($"c{i}", chunk[i].Client);
-                args.Add($"p{i}", chunk[i].Position);
-                cases.Append($" WHEN @c{i} THEN @p{i}");
-            }
-
-            await connection.ExecuteAsync(
-                new CommandDefinition(
-                    $"""
-                    UPDATE clients SET applied_position = GREATEST(COALESCE(applied_position, 0), CASE id{cases} END), applied_position_at = @now
-                    WHERE id IN @clients
-                    """,
-                    args,
-                    tx
-                )
-            );
-        }
     }
 
     public void Dispose()

@@ -35,10 +35,23 @@ public sealed class DeletionsFirstTests : AppTest
         Assert.Equal([bulk, deletion[1]], (await _queue.NextPendingAsync(_seed.Client2, 8, default)).Select(m => m.Id));
 
         await _queue.MarkDeliveredAsync(first, default);
-        Assert.Equal([bulk], (await _queue.NextPendingAsync(_seed.Client1, 8, true, default)).Select(m => m.Id));
+        var rest = await _queue.NextPendingAsync(_seed.Client1, 8, true, default);
+        Assert.Equal([bulk], rest.Select(m => m.Id));
         var client = await Http.GetFromJsonAsync<JsonObject>($"/clients/{_seed.Client1}");
         Assert.Equal(1, client!["pendingMessages"]!.GetValue<int>());
+
+        // Each acknowledgement moves the client's position to the newest change it applied, never back.
+        Assert.Equal(deletion[0], await PositionAsync(_seed.Client1));
+        await _queue.MarkDeliveredAsync(rest, default);
+        await _queue.MarkDeliveredAsync(await _queue.NextPendingAsync(_seed.Client2, 8, default), default);
+        Assert.Equal(
+            (deletion[0], deletion[1]),
+            (await PositionAsync(_seed.Client1), await PositionAsync(_seed.Client2))
+        );
     }
+
+    private async Task<long> PositionAsync(long client) =>
+        (await Http.GetFromJsonAsync<JsonObject>($"/clients/{client}"))!["position"]!.GetValue<long>();
 
     [Fact]
     public async Task AnEditKeepsItsPlaceAndADeletionDoesNotOvertakeAVerifyQueuedBeforeIt()
