@@ -50,17 +50,24 @@ internal static class Sqlite
         }
     }
 
-    /// <summary>Runs one prepared statement per id, binding $id (and $set when given).</summary>
+    /// <summary>Runs one prepared statement per id, binding $id (and $set when given, and <paramref name="same"/> for
+    /// every id).</summary>
     public static async Task WriteIdsAsync(
         SqliteConnection connection,
         SqliteTransaction tx,
         string sql,
         IReadOnlyList<long> ids,
         string? setId,
-        CancellationToken ct
+        CancellationToken ct,
+        params (string Name, object Value)[] same
     )
     {
         await using var command = CommandInSet(connection, tx, sql, setId);
+        foreach (var (name, value) in same)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
         var id = command.Parameters.Add("$id", SqliteType.Integer);
         command.Prepare();
         foreach (var value in ids)

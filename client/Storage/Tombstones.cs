@@ -24,34 +24,28 @@ internal static class Tombstones
         """;
 
     /// <summary>Remembers that message <paramref name="messageId"/> deleted these personnel.</summary>
-    public static async Task RecordAsync(
+    public static Task RecordAsync(
         SqliteConnection connection,
         SqliteTransaction tx,
         IReadOnlyList<long> ids,
         long messageId,
         string messageUid,
         CancellationToken ct
-    )
-    {
-        await using var command = Command(
+    ) =>
+        WriteIdsAsync(
             connection,
             tx,
             """
             INSERT INTO deleted_personnel (id, message_id, message_uid) VALUES ($id, $message, $uid)
             ON CONFLICT (id) DO UPDATE SET message_id = excluded.message_id, message_uid = excluded.message_uid
             WHERE excluded.message_id > deleted_personnel.message_id
-            """
+            """,
+            ids,
+            setId: null,
+            ct,
+            ("$message", messageId),
+            ("$uid", messageUid)
         );
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        command.Parameters.AddWithValue("$message", messageId);
-        command.Parameters.AddWithValue("$uid", messageUid);
-        command.Prepare();
-        foreach (var value in ids)
-        {
-            id.Value = value;
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
 
     /// <summary>The personnel of <paramref name="personnel"/> that message <paramref name="messageId"/> may write:
     /// those no later message has deleted. The list itself when there is no such tombstone, as almost always.</summary>
