@@ -246,7 +246,7 @@ internal sealed class InboxConnectionHandler(
 
         if (frame is FeaturesFrame)
         {
-            return new FeaturesReplyFrame([Features.TraceParent, Features.Overtaking]);
+            return new FeaturesReplyFrame([Features.TraceParent, Features.Overtaking, Features.Validity]);
         }
 
         if (frame is DigestRequestFrame digest)

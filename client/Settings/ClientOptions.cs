@@ -98,6 +98,18 @@ internal sealed class ClientOptions : IValidatableObject
     [Range(1, 100_000_000, ErrorMessage = "Client:MaxPersonnel must be between 1 and 100000000 when set.")]
     public int? MaxPersonnel { get; init; }
 
+    /// <summary>
+    /// How long a personnel whose validity window has ended stays in the file (listed with <c>all=true</c>) before it
+    /// is deleted. It opens nothing in that time either way; the server's verify leaves expired rows out.
+    /// </summary>
+    [Range(
+        typeof(TimeSpan),
+        "00:00:01",
+        "3650.00:00:00",
+        ErrorMessage = "Client:PurgeExpiredAfter must be between 1 s and 3650 days."
+    )]
+    public TimeSpan PurgeExpiredAfter { get; init; } = TimeSpan.FromDays(7);
+
     [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Client:MaxFrameBytes must be between 1024 and 67108864.")]
     public int MaxFrameBytes { get; init; } = Contracts.Protocol.FrameCodec.DefaultMaxPayloadBytes;
 

@@ -18,8 +18,15 @@ internal static class PersonnelDigests
         await using var command = Sqlite.Command(
             connection,
             null,
-            "SELECT id, name, surname, ssn FROM personnel ORDER BY id"
+            request.ExpiredBy is null
+                ? $"SELECT {Sqlite.PersonnelColumns} FROM personnel ORDER BY id"
+                : $"SELECT {Sqlite.PersonnelColumns} FROM personnel WHERE valid_until IS NULL OR valid_until > $expiredBy ORDER BY id"
         );
+        if (request.ExpiredBy is { } expiredBy)
+        {
+            command.Parameters.AddWithValue("$expiredBy", ValidityWindow.ToUnixSeconds(expiredBy));
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
 
         var listed = request.ListBuckets?.ToHashSet();
@@ -29,12 +36,7 @@ internal static class PersonnelDigests
         while (await reader.ReadAsync(ct))
         {
             count++;
-            var row = new PersonnelRecord(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3)
-            );
+            var row = Sqlite.ReadPersonnel(reader);
             if (summaries is not null)
             {
                 summaries.Add(row.Id, PersonnelDigest.RowHash(row));

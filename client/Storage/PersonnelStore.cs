@@ -76,6 +76,9 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             }
         }
 
+        // A file of a build before validity windows: its tables gain the columns first (the index below needs them).
+        await AddMissingColumnsAsync(connection, "personnel", WindowColumns, ct);
+        await AddMissingColumnsAsync(connection, "replace_staging", WindowColumns, ct);
         await ExecuteAsync(
             connection,
             null,
@@ -84,8 +87,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL,
                 surname TEXT NOT NULL,
-                ssn TEXT NOT NULL
+                ssn TEXT NOT NULL,
+                valid_from INTEGER NULL,
+                valid_until INTEGER NULL
             );
+            CREATE INDEX IF NOT EXISTS ix_personnel_valid_until ON personnel (valid_until) WHERE valid_until IS NOT NULL;
             CREATE TABLE IF NOT EXISTS applied_messages (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 message_uid TEXT NOT NULL UNIQUE,
@@ -166,7 +172,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     await WriteRowsAsync(
                         connection,
                         tx,
-                        "UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn WHERE id = $id",
+                        """
+                        UPDATE personnel SET name = $name, surname = $surname, ssn = $ssn, valid_from = $from,
+                            valid_until = $until
+                        WHERE id = $id
+                        """,
                         body.Personnel!,
                         setId: null,
                         ct
@@ -294,27 +304,41 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
         return await PersonnelDigests.DescribeAsync(connection, request, ct);
     }
 
-    public async Task<IReadOnlyList<PersonnelRecord>> ListAsync(long afterId, int limit, CancellationToken ct)
+    /// <summary>A page of the personnel held, by id: those valid at <paramref name="validAt"/>, or all when it is
+    /// null.</summary>
+    public async Task<IReadOnlyList<PersonnelRecord>> ListAsync(
+        long afterId,
+        int limit,
+        DateTime? validAt,
+        CancellationToken ct
+    )
     {
         await using var connection = await OpenAsync(ct);
         await using var command = Command(
             connection,
             null,
-            "SELECT id, name, surname, ssn FROM personnel WHERE id > $after ORDER BY id LIMIT $limit"
+            validAt is null
+                ? $"SELECT {PersonnelColumns} FROM personnel WHERE id > $after ORDER BY id LIMIT $limit"
+                : $"""
+                SELECT {PersonnelColumns} FROM personnel
+                WHERE id > $after AND (valid_from IS NULL OR valid_from <= $at) AND (valid_until IS NULL OR valid_until > $at)
+                ORDER BY id LIMIT $limit
+                """
         );
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
+        if (validAt is { } at)
+        {
+            command.Parameters.AddWithValue("$at", ValidityWindow.ToUnixSeconds(at));
+        }
+
         return await ReadPersonnelAsync(command, ct);
     }
 
     public async Task<PersonnelRecord?> FindAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(
-            connection,
-            null,
-            "SELECT id, name, surname, ssn FROM personnel WHERE id = $id"
-        );
+        await using var command = Command(connection, null, $"SELECT {PersonnelColumns} FROM personnel WHERE id = $id");
         command.Parameters.AddWithValue("$id", id);
         return (await ReadPersonnelAsync(command, ct)).SingleOrDefault();
     }
@@ -345,6 +369,28 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             : last;
     }
 
+    /// <summary>Deletes the personnel whose window ended before <paramref name="endedBefore"/>; how many went.
+    /// Nothing else changes: the server's digests leave expired rows out, so a purged site stays in sync.</summary>
+    public async Task<int> PurgeExpiredAsync(DateTime endedBefore, CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var purge = Command(
+                connection,
+                null,
+                "DELETE FROM personnel WHERE valid_until IS NOT NULL AND valid_until < $before"
+            );
+            purge.Parameters.AddWithValue("$before", ValidityWindow.ToUnixSeconds(endedBefore));
+            return await purge.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     /// <summary>True when the file can be written: opens a write transaction and rolls it back.</summary>
     public async Task<bool> IsWritableAsync(CancellationToken ct)
     {
@@ -370,8 +416,10 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             connection,
             tx,
             """
-            INSERT INTO personnel (id, name, surname, ssn) VALUES ($id, $name, $surname, $ssn)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn
+            INSERT INTO personnel (id, name, surname, ssn, valid_from, valid_until)
+            VALUES ($id, $name, $surname, $ssn, $from, $until)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn,
+                valid_from = excluded.valid_from, valid_until = excluded.valid_until
             """,
             personnel,
             setId: null,

@@ -19,6 +19,8 @@ internal static class StagedChanges
             name TEXT NOT NULL,
             surname TEXT NOT NULL,
             ssn TEXT NOT NULL,
+            valid_from INTEGER NULL,
+            valid_until INTEGER NULL,
             PRIMARY KEY (set_id, id)
         );
         CREATE TABLE IF NOT EXISTS staged_deletes (
@@ -51,7 +53,8 @@ internal static class StagedChanges
             messageId,
             """
             DELETE FROM personnel;
-            INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set;
+            INSERT INTO personnel (id, name, surname, ssn, valid_from, valid_until)
+            SELECT id, name, surname, ssn, valid_from, valid_until FROM replace_staging WHERE set_id = $set;
             """,
             ct
         );
@@ -75,8 +78,10 @@ internal static class StagedChanges
             messageId,
             """
             DELETE FROM personnel WHERE id IN (SELECT id FROM staged_deletes WHERE set_id = $set);
-            INSERT INTO personnel (id, name, surname, ssn) SELECT id, name, surname, ssn FROM replace_staging WHERE set_id = $set
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn;
+            INSERT INTO personnel (id, name, surname, ssn, valid_from, valid_until)
+            SELECT id, name, surname, ssn, valid_from, valid_until FROM replace_staging WHERE set_id = $set
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, surname = excluded.surname, ssn = excluded.ssn,
+                valid_from = excluded.valid_from, valid_until = excluded.valid_until;
             """,
             ct
         );
@@ -98,7 +103,8 @@ internal static class StagedChanges
             connection,
             tx,
             """
-            INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn) VALUES ($set, $id, $name, $surname, $ssn)
+            INSERT OR REPLACE INTO replace_staging (set_id, id, name, surname, ssn, valid_from, valid_until)
+            VALUES ($set, $id, $name, $surname, $ssn, $from, $until)
             """,
             upserts,
             part.SetId,

@@ -10,6 +10,7 @@ internal static class StorageSetup
         builder.Services.AddSingleton<PersonnelStore>();
         builder.Services.AddSingleton<StorageStatus>();
         builder.Services.AddHostedService<StorageInitializer>();
+        builder.Services.AddHostedService<ExpiredPersonnelPurge>();
         builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite");
     }
 }

@@ -24,13 +24,17 @@ public static class PersonnelDigest
     /// <summary>
     /// The row's hash: the first 8 bytes of SHA-256 over its id (8 bytes, big-endian) and each text
     /// field as a 4-byte big-endian length and its UTF-8 bytes, so no two different rows hash alike
-    /// by a shift of characters between fields.
+    /// by a shift of characters between fields. A row with a validity window adds a byte telling
+    /// which ends it has and each end as 8 bytes of Unix seconds; a row without one hashes as it
+    /// did before windows existed, so a fleet's digests stay equal across the upgrade.
     /// </summary>
     public static ulong RowHash(PersonnelRecord row)
     {
+        var windowed = row.ValidFrom is not null || row.ValidUntil is not null;
         var length =
             8
             + (3 * 4)
+            + (windowed ? 17 : 0)
             + Encoding.UTF8.GetByteCount(row.Name)
             + Encoding.UTF8.GetByteCount(row.Surname)
             + Encoding.UTF8.GetByteCount(row.Ssn);
@@ -45,6 +49,15 @@ public static class PersonnelDigest
                 var bytes = Encoding.UTF8.GetBytes(field, buffer[(written + 4)..]);
                 BinaryPrimitives.WriteInt32BigEndian(buffer[written..], bytes);
                 written += 4 + bytes;
+            }
+
+            if (windowed)
+            {
+                buffer[written] = (byte)((row.ValidFrom is null ? 0 : 1) | (row.ValidUntil is null ? 0 : 2));
+                var from = row.ValidFrom is { } f ? ValidityWindow.ToUnixSeconds(f) : 0;
+                var until = row.ValidUntil is { } u ? ValidityWindow.ToUnixSeconds(u) : 0;
+                BinaryPrimitives.WriteInt64BigEndian(buffer[(written + 1)..], from);
+                BinaryPrimitives.WriteInt64BigEndian(buffer[(written + 9)..], until);
             }
 
             Span<byte> hash = stackalloc byte[32];

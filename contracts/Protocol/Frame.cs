@@ -99,7 +99,11 @@ public sealed record WelcomeFrame(string Proof, long? LastAppliedId = null, stri
 /// <param name="Buckets">How many buckets: a power of two from 1 to 65,536.</param>
 /// <param name="ListBuckets">Absent: answer every bucket's summary. Present: list the (id, hash) pairs of these
 /// buckets' rows instead.</param>
-public sealed record DigestRequestFrame(int Buckets, IReadOnlyList<int>? ListBuckets = null) : Frame;
+/// <param name="ExpiredBy">Leave out the rows whose <c>validUntil</c> is at or before this time (the server's
+/// clock, so both sides leave out the same rows): an expired row opens nothing, whether a site still holds it or has
+/// purged it. Sent only to a client that lists <see cref="Features.Validity"/>.</param>
+public sealed record DigestRequestFrame(int Buckets, IReadOnlyList<int>? ListBuckets = null, DateTime? ExpiredBy = null)
+    : Frame;
 
 /// <summary>Client to server: the answer to a <see cref="DigestRequestFrame"/>.</summary>
 /// <param name="Rows">How many personnel the client holds.</param>
@@ -142,4 +146,11 @@ public static class Features
     /// not list it receives everything in the order it was queued.
     /// </summary>
     public const string Overtaking = "overtaking";
+
+    /// <summary>
+    /// The client keeps personnel's validity windows (<c>validFrom</c>, <c>validUntil</c>), lists only those valid at
+    /// the time of a read, and takes <see cref="DigestRequestFrame.ExpiredBy"/>. A client that does not list it refuses
+    /// a message that carries a window (its JSON does not know the fields): the message fails, visibly.
+    /// </summary>
+    public const string Validity = "validity";
 }

@@ -404,6 +404,26 @@ internal static class Migrations
                 ),
             ]
         ),
+        (
+            18,
+            "personnel validity windows: when a personnel's access starts and ends (UTC, whole seconds), in the register "
+                + "and in an import's staged rows",
+            [
+                new("ALTER TABLE personnel ADD COLUMN valid_from DATETIME NULL", OnlyIfMissing: "personnel.valid_from"),
+                new(
+                    "ALTER TABLE personnel ADD COLUMN valid_until DATETIME NULL",
+                    OnlyIfMissing: "personnel.valid_until"
+                ),
+                new(
+                    "ALTER TABLE personnel_imports ADD COLUMN valid_from DATETIME NULL",
+                    OnlyIfMissing: "personnel_imports.valid_from"
+                ),
+                new(
+                    "ALTER TABLE personnel_imports ADD COLUMN valid_until DATETIME NULL",
+                    OnlyIfMissing: "personnel_imports.valid_until"
+                ),
+            ]
+        ),
     ];
 
     public static int Latest => All[^1].Version;

@@ -45,6 +45,7 @@ internal sealed class ClientConnection(
     // What the client takes beyond the frames every client knows: asked at each connection.
     private bool _acceptsTraceParent;
     private volatile bool _acceptsOvertaking;
+    private volatile bool _acceptsValidity;
     private (string Host, int Port) _endpoint;
 
     // The credential the open link stands on; read by CredentialWatch from its own thread.
@@ -55,6 +56,10 @@ internal sealed class ClientConnection(
     /// <summary>True when the open link's client keeps tombstones, so its deletions may be sent ahead of its queue
     /// (<see cref="Features.Overtaking"/>); false while nothing is open.</summary>
     public bool AcceptsOvertaking => _acceptsOvertaking && _socket is not null;
+
+    /// <summary>True when the open link's client keeps validity windows and leaves expired rows out of a digest when
+    /// asked (<see cref="Features.Validity"/>); false while nothing is open.</summary>
+    public bool AcceptsValidity => _acceptsValidity && _socket is not null;
 
     /// <summary>
     /// Sends a window of messages in one write and returns the client's answers, in order. The
@@ -321,7 +326,7 @@ internal sealed class ClientConnection(
             stream = ssl;
         }
 
-        (_acceptsTraceParent, _acceptsOvertaking) = (false, false);
+        (_acceptsTraceParent, _acceptsOvertaking, _acceptsValidity) = (false, false, false);
         _socket = socket;
         _stream = stream;
         // Thousands of connections at once: small buffers (answers are a few hundred bytes, a frame
@@ -338,6 +343,7 @@ internal sealed class ClientConnection(
         var accepts = await FeaturesAsync(ct);
         _acceptsTraceParent = RelayTracing.Source.HasListeners() && accepts.Contains(Features.TraceParent);
         _acceptsOvertaking = accepts.Contains(Features.Overtaking);
+        _acceptsValidity = accepts.Contains(Features.Validity);
         if (opened is not null)
         {
             await opened((result.LastAppliedId, result.LastAppliedUid), ct);

@@ -9,7 +9,7 @@ namespace Relay.Server.Import;
 /// <summary>
 /// Reads <c>text/csv</c> (RFC 4180: quoted fields may hold commas, quotes and line breaks) as it
 /// arrives, one record at a time. The header names the columns, in any order: <c>name</c>,
-/// <c>surname</c> and <c>ssn</c>, and optionally <c>id</c>.
+/// <c>surname</c> and <c>ssn</c>, and optionally <c>id</c>, <c>validFrom</c> and <c>validUntil</c>.
 /// </summary>
 internal static class CsvImportReader
 {
@@ -85,7 +85,9 @@ internal static class CsvImportReader
                     columns.TryGetValue("id", out var id) ? record[id] : null,
                     record[columns["name"]],
                     record[columns["surname"]],
-                    record[columns["ssn"]]
+                    record[columns["ssn"]],
+                    ValidFrom: columns.TryGetValue("validfrom", out var from) ? record[from] : null,
+                    ValidUntil: columns.TryGetValue("validuntil", out var until) ? record[until] : null
                 );
             }
         }
@@ -115,13 +117,13 @@ internal static class CsvImportReader
         for (var i = 0; i < header.Length; i++)
         {
             var name = header[i].Trim().ToLowerInvariant();
-            if (name is not ("id" or "name" or "surname" or "ssn"))
+            if (name is not ("id" or "name" or "surname" or "ssn" or "validfrom" or "validuntil"))
             {
                 throw new ImportFormatException(
                     new ImportError(
                         line,
                         "header",
-                        $"'{Shorten(header[i])}' is not a column of an import; the columns are id (optional), name, surname and ssn."
+                        $"'{Shorten(header[i])}' is not a column of an import; the columns are id (optional), name, surname, ssn, validFrom and validUntil (optional)."
                     )
                 );
             }

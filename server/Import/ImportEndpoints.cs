@@ -40,10 +40,12 @@ internal static class ImportEndpoints
             )
             .WithDescription(
                 $$"""
-                The body is `text/csv` with a header line (`name,surname,ssn`, and optionally `id`, in any order) or
-                `application/x-ndjson` (one object per line: `{"name": "...", "surname": "...", "ssn": "..."}`), read as it
-                arrives, at most {{PersonnelImporter.MaxRows:N0}} rows. A row whose SSN is in the register updates that
-                personnel's name and surname; any other row adds a personnel under a new id. An `id`, if given, must be the
+                The body is `text/csv` with a header line (`name,surname,ssn`, and optionally `id`, `validFrom` and
+                `validUntil`, in any order) or `application/x-ndjson` (one object per line: `{"name": "...", "surname":
+                "...", "ssn": "..."}`, optionally with `validFrom` and `validUntil`), read as it arrives, at most
+                {{PersonnelImporter.MaxRows:N0}} rows. The window's ends are ISO 8601 times (UTC when no offset is given),
+                empty for an open end. A row whose SSN is in the register updates that personnel's name, surname and
+                window (a row without a window clears it); any other row adds a personnel under a new id. An `id`, if given, must be the
                 personnel's with that SSN: ids are issued by the server only and never reused. If any line
                 is invalid nothing changes, and the answer lists the first {{PersonnelImporter.ListedErrors}} bad lines. Changed
                 personnel are sent to the clients that hold them (`propagate=false` holds that back); new ones to none.
@@ -74,7 +76,7 @@ internal static class ImportEndpoints
             .Audited(streamed: true)
             .Expensive()
             .WithSummary(
-                "The whole register as CSV (id,name,surname,ssn), by id, from one consistent snapshot; what an import takes back."
+                "The whole register as CSV (id,name,surname,ssn,validFrom,validUntil), by id, from one consistent snapshot; what an import takes back."
             )
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
     }
@@ -177,7 +179,7 @@ internal static class ImportEndpoints
                 );
                 await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
                 await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-                foreach (var column in (string[])["id", "name", "surname", "ssn"])
+                foreach (var column in (string[])["id", "name", "surname", "ssn", "validFrom", "validUntil"])
                 {
                     csv.WriteField(column);
                 }
@@ -198,6 +200,8 @@ internal static class ImportEndpoints
                         csv.WriteField(person.Name);
                         csv.WriteField(person.Surname);
                         csv.WriteField(person.Ssn);
+                        csv.WriteField(Shown(person.ValidFrom));
+                        csv.WriteField(Shown(person.ValidUntil));
                         await csv.NextRecordAsync();
                     }
 
@@ -208,4 +212,8 @@ internal static class ImportEndpoints
             "text/csv; charset=utf-8",
             "personnel.csv"
         );
+
+    /// <summary>An end of a window as the import reads it back; empty when open.</summary>
+    private static string Shown(DateTime? end) =>
+        end is { } e ? e.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
 }

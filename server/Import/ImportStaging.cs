@@ -61,8 +61,8 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
         var insert = new MySqlCommand { Connection = connection };
         insert.Parameters.AddWithValue("@import", ImportId);
         var values = new StringBuilder(
-            "INSERT INTO personnel_imports (import_id, line, id, name, surname, ssn) VALUES ",
-            pending.Count * 40
+            "INSERT INTO personnel_imports (import_id, line, id, name, surname, ssn, valid_from, valid_until) VALUES ",
+            pending.Count * 48
         );
         for (var i = 0; i < pending.Count; i++)
         {
@@ -79,12 +79,18 @@ internal sealed class ImportStaging(MySqlDataSource db, TimeProvider time) : IAs
                 .Append(i)
                 .Append(",@x")
                 .Append(i)
+                .Append(",@f")
+                .Append(i)
+                .Append(",@u")
+                .Append(i)
                 .Append(')');
             insert.Parameters.AddWithValue($"@l{i}", row.Line);
             insert.Parameters.AddWithValue($"@i{i}", row.Id);
             insert.Parameters.AddWithValue($"@n{i}", row.Name);
             insert.Parameters.AddWithValue($"@s{i}", row.Surname);
             insert.Parameters.AddWithValue($"@x{i}", row.Ssn);
+            insert.Parameters.AddWithValue($"@f{i}", row.ValidFrom);
+            insert.Parameters.AddWithValue($"@u{i}", row.ValidUntil);
         }
 
         insert.CommandText = values.ToString();

@@ -7,7 +7,8 @@ namespace Relay.Server.Import;
 
 /// <summary>
 /// Reads <c>application/x-ndjson</c>: one JSON object per line,
-/// <c>{"name": "...", "surname": "...", "ssn": "...", "id": 7}</c> (id optional). Lines are cut
+/// <c>{"name": "...", "surname": "...", "ssn": "...", "id": 7, "validUntil": "2027-01-01T00:00:00Z"}</c> (id and
+/// the window optional). Lines are cut
 /// from the body as it arrives; a line longer than any valid one ends the read.
 /// </summary>
 internal static class NdjsonImportReader
@@ -88,7 +89,9 @@ internal static class NdjsonImportReader
             string? id = null,
                 name = null,
                 surname = null,
-                ssn = null;
+                ssn = null,
+                validFrom = null,
+                validUntil = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 field = "line";
@@ -121,11 +124,19 @@ internal static class NdjsonImportReader
                         break;
                     case "name" or "surname" or "ssn":
                         return Bad(line, field, $"{field} must be a string.");
+                    case "validFrom" or "validUntil" when reader.TokenType is JsonTokenType.String:
+                        _ = field == "validFrom" ? validFrom = reader.GetString() : validUntil = reader.GetString();
+                        break;
+                    case "validFrom" or "validUntil" when reader.TokenType is JsonTokenType.Null:
+                        break;
+                    case "validFrom" or "validUntil":
+                        return Bad(line, field, $"{field} must be an ISO 8601 time as a string, or null.");
                     default:
                         return Bad(
                             line,
                             Shorten(field),
-                            "is not a field of an import; the fields are id (optional), name, surname and ssn."
+                            "is not a field of an import; the fields are id (optional), name, surname, ssn, validFrom and validUntil "
+                                + "(optional)."
                         );
                 }
             }
@@ -135,7 +146,7 @@ internal static class NdjsonImportReader
                 return Bad(line, "line", "must hold one JSON object and nothing else.");
             }
 
-            return new ImportLine(line, id, name, surname, ssn);
+            return new ImportLine(line, id, name, surname, ssn, ValidFrom: validFrom, ValidUntil: validUntil);
         }
         catch (JsonException)
         {

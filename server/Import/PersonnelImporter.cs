@@ -41,6 +41,12 @@ internal sealed class PersonnelImporter(
     public const int MaxRows = 1_000_000;
     public const int ListedErrors = 100;
 
+    /// <summary>A staged row <c>s</c> that changes its register row <c>p</c>: a name or the window (<c>&lt;=&gt;</c>
+    /// compares NULLs as equal).</summary>
+    private const string Changed =
+        "p.name <> s.name OR p.surname <> s.surname OR NOT (p.valid_from <=> s.valid_from) "
+        + "OR NOT (p.valid_until <=> s.valid_until)";
+
     public async Task<ImportOutcome> ImportAsync(
         IAsyncEnumerable<ImportLine> lines,
         bool propagate,
@@ -131,10 +137,11 @@ internal sealed class PersonnelImporter(
         // Counted as matched rows (the connector's default), which the WHERE makes the changed ones.
         var updated = await connection.ExecuteAsync(
             new CommandDefinition(
-                """
+                $"""
                 UPDATE personnel p JOIN personnel_imports s ON s.import_id = @import AND s.ssn = p.ssn
-                SET p.name = s.name, p.surname = s.surname, p.updated_at = @now
-                WHERE p.name <> s.name OR p.surname <> s.surname
+                SET p.name = s.name, p.surname = s.surname, p.valid_from = s.valid_from, p.valid_until = s.valid_until,
+                    p.updated_at = @now
+                WHERE {Changed}
                 """,
                 args,
                 tx,
@@ -144,8 +151,8 @@ internal sealed class PersonnelImporter(
         var inserted = await connection.ExecuteAsync(
             new CommandDefinition(
                 """
-                INSERT INTO personnel (name, surname, ssn, updated_at)
-                SELECT s.name, s.surname, s.ssn, @now FROM personnel_imports s
+                INSERT INTO personnel (name, surname, ssn, valid_from, valid_until, updated_at)
+                SELECT s.name, s.surname, s.ssn, s.valid_from, s.valid_until, @now FROM personnel_imports s
                 WHERE s.import_id = @import AND NOT EXISTS (SELECT 1 FROM personnel p WHERE p.ssn = s.ssn)
                 ORDER BY s.line
                 """,
@@ -177,10 +184,11 @@ internal sealed class PersonnelImporter(
             var page = (
                 await connection.QueryAsync<ChangedRow>(
                     new CommandDefinition(
-                        """
-                        SELECT s.line AS Line, p.id AS Id, s.name AS Name, s.surname AS Surname, s.ssn AS Ssn
+                        $"""
+                        SELECT s.line AS Line, p.id AS Id, s.name AS Name, s.surname AS Surname, s.ssn AS Ssn,
+                            s.valid_from AS ValidFrom, s.valid_until AS ValidUntil
                         FROM personnel_imports s JOIN personnel p ON p.ssn = s.ssn
-                        WHERE s.import_id = @import AND s.line > @after AND (p.name <> s.name OR p.surname <> s.surname)
+                        WHERE s.import_id = @import AND s.line > @after AND ({Changed})
                         ORDER BY s.line LIMIT @take
                         """,
                         new
@@ -199,10 +207,21 @@ internal sealed class PersonnelImporter(
                 yield break;
             }
 
-            yield return [.. page.Select(r => new PersonnelRecord(r.Id, r.Name, r.Surname, r.Ssn))];
+            yield return
+            [
+                .. page.Select(r => new PersonnelRecord(r.Id, r.Name, r.Surname, r.Ssn, r.ValidFrom, r.ValidUntil)),
+            ];
             after = page[^1].Line;
         }
     }
 
-    private sealed record ChangedRow(int Line, long Id, string Name, string Surname, string Ssn);
+    private sealed record ChangedRow(
+        int Line,
+        long Id,
+        string Name,
+        string Surname,
+        string Ssn,
+        DateTime? ValidFrom,
+        DateTime? ValidUntil
+    );
 }

@@ -24,28 +24,30 @@ internal sealed class PersonnelChanges(OutboxWriter outbox, TimeProvider time)
             id,
             async unit =>
             {
+                var entered = request.ToRecord(id);
                 // Rows found, not changed (MySqlConnector's default): an edit to the same values still finds its row.
                 var found = await unit.Connection.ExecuteAsync(
                     new CommandDefinition(
-                        "UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, updated_at = @now WHERE id = @id",
+                        """
+                        UPDATE personnel SET name = @Name, surname = @Surname, ssn = @Ssn, valid_from = @ValidFrom,
+                            valid_until = @ValidUntil, updated_at = @now
+                        WHERE id = @Id
+                        """,
                         new
                         {
-                            id,
-                            request.Name,
-                            request.Surname,
-                            request.Ssn,
+                            entered.Id,
+                            entered.Name,
+                            entered.Surname,
+                            entered.Ssn,
+                            entered.ValidFrom,
+                            entered.ValidUntil,
                             now = time.GetUtcNow().UtcDateTime,
                         },
                         unit.Transaction,
                         cancellationToken: unit.CancellationToken
                     )
                 );
-                return found == 0
-                    ? null
-                    : new MessageBody(
-                        MessageKind.Update,
-                        Personnel: [new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)]
-                    );
+                return found == 0 ? null : new MessageBody(MessageKind.Update, Personnel: [entered]);
             },
             ct
         );

@@ -33,7 +33,7 @@ internal static class PersonnelEndpoints
             .WithName("ListPersonnel")
             .RequireAuthorization(ApiKeyPolicies.Read)
             .Audited()
-            .WithSummary("List the server's personnel, by id.");
+            .WithSummary("List the server's personnel, by id; valid=true|false lists those valid (or not) now or at=.");
         group
             .MapPost("/", Create)
             .WithName("CreatePersonnel")
@@ -68,15 +68,30 @@ internal static class PersonnelEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<Ok<Page<PersonnelRecord>>> List(
+    private static async Task<Results<Ok<Page<PersonnelRecord>>, ValidationProblem>> List(
         MySqlDataSource db,
         HttpContext http,
+        TimeProvider time,
         [AsParameters] PageQuery page,
+        [AsParameters] ValidityFilter validity,
         CancellationToken ct
     )
     {
+        if (validity.Problem is { } problem)
+        {
+            return Problems.BadQuery(problem, "at");
+        }
+
         await using var connection = await db.OpenConnectionAsync(ct);
-        var items = await PersonnelRows.PageAsync(connection, null, page.After, page.Take, ct);
+        var items = await PersonnelRows.PageAsync(
+            connection,
+            null,
+            page.After,
+            page.Take,
+            ct,
+            validity.Condition,
+            validity.ValidAt(time)
+        );
         http.CountRowsRead(items.Count);
         return TypedResults.Ok(new Page<PersonnelRecord>(items, items.Count == page.Take ? items[^1].Id : null));
     }
@@ -101,24 +116,27 @@ internal static class PersonnelEndpoints
     )
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        var entered = request.ToRecord(0);
         try
         {
             var id = await connection.InsertAndGetIdAsync(
-                "INSERT INTO personnel (name, surname, ssn, updated_at) VALUES (@Name, @Surname, @Ssn, @now)",
+                """
+                INSERT INTO personnel (name, surname, ssn, valid_from, valid_until, updated_at)
+                VALUES (@Name, @Surname, @Ssn, @ValidFrom, @ValidUntil, @now)
+                """,
                 new
                 {
-                    request.Name,
-                    request.Surname,
-                    request.Ssn,
+                    entered.Name,
+                    entered.Surname,
+                    entered.Ssn,
+                    entered.ValidFrom,
+                    entered.ValidUntil,
                     now = time.GetUtcNow().UtcDateTime,
                 },
                 null,
                 ct
             );
-            return TypedResults.Created(
-                $"/personnel/{id}",
-                new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!)
-            );
+            return TypedResults.Created($"/personnel/{id}", entered with { Id = id });
         }
         catch (MySqlException e) when (e.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
         {
@@ -142,9 +160,7 @@ internal static class PersonnelEndpoints
             return SsnTaken(await HolderOfAsync(connection, request.Ssn!, ct));
         }
 
-        return change.Found
-            ? TypedResults.Ok(new PersonnelRecord(id, request.Name!, request.Surname!, request.Ssn!))
-            : Problems.NotFound("Personnel", id);
+        return change.Found ? TypedResults.Ok(request.ToRecord(id)) : Problems.NotFound("Personnel", id);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Relay.Contracts.Personnel;
 using Relay.Server.Http;
 
 namespace Relay.Server.Personnel;
@@ -14,5 +16,31 @@ public sealed record PersonnelRequest(
             ErrorMessage = $"Ssn must be {Contracts.Personnel.Ssn.Rule}."
         )
     ]
-        string? Ssn
-);
+        string? Ssn,
+    [property: Description(
+        "When access starts (ISO 8601; kept as UTC, whole seconds). Absent: no start. Clients list the personnel only "
+            + "from then."
+    )]
+        DateTimeOffset? ValidFrom = null,
+    [property: Description(
+        "When access ends, exclusive (ISO 8601; kept as UTC, whole seconds). Absent: no end. A site drops the "
+            + "personnel from its listing at that time, even cut off from the server."
+    )]
+        DateTimeOffset? ValidUntil = null
+) : IValidatableObject
+{
+    /// <summary>The personnel as stored and sent, with id <paramref name="id"/>.</summary>
+    public PersonnelRecord ToRecord(long id) =>
+        new(id, Name!, Surname!, Ssn!, ValidFrom?.UtcDateTime, ValidUntil?.UtcDateTime);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ValidityWindow.Problem(ValidFrom?.UtcDateTime, ValidUntil?.UtcDateTime) is { } problem)
+        {
+            yield return new ValidationResult(
+                problem,
+                [problem.StartsWith("validFrom", StringComparison.Ordinal) ? nameof(ValidFrom) : nameof(ValidUntil)]
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@ using MySqlConnector;
 using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Outbox;
+using Relay.Server.Personnel;
 
 namespace Relay.Server.Verification;
 
@@ -82,13 +83,13 @@ internal sealed record ClientTarget(
         var rows = await connection.QueryAsync<PersonnelRecord>(
             new CommandDefinition(
                 upto is null
-                    ? """
-                    SELECT p.id AS Id, p.name AS Name, p.surname AS Surname, p.ssn AS Ssn
+                    ? $"""
+                    SELECT {PersonnelRows.ColumnsOfP}
                     FROM client_holdings h JOIN personnel p ON p.id = h.personnel_id
                     WHERE h.client_id = @clientId AND h.held
                     """
-                    : """
-                    SELECT p.id AS Id, p.name AS Name, p.surname AS Surname, p.ssn AS Ssn
+                    : $"""
+                    SELECT {PersonnelRows.ColumnsOfP}
                     FROM personnel p LEFT JOIN client_holdings h ON h.client_id = @clientId AND h.personnel_id = p.id
                     WHERE (p.id <= @upto AND (h.held IS NULL OR h.held)) OR h.held
                     """,

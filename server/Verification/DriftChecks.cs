@@ -20,7 +20,8 @@ internal sealed class DriftChecks(
     DeliveryQueue queue,
     Verifications verifications,
     IOptions<OutboxOptions> outboxOptions,
-    IOptions<DeliveryOptions> deliveryOptions
+    IOptions<DeliveryOptions> deliveryOptions,
+    TimeProvider time
 ) : IQueuedChecks
 {
     public bool IsCheck(string kind) => Verifications.IsCheck(kind);
@@ -60,6 +61,7 @@ internal sealed class DriftChecks(
                         check.Host,
                         check.Port,
                         target,
+                        time.GetUtcNow().UtcDateTime,
                         ctx.CancellationToken
                     );
                     if (check.Kind == Verifications.Sync && !drift.InSync)

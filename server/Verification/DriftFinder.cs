@@ -1,4 +1,5 @@
 using Relay.Contracts.Digest;
+using Relay.Contracts.Personnel;
 using Relay.Contracts.Protocol;
 using Relay.Server.Delivery;
 
@@ -14,25 +15,40 @@ internal static class DriftFinder
     /// <summary>Rows asked for in one listing request, so an answer stays far below the frame limit.</summary>
     private const long RowsPerListing = 100_000;
 
+    /// <summary>Compares the client's table with <paramref name="target"/>. A client that keeps validity windows is
+    /// compared on the rows not expired by <paramref name="now"/> (both sides leave the rest out: an expired row opens
+    /// nothing, held or purged); any other client on every row.</summary>
     public static async Task<Drift> FindAsync(
         ClientConnection connection,
         string host,
         int port,
         ClientTarget target,
+        DateTime now,
         CancellationToken ct
     )
     {
-        var buckets = PersonnelDigest.BucketsFor(target.Rows.Count);
-        var hashes = new Dictionary<long, ulong>(target.Rows.Count);
+        await connection.OpenIfClosedAsync(host, port, ct);
+        var expiredBy = connection.AcceptsValidity ? ValidityWindow.Normalize(now) : null;
+        var rows = expiredBy is { } cutoff
+            ? target.Rows.Values.Where(r => r.ValidUntil is null || r.ValidUntil > cutoff).ToList()
+            : (ICollection<PersonnelRecord>)target.Rows.Values;
+        var buckets = PersonnelDigest.BucketsFor(rows.Count);
+        var hashes = new Dictionary<long, ulong>(rows.Count);
         var ours = new BucketSummaries(buckets);
-        foreach (var (id, row) in target.Rows)
+        foreach (var row in rows)
         {
             var hash = PersonnelDigest.RowHash(row);
-            hashes[id] = hash;
-            ours.Add(id, hash);
+            hashes[row.Id] = hash;
+            ours.Add(row.Id, hash);
         }
 
-        var (summary, bytes) = await AskAsync(connection, host, port, new DigestRequestFrame(buckets), ct);
+        var (summary, bytes) = await AskAsync(
+            connection,
+            host,
+            port,
+            new DigestRequestFrame(buckets, ExpiredBy: expiredBy),
+            ct
+        );
         var theirs = summary.BucketSummaries is { } encoded ? BucketSummaries.Decode(encoded, buckets) : null;
         if (theirs is null)
         {
@@ -50,7 +66,7 @@ internal static class DriftFinder
                 connection,
                 host,
                 port,
-                new DigestRequestFrame(buckets, listed),
+                new DigestRequestFrame(buckets, listed, expiredBy),
                 ct
             );
             bytes += listingBytes;
@@ -124,7 +140,7 @@ internal static class DriftFinder
         missing.Sort();
         extra.Sort();
         different.Sort();
-        return new Drift(target.Rows.Count, clientRows, missing, extra, different, target.NotJudged.Count, bytes);
+        return new Drift(expected.Count, clientRows, missing, extra, different, target.NotJudged.Count, bytes);
     }
 
     private static async Task<(DigestReplyFrame Reply, long Bytes)> AskAsync(

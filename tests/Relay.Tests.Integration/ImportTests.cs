@@ -340,9 +340,9 @@ public sealed class ImportTests : AppTest
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
         var csv = await export.Content.ReadAsStringAsync();
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
-        Assert.Equal("id,name,surname,ssn", lines[0]);
-        Assert.EndsWith(",Isaac,Newton,12345678900", lines[1]);
-        Assert.EndsWith(",Albert,\"Einstein, \"\"the\"\" physicist\",98765432100", lines[2]);
+        Assert.Equal("id,name,surname,ssn,validFrom,validUntil", lines[0]);
+        Assert.EndsWith(",Isaac,Newton,12345678900,,", lines[1]);
+        Assert.EndsWith(",Albert,\"Einstein, \"\"the\"\" physicist\",98765432100,,", lines[2]);
 
         var report = await ImportOkAsync(csv);
         Assert.Equal(

@@ -79,7 +79,7 @@ public sealed class ValidationTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Theory]
-    [InlineData("/personnel?after=5", "after", "it takes afterId, limit.")]
+    [InlineData("/personnel?after=5", "after", "it takes afterId, at, limit, valid.")]
     [InlineData("/messages?client=5", "client", "it takes afterId, clientId, limit, state.")]
     public async Task AnUnknownQueryParameterIsRefusedNamingTheOnesTheRouteTakesAsTheyAreSpelt(
         string path,

@@ -23,6 +23,44 @@ public sealed class PersonnelDigestTests
     }
 
     [Fact]
+    public void ARowWithoutAWindowHashesAsBeforeWindowsSoAnUpgradedFleetIsNotDrift()
+    {
+        // The layout of earlier builds: id, then each text field as a length and its UTF-8 bytes.
+        var bytes = new List<byte>(BigEndian(7));
+        foreach (var field in (string[])["Ada", "Lovelace", "12345678901"])
+        {
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(field);
+            bytes.AddRange(BigEndian(utf8.Length)[4..]);
+            bytes.AddRange(utf8);
+        }
+
+        var earlier = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(
+            System.Security.Cryptography.SHA256.HashData([.. bytes])
+        );
+
+        Assert.Equal(earlier, PersonnelDigest.RowHash(Ada));
+    }
+
+    [Fact]
+    public void EachEndOfTheWindowCountsInTheHash()
+    {
+        var from = new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var until = from.AddDays(30);
+        var windowed = Ada with { ValidFrom = from, ValidUntil = until };
+
+        Assert.Equal(PersonnelDigest.RowHash(windowed), PersonnelDigest.RowHash(windowed with { }));
+        Assert.Distinct([
+            PersonnelDigest.RowHash(Ada),
+            PersonnelDigest.RowHash(windowed),
+            PersonnelDigest.RowHash(windowed with { ValidFrom = null }),
+            PersonnelDigest.RowHash(windowed with { ValidUntil = null }),
+            PersonnelDigest.RowHash(windowed with { ValidUntil = until.AddSeconds(1) }),
+            // The same instant as the start just above, as the end: which end it is counts.
+            PersonnelDigest.RowHash(Ada with { ValidUntil = from }),
+        ]);
+    }
+
+    [Fact]
     public void ALongNameHashesLikeAnyOther()
     {
         var longName = Ada with { Name = new string('ø', 2_000) };
@@ -104,5 +142,12 @@ public sealed class PersonnelDigestTests
         var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
         Assert.Equal(FrameReadStatus.Complete, FrameCodec.TryReadFrame(ref buffer, 1 << 20, out var payload));
         return FrameCodec.Parse(payload);
+    }
+
+    private static byte[] BigEndian(long value)
+    {
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        return bytes;
     }
 }

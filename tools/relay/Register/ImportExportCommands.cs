@@ -83,7 +83,10 @@ internal static class ImportExportCommands
         {
             Description = "Write to this file (created readable by you alone) instead of standard output",
         };
-        var command = new Command("export", "The whole register as CSV (id,name,surname,ssn), from one snapshot")
+        var command = new Command(
+            "export",
+            "The whole register as CSV (id,name,surname,ssn,validFrom,validUntil), from one snapshot"
+        )
         {
             output,
         };

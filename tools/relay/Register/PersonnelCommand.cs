@@ -25,7 +25,23 @@ internal static class PersonnelCommand
         {
             Description = "When the SSN is registered already, answer with that personnel instead of failing",
         };
-        var command = new Command("add", "Add a personnel; prints its id") { name, surname, ssn, orExisting };
+        var validFrom = new Option<string?>("--valid-from")
+        {
+            Description = "When access starts, ISO 8601 (e.g. 2027-01-01T08:00:00Z); none by default",
+        };
+        var validUntil = new Option<string?>("--valid-until")
+        {
+            Description = "When access ends, ISO 8601; sites stop listing the personnel then, even offline",
+        };
+        var command = new Command("add", "Add a personnel; prints its id")
+        {
+            name,
+            surname,
+            ssn,
+            validFrom,
+            validUntil,
+            orExisting,
+        };
         command.Runs(async run =>
         {
             var body = new JsonObject
@@ -33,6 +49,8 @@ internal static class PersonnelCommand
                 ["name"] = run.Parse.GetValue(name),
                 ["surname"] = run.Parse.GetValue(surname),
                 ["ssn"] = run.Parse.GetValue(ssn),
+                ["validFrom"] = run.Parse.GetValue(validFrom),
+                ["validUntil"] = run.Parse.GetValue(validUntil),
             };
             var handled = run.Parse.GetValue(orExisting) ? new[] { 409 } : [];
             var answer = await run.Api.SendAsync(
