@@ -174,6 +174,49 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True(attempts >= 2);
     }
 
+    [Fact]
+    public async Task AnOperationIsPreviewedWithoutChangingAnythingThenRunAndItsPreviewShowsBesideItsProgress()
+    {
+        await _stack.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        await _stack.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        await _stack.OperateAsync(HttpMethod.Put, "/clients/all/personnel?wait=10");
+        var before = await OperationCountAsync();
+
+        await _page.Locator("#op-action").SelectOptionAsync("DELETE");
+        await Assertions.Expect(_page.Locator("#op-run")).ToBeDisabledAsync();
+        await _page.Locator("#op-preview").ClickAsync();
+
+        var preview = _page.Locator("#op-preview-result");
+        await Assertions
+            .Expect(preview)
+            .ToContainTextAsync("Delete would queue 2 messages to 2 clients, 4 rows, about ");
+        await Assertions.Expect(preview).ToContainTextAsync("removes 4 rows held on 2 clients");
+        Assert.Equal(before, await OperationCountAsync());
+        foreach (var client in _stack.Clients)
+        {
+            Assert.Equal(2, (await client.StoredRowsAsync()).Length);
+        }
+
+        // A changed form is not what was previewed: Run waits for a new preview.
+        await _page.Locator("#op-client").FillAsync(_stack.ClientIds[0].ToString());
+        await Assertions.Expect(_page.Locator("#op-run")).ToBeDisabledAsync();
+        await _page.Locator("#op-preview").ClickAsync();
+        await Assertions.Expect(preview).ToContainTextAsync("1 message to 1 client, 2 rows");
+        await _page.Locator("#op-run").ClickAsync();
+
+        await Assertions.Expect(_page.Locator("#notice")).ToContainTextAsync("queued.");
+        var id = (await _stack.Api.JsonAsync("/operations?limit=1"))["items"]![0]!["id"]!.GetValue<long>();
+        var operation = _page.Locator($"#operations li[data-operation-id='{id}']");
+        await Assertions.Expect(operation.Locator(".preview")).ToContainTextAsync("Previewed: 1 message to 1 client");
+        await Assertions.Expect(operation.Locator(".percent")).ToHaveTextAsync("100 %");
+        await ShotAsync("operation-preview");
+        Assert.Empty(await _stack.Clients[0].StoredRowsAsync());
+        Assert.Equal(2, (await _stack.Clients[1].StoredRowsAsync()).Length);
+    }
+
+    private async Task<int> OperationCountAsync() =>
+        (await _stack.Api.JsonAsync("/operations?limit=100"))["items"]!.AsArray().Count;
+
     /// <summary>Queues a message the client refuses for good, then one behind it, and waits until both are
     /// settled.</summary>
     private async Task<long> QueueRefusedMessageAsync(long client)

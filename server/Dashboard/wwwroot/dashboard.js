@@ -6,7 +6,9 @@ const PageSize = 50;
 const RefreshMs = 2000;
 const StateLabels = { unreachable: "Unreachable", failed: "Has failed messages", behind: "Behind", upToDate: "Up to date" };
 
-const view = { state: null, name: "", cursors: [null], nextAfter: null, sort: "id", clients: [], openOperation: null };
+const view = { state: null, name: "", cursors: [null], nextAfter: null, sort: "id", clients: [], openOperation: null,
+  // The operation last previewed (what Run queues), and each queued operation's preview, shown beside its progress.
+  previewed: null, previews: {} };
 const $ = id => document.getElementById(id);
 
 function key() { return sessionStorage.getItem("relay-key") || ""; }
@@ -95,10 +97,12 @@ async function drawOperations() {
     bar.setAttribute("aria-label", `Operation ${op.id}: ${done} % of clients done`);
     const open = el("button", { type: "button", textContent: "Clients" });
     open.addEventListener("click", () => { view.openOperation = op.id; drawOperationDetail(); });
+    const preview = view.previews[op.id];
     const item = el("li", {},
       el("div", {}, el("strong", { textContent: `#${op.id} ${op.kind}` }), ` — ${op.state}, `,
         el("span", { className: "percent", textContent: `${done} %` }), " ", open),
       bar,
+      preview ? el("div", { className: "muted preview", textContent: `Previewed: ${preview}` }) : "",
       el("div", { className: "muted", textContent:
         `clients ${op.clients.done}/${op.clients.total} done, ${op.clients.failed} failed · messages ${op.messages.pending} pending, ${op.messages.delivered} delivered, ${op.messages.failed} failed · ${age(op.createdAt)}` }));
     item.dataset.operationId = op.id;
@@ -134,6 +138,67 @@ async function drawFailed() {
     item.dataset.messageId = m.id;
     return item;
   }));
+}
+
+// The operation the form describes: its method and path, or why it cannot be one.
+function formOperation() {
+  const ids = { personnel: $("op-personnel").value.trim(), client: $("op-client").value.trim() };
+  for (const [what, id] of Object.entries(ids)) {
+    if (id !== "" && id.toLowerCase() !== "all" && !/^[1-9][0-9]{0,17}$/.test(id)) {
+      return { problem: `The ${what} id must be a positive whole number, or empty for all.` };
+    }
+  }
+  const one = id => id !== "" && id.toLowerCase() !== "all";
+  const path = `/clients/${one(ids.client) ? ids.client : "all"}/personnel${one(ids.personnel) ? "/" + ids.personnel : ""}`;
+  return { method: $("op-action").value, path };
+}
+
+function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
+
+function bytes(n) { return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`; }
+
+// What a dry run answered, in a sentence.
+function describePreview(p) {
+  let text = `${plural(p.messages, "message")} to ${plural(p.clients, "client")}`;
+  if (p.rows !== null) { text += `, ${plural(p.rows, "row")}`; }
+  if (p.bytes !== null) { text += `, about ${bytes(p.bytes)}`; }
+  if (p.removes) {
+    text += `; removes ${plural(p.removes.total, "row")} held on ${plural(p.removes.clients, "client")}`;
+    const most = p.removes.largest[0];
+    if (most) { text += ` (most from ${most.name}: ${most.rows})`; }
+  }
+  return p.note ? `${text}. ${p.note}` : `${text}.`;
+}
+
+async function previewOperation() {
+  const operation = formOperation();
+  view.previewed = null;
+  $("op-run").disabled = true;
+  if (operation.problem) { $("op-preview-result").textContent = operation.problem; return; }
+  try {
+    const preview = await api(operation.method, `${operation.path}?dryRun=true`);
+    view.previewed = { ...operation, text: describePreview(preview) };
+    $("op-preview-result").textContent = `${operation.method === "PUT" ? "Send" : "Delete"} would queue ${view.previewed.text}`;
+    $("op-run").disabled = false;
+  } catch (e) {
+    $("op-preview-result").textContent = e.message;
+  }
+}
+
+async function runOperation() {
+  const previewed = view.previewed;
+  if (!previewed) { return; }
+  view.previewed = null;
+  $("op-run").disabled = true;
+  try {
+    const operation = await api(previewed.method, previewed.path);
+    view.previews[operation.id] = previewed.text;
+    $("notice").textContent = `Operation #${operation.id} queued.`;
+    $("op-preview-result").textContent = "";
+    await refresh();
+  } catch (e) {
+    $("notice").textContent = e.message;
+  }
 }
 
 async function act(method, path, done) {
@@ -181,6 +246,12 @@ document.addEventListener("DOMContentLoaded", () => {
     if (view.nextAfter !== null) { view.cursors.push(view.nextAfter); refresh(); }
   });
   $("first-page").addEventListener("click", firstPage);
+  $("op-preview").addEventListener("click", previewOperation);
+  $("operation-form").addEventListener("submit", e => { e.preventDefault(); runOperation(); });
+  // Run queues what was previewed: a changed form needs a new preview first.
+  for (const input of ["op-action", "op-personnel", "op-client"]) {
+    $(input).addEventListener("input", () => { view.previewed = null; $("op-run").disabled = true; });
+  }
   for (const header of document.querySelectorAll("th[data-sort]")) {
     header.querySelector("button").addEventListener("click", () => {
       view.sort = view.sort === header.dataset.sort ? "id" : header.dataset.sort;
