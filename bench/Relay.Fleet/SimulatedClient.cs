@@ -15,7 +15,8 @@ public sealed class SimulatedClient(int index, string host)
     private Dictionary<long, ulong> _rows = [];
     private Dictionary<long, ulong>? _staged;
 
-    // Personnel id → the id of the message that deleted it, as the daemon's tombstones.
+    // Personnel id → the id of the message that deleted it, as the daemon's tombstones; dropped once a later message
+    // passes them (the daemon keeps them for retried messages, which no simulated fleet is sent).
     private readonly Dictionary<long, long> _deletedBy = [];
     private long _lastMessageId;
 

@@ -195,6 +195,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     break;
                 case MessageKind.DeleteAll:
                     await ExecuteAsync(connection, tx, "DELETE FROM personnel", ct);
+                    await Tombstones.RecordClearAsync(connection, tx, messageId, messageUid, ct);
                     break;
                 case MessageKind.Replace:
                     if (
@@ -203,6 +204,11 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                     )
                     {
                         return new ApplyOutcome(ApplyResult.Refused, refused);
+                    }
+
+                    if (body.Part!.IsLast)
+                    {
+                        await Tombstones.RecordClearAsync(connection, tx, messageId, messageUid, ct);
                     }
 
                     break;
@@ -231,11 +237,6 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
                 return new ApplyOutcome(ApplyResult.Refused, full);
             }
 
-            if (body.Kind is not MessageKind.Delete)
-            {
-                await Tombstones.ForgetOlderAsync(connection, tx, messageId, ct);
-            }
-
             var appliedAt = time.GetUtcNow();
             await using (
                 var record = Command(
@@ -254,6 +255,7 @@ internal sealed class PersonnelStore(IOptions<ClientOptions> options, TimeProvid
             if (++_appliedSinceStart % Math.Max(1, options.Value.AppliedIdsKept / 10) == 0)
             {
                 await PruneAppliedAsync(connection, tx, options.Value.AppliedIdsKept, ct);
+                await Tombstones.PruneAsync(connection, tx, options.Value.AppliedIdsKept, ct);
             }
 
             await tx.CommitAsync(ct);

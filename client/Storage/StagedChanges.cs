@@ -51,6 +51,7 @@ internal static class StagedChanges
             personnel,
             [],
             messageId,
+            wholeTable: true,
             """
             DELETE FROM personnel;
             INSERT INTO personnel (id, name, surname, ssn, valid_from, valid_until)
@@ -76,6 +77,7 @@ internal static class StagedChanges
             upserts,
             deletes,
             messageId,
+            wholeTable: false,
             """
             DELETE FROM personnel WHERE id IN (SELECT id FROM staged_deletes WHERE set_id = $set);
             INSERT INTO personnel (id, name, surname, ssn, valid_from, valid_until)
@@ -95,6 +97,7 @@ internal static class StagedChanges
         IReadOnlyList<PersonnelRecord> upserts,
         IReadOnlyList<long> deletes,
         long messageId,
+        bool wholeTable,
         string finish,
         CancellationToken ct
     )
@@ -141,8 +144,13 @@ internal static class StagedChanges
             }
         }
 
-        // A deletion that arrived ahead of this change (a later message) wins over it.
+        // A deletion that arrived ahead of this change (a later message) wins over it; a replacement retried after a
+        // later one redefined the table (or a delete-all) has nothing left to do.
         await Tombstones.DropFromStagedAsync(connection, tx, part.SetId, messageId, ct);
+        if (wholeTable && await Tombstones.ClearedAfterAsync(connection, tx, messageId, ct))
+        {
+            finish = "";
+        }
 
         // Abandoned sets (a sender that crashed mid-way started again under a new set) go too.
         await ExecuteAsync(

@@ -8,12 +8,16 @@ namespace Relay.Client.Storage;
 /// A deletion may arrive before saves the server queued earlier: it sends deletions first, so a
 /// revocation never waits behind a bulk. Each deleted personnel keeps the id of the message that
 /// deleted it, and a save, patch or replacement from an older message leaves that personnel out,
-/// so it is never re-created behind the deletion. Everything but a deletion arrives in the
-/// server's order: once such a message with a later id is applied, nothing older is on its way,
-/// and the tombstones it passed go.
+/// so it is never re-created behind the deletion. Tombstones outlive the messages that passed
+/// them: a message the client refused can be retried long after, in its old place (its id), and
+/// must not bring back someone deleted since. The newest <c>Client:AppliedIdsKept</c> are kept.
 /// </summary>
 internal static class Tombstones
 {
+    /// <summary>The tombstone of every personnel: a delete-all or a replacement with its message id redefined the
+    /// table, so nothing older may write a row (ids of personnel are positive).</summary>
+    private const long Everyone = 0;
+
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS deleted_personnel (
             id INTEGER PRIMARY KEY,
@@ -47,8 +51,37 @@ internal static class Tombstones
             ("$uid", messageUid)
         );
 
+    /// <summary>Remembers that message <paramref name="messageId"/> (a delete-all, or the last part of a
+    /// replacement) redefined the whole table.</summary>
+    public static Task RecordClearAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        long messageId,
+        string messageUid,
+        CancellationToken ct
+    ) => RecordAsync(connection, tx, [Everyone], messageId, messageUid, ct);
+
+    /// <summary>True when a message later than <paramref name="messageId"/> redefined the whole table.</summary>
+    public static async Task<bool> ClearedAfterAsync(
+        SqliteConnection connection,
+        SqliteTransaction tx,
+        long messageId,
+        CancellationToken ct
+    )
+    {
+        await using var command = Command(
+            connection,
+            tx,
+            "SELECT 1 FROM deleted_personnel WHERE id = $everyone AND message_id > $message"
+        );
+        command.Parameters.AddWithValue("$everyone", Everyone);
+        command.Parameters.AddWithValue("$message", messageId);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
     /// <summary>The personnel of <paramref name="personnel"/> that message <paramref name="messageId"/> may write:
-    /// those no later message has deleted. The list itself when there is no such tombstone, as almost always.</summary>
+    /// those no later message has deleted (none when a later one redefined the table). The list itself when there is
+    /// no such tombstone, as almost always.</summary>
     public static async Task<IReadOnlyList<PersonnelRecord>> StillLiveAsync(
         SqliteConnection connection,
         SqliteTransaction tx,
@@ -58,7 +91,9 @@ internal static class Tombstones
     )
     {
         var deleted = await DeletedAfterAsync(connection, tx, messageId, ct);
-        return deleted.Count == 0 ? personnel : personnel.Where(p => !deleted.Contains(p.Id)).ToList();
+        return deleted.Count == 0 ? personnel
+            : deleted.Contains(Everyone) ? []
+            : personnel.Where(p => !deleted.Contains(p.Id)).ToList();
     }
 
     /// <summary>Takes the personnel a later message deleted out of a staged set about to take effect.</summary>
@@ -75,26 +110,25 @@ internal static class Tombstones
             """
             DELETE FROM replace_staging
             WHERE set_id = $set AND id IN (SELECT id FROM deleted_personnel WHERE message_id > $message)
+               OR set_id = $set AND EXISTS (SELECT 1 FROM deleted_personnel WHERE id = 0 AND message_id > $message)
             """,
             ct,
             ("$set", setId),
             ("$message", messageId)
         );
 
-    /// <summary>Message <paramref name="messageId"/>, not a deletion, came in the server's order: tombstones older
-    /// than it have nothing left to stop.</summary>
-    public static Task ForgetOlderAsync(
-        SqliteConnection connection,
-        SqliteTransaction tx,
-        long messageId,
-        CancellationToken ct
-    ) =>
+    /// <summary>Keeps the newest <paramref name="keep"/> tombstones, by the id of the deleting message, so the table
+    /// stays bounded.</summary>
+    public static Task PruneAsync(SqliteConnection connection, SqliteTransaction tx, int keep, CancellationToken ct) =>
         ExecuteAsync(
             connection,
             tx,
-            "DELETE FROM deleted_personnel WHERE message_id < $message",
+            """
+            DELETE FROM deleted_personnel
+            WHERE message_id < (SELECT message_id FROM deleted_personnel ORDER BY message_id DESC LIMIT 1 OFFSET $keep)
+            """,
             ct,
-            ("$message", messageId)
+            ("$keep", keep)
         );
 
     /// <summary>The newest deletion still kept, or null: it may have been applied before older messages, and a server

@@ -106,6 +106,36 @@ public sealed class ClientProtocolTests : IAsyncLifetime
         Assert.Equal(["12345678900", "98765432100"], await _client.ListedSsnsAsync());
     }
 
+    [Fact]
+    public async Task ARefusedChangeRetriedInItsPlaceDoesNotBringBackSomeoneDeletedOrClearedSince()
+    {
+        var einstein = new PersonnelRecord(2, "Albert", "Einstein", "98765432100");
+        using var peer = await ProtocolPeer.AuthenticatedAsync(_client.TcpPort);
+
+        // Save 590 of Newton was refused (say the site was full); Newton was deleted after it, and more came since.
+        Assert.Equal(new AckFrame(600), await peer.ExchangeAsync(Deliver(600, MessageKind.Delete, ids: [1])));
+        Assert.Equal(new AckFrame(610), await peer.ExchangeAsync(Deliver(610, MessageKind.Save, [einstein])));
+        Assert.Equal(new AckFrame(620), await peer.ExchangeAsync(Deliver(620, MessageKind.Update, [einstein])));
+
+        // The operator retries it: the same id, so it is judged in its old place, before the deletion.
+        Assert.Equal(new AckFrame(590), await peer.ExchangeAsync(Deliver(590, MessageKind.Save, [Newton])));
+        Assert.Equal(["98765432100"], await _client.ListedSsnsAsync());
+
+        // After a delete-all, nothing older writes a row: neither a retried save nor a retried replacement.
+        Assert.Equal(new AckFrame(700), await peer.ExchangeAsync(Deliver(700, MessageKind.DeleteAll)));
+        Assert.Equal(new AckFrame(710), await peer.ExchangeAsync(Deliver(710, MessageKind.Save, [einstein])));
+        Assert.Equal(new AckFrame(690), await peer.ExchangeAsync(Deliver(690, MessageKind.Save, [Newton])));
+        Assert.Equal(
+            new AckFrame(695),
+            await peer.ExchangeAsync(Deliver(695, MessageKind.Replace, [Newton], part: new StagedPart("r695", 1, 1)))
+        );
+        Assert.Equal(["98765432100"], await _client.ListedSsnsAsync());
+
+        // A change queued after the delete-all is applied as ever.
+        Assert.Equal(new AckFrame(720), await peer.ExchangeAsync(Deliver(720, MessageKind.Save, [Newton])));
+        Assert.Equal(["12345678900", "98765432100"], await _client.ListedSsnsAsync());
+    }
+
     private static DeliverFrame Deliver(
         long id,
         MessageKind kind,
