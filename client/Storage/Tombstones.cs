@@ -67,17 +67,7 @@ internal static class Tombstones
         SqliteTransaction tx,
         long messageId,
         CancellationToken ct
-    )
-    {
-        await using var command = Command(
-            connection,
-            tx,
-            "SELECT 1 FROM deleted_personnel WHERE id = $everyone AND message_id > $message"
-        );
-        command.Parameters.AddWithValue("$everyone", Everyone);
-        command.Parameters.AddWithValue("$message", messageId);
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
+    ) => (await DeletedAfterAsync(connection, tx, messageId, ct)).Contains(Everyone);
 
     /// <summary>The personnel of <paramref name="personnel"/> that message <paramref name="messageId"/> may write:
     /// those no later message has deleted (none when a later one redefined the table). The list itself when there is
