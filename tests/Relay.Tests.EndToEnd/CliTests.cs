@@ -6,7 +6,7 @@ namespace Relay.Tests.EndToEnd;
 
 /// <summary>
 /// The <c>relay</c> command against real daemons, as a CI job runs it: what it prints, and the exit
-/// codes a step branches on (0 done, 1 failed, 2 bad usage, 3 timed out, 4 unreachable).
+/// codes a step branches on (0 done, 1 failed, 2 bad usage, 3 timed out, 4 unreachable, 130 interrupted).
 /// </summary>
 public sealed class CliTests : IAsyncLifetime
 {
@@ -80,6 +80,17 @@ public sealed class CliTests : IAsyncLifetime
         var operation = late.Error.Split("relay operations wait ")[1].Trim();
         var stillLate = await _relay.RunAsync("operations", "wait", operation, "--timeout", "1s");
         Assert.Equal(3, stillLate.Exit);
+
+        // Ctrl-C while following: it stops following, says so, and leaves the operation to go on.
+        var stopped = await _relay.RunAsync(
+            ["operations", "wait", operation],
+            new Dictionary<string, string>(),
+            interruptOn: "clients 1/2 done"
+        );
+        Assert.True(stopped.Exit == 130, stopped.ToString());
+        Assert.Contains($"stopped following operation {operation}", stopped.Error);
+        Assert.Contains("relay: interrupted; nothing was undone", stopped.Error);
+        Assert.DoesNotContain("timed out", stopped.Error);
 
         await _stack.Clients[1].StartAsync();
         var caughtUp = await _relay.RunAsync("operations", "wait", operation);

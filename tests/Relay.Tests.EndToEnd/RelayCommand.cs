@@ -14,7 +14,13 @@ public sealed class RelayCommand(string serverUrl, string? apiKey = RelayStack.A
 
     public async Task<Result> RunAsync(params string[] args) => await RunAsync(args, new Dictionary<string, string>());
 
-    public async Task<Result> RunAsync(string[] args, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Runs the command and interrupts it (SIGINT, as Ctrl-C) once its standard error shows
+    /// <paramref name="interruptOn"/>, when given.</summary>
+    public async Task<Result> RunAsync(
+        string[] args,
+        IReadOnlyDictionary<string, string> environment,
+        string? interruptOn = null
+    )
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,9 +50,26 @@ public sealed class RelayCommand(string serverUrl, string? apiKey = RelayStack.A
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stderr = new System.Text.StringBuilder();
+        var interrupted = false;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+                if (interruptOn is not null && !interrupted && stderr.ToString().Contains(interruptOn))
+                {
+                    interrupted = true;
+                    using var signal = Process.Start("kill", ["-INT", process.Id.ToString()]);
+                }
+            }
+        };
+        process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        lock (stderr)
+        {
+            return new Result(process.ExitCode, stdout.Result, stderr.ToString());
+        }
     }
 }

@@ -19,4 +19,8 @@ internal static class ExitCodes
 
     /// <summary>The server could not be reached, or stayed unavailable (503, 429) through the retries.</summary>
     public const int Unreachable = 4;
+
+    /// <summary>Interrupted (Ctrl-C, SIGINT) before the work was seen through: what was queued goes on. 128 + 2, as a
+    /// shell reports a command the signal ended.</summary>
+    public const int Interrupted = 130;
 }

@@ -92,7 +92,11 @@ internal static class OperationFollower
             run.Print(latest, $"operation {id} still pending: {OperationSnapshot.Of(latest).Counts}");
         }
 
-        run.Note($"relay: timed out (--timeout) with operation {id} still pending; it goes on. Not done:");
+        run.Note(
+            run.Interrupted
+                ? $"relay: stopped following operation {id}, still pending; it goes on. Not done:"
+                : $"relay: timed out (--timeout) with operation {id} still pending; it goes on. Not done:"
+        );
         await NameUnfinishedAsync(run, id, "unfinished");
         run.Note($"follow it again with: relay operations wait {id}");
         return ExitCodes.TimedOut;

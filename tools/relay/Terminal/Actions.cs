@@ -13,10 +13,11 @@ internal static class Actions
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(parse.GetValue(GlobalOptions.Timeout));
-                using var run = new Run(parse, deadline.Token);
+                using var run = new Run(parse, deadline.Token, ct);
                 try
                 {
-                    return await work(run);
+                    var code = await work(run);
+                    return run.Interrupted && code == ExitCodes.TimedOut ? Interrupted(run) : code;
                 }
                 catch (CommandFailure failure)
                 {
@@ -36,6 +37,16 @@ internal static class Actions
                     );
                     return ExitCodes.TimedOut;
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return Interrupted(run);
+                }
             }
         );
+
+    private static int Interrupted(Run run)
+    {
+        run.Error.WriteLine("relay: interrupted; nothing was undone (what was queued goes on)");
+        return ExitCodes.Interrupted;
+    }
 }

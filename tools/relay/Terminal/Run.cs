@@ -10,7 +10,7 @@ namespace Relay.Cli.Terminal;
 /// (<c>--timeout</c>, counted from the start). Results go to standard output; progress, notes and
 /// errors to standard error, so <c>--json</c> output can be piped as it is.
 /// </summary>
-internal sealed class Run(ParseResult parse, CancellationToken deadline) : IDisposable
+internal sealed class Run(ParseResult parse, CancellationToken deadline, CancellationToken interrupt) : IDisposable
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -21,7 +21,12 @@ internal sealed class Run(ParseResult parse, CancellationToken deadline) : IDisp
 
     public bool Json { get; } = parse.GetValue(GlobalOptions.Json);
 
+    /// <summary>Cancelled when <c>--timeout</c> passes or the user interrupts (Ctrl-C).</summary>
     public CancellationToken Deadline { get; } = deadline;
+
+    /// <summary>True once the user interrupted (Ctrl-C): the deadline was cancelled by them, not by the
+    /// clock.</summary>
+    public bool Interrupted => interrupt.IsCancellationRequested;
 
     /// <summary>What is left of <c>--timeout</c>, in whole seconds, at most <paramref name="cap"/>: what to pass as
     /// the server's <c>?wait=</c>.</summary>

@@ -12,7 +12,10 @@ internal static class Usage
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0)
         {
-            return await parse.InvokeAsync();
+            // Ctrl-C cancels the command's token; it then says what it leaves pending (a read of at most 10 s).
+            return await parse.InvokeAsync(
+                new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) }
+            );
         }
 
         foreach (var error in parse.Errors)
