@@ -106,7 +106,8 @@ public sealed class LinkCredentialTests : IAsyncLifetime
         var client = _stack.Clients[0];
         var id = _stack.ClientIds[0];
         var old = client.Credential;
-        var rotated = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/clients/{id}/credentials?overlap=5");
+        // Long enough for two restarts and two deliveries inside it on a busy machine (5 s was not, once).
+        var rotated = await _stack.Api.SendJsonAsync(HttpMethod.Post, $"/clients/{id}/credentials?overlap=15");
         Assert.Equal(200, rotated.Status);
         var issued = LinkCredential.Parse(rotated.Body["credential"]!.GetValue<string>());
         Assert.Equal(old.Generation + 1, issued.Generation);
