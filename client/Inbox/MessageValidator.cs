@@ -136,7 +136,7 @@ internal static class MessageValidator
                 _ when !IsName(p.Surname) => "has a surname that is empty or longer than 100 characters",
                 _ when !Ssn.IsValid(p.Ssn) => $"has an SSN that is not {Ssn.Rule}",
                 _ when ValidityWindow.Problem(p.ValidFrom, p.ValidUntil) is { } window =>
-                    $"has a bad validity window: {window.TrimEnd('.')}",
+                    $"has a bad validity window: {window.Message.TrimEnd('.')}",
                 _ => null,
             };
             if (problem is not null)

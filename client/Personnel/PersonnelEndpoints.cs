@@ -73,13 +73,13 @@ internal static class PersonnelEndpoints
 
         return validity.ValidAt(time) is { } at && !person.IsValidAt(at)
             ? NotHeld(
-                $"This client holds personnel {id}, but not valid at {at:yyyy-MM-ddTHH:mm:ssZ} (valid from "
+                $"This client holds personnel {id}, but not valid at {ValidityWindow.Format(at)} (valid from "
                     + $"{Shown(person.ValidFrom)} until {Shown(person.ValidUntil)}); all=true shows it."
             )
             : TypedResults.Ok(person);
     }
 
-    private static string Shown(DateTime? end) => end is { } e ? $"{e:yyyy-MM-ddTHH:mm:ssZ}" : "-";
+    private static string Shown(DateTime? end) => end is { } e ? ValidityWindow.Format(e) : "-";
 
     private static ProblemHttpResult NotHeld(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Personnel not found.", detail: detail);

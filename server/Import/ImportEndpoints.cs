@@ -5,6 +5,7 @@ using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using MySqlConnector;
+using Relay.Contracts.Personnel;
 using Relay.Hosting.Auth;
 using Relay.Hosting.OpenApi;
 using Relay.Server.Audit;
@@ -214,6 +215,5 @@ internal static class ImportEndpoints
         );
 
     /// <summary>An end of a window as the import reads it back; empty when open.</summary>
-    private static string Shown(DateTime? end) =>
-        end is { } e ? e.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
+    private static string Shown(DateTime? end) => end is { } e ? ValidityWindow.Format(e) : "";
 }

@@ -91,13 +91,7 @@ internal static class ImportRules
         var until = CheckTime(line.Line, "validUntil", line.ValidUntil, errors);
         if (errors.Count == before && ValidityWindow.Problem(from, until) is { } window)
         {
-            errors.Add(
-                new ImportError(
-                    line.Line,
-                    window.StartsWith("validFrom", StringComparison.Ordinal) ? "validFrom" : "validUntil",
-                    window
-                )
-            );
+            errors.Add(new ImportError(line.Line, window.Field, window.Message));
         }
 
         return errors.Count > before

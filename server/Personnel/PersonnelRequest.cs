@@ -37,10 +37,7 @@ public sealed record PersonnelRequest(
     {
         if (ValidityWindow.Problem(ValidFrom?.UtcDateTime, ValidUntil?.UtcDateTime) is { } problem)
         {
-            yield return new ValidationResult(
-                problem,
-                [problem.StartsWith("validFrom", StringComparison.Ordinal) ? nameof(ValidFrom) : nameof(ValidUntil)]
-            );
+            yield return new ValidationResult(problem.Message, [problem.Field]);
         }
     }
 }

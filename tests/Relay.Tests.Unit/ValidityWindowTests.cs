@@ -42,7 +42,7 @@ public sealed class ValidityWindowTests
     [InlineData(2, 1, "validUntil must be later")]
     public void AWindowMustLastASecond(int fromSeconds, int untilSeconds, string? problem)
     {
-        var said = ValidityWindow.Problem(Noon.AddSeconds(fromSeconds), Noon.AddSeconds(untilSeconds));
+        var said = ValidityWindow.Problem(Noon.AddSeconds(fromSeconds), Noon.AddSeconds(untilSeconds))?.Message;
 
         if (problem is null)
         {
@@ -59,7 +59,7 @@ public sealed class ValidityWindowTests
     {
         Assert.StartsWith(
             "validFrom must be between",
-            ValidityWindow.Problem(new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc), null)
+            ValidityWindow.Problem(new DateTime(1969, 12, 31, 0, 0, 0, DateTimeKind.Utc), null)?.Message
         );
 
         // The last second a DateTime holds is the last MySQL's DATETIME holds: it is kept as that second.
