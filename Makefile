@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build format unit integration e2e cluster chaos bench openapi lint-openapi install-cli secrets up down clean
+.PHONY: help run test build native-client format unit integration e2e cluster chaos bench openapi lint-openapi install-cli secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -15,10 +15,13 @@ run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the 
 build: ## Build everything (warnings are errors; a file CSharpier would lay out differently is an error too)
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly
 
+native-client: ## Publish the client daemon as Native AOT into client/bin/native (needs clang and zlib1g-dev)
+	dotnet publish client/Relay.Client.csproj -c Release -o client/bin/native --nologo -v quiet -clp:ErrorsOnly
+
 format: ## Lay out the C# with CSharpier at 120 columns (what the build checks), then build
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly -p:CSharpier_Check=false
 
-test: build ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, headless Chromium)
+test: build native-client ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, headless Chromium, the native client)
 	@scripts/lint-openapi.sh
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
@@ -26,9 +29,11 @@ test: build ## Run the whole suite: the API descriptions' lint, unit, integratio
 	@scripts/ensure-galera.sh
 	@# One suite after another: run side by side they quadruple the processes on two cores, and the
 	@# timing assertions of end to end then measure the machine's queue instead of Relay.
+	@# End to end starts the client as it ships, the native binary (RELAY_CLIENT_NATIVE); `make e2e`, the JIT build.
 	@rc=0; for suite in Unit Integration EndToEnd; do \
 	  echo "== $$suite"; \
-	  dotnet test tests/Relay.Tests.$$suite --no-build --nologo -v quiet --logger "console;verbosity=minimal" || rc=1; \
+	  RELAY_CLIENT_NATIVE=$(CURDIR)/client/bin/native/Relay.Client \
+	    dotnet test tests/Relay.Tests.$$suite --no-build --nologo -v quiet --logger "console;verbosity=minimal" || rc=1; \
 	done; exit $$rc
 
 unit: build ## Unit tests only
@@ -56,11 +61,12 @@ chaos: build ## The long randomized crash and partition tests, on one MariaDB an
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 
-bench: ## Benchmark a fresh Release stack: bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json
+bench: native-client ## Benchmark a fresh Release stack (the native client): bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-galera.sh
 	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
-	dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
+	RELAY_CLIENT_NATIVE=$${RELAY_CLIENT_NATIVE-$(CURDIR)/client/bin/native/Relay.Client} \
+	  dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 
 openapi: build ## Rewrite openapi.yaml and client/openapi.yaml from the documents the daemons serve, then lint them
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"

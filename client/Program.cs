@@ -20,19 +20,14 @@ var builder = WebApplication.CreateBuilder(
 
 builder.AddClientOptions();
 builder.Services.AddRequestProblems();
+builder.Services.AddClientJson();
 builder.Services.AddValidation();
 builder.AddClientApiDocs();
 builder.AddStorage();
 builder.AddInbox();
 builder.AddObservability();
 
-var app = builder.BuildWithValidSettings(
-    new Dictionary<string, Type>
-    {
-        [ClientOptions.Section] = typeof(ClientOptions),
-        [TracingOptions.Section] = typeof(TracingOptions),
-    }
-);
+var app = builder.BuildWithValidSettings(ClientOptionsSetup.Sections);
 
 app.UseRequestProblems();
 app.UseApiDocs();

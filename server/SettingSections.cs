@@ -1,3 +1,4 @@
+using Relay.Hosting.Http;
 using Relay.Hosting.Tracing;
 using Relay.Server.Audit;
 using Relay.Server.Auth;
@@ -14,16 +15,16 @@ namespace Relay.Server;
 /// reads is a slip the start-up names.</summary>
 internal static class SettingSections
 {
-    public static readonly IReadOnlyDictionary<string, Type> All = new Dictionary<string, Type>
-    {
-        [AuditOptions.Section] = typeof(AuditOptions),
-        [AuthOptions.Section] = typeof(AuthOptions),
-        [CredentialOptions.Section] = typeof(CredentialOptions),
-        ["Database"] = typeof(DatabaseSection),
-        [DeliveryOptions.Section] = typeof(DeliveryOptions),
-        [LimitsOptions.Section] = typeof(LimitsOptions),
-        [OutboxOptions.Section] = typeof(OutboxOptions),
-        [SeedOptions.Section] = typeof(SeedOptions),
-        [TracingOptions.Section] = typeof(TracingOptions),
-    };
+    public static readonly IReadOnlyList<SettingSection> All =
+    [
+        SettingSection.Of(AuditOptions.Section, c => c.Get<AuditOptions>()),
+        SettingSection.Of(AuthOptions.Section, c => c.Get<AuthOptions>()),
+        SettingSection.Of(CredentialOptions.Section, c => c.Get<CredentialOptions>()),
+        SettingSection.Of("Database", c => c.Get<DatabaseSection>()),
+        SettingSection.Of(DeliveryOptions.Section, c => c.Get<DeliveryOptions>()),
+        SettingSection.Of(LimitsOptions.Section, c => c.Get<LimitsOptions>()),
+        SettingSection.Of(OutboxOptions.Section, c => c.Get<OutboxOptions>()),
+        SettingSection.Of(SeedOptions.Section, c => c.Get<SeedOptions>()),
+        SettingSection.Of(TracingOptions.Section, c => c.Get<TracingOptions>()),
+    ];
 }

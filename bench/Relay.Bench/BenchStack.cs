@@ -106,7 +106,7 @@ public sealed class BenchStack : IAsyncDisposable
             var registered = await stack._api.RegisterClientAsync($"Bench #{i}", "127.0.0.1", tcp);
             var process = DaemonProcess.Start(
                 $"client{i}",
-                Repo.ClientDll,
+                Repo.ClientProgram,
                 new Dictionary<string, string>
                 {
                     ["Client:DatabasePath"] = database,

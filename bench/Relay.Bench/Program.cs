@@ -13,8 +13,10 @@ var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "s
     StringSplitOptions.TrimEntries
 );
 
+// The client as it ships (make bench publishes it natively), or the JIT build when RELAY_CLIENT_NATIVE is unset.
+var clientBuild = Repo.ClientProgram.EndsWith(".dll", StringComparison.Ordinal) ? "JIT" : "native";
 Console.WriteLine(
-    $"Relay bench: {personnel:N0} personnel, {clients} clients, {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores"
+    $"Relay bench: {personnel:N0} personnel, {clients} clients ({clientBuild}), {singles:N0} single operations, a fleet of {fleetSize:N0}; {Environment.ProcessorCount} cores"
 );
 await using var mariadb = await MariaDbServer.StartAsync();
 var results = new Dictionary<string, object>
@@ -25,6 +27,7 @@ var results = new Dictionary<string, object>
         os = Environment.OSVersion.ToString(),
         dotnet = Environment.Version.ToString(),
     },
+    ["client"] = clientBuild,
 };
 
 Console.WriteLine();

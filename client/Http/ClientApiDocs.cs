@@ -25,6 +25,8 @@ internal static class ClientApiDocs
                 {
                     ["/health"] = "Whether the daemon is up and its TCP listener accepts deliveries.",
                 },
+                // client/openapi.json: what the JIT build generates (make openapi), served by the native one.
+                Stored = () => typeof(ClientApiDocs).Assembly.GetManifestResourceStream("openapi.json")!,
             }
         );
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -141,6 +142,12 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems) 
     /// With constructor-bound records the reader names the record, not the member: look the member's
     /// type up so the message can say what was expected.
     /// </summary>
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2026:RequiresUnreferencedCode",
+        Justification = "Only words a message: a type or member trimmed away makes it say 'a value of the documented type'."
+    )]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "As above.")]
     private static string? MemberType(string typeName, string field)
     {
         var type = AppDomain

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ namespace Relay.Hosting.Http;
 /// attribute fails, so an operator would fix one setting per start; here both run, and the failures
 /// keep the framework's wording, which <see cref="ValidatedStart"/> turns into one line per setting.
 /// </summary>
-public sealed class EveryRuleValidation<TOptions>(string? name) : IValidateOptions<TOptions>
+public sealed class EveryRuleValidation<[DynamicallyAccessedMembers(SettingSection.Read)] TOptions>(string? name)
+    : IValidateOptions<TOptions>
     where TOptions : class
 {
     /// <inheritdoc />
@@ -30,9 +32,17 @@ public sealed class EveryRuleValidation<TOptions>(string? name) : IValidateOptio
 public static class EveryRule
 {
     /// <summary>Every broken rule of <paramref name="options"/>, in the framework's wording.</summary>
-    public static IReadOnlyList<string> FailuresOf(object options)
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2026",
+        Justification = "The validator reads TOptions' properties and their attributes, which its annotation keeps."
+    )]
+    public static IReadOnlyList<string> FailuresOf<[DynamicallyAccessedMembers(SettingSection.Read)] TOptions>(
+        TOptions options
+    )
+        where TOptions : class
     {
-        var context = new ValidationContext(options);
+        var context = new ValidationContext(options, typeof(TOptions).Name, serviceProvider: null, items: null);
         var results = new List<ValidationResult>();
         if (
             !Validator.TryValidateObject(options, context, results, validateAllProperties: true)
@@ -45,7 +55,7 @@ public static class EveryRule
         return
         [
             .. results.Select(r =>
-                $"DataAnnotation validation failed for '{options.GetType().Name}' members: "
+                $"DataAnnotation validation failed for '{typeof(TOptions).Name}' members: "
                 + $"'{string.Join(",", r.MemberNames)}' with the error: '{r.ErrorMessage}'."
             ),
         ];
@@ -56,7 +66,9 @@ public static class EveryRule
 public static class EveryRuleValidationExtensions
 {
     /// <summary>Checks every rule of the options (attributes and the type's own), all reported at once.</summary>
-    public static OptionsBuilder<TOptions> ValidateEveryRule<TOptions>(this OptionsBuilder<TOptions> builder)
+    public static OptionsBuilder<TOptions> ValidateEveryRule<
+        [DynamicallyAccessedMembers(SettingSection.Read)] TOptions
+    >(this OptionsBuilder<TOptions> builder)
         where TOptions : class
     {
         builder.Services.AddSingleton<IValidateOptions<TOptions>>(new EveryRuleValidation<TOptions>(builder.Name));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -38,6 +39,12 @@ public static class HealthReportJson
                 e => new HealthCheckAnswer(e.Value.Status.ToString(), e.Value.Description)
             )
         );
-        return http.Response.WriteAsync(JsonSerializer.Serialize(answer, JsonSerializerOptions.Web));
+        return http.Response.WriteAsync(JsonSerializer.Serialize(answer, HostingJson.Default.HealthAnswer));
     }
 }
+
+/// <summary>The JSON both daemons write themselves (outside minimal APIs' results), generated when built.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthAnswer))]
+[JsonSerializable(typeof(DaemonInfo))]
+internal sealed partial class HostingJson : JsonSerializerContext;

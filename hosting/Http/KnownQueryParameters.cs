@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace Relay.Hosting.Http;
 /// </summary>
 public static class KnownQueryParameters
 {
-    private static readonly ConcurrentDictionary<Endpoint, HashSet<string>> Taken = new();
+    private static readonly ConcurrentDictionary<Endpoint, Dictionary<string, Type>> Taken = new();
 
     /// <summary>Answers 400 problem details naming each query parameter the matched endpoint does not bind. Goes after
     /// routing.</summary>
@@ -39,10 +40,11 @@ public static class KnownQueryParameters
                     return;
                 }
 
-                var taken = Taken.GetOrAdd(endpoint, QueryNamesOf);
-                var unknown = http.Request.Query.Keys.Where(k => !taken.Contains(k)).ToList();
+                var taken = Taken.GetOrAdd(endpoint, QueryParametersOf);
+                var unknown = http.Request.Query.Keys.Where(k => !taken.ContainsKey(k)).ToList();
                 if (unknown.Count == 0)
                 {
+                    ThrowOnUnreadable(http.Request.Query, taken);
                     await next(http);
                     return;
                 }
@@ -50,7 +52,7 @@ public static class KnownQueryParameters
                 var accepted =
                     taken.Count == 0
                         ? "it takes no query parameters"
-                        : $"it takes {string.Join(", ", taken.Order(StringComparer.Ordinal))}";
+                        : $"it takes {string.Join(", ", taken.Keys.Order(StringComparer.Ordinal))}";
                 var errors = unknown.ToDictionary(
                     k => k,
                     k =>
@@ -82,18 +84,59 @@ public static class KnownQueryParameters
     public static TBuilder TakesNoQueryParameters<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new NoQueryParameters());
 
-    private static HashSet<string> QueryNamesOf(Endpoint endpoint)
+    /// <summary>
+    /// A number, flag or time the handler's binder cannot read is the binder's 400, said the way it says it
+    /// (<see cref="BadRequestProblems"/> names the parameter), before the handler is called. The binder generated
+    /// for a daemon compiled ahead of time answers a bare 400 for a nullable one it cannot read
+    /// (<c>?limit=abc</c>), where the JIT build's names it; read here, both answer alike.
+    /// </summary>
+    private static void ThrowOnUnreadable(IQueryCollection query, Dictionary<string, Type> taken)
+    {
+        foreach (var (name, values) in query)
+        {
+            var type = taken[name];
+            var value = values.ToString();
+            if (value.Length > 0 && !Reads(Nullable.GetUnderlyingType(type) ?? type, value))
+            {
+                var shown = (Nullable.GetUnderlyingType(type) ?? type).Name;
+                throw new BadHttpRequestException($"Failed to bind parameter \"{shown} {name}\" from \"{value}\".");
+            }
+        }
+    }
+
+    /// <summary>Whether the binder reads <paramref name="value"/> as <paramref name="type"/> (invariant culture, as
+    /// it does); true for a type not read here, which the binder judges itself.</summary>
+    private static bool Reads(Type type, string value)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        return type switch
+        {
+            _ when type == typeof(int) => int.TryParse(value, NumberStyles.Integer, invariant, out _),
+            _ when type == typeof(long) => long.TryParse(value, NumberStyles.Integer, invariant, out _),
+            _ when type == typeof(bool) => bool.TryParse(value, out _),
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(
+                value,
+                invariant,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces,
+                out _
+            ),
+            _ => true,
+        };
+    }
+
+    /// <summary>The query parameters the endpoint's handler binds, by name, with the type each is read as.</summary>
+    private static Dictionary<string, Type> QueryParametersOf(Endpoint endpoint)
     {
         var route = ((RouteEndpoint)endpoint)
             .RoutePattern.Parameters.Select(p => p.Name)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
         foreach (var parameter in endpoint.Metadata.OfType<IParameterBindingMetadata>())
         {
             var attributes = parameter.ParameterInfo.GetCustomAttributes(inherit: true);
             if (attributes.OfType<IFromQueryMetadata>().FirstOrDefault() is { } fromQuery)
             {
-                names.Add(fromQuery.Name ?? parameter.Name);
+                names[fromQuery.Name ?? parameter.Name] = parameter.ParameterInfo.ParameterType;
             }
             else if (
                 !route.Contains(parameter.Name)
@@ -108,7 +151,7 @@ public static class KnownQueryParameters
                 && (parameter.HasTryParse || parameter.ParameterInfo.ParameterType == typeof(string))
             )
             {
-                names.Add(parameter.Name);
+                names[parameter.Name] = parameter.ParameterInfo.ParameterType;
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -26,16 +27,22 @@ public static class RequestProblems
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
         {
+            // What both daemons answer, described when built: a daemon compiled ahead of time has no other way.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostingJson.Default);
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 
             // {"ssn": "a", "ssn": "b"} means whatever the reader's last wins says; refused instead.
             o.SerializerOptions.AllowDuplicateProperties = false;
 
-            // States and kinds are enums in the code and camelCase names on the wire (see WireNames).
-            o.SerializerOptions.Converters.Add(
-                new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
-            );
+            // States and kinds are enums in the code and camelCase names on the wire (see WireNames). A daemon
+            // compiled ahead of time (the client) has no enums on the wire.
+            if (RuntimeFeature.IsDynamicCodeSupported)
+            {
+                o.SerializerOptions.Converters.Add(
+                    new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+                );
+            }
         });
         return services;
     }

@@ -12,6 +12,23 @@ public static class SettingTypes
         : type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type) ? type.GetGenericArguments()[0]
         : null;
 
+    /// <summary>A single-value type by its full name (as the binder's errors name it); null for any other.</summary>
+    public static Type? Named(string fullName) =>
+        Array.Find(
+            [
+                typeof(bool),
+                typeof(int),
+                typeof(long),
+                typeof(double),
+                typeof(decimal),
+                typeof(TimeSpan),
+                typeof(DateTime),
+                typeof(DateTimeOffset),
+                typeof(Uri),
+            ],
+            t => t.FullName == fullName
+        );
+
     /// <summary>Whether the binder sets the type from one value.</summary>
     public static bool IsSimple(Type type) =>
         type.IsPrimitive

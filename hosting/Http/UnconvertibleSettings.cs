@@ -1,4 +1,5 @@
-using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
@@ -13,14 +14,18 @@ public static class UnconvertibleSettings
 {
     /// <summary>One line for each configured key under <paramref name="sections"/> whose value its option's type
     /// cannot take: the key, the value, and what a good value looks like.</summary>
-    public static IReadOnlyList<string> Find(IConfiguration configuration, IReadOnlyDictionary<string, Type> sections)
+    public static IReadOnlyList<string> Find(IConfiguration configuration, IEnumerable<SettingSection> sections)
     {
         var lines = new List<string>();
-        foreach (var (section, type) in sections)
+        foreach (var section in sections)
         {
-            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            foreach (var (key, value) in configuration.GetSection(section.Name).AsEnumerable())
             {
-                if (value is not null && LeafType(type, key.Split(':')[1..]) is { } leaf && !Converts(leaf, value))
+                if (
+                    value is not null
+                    && LeafType(section.Type, key.Split(':')[1..]) is { } leaf
+                    && !Converts(leaf, value)
+                )
                 {
                     lines.Add(Describe(key, value, leaf));
                 }
@@ -47,7 +52,8 @@ public static class UnconvertibleSettings
         return $"{key}: '{value}' is not {what}{(example is null ? "" : $"; for example {example}")}.";
     }
 
-    /// <summary>As the binder converts: an empty value leaves a nullable option unset.</summary>
+    /// <summary>As the binder converts (invariant culture; enums by name, any case): an empty value leaves a
+    /// nullable option unset. Parsed here, not by type converters, which trimming (Native AOT) cannot keep.</summary>
     private static bool Converts(Type type, string value)
     {
         if (Nullable.GetUnderlyingType(type) is { } underlying)
@@ -60,24 +66,31 @@ public static class UnconvertibleSettings
             type = underlying;
         }
 
-        try
+        var invariant = CultureInfo.InvariantCulture;
+        return type switch
         {
-            TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
-            return true;
-        }
-        catch (Exception e)
-            when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
-        {
-            return false;
-        }
-        catch (Exception e) when (e.InnerException is FormatException or OverflowException)
-        {
-            return false;
-        }
+            _ when type == typeof(bool) => bool.TryParse(value, out _),
+            _ when type == typeof(int) => int.TryParse(value, NumberStyles.Integer, invariant, out _),
+            _ when type == typeof(long) => long.TryParse(value, NumberStyles.Integer, invariant, out _),
+            _ when type == typeof(double) => double.TryParse(value, NumberStyles.Float, invariant, out _),
+            _ when type == typeof(decimal) => decimal.TryParse(value, NumberStyles.Number, invariant, out _),
+            _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _),
+            _ when type == typeof(DateTime) => DateTime.TryParse(value, invariant, DateTimeStyles.None, out _),
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, out _),
+            _ when type == typeof(Uri) => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _),
+            _ when type.IsEnum => Enum.TryParse(type, value, ignoreCase: true, out _),
+            // Another single value (a byte, a char): the binder says itself when it cannot take it.
+            _ => true,
+        };
     }
 
     /// <summary>The type of the option a key sets, when it is a single value other than text; null otherwise.</summary>
-    private static Type? LeafType(Type type, string[] path)
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2072",
+        Justification = "As UnknownSettings: nested types only on the server."
+    )]
+    private static Type? LeafType([DynamicallyAccessedMembers(SettingSection.Read)] Type type, string[] path)
     {
         while (path.Length > 0)
         {

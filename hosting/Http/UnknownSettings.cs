@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
@@ -14,21 +15,21 @@ public static class UnknownSettings
     /// <summary>The setting that makes an unknown key an error instead of a warning.</summary>
     public const string StrictKey = "Settings:Strict";
 
-    /// <summary>Every configured key under <paramref name="sections"/> (section name to options type) that the type
-    /// has no property for, with the closest known key, if one is close.</summary>
+    /// <summary>Every configured key under <paramref name="sections"/> that the section's options type has no
+    /// property for, with the closest known key, if one is close.</summary>
     public static IReadOnlyList<(string Key, string? Closest)> Find(
         IConfiguration configuration,
-        IReadOnlyDictionary<string, Type> sections
+        IEnumerable<SettingSection> sections
     )
     {
         var unknown = new List<(string, string?)>();
-        foreach (var (section, type) in sections)
+        foreach (var section in sections)
         {
-            var known = KnownKeys(type, section).ToList();
-            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            var known = KnownKeys(section.Type, section.Name).ToList();
+            foreach (var (key, value) in configuration.GetSection(section.Name).AsEnumerable())
             {
                 var setting = key.EndsWith("_FILE", StringComparison.Ordinal) ? key[..^"_FILE".Length] : key;
-                if (value is null || IsKnown(type, setting.Split(':')[1..]))
+                if (value is null || IsKnown(section.Type, setting.Split(':')[1..]))
                 {
                     continue;
                 }
@@ -40,7 +41,10 @@ public static class UnknownSettings
         return unknown;
     }
 
-    private static bool IsKnown(Type type, string[] path)
+    // A nested options class is read through its parent's property (the server's lists of nodes); the daemon trimmed
+    // for Native AOT, the client, has none, and a nested type trimmed bare would make its keys warn, not pass.
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "See the comment above.")]
+    private static bool IsKnown([DynamicallyAccessedMembers(SettingSection.Read)] Type type, string[] path)
     {
         if (path.Length == 0)
         {
@@ -68,7 +72,11 @@ public static class UnknownSettings
         return !SettingTypes.IsSimple(propertyType) && IsKnown(propertyType, rest);
     }
 
-    private static IEnumerable<string> KnownKeys(Type type, string prefix)
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "As IsKnown: nested types only on the server.")]
+    private static IEnumerable<string> KnownKeys(
+        [DynamicallyAccessedMembers(SettingSection.Read)] Type type,
+        string prefix
+    )
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -17,11 +16,11 @@ public static partial class ValidatedStart
     public const int BadSettingExitCode = 2;
 
     /// <summary>Builds the app, then runs every options validation registered with <c>ValidateOnStart</c>; exits on the
-    /// first bad setting. Keys under <paramref name="sections"/> (section to options type) that no option reads are
-    /// warned about, or refused with <see cref="UnknownSettings.StrictKey"/> on.</summary>
+    /// first bad setting. Keys under <paramref name="sections"/> that no option reads are warned about, or refused
+    /// with <see cref="UnknownSettings.StrictKey"/> on.</summary>
     public static WebApplication BuildWithValidSettings(
         this WebApplicationBuilder builder,
-        IReadOnlyDictionary<string, Type>? sections = null
+        IReadOnlyList<SettingSection>? sections = null
     )
     {
         var unreadable = SecretFiles.Load(builder.Configuration);
@@ -36,7 +35,7 @@ public static partial class ValidatedStart
             Exit(builder, placeholders);
         }
 
-        sections ??= new Dictionary<string, Type>();
+        sections ??= [];
         var unknown = UnknownSettings
             .Find(builder.Configuration, sections)
             .Select(u => $"{u.Key} is not a setting{(u.Closest is null ? "" : $"; did you mean {u.Closest}?")}")
@@ -64,7 +63,7 @@ public static partial class ValidatedStart
             app = builder.Build();
             app.Services.GetService<IStartupValidator>()?.Validate();
         }
-        catch (Exception e) when (Failures(e, builder).ToList() is { Count: > 0 } failures)
+        catch (Exception e) when (Failures(e, builder, sections).ToList() is { Count: > 0 } failures)
         {
             // Building stopped at the first section read (the client's listeners read theirs): name the others' too.
             Exit(builder, failures.Concat(OtherSections(builder, sections, FailedTypes(e))));
@@ -75,16 +74,15 @@ public static partial class ValidatedStart
 
     private static IEnumerable<string> OtherSections(
         WebApplicationBuilder builder,
-        IReadOnlyDictionary<string, Type> sections,
+        IReadOnlyList<SettingSection> sections,
         IReadOnlySet<Type> failed
     )
     {
-        foreach (var (section, type) in sections.Where(s => !failed.Contains(s.Value)))
+        foreach (var section in sections.Where(s => !failed.Contains(s.Type)))
         {
-            var options = builder.Configuration.GetSection(section).Get(type) ?? Activator.CreateInstance(type)!;
-            foreach (var failure in EveryRule.FailuresOf(options))
+            foreach (var failure in section.FailuresIn(builder.Configuration))
             {
-                yield return Describe(type, failure);
+                yield return Describe(section.Name, failure);
             }
         }
     }
@@ -111,17 +109,23 @@ public static partial class ValidatedStart
     private static bool IsStrict(WebApplicationBuilder builder) =>
         bool.TryParse(builder.Configuration[UnknownSettings.StrictKey], out var strict) && strict;
 
-    private static IEnumerable<string> Failures(Exception e, WebApplicationBuilder builder) =>
+    private static IEnumerable<string> Failures(
+        Exception e,
+        WebApplicationBuilder builder,
+        IReadOnlyList<SettingSection> sections
+    ) =>
         e switch
         {
-            AggregateException many => many.InnerExceptions.SelectMany(inner => Failures(inner, builder)),
-            OptionsValidationException options => options.Failures.Select(f => Describe(options.OptionsType, f)),
+            AggregateException many => many.InnerExceptions.SelectMany(inner => Failures(inner, builder, sections)),
+            OptionsValidationException options => options.Failures.Select(f =>
+                Describe(sections.FirstOrDefault(s => s.Type == options.OptionsType)?.Name, f)
+            ),
             InvalidOperationException conversion
                 when ConversionFailure().Match(conversion.Message) is { Success: true } match =>
             [
                 Conversion(match.Groups["key"].Value, match.Groups["type"].Value, builder),
             ],
-            _ => e.InnerException is { } inner ? Failures(inner, builder) : [],
+            _ => e.InnerException is { } inner ? Failures(inner, builder, sections) : [],
         };
 
     /// <summary>A value the configuration binder could not convert (a setting outside the daemon's sections).</summary>
@@ -129,11 +133,11 @@ public static partial class ValidatedStart
         UnconvertibleSettings.Describe(
             key,
             builder.Configuration[key] ?? "",
-            Type.GetType(type) ?? (type == typeof(Uri).FullName ? typeof(Uri) : typeof(object))
+            SettingTypes.Named(type) ?? typeof(object)
         );
 
     /// <summary>Names the setting as it is configured (<c>Section:Key</c>), whatever wording the rule used.</summary>
-    private static string Describe(Type optionsType, string failure)
+    private static string Describe(string? section, string failure)
     {
         if (DataAnnotationFailure().Match(failure) is not { Success: true } match)
         {
@@ -141,8 +145,6 @@ public static partial class ValidatedStart
         }
 
         var error = match.Groups["error"].Value;
-        var section =
-            optionsType.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string;
         var setting = section is null ? match.Groups["members"].Value : $"{section}:{match.Groups["members"].Value}";
         return section is not null && error.Contains($"{section}:", StringComparison.Ordinal)
             ? error

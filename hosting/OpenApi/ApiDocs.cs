@@ -1,8 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Relay.Hosting.Auth;
 using Relay.Hosting.Http;
+using Swashbuckle.AspNetCore.Swagger;
 
 namespace Relay.Hosting.OpenApi;
 
@@ -28,14 +30,36 @@ public sealed record ApiDocsSettings
     /// <summary>The 503 every route may answer when the store behind the daemon is away, or null when there is
     /// none.</summary>
     public string? StoreAway { get; init; }
+
+    /// <summary>The document as generated (JSON), for a daemon compiled ahead of time, which cannot generate it: the
+    /// routes' metadata it is made from is read by reflection. Null for a daemon that is never compiled so.</summary>
+    public Func<Stream>? Stored { get; init; }
 }
 
 /// <summary>The OpenAPI document and Swagger UI, described the same way by both daemons.</summary>
 public static class ApiDocs
 {
+    /// <summary>The switch a native build turns off (the client's project file), so that Swashbuckle's generator,
+    /// which reads routes by reflection, is trimmed away; the JIT build of the same project keeps it.</summary>
+    public const string GeneratesDocumentSwitch = "Relay.Hosting.OpenApi.GeneratesDocument";
+
+    [FeatureSwitchDefinition(GeneratesDocumentSwitch)]
+    private static bool GeneratesDocument =>
+        !AppContext.TryGetSwitch(GeneratesDocumentSwitch, out var generates) || generates;
+
     /// <summary>Generates the document at <c>/swagger/v1/swagger.{json,yaml}</c>.</summary>
     public static IServiceCollection AddApiDocs(this IServiceCollection services, ApiDocsSettings settings)
     {
+        if (!GeneratesDocument)
+        {
+            var stored = settings.Stored
+                ?? throw new InvalidOperationException(
+                    $"{settings.Title} is compiled ahead of time and has no stored API description."
+                );
+            services.AddSingleton<ISwaggerProvider>(new StoredDocument(stored));
+            return services;
+        }
+
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -11,8 +12,12 @@ namespace Relay.Hosting.OpenApi;
 public sealed record RequestExample(string ContentType, JsonNode Value)
 {
     /// <summary>A JSON body, written as the API writes JSON (camelCase).</summary>
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
     public static RequestExample Json<T>(T value) =>
         new("application/json", JsonSerializer.SerializeToNode(value, JsonSerializerOptions.Web)!);
+
+    private const string Reflection = "Serializes the example by reflection: for a daemon that is not trimmed.";
 
     /// <summary>A text body (CSV, NDJSON).</summary>
     public static RequestExample Text(string contentType, string value) => new(contentType, JsonValue.Create(value));

@@ -36,7 +36,7 @@ public static class TracingSetup
             return;
         }
 
-        if (settings is null || settings.Exporter == TraceExporter.None || settings.Validate(new(settings)).Any())
+        if (settings is null || settings.Exporter == TraceExporter.None || EveryRule.FailuresOf(settings).Count > 0)
         {
             return;
         }

@@ -34,12 +34,7 @@ internal sealed class AuthOptions : IValidatableObject
     [Range(1, 1_000_000, ErrorMessage = "Auth:FailedAttemptsAllowed must be between 1 and 1000000.")]
     public int FailedAttemptsAllowed { get; init; } = 10;
 
-    [Range(
-        typeof(TimeSpan),
-        "00:00:01",
-        "1.00:00:00",
-        ErrorMessage = "Auth:FailedAttemptsWindow must be between 1 s and 1 day."
-    )]
+    [DurationRange("00:00:01", "1.00:00:00", ErrorMessage = "Auth:FailedAttemptsWindow must be between 1 s and 1 day.")]
     public TimeSpan FailedAttemptsWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>

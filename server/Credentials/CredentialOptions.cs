@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Credentials;
 
@@ -31,12 +32,7 @@ internal sealed class CredentialOptions : IValidatableObject
 
     /// <summary>How long the previous credential keeps working after a rotation, unless the call says
     /// otherwise.</summary>
-    [Range(
-        typeof(TimeSpan),
-        "00:00:00",
-        "30.00:00:00",
-        ErrorMessage = "Credentials:Overlap must be between 0 and 30 days."
-    )]
+    [DurationRange("00:00:00", "30.00:00:00", ErrorMessage = "Credentials:Overlap must be between 0 and 30 days.")]
     public TimeSpan Overlap { get; init; } = TimeSpan.FromDays(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

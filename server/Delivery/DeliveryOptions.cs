@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Delivery;
 
@@ -19,20 +20,20 @@ internal sealed class DeliveryOptions : IValidatableObject
     public bool Enabled { get; init; } = true;
 
     /// <summary>How often each client's queue is looked at when no operation has signalled it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    [DurationRange("00:00:00.050", "00:10:00")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest a client may make no progress in an attempt (connect, each part of a frame sent, each answer)
     /// before it fails.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [DurationRange("00:00:00.100", "00:10:00")]
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>First retry delay; later ones double, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    [DurationRange("00:00:00.001", "00:10:00")]
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Cap on the delay between attempts; also the pause after a run of retries gives up.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [DurationRange("00:00:00.001", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of one message before the sender pauses for <see cref="MaxRetryDelay"/> and starts
@@ -44,7 +45,7 @@ internal sealed class DeliveryOptions : IValidatableObject
     /// How long a server instance's claim on a client lasts without renewal. Another instance
     /// takes the client over this long after the holder died.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [DurationRange("00:00:01", "00:10:00")]
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Names this instance in client leases; defaults to host name, process id and a random suffix.</summary>
@@ -59,11 +60,11 @@ internal sealed class DeliveryOptions : IValidatableObject
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; init; } = 0.5;
 
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    [DurationRange("00:00:00.500", "01:00:00")]
     public TimeSpan BreakerSamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long an open circuit refuses attempts before one is let through to probe the client.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    [DurationRange("00:00:00.500", "01:00:00")]
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -72,7 +73,7 @@ internal sealed class DeliveryOptions : IValidatableObject
     /// every client it holds and reconnects with back-off, up to <see cref="MaxRetryDelay"/>.
     /// Zero connects only to deliver.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [DurationRange("00:00:00", "01:00:00")]
     public TimeSpan LinkCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Messages sent to one client before waiting for their acknowledgements (pipelining).</summary>

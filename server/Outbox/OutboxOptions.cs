@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Relay.Hosting.Http;
 
 namespace Relay.Server.Outbox;
 
@@ -12,7 +13,7 @@ internal sealed class OutboxOptions
     public int BatchSize { get; init; } = 1000;
 
     /// <summary>How often shared batches that no message points at any more are removed.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [DurationRange("00:00:00.100", "01:00:00")]
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Memory for shared batch payloads being delivered (see <see cref="BatchCache"/>), in bytes.</summary>
@@ -20,6 +21,6 @@ internal sealed class OutboxOptions
     public long BatchCacheBytes { get; init; } = 64L << 20;
 
     /// <summary>How long the status of a delivered message stays available at <c>GET /messages/{id}</c>.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    [DurationRange("00:00:01", "3650.00:00:00")]
     public TimeSpan DeliveredRetention { get; init; } = TimeSpan.FromDays(7);
 }

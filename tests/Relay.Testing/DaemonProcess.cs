@@ -64,21 +64,24 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         string? netns = null
     )
     {
-        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        // A .dll runs on the dotnet host; anything else is a native build, run as it is.
+        string[] command = dll.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", dll] : [dll];
+        if (netns is not null)
+        {
+            command = ["ip", "netns", "exec", netns, .. command];
+        }
+
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
-        if (netns is not null)
+        foreach (var arg in command[1..])
         {
-            foreach (var arg in new[] { "netns", "exec", netns, "dotnet" })
-            {
-                info.ArgumentList.Add(arg);
-            }
+            info.ArgumentList.Add(arg);
         }
 
-        info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Information";
         foreach (var (key, value) in settings)

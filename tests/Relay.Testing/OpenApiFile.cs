@@ -15,13 +15,16 @@ public static class OpenApiFile
     /// </summary>
     public static async Task<IReadOnlyList<string>> DifferencesAsync(HttpClient http, string file)
     {
+        var json = file.EndsWith(".json", StringComparison.Ordinal);
         if (Environment.GetEnvironmentVariable("RELAY_UPDATE_OPENAPI") == "1")
         {
-            await File.WriteAllTextAsync(file, await http.GetStringAsync("/swagger/v1/swagger.yaml"));
+            var format = json ? "json" : "yaml";
+            await File.WriteAllTextAsync(file, await http.GetStringAsync($"/swagger/v1/swagger.{format}"));
         }
 
         var served = Canonical(JsonNode.Parse(await http.GetStringAsync("/swagger/v1/swagger.json")));
-        var written = Canonical(YamlToJson(await File.ReadAllTextAsync(file)));
+        var text = await File.ReadAllTextAsync(file);
+        var written = Canonical(json ? JsonNode.Parse(text) : YamlToJson(text));
         var differences = new List<string>();
         Diff("", served, written, differences);
         return differences;

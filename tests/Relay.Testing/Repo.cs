@@ -13,6 +13,14 @@ public static class Repo
 
     public static string ClientDll => Path.Combine(Root, "client", "bin", Configuration, "net10.0", "Relay.Client.dll");
 
+    /// <summary>
+    /// The client daemon the tests start: the native build named by <c>RELAY_CLIENT_NATIVE</c> (what <c>make
+    /// test</c> publishes and ships), else the JIT build. Tests that read the client's types load <see
+    /// cref="ClientDll"/>.
+    /// </summary>
+    public static string ClientProgram =>
+        Environment.GetEnvironmentVariable("RELAY_CLIENT_NATIVE") is { Length: > 0 } native ? native : ClientDll;
+
     /// <summary>The <c>relay</c> command (tools/relay).</summary>
     public static string CliDll => Path.Combine(Root, "tools", "relay", "bin", Configuration, "net10.0", "relay.dll");
 

@@ -89,7 +89,7 @@ public sealed class ClientDaemon(
             settings[key] = value;
         }
 
-        Process = DaemonProcess.Start(name, Repo.ClientDll, settings, host?.Namespace);
+        Process = DaemonProcess.Start(name, Repo.ClientProgram, settings, host?.Namespace);
         await Process.WaitUntilAnswersAsync($"{HttpUrl}/health");
     }
 

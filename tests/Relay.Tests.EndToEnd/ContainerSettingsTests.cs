@@ -22,7 +22,7 @@ public sealed class ContainerSettingsTests
         var credentialFile = Path.Combine(directory, "credentials", "client1", "credential");
         await using var client = DaemonProcess.Start(
             "client1",
-            Repo.ClientDll,
+            Repo.ClientProgram,
             new Dictionary<string, string>
             {
                 ["Logging:Console:FormatterName"] = "json",

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Relay.Hosting.Http;
 using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
@@ -29,7 +30,7 @@ public sealed class EverySettingTests
         var settings = Walk(ClientSections());
         var bad = settings.Where(s => s.Type != typeof(string)).ToDictionary(s => s.Key, s => WrongType(s.Type));
 
-        var output = await RefusedStartAsync(Repo.ClientDll, ClientBaseline(), bad);
+        var output = await RefusedStartAsync(Repo.ClientProgram, ClientBaseline(), bad);
 
         AssertEachNamed(output, bad, (key, value) => $"invalid setting: {key}: '{value}' is not ");
     }
@@ -54,7 +55,7 @@ public sealed class EverySettingTests
             .Where(s => OutOfRange(s.Type) is not null)
             .ToDictionary(s => s.Key, s => OutOfRange(s.Type)!);
 
-        var output = await RefusedStartAsync(Repo.ClientDll, ClientBaseline(), bad);
+        var output = await RefusedStartAsync(Repo.ClientProgram, ClientBaseline(), bad);
 
         AssertEachNamed(output, bad, (key, _) => $"invalid setting: {key}");
     }
@@ -131,7 +132,7 @@ public sealed class EverySettingTests
         Assert.Empty(texts.Except(BadClientText.Keys).Except(BadClientFiles.Keys).Except(["Client:CredentialFile"]));
 
         var output = await RefusedStartAsync(
-            Repo.ClientDll,
+            Repo.ClientProgram,
             ClientBaseline(),
             BadClientText.ToDictionary(b => b.Key, b => b.Value.Value)
         );
@@ -140,7 +141,7 @@ public sealed class EverySettingTests
         var withFiles = ClientBaseline();
         withFiles["Client:TlsCertificatePath"] = SelfSignedPfx("right-password");
         output = await RefusedStartAsync(
-            Repo.ClientDll,
+            Repo.ClientProgram,
             withFiles,
             BadClientFiles.ToDictionary(b => b.Key, b => b.Value.Value)
         );
@@ -256,21 +257,21 @@ public sealed class EverySettingTests
     }
 
     private static IReadOnlyDictionary<string, Type> ServerSections() =>
-        (IReadOnlyDictionary<string, Type>)
-            Assembly
-                .LoadFrom(Repo.ServerDll)
-                .GetType("Relay.Server.SettingSections", throwOnError: true)!
-                .GetField("All", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!
-                .GetValue(null)!;
+        Sections(Repo.ServerDll, "Relay.Server.SettingSections", "All");
 
     private static IReadOnlyDictionary<string, Type> ClientSections() =>
-        new Dictionary<string, Type>
-        {
-            ["Client"] = Assembly
-                .LoadFrom(Repo.ClientDll)
-                .GetType("Relay.Client.Settings.ClientOptions", throwOnError: true)!,
-            [Relay.Hosting.Tracing.TracingOptions.Section] = typeof(Relay.Hosting.Tracing.TracingOptions),
-        };
+        Sections(Repo.ClientDll, "Relay.Client.Settings.ClientOptionsSetup", "Sections");
+
+    /// <summary>The sections a daemon's start-up checks, as the daemon lists them.</summary>
+    private static IReadOnlyDictionary<string, Type> Sections(string dll, string type, string field) =>
+        (
+            (IReadOnlyList<SettingSection>)
+                Assembly
+                    .LoadFrom(dll)
+                    .GetType(type, throwOnError: true)!
+                    .GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!
+                    .GetValue(null)!
+        ).ToDictionary(s => s.Name, s => s.Type);
 
     private static Dictionary<string, string> ServerBaseline() =>
         new()

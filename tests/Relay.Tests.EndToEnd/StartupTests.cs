@@ -31,7 +31,7 @@ public sealed class StartupTests
             ["Settings:Strict"] = "true",
             [key] = value,
         };
-        await using var client = DaemonProcess.Start("client", Repo.ClientDll, settings);
+        await using var client = DaemonProcess.Start("client", Repo.ClientProgram, settings);
 
         Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the client should refuse to start");
         AssertOneLineNaming(client, named);
@@ -121,7 +121,7 @@ public sealed class StartupTests
     {
         await using var client = DaemonProcess.Start(
             "client",
-            Repo.ClientDll,
+            Repo.ClientProgram,
             new Dictionary<string, string>
             {
                 ["Client:DatabasePath"] = Path.Combine(

@@ -172,13 +172,7 @@ public sealed partial class ContainerConfigTests
             .Children.Select(c => ((YamlScalarNode)c).Value!)
             .ToArray();
         Assert.Equal(
-            [
-                "CMD",
-                "dotnet",
-                "Relay.Client.dll",
-                Relay.Hosting.Http.HealthProbe.Argument,
-                $"http://127.0.0.1:{port}/health",
-            ],
+            ["CMD", "/app/Relay.Client", Relay.Hosting.Http.HealthProbe.Argument, $"http://127.0.0.1:{port}/health"],
             test
         );
         Assert.Contains(
@@ -328,7 +322,7 @@ public sealed partial class ContainerConfigTests
     [Theory]
     [InlineData("server", "Relay.Server")]
     [InlineData("client", "Relay.Client")]
-    public void EachDockerfileCopiesWhatExistsRunsAsNonRootAndStartsItsAssembly(string project, string assembly)
+    public void EachDockerfileCopiesWhatExistsRunsAsNonRootAndStartsItsProgram(string project, string assembly)
     {
         var dockerfile = File.ReadAllLines(Path.Combine(Repo.Root, project, "Dockerfile"));
 
@@ -350,11 +344,26 @@ public sealed partial class ContainerConfigTests
         Assert.Contains(dockerfile, l =>
             l.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0", StringComparison.Ordinal)
         );
-        Assert.Contains(dockerfile, l =>
-            l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal)
-        );
         Assert.Contains(dockerfile, l => l.StartsWith("USER $APP_UID", StringComparison.Ordinal));
-        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile);
+        if (project == "client")
+        {
+            // Native AOT: linked by the SDK's aot image, run on one without the .NET runtime.
+            Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build", dockerfile);
+            Assert.Contains("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0", dockerfile);
+            Assert.Contains($"ENTRYPOINT [\"/app/{assembly}\"]", dockerfile);
+            Assert.Contains(
+                "<PublishAot>true</PublishAot>",
+                File.ReadAllText(Path.Combine(Repo.Root, project, $"{assembly}.csproj"))
+            );
+        }
+        else
+        {
+            Assert.Contains(dockerfile, l =>
+                l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal)
+            );
+            Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", dockerfile);
+        }
+
         Assert.Contains(
             $"<AssemblyName>{assembly}</AssemblyName>",
             File.ReadAllText(Path.Combine(Repo.Root, project, $"{assembly}.csproj"))

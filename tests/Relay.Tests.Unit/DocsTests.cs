@@ -154,17 +154,16 @@ public sealed partial class DocsTests
 
     private static HashSet<string> KnownSettings()
     {
-        var sections = new Dictionary<string, Type>(
-            (IReadOnlyDictionary<string, Type>)
+        var server =
+            (IReadOnlyList<Relay.Hosting.Http.SettingSection>)
                 typeof(Relay.Server.Delivery.DeliveryOptions)
                     .Assembly.GetType("Relay.Server.SettingSections", throwOnError: true)!
                     .GetField("All", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!
-                    .GetValue(null)!
-        )
-        {
-            ["Client"] = typeof(Relay.Client.Settings.ClientOptions),
-            [Relay.Hosting.Tracing.TracingOptions.Section] = typeof(Relay.Hosting.Tracing.TracingOptions),
-        };
+                    .GetValue(null)!;
+        var sections = server
+            .Concat(Relay.Client.Settings.ClientOptionsSetup.Sections)
+            .DistinctBy(s => s.Name)
+            .ToDictionary(s => s.Name, s => s.Type);
         var known = new HashSet<string> { "ConnectionStrings:Relay", "Settings:Strict" };
         foreach (var (section, type) in sections)
         {
