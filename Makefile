@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test build native-client format unit integration e2e cluster chaos bench openapi lint-openapi install-cli secrets up down clean
+.PHONY: help run test build native-client format unit integration e2e cluster chaos bench bench-compare openapi lint-openapi install-cli secrets up down clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,12 +61,17 @@ chaos: build ## The long randomized crash and partition tests, on one MariaDB an
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 
-bench: native-client ## Benchmark a fresh Release stack (the native client): bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json
+bench: native-client ## Benchmark a fresh Release stack (the native client): bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json and bench/runs/
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-galera.sh
 	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 	RELAY_CLIENT_NATIVE=$${RELAY_CLIENT_NATIVE-$(CURDIR)/client/bin/native/Relay.Client} \
 	  dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
+
+bench-compare: ## Compare two bench runs' figures (default: the last two in bench/runs; or A=file B=file)
+	@a="$${A:-$$(ls -t bench/runs/*.json 2>/dev/null | sed -n 2p)}"; b="$${B:-$$(ls -t bench/runs/*.json 2>/dev/null | sed -n 1p)}"; \
+	  if [ -z "$$a" ] || [ -z "$$b" ]; then echo "bench-compare: two runs are needed (make bench twice, or A= B=)" >&2; exit 2; fi; \
+	  dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll compare "$$a" "$$b"
 
 openapi: build ## Rewrite openapi.yaml and client/openapi.yaml from the documents the daemons serve, then lint them
 	RELAY_UPDATE_OPENAPI=1 dotnet test tests/Relay.Tests.Integration --no-build --nologo --filter "FullyQualifiedName~OpenApi"

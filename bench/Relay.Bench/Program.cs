@@ -4,6 +4,12 @@ using Relay.Testing;
 
 // `make bench`: a fresh stack on private ports, measured end to end on this machine, next to
 // the raw limits of SQLite and MySQL measured in the same run; then a simulated fleet.
+if (args is ["compare", var before, var after])
+{
+    Environment.ExitCode = RunComparison.Print(before, after, Console.Out, Console.Error);
+    return;
+}
+
 var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
@@ -203,12 +209,15 @@ if (sections.Contains("cluster"))
     );
 }
 
+// The latest run in results.json, and every run kept in bench/runs/ so two can be compared (make bench-compare).
+results["finishedAt"] = DateTime.UtcNow.ToString("O");
+var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
 var path = Path.Combine(Repo.Root, "bench", "results.json");
-await File.WriteAllTextAsync(
-    path,
-    JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true })
-);
-Console.WriteLine($"\nwritten to {path}");
+var kept = Path.Combine(Repo.Root, "bench", "runs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+await File.WriteAllTextAsync(path, json);
+await File.WriteAllTextAsync(kept, json);
+Console.WriteLine($"\nwritten to {path} and {kept}");
 
 static int Setting(string name, int fallback) =>
     int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
