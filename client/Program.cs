@@ -38,5 +38,4 @@ app.MapPersonnel();
 app.MapObservability();
 app.LogListeners();
 
-await app.RunAsync();
-return 0;
+return await app.RunUntilStoppedAsync();

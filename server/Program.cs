@@ -59,7 +59,6 @@ app.MapMessages();
 app.MapVerification();
 app.MapObservability();
 
-await app.RunAsync();
-return 0;
+return await app.RunUntilStoppedAsync();
 
 public partial class Program;

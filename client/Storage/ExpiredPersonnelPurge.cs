@@ -35,7 +35,21 @@ internal sealed partial class ExpiredPersonnelPurge(
                 // The next round tries again; the rows open nothing meanwhile.
                 PurgeFailed(logger, e);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        } while (await NextRoundAsync(timer, stoppingToken));
+    }
+
+    /// <summary>False once the daemon stops: a stop (or a start that failed, when the host is disposed without
+    /// stopping) is the end of the loop, not a failure of the service.</summary>
+    private static async Task<bool> NextRoundAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     [LoggerMessage(

@@ -4,6 +4,37 @@ namespace Relay.Tests.EndToEnd;
 
 public sealed class StartupTests
 {
+    /// <summary>Someone starts a second client on the ports of one already running (a copied service file): it stops
+    /// at once, says which address is taken, and exits 1; before, it aborted on an unhandled exception (134).</summary>
+    [Theory]
+    [InlineData("Client:TcpPort")]
+    [InlineData("Client:HttpUrl")]
+    public async Task AClientWhosePortIsTakenSaysWhichAndExitsOne(string taken)
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, FreePort.Next());
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+        var settings = new Dictionary<string, string>
+        {
+            ["Client:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"relay-taken-{Guid.NewGuid():N}", "client.db"),
+            ["Client:TcpPort"] = (taken == "Client:TcpPort" ? port : FreePort.Next()).ToString(),
+            ["Client:TcpBindAddress"] = "127.0.0.1",
+            ["Client:HttpUrl"] = $"http://127.0.0.1:{(taken == "Client:HttpUrl" ? port : FreePort.Next())}",
+            ["Client:Credential"] = ClientDaemon.TestCredential.Encode(),
+            ["Client:ReadApiKey"] = "a-read-key-long-enough",
+        };
+
+        await using var client = DaemonProcess.Start("client", Repo.ClientProgram, settings);
+
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the client should stop");
+        Assert.Equal(1, client.ExitCode);
+        Assert.Contains(
+            $"cannot start: Failed to bind to address http://127.0.0.1:{port}: address already in use.",
+            client.Output
+        );
+        Assert.DoesNotContain("Unhandled exception", client.Output);
+    }
+
     [Theory]
     [InlineData("Client:TcpPort", "0", "Client:TcpPort")]
     [InlineData("Client:TcpPort", "abc", "Client:TcpPort: 'abc' is not a whole number; for example 10.")]
