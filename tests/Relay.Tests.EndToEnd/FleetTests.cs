@@ -133,7 +133,9 @@ public sealed class FleetTests : IAsyncLifetime
     }
 }
 
-/// <summary>Tests that measure what the server costs, run after the others and alone.</summary>
+/// <summary>Tests that measure what the server costs, or hold it to a deadline of a few seconds (a 3 s lease), run
+/// after the others and alone: beside four other classes on two cores they would measure the machine's
+/// queue.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FleetMeasurements
 {

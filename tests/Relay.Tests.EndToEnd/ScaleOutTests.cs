@@ -11,6 +11,7 @@ namespace Relay.Tests.EndToEnd;
 /// is killed its clients are served again within the lease, with nothing applied twice and
 /// nothing out of order.
 /// </summary>
+[Collection(FleetMeasurements.Name)]
 public sealed class ScaleOutTests : IAsyncLifetime
 {
     private const int Size = 300;
