@@ -42,9 +42,15 @@ public sealed record RevocationTimes(
     int HeldAfterAcknowledged
 );
 
-/// <summary>What the dashboard's fleet view asks for, in seconds (median of a few calls): counts per state, a page in
-/// id order, a page of the worst first.</summary>
-public sealed record DashboardTimes(double States, double Page, double WorstFirstPage);
+/// <summary>What the dashboard asks for, in seconds (median of a few calls): counts per state, a page in id order, a
+/// page of the worst first, the latest operations, and an open operation's unfinished clients.</summary>
+public sealed record DashboardTimes(
+    double States,
+    double Page,
+    double WorstFirstPage,
+    double Operations,
+    double OperationClients
+);
 
 /// <summary>
 /// A fleet of simulated clients (the real protocol, applied in memory) behind one server
@@ -109,7 +115,8 @@ public static class FleetBench
         );
         fanOut.Sort();
         peakRss = Math.Max(peakRss, server.ResidentBytes() / 1048576.0);
-        var dashboardIdle = await DashboardAsync(api);
+        var lastFanOut = await LatestOperationAsync(api);
+        var dashboardIdle = (await Operator.AskAsync(api.BaseAddress, ApiKey, "dashboard", lastFanOut)).Dashboard!;
 
         await SeedAsync(db, BulkPersonnel, BroadcastPersonnel - BulkPersonnel);
         var rowsBefore = await RowsWrittenAsync(db);
@@ -117,14 +124,18 @@ public static class FleetBench
         using var accepted = await api.PutAsync("/clients/all/personnel", null);
         var acceptSeconds = watch.Elapsed.TotalSeconds;
         accepted.EnsureSuccessStatusCode();
-        var answerBytes = (await accepted.Content.ReadAsByteArrayAsync()).LongLength;
+        var answer = await accepted.Content.ReadAsByteArrayAsync();
+        var answerBytes = answer.LongLength;
+        var broadcastOperation = JsonNode.Parse(answer)!["id"]!.ToString();
         var rowsWritten = await RowsWrittenAsync(db) - rowsBefore;
 
         // While the batches of that broadcast go out: every client has work, the view's worst case,
         // and the server's memory with every connection busy (the simulator saturates the CPU).
         using var sampling = new CancellationTokenSource();
         var broadcastRss = SamplePeakAsync(server, sampling.Token);
-        var dashboardBusy = await DashboardAsync(api);
+        var dashboardBusy = (
+            await Operator.AskAsync(api.BaseAddress, ApiKey, "dashboard", broadcastOperation)
+        ).Dashboard!;
         var revocation = await RevokeAsync(api, fleet);
         await sampling.CancelAsync();
 
@@ -151,8 +162,8 @@ public static class FleetBench
 
     /// <summary>
     /// Deletes personnel whose saves are in the broadcast's last batches (queued before the deletion, not yet sent)
-    /// from every client, one after another: from the call until the operation says every client acknowledged, or the
-    /// cap.
+    /// from every client, one after another, each followed by the operator process until every client acknowledged it
+    /// or the cap; then asks the fleet whether any client still holds it.
     /// </summary>
     private static async Task<RevocationTimes> RevokeAsync(HttpClient api, FleetSimulator fleet)
     {
@@ -162,36 +173,19 @@ public static class FleetBench
         for (var i = 0; i < rounds; i++)
         {
             var id = BroadcastPersonnel - 1 - i;
-            var watch = Stopwatch.StartNew();
-            using var response = await api.DeleteAsync($"/clients/all/personnel/{id}");
-            response.EnsureSuccessStatusCode();
-            var operation = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
-            var done = -1;
-            while (true)
-            {
-                var status = (await api.GetFromJsonAsync<JsonObject>($"/operations/{operation}"))!;
-                if (done < 0 && watch.Elapsed > TimeSpan.FromSeconds(2))
-                {
-                    done = status["clients"]!["done"]!.GetValue<int>();
-                }
-
-                if (status["state"]!.GetValue<string>() == "delivered" || watch.Elapsed > RevocationCap)
-                {
-                    finished &= status["state"]!.GetValue<string>() == "delivered";
-                    break;
-                }
-
-                await Task.Delay(20);
-            }
-
-            times.Add(watch.Elapsed.TotalSeconds);
-            withinTarget = Math.Min(withinTarget, done < 0 ? fleet.Clients.Count : done);
-            held += finished ? fleet.Clients.Count(c => c.Holds(id)) : 0;
+            var round = (await Operator.AskAsync(api.BaseAddress!, ApiKey, "revoke", id.ToString())).Revocation!;
+            times.Add(round.Seconds);
+            withinTarget = Math.Min(withinTarget, round.DoneWithinTarget);
+            finished &= round.Finished;
+            held += round.Finished ? fleet.Clients.Count(c => c.Holds(id)) : 0;
         }
 
         times.Sort();
         return new RevocationTimes(rounds, At(times, 0.5), times[^1], withinTarget, finished, held);
     }
+
+    /// <summary>What a deletion from every client should take, at most, behind a bulk (#32).</summary>
+    public static readonly TimeSpan RevocationTarget = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the bench follows a deletion through the busy fleet.</summary>
     public static readonly TimeSpan RevocationCap = TimeSpan.FromSeconds(120);
@@ -208,30 +202,8 @@ public static class FleetBench
         return peak;
     }
 
-    private static async Task<DashboardTimes> DashboardAsync(HttpClient api)
-    {
-        async Task<double> MedianAsync(string path)
-        {
-            var times = new List<double>();
-            for (var i = 0; i < 5; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                using var response = await api.GetAsync(path);
-                await response.Content.ReadAsByteArrayAsync();
-                times.Add(watch.Elapsed.TotalSeconds);
-                response.EnsureSuccessStatusCode();
-            }
-
-            times.Sort();
-            return times[times.Count / 2];
-        }
-
-        return new DashboardTimes(
-            await MedianAsync("/clients/states"),
-            await MedianAsync("/clients?limit=50"),
-            await MedianAsync("/clients?limit=50&sort=mostPending")
-        );
-    }
+    private static async Task<string> LatestOperationAsync(HttpClient api) =>
+        (await api.GetFromJsonAsync<JsonObject>("/operations?limit=1"))!["items"]![0]!["id"]!.ToString();
 
     private static async Task SeedAsync(MySqlConnection db, int start, int count)
     {

@@ -10,6 +10,12 @@ if (args is ["compare", var before, var after])
     return;
 }
 
+if (args is [Operator.Verb, ..])
+{
+    Environment.ExitCode = await Operator.RunAsync(args);
+    return;
+}
+
 var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
@@ -163,14 +169,8 @@ if (sections.Contains("fleet"))
     Row("    its answer", $"{fleet.BroadcastAnswerBytes:N0} bytes");
     Row("  server RSS idle / peak", $"{fleet.ServerIdleRssMiB:0} / {fleet.ServerPeakRssMiB:0} MiB", "600 MiB");
     Row("  server RSS delivering the 100,000 broadcast", $"{fleet.ServerBroadcastRssMiB:0} MiB");
-    Row(
-        "  dashboard idle: states / page / worst first",
-        $"{fleet.DashboardIdle.States:0.000}/{fleet.DashboardIdle.Page:0.000}/{fleet.DashboardIdle.WorstFirstPage:0.000} s"
-    );
-    Row(
-        "  dashboard busy: states / page / worst first",
-        $"{fleet.DashboardBusy.States:0.000}/{fleet.DashboardBusy.Page:0.000}/{fleet.DashboardBusy.WorstFirstPage:0.000} s"
-    );
+    Dashboard("idle", fleet.DashboardIdle);
+    Dashboard("busy", fleet.DashboardBusy);
     Row(
         "  delete one from all during it, acknowledged",
         $"{(fleet.Revocation.Finished ? "" : "> ")}{fleet.Revocation.MaxSeconds:0.0} s",
@@ -224,3 +224,20 @@ static int Setting(string name, int fallback) =>
 
 static void Row(string name, string value, string limit = "", double? ratio = null) =>
     Console.WriteLine($"{name, -44} {value, 14} {limit, 14} {(ratio is { } r ? r.ToString("P0") : ""), 7}");
+
+// Each read the dashboard makes, against what #35 allows one (0.5 s) while the fleet is busy.
+static void Dashboard(string when, DashboardTimes times)
+{
+    Row(
+        $"  dashboard {when}: states / page / worst first",
+        $"{times.States:0.000}/{times.Page:0.000}/{times.WorstFirstPage:0.000} s",
+        "0.5 s",
+        new[] { times.States, times.Page, times.WorstFirstPage }.Max() / 0.5
+    );
+    Row(
+        "    operations / an operation's clients",
+        $"{times.Operations:0.000}/{times.OperationClients:0.000} s",
+        "0.5 s",
+        Math.Max(times.Operations, times.OperationClients) / 0.5
+    );
+}
