@@ -61,10 +61,13 @@ chaos: build ## The long randomized crash and partition tests, on one MariaDB an
 	RELAY_CHAOS_SECONDS=$${RELAY_CHAOS_SECONDS:-330} dotnet test tests/Relay.Tests.EndToEnd --no-build --nologo \
 	  --filter "FullyQualifiedName~Chaos" --logger "console;verbosity=detailed"
 
-bench: native-client ## Benchmark a fresh Release stack (the native client): bulk 100k x 4 clients, single-op latency, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json and bench/runs/
+bench: native-client ## Benchmark a fresh Release stack (the native client, the published server): bulk 100k x 4 clients, single-op latency, cold start, raw limits, RSS, a fleet, a Galera cluster; writes bench/results.json and bench/runs/
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-galera.sh
 	dotnet build Relay.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+	@# The server as its image publishes it (ReadyToRun); RELAY_SERVER= for the build output.
+	dotnet publish server/Relay.Server.csproj -c Release -o server/bin/publish --nologo -v quiet -clp:ErrorsOnly
+	RELAY_SERVER=$${RELAY_SERVER-$(CURDIR)/server/bin/publish/Relay.Server.dll} \
 	RELAY_CLIENT_NATIVE=$${RELAY_CLIENT_NATIVE-$(CURDIR)/client/bin/native/Relay.Client} \
 	  dotnet bench/Relay.Bench/bin/Release/net10.0/Relay.Bench.dll
 

@@ -60,6 +60,8 @@ public sealed class BenchStack : IAsyncDisposable
     private const string ReadKey = "bench-read-key-0123456789";
     private readonly string _directory = Directory.CreateTempSubdirectory("relay-bench-").FullName;
     private readonly List<(DaemonProcess Process, string DatabasePath, long Id)> _clients = [];
+    private readonly List<(Dictionary<string, string> Settings, string HealthUrl)> _clientStarts = [];
+    private Dictionary<string, string> _serverSettings = [];
     private DaemonProcess _server = null!;
     private HttpClient _api = null!;
     private string _connectionString = "";
@@ -68,6 +70,12 @@ public sealed class BenchStack : IAsyncDisposable
 
     /// <summary>The server's API, with the key.</summary>
     public HttpClient Api => _api;
+
+    /// <summary>From starting the server's process until it answered ready.</summary>
+    public TimeSpan ServerReady { get; private set; }
+
+    /// <summary>The server process's resident memory now.</summary>
+    public double ServerRssMiB => _server.ResidentBytes() / 1048576.0;
 
     /// <summary>One client's id on the server and its SQLite file.</summary>
     public (long Id, string DatabasePath) Client(int index) => (_clients[index].Id, _clients[index].DatabasePath);
@@ -83,45 +91,78 @@ public sealed class BenchStack : IAsyncDisposable
             DefaultRequestHeaders = { { "X-Api-Key", ApiKey } },
             Timeout = TimeSpan.FromMinutes(2),
         };
-        stack._server = DaemonProcess.Start(
-            "server",
-            Repo.ServerDll,
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings:Relay"] = stack._connectionString,
-                ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
-                ["Auth:ApiKey"] = ApiKey,
-                ["Auth:Keys:0:Name"] = "dashboard",
-                ["Auth:Keys:0:Key"] = ReadKey,
-                ["Auth:Keys:0:Role"] = "read",
-                ["Credentials:MasterKey"] = MasterKey,
-                ["Logging:LogLevel:Default"] = "Warning",
-            }
-        );
-        await stack._server.WaitUntilAnswersAsync($"{stack._api.BaseAddress}health/ready");
+        stack._serverSettings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Relay"] = stack._connectionString,
+            ["Urls"] = stack._api.BaseAddress.ToString().TrimEnd('/'),
+            ["Auth:ApiKey"] = ApiKey,
+            ["Auth:Keys:0:Name"] = "dashboard",
+            ["Auth:Keys:0:Key"] = ReadKey,
+            ["Auth:Keys:0:Role"] = "read",
+            ["Credentials:MasterKey"] = MasterKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await stack.StartServerAsync();
         for (var i = 1; i <= clients; i++)
         {
             var (tcp, http) = (FreePort.Next(), FreePort.Next());
             var database = Path.Combine(stack._directory, $"client{i}.db");
             var registered = await stack._api.RegisterClientAsync($"Bench #{i}", "127.0.0.1", tcp);
-            var process = DaemonProcess.Start(
-                $"client{i}",
-                Repo.ClientProgram,
-                new Dictionary<string, string>
-                {
-                    ["Client:DatabasePath"] = database,
-                    ["Client:TcpPort"] = tcp.ToString(),
-                    ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
-                    ["Client:Credential"] = registered.Credential,
-                    ["Client:ReadApiKey"] = ApiKey,
-                    ["Logging:LogLevel:Default"] = "Warning",
-                }
+            var settings = new Dictionary<string, string>
+            {
+                ["Client:DatabasePath"] = database,
+                ["Client:TcpPort"] = tcp.ToString(),
+                ["Client:HttpUrl"] = $"http://127.0.0.1:{http}",
+                ["Client:Credential"] = registered.Credential,
+                ["Client:ReadApiKey"] = ApiKey,
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            stack._clientStarts.Add((settings, $"http://127.0.0.1:{http}/health"));
+            stack._clients.Add(
+                (await StartClientAsync(i, settings, stack._clientStarts[^1].HealthUrl), database, registered.Id)
             );
-            await process.WaitUntilAnswersAsync($"http://127.0.0.1:{http}/health");
-            stack._clients.Add((process, database, registered.Id));
         }
 
         return stack;
+    }
+
+    /// <summary>Stops the server and every client and starts them again on the same databases: processes that have
+    /// run nothing yet, beside storage that is as warm as before.</summary>
+    public async Task RestartAsync()
+    {
+        for (var i = 0; i < _clients.Count; i++)
+        {
+            await _clients[i].Process.StopAsync();
+            await _clients[i].Process.DisposeAsync();
+        }
+
+        await _server.StopAsync();
+        await _server.DisposeAsync();
+        await StartServerAsync();
+        for (var i = 0; i < _clients.Count; i++)
+        {
+            var (settings, health) = _clientStarts[i];
+            _clients[i] = (await StartClientAsync(i + 1, settings, health), _clients[i].DatabasePath, _clients[i].Id);
+        }
+    }
+
+    private async Task StartServerAsync()
+    {
+        var started = Stopwatch.StartNew();
+        _server = DaemonProcess.Start("server", Repo.ServerProgram, _serverSettings);
+        await _server.WaitUntilAnswersAsync($"{_api.BaseAddress}health/ready");
+        ServerReady = started.Elapsed;
+    }
+
+    private static async Task<DaemonProcess> StartClientAsync(
+        int number,
+        Dictionary<string, string> settings,
+        string healthUrl
+    )
+    {
+        var process = DaemonProcess.Start($"client{number}", Repo.ClientProgram, settings);
+        await process.WaitUntilAnswersAsync(healthUrl);
+        return process;
     }
 
     public async Task SeedPersonnelAsync(int count)

@@ -78,7 +78,7 @@ public static class FleetBench
         };
         await using var server = DaemonProcess.Start(
             "fleet-server",
-            Repo.ServerDll,
+            Repo.ServerProgram,
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:Relay"] = connectionString,

@@ -20,7 +20,7 @@ var personnel = Setting("RELAY_BENCH_PERSONNEL", 100_000);
 var clients = Setting("RELAY_BENCH_CLIENTS", 4);
 var singles = Setting("RELAY_BENCH_SINGLE_OPS", 1000);
 var fleetSize = Setting("RELAY_BENCH_FLEET", 2000);
-var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,import,fleet,cluster").Split(
+var sections = (Environment.GetEnvironmentVariable("RELAY_BENCH_SECTIONS") ?? "stack,cold,import,fleet,cluster").Split(
     ',',
     StringSplitOptions.TrimEntries
 );
@@ -132,6 +132,24 @@ if (sections.Contains("stack"))
     );
     Row("peak RSS server during bulk", $"{bulk.ServerPeakRssMiB:0} MiB");
     Row("peak RSS per client during bulk (max)", $"{bulk.ClientPeakRssMiB.Max():0} MiB");
+}
+
+if (sections.Contains("cold"))
+{
+    var cold = await ColdStartBench.RunAsync(mariadb, 10_000, 2);
+    results["coldStart"] = cold;
+    Row(
+        $"first bulk after start, {cold.Personnel:N0} x {cold.Clients}",
+        $"{cold.ColdSeconds:0.000} s",
+        $"{cold.WarmSeconds * 1.5:0.000} s",
+        cold.ColdSeconds / (cold.WarmSeconds * 1.5)
+    );
+    Row("  its enqueue / the same bulk warm", $"{cold.ColdEnqueueSeconds:0.000} / {cold.WarmSeconds:0.000} s");
+    Row("  warm enqueue", $"{cold.WarmEnqueueSeconds:0.000} s");
+    Row(
+        "  server ready after start / its RSS then",
+        $"{cold.ServerReadySeconds:0.00} s / {cold.ServerIdleRssMiB:0} MiB"
+    );
 }
 
 if (sections.Contains("import"))
