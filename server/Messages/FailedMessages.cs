@@ -29,7 +29,15 @@ internal enum FailedMessageChange
     /// <summary>Its payload is gone (a batch lost before the foreign key kept batches): there is nothing to send
     /// again.</summary>
     PayloadMissing,
+
+    /// <summary>Asked to go as it was, but personnel it carries were edited since it was queued: it would put their
+    /// old data back over whatever the client was sent since.</summary>
+    PersonnelChanged,
 }
+
+/// <summary>A retry's outcome, and for <see cref="FailedMessageChange.PersonnelChanged"/> which personnel (the first
+/// few, by id).</summary>
+internal readonly record struct RetryOutcome(FailedMessageChange Change, IReadOnlyList<long>? Changed = null);
 
 /// <summary>
 /// What an operator does about a message a client refused for good: queue it again (as it was, or
@@ -52,16 +60,19 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
     /// Queues a failed message again, in its place: it keeps its id, so it goes before anything its
     /// client was sent after it, and takes no new place in the order.
     /// </summary>
-    public Task<FailedMessageChange> RetryAsync(long id, bool currentData, CancellationToken ct) =>
+    public Task<RetryOutcome> RetryAsync(long id, bool currentData, CancellationToken ct) =>
         outbox.WriteAsync(OutboxTargets.Unordered, unit => RetryAsync(unit, id, currentData), ct);
 
-    private static async Task<FailedMessageChange> RetryAsync(OutboxTransaction unit, long id, bool currentData)
+    /// <summary>How many changed personnel a refused retry names.</summary>
+    private const int ChangedNamed = 10;
+
+    private static async Task<RetryOutcome> RetryAsync(OutboxTransaction unit, long id, bool currentData)
     {
         var (connection, tx, ct) = (unit.Connection, unit.Transaction, unit.CancellationToken);
         var message = await connection.QuerySingleOrDefaultAsync<Failed>(
             new CommandDefinition(
                 """
-                SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload
+                SELECT m.client_id AS ClientId, m.kind AS Kind, m.state AS State, COALESCE(m.payload, b.payload) AS Payload, m.created_at AS CreatedAt
                 FROM messages m LEFT JOIN batches b ON b.id = m.batch_id WHERE m.id = @id FOR UPDATE
                 """,
                 new { id },
@@ -71,36 +82,28 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
         );
         if (message is not { State: MessageState.Failed })
         {
-            return FailedMessageChange.NotFailed;
+            return new(FailedMessageChange.NotFailed);
         }
 
         if (message.Payload is null)
         {
-            return FailedMessageChange.PayloadMissing;
+            return new(FailedMessageChange.PayloadMissing);
         }
 
-        if (currentData && ListPersonnel.Contains(message.Kind))
+        var body = ListPersonnel.Contains(message.Kind)
+            ? JsonSerializer.Deserialize(message.Payload!, RelayJsonContext.Default.MessageBody)!
+            : null;
+        if (currentData && body is not null)
         {
-            var body = JsonSerializer.Deserialize(message.Payload!, RelayJsonContext.Default.MessageBody)!;
             if (body.Part is not null)
             {
-                return FailedMessageChange.StagedPart;
+                return new(FailedMessageChange.StagedPart);
             }
 
-            var ids = body.Personnel!.Select(p => p.Id).ToList();
-            var current = (
-                await connection.QueryAsync<PersonnelRecord>(
-                    new CommandDefinition(
-                        $"SELECT {PersonnelRows.Columns} FROM personnel WHERE id IN @ids ORDER BY id",
-                        new { ids },
-                        tx,
-                        cancellationToken: ct
-                    )
-                )
-            ).AsList();
+            var current = await CurrentAsync(connection, tx, body.Personnel!, ct);
             if (current.Count == 0)
             {
-                return FailedMessageChange.NothingLeft;
+                return new(FailedMessageChange.NothingLeft);
             }
 
             // Its own payload now, and a new uid: this is not the message the client refused.
@@ -122,6 +125,25 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
                 )
             );
         }
+        else if (body is { Part: null, Personnel: { } carried })
+        {
+            // It keeps its place, behind whatever its client was sent since: a newer save of the same personnel may
+            // already be there. Sent as it was, it would put the old data back over it. (Personnel deleted since are
+            // the client's tombstones' to refuse; data that differed before it was queued is what the operator
+            // retries as it was.)
+            var edited = await CurrentAsync(connection, tx, carried, ct, editedSince: message.CreatedAt);
+            var current = edited.ToDictionary(p => p.Id);
+            var changed = carried
+                .Where(p => current.TryGetValue(p.Id, out var now) && now != p)
+                .Select(p => p.Id)
+                .Order()
+                .Take(ChangedNamed)
+                .ToList();
+            if (changed.Count > 0)
+            {
+                return new(FailedMessageChange.PersonnelChanged, changed);
+            }
+        }
 
         // A verify or sync refused before is judged afresh when it runs again.
         await connection.ExecuteEachAsync(
@@ -132,8 +154,29 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
             "UPDATE verifications SET state = 'pending', judged_at = NULL, note = NULL WHERE message_id = @id AND state = 'failed'"
         );
         unit.Wake(message.ClientId!.Value);
-        return FailedMessageChange.Done;
+        return new(FailedMessageChange.Done);
     }
+
+    /// <summary>What the register holds now for the personnel <paramref name="carried"/> names (only those edited at
+    /// or after <paramref name="editedSince"/>, when given).</summary>
+    private static async Task<List<PersonnelRecord>> CurrentAsync(
+        MySqlConnection connection,
+        MySqlTransaction tx,
+        IReadOnlyList<PersonnelRecord> carried,
+        CancellationToken ct,
+        DateTime? editedSince = null
+    ) =>
+        (
+            await connection.QueryAsync<PersonnelRecord>(
+                new CommandDefinition(
+                    $"SELECT {PersonnelRows.Columns} FROM personnel "
+                        + "WHERE id IN @ids AND (@editedSince IS NULL OR updated_at >= @editedSince) ORDER BY id",
+                    new { ids = carried.Select(p => p.Id).ToList(), editedSince },
+                    tx,
+                    cancellationToken: ct
+                )
+            )
+        ).AsList();
 
     /// <summary>
     /// Removes a failed message, so the client's failed count can return to 0. What it carried never
@@ -152,5 +195,5 @@ internal sealed class FailedMessages(MySqlDataSource db, OutboxWriter outbox)
             ) > 0;
     }
 
-    private sealed record Failed(long? ClientId, string Kind, MessageState State, string? Payload);
+    private sealed record Failed(long? ClientId, string Kind, MessageState State, string? Payload, DateTime CreatedAt);
 }

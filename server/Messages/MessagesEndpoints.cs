@@ -36,8 +36,10 @@ internal static class MessagesEndpoints
             .WithDescription(
                 """
                 After fixing what the client refused, `current=true` rebuilds a save or update from the personnel's current data
-                (those removed from the server since are left out). With `wait=SECONDS` the call answers when the client has
-                answered: 200 delivered, 409 refused again (with its reason), or 202 if the time ran out.
+                (those removed from the server since are left out). Sent as it was, a save whose personnel changed since it
+                was queued would put their old data back over what the client was sent since: that answers 409 naming them,
+                and `current=true` is the way. With `wait=SECONDS` the call answers when the client has answered: 200
+                delivered, 409 refused again (with its reason), or 202 if the time ran out.
                 """
             )
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -64,7 +66,8 @@ internal static class MessagesEndpoints
         CancellationToken ct
     )
     {
-        switch (await failed.RetryAsync(id, current == true, ct))
+        var outcome = await failed.RetryAsync(id, current == true, ct);
+        switch (outcome.Change)
         {
             case FailedMessageChange.NotFailed:
                 return await FindAsync(db, id, ct) is { } other
@@ -82,6 +85,13 @@ internal static class MessagesEndpoints
                 return Problems.Conflict(
                     "The message cannot be sent again.",
                     $"What message {id} carried is no longer stored; discard it (DELETE /messages/{id}) and verify the client."
+                );
+            case FailedMessageChange.PersonnelChanged:
+                return Problems.Conflict(
+                    "The personnel it carries changed since it was queued.",
+                    $"Personnel {string.Join(", ", outcome.Changed!)} of message {id} changed since it was queued; sent as it was, it would put their old data back on the client over what it "
+                        + $"was sent since. Retry it with current=true (POST /messages/{id}/retry?current=true) to send "
+                        + $"what the register holds now, or discard it (DELETE /messages/{id})."
                 );
             case FailedMessageChange.StagedPart:
                 return Problems.Conflict(

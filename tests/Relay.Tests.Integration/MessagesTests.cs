@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,59 @@ public sealed class MessagesTests : AppTest
         );
         var clientRow = await Http.GetFromJsonAsync<JsonObject>($"/clients/{client}");
         Assert.Equal("Connection refused", clientRow!["lastError"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AFailedSaveIsNotRetriedAsItWasOverANewerChangeOfItsPersonnelButCanBeWithCurrentData()
+    {
+        var client = await Http.CreateClientAsync("One", 6001);
+        var newton = await Http.CreatePersonnelAsync("Isaac", "Newton", "12345678900");
+        var einstein = await Http.CreatePersonnelAsync("Albert", "Einstein", "98765432100");
+        var queue = App.Services.GetRequiredService<DeliveryQueue>();
+        var refused = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}")).Single();
+        await queue.MarkFailedAsync((await queue.NextPendingAsync(client, 1, default))[0], "disk full", default);
+
+        // Newton is renamed and the new name delivered: the client holds it.
+        (
+            await Http.PutAsJsonAsync(
+                $"/personnel/{newton}",
+                new
+                {
+                    name = "Isaac",
+                    surname = "Newton-Smith",
+                    ssn = "12345678900",
+                }
+            )
+        ).EnsureSuccessStatusCode();
+        await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{newton}");
+        await queue.MarkDeliveredAsync(await queue.NextPendingAsync(client, 8, default), default);
+
+        // Sent as it was, the refused save would put "Newton" back over "Newton-Smith".
+        var conflict = await (await Http.PostAsync($"/messages/{refused}/retry", null)).ProblemAsync(
+            HttpStatusCode.Conflict
+        );
+        Assert.Contains($"Personnel {newton} of message {refused} changed", conflict["detail"]!.GetValue<string>());
+        Assert.Contains("current=true", conflict["detail"]!.GetValue<string>());
+        Assert.Equal(
+            "failed",
+            (await Http.GetFromJsonAsync<JsonObject>($"/messages/{refused}"))!["state"]!.GetValue<string>()
+        );
+
+        (await Http.PostAsync($"/messages/{refused}/retry?current=true", null)).EnsureSuccessStatusCode();
+        var again = Assert.Single(await queue.NextPendingAsync(client, 8, default));
+        Assert.Equal(refused, again.Id);
+        Assert.Contains("Newton-Smith", System.Text.Encoding.UTF8.GetString(again.Payload.Span));
+
+        // A refused save whose personnel did not change goes as it was.
+        await queue.MarkDeliveredAsync([again], default);
+        var unchanged = (await Http.OperateAsync(HttpMethod.Put, $"/clients/{client}/personnel/{einstein}")).Single();
+        var before = (await queue.NextPendingAsync(client, 1, default))[0];
+        await queue.MarkFailedAsync(before, "disk full", default);
+        Assert.Equal(202, (int)(await Http.PostAsync($"/messages/{unchanged}/retry", null)).StatusCode);
+        Assert.Equal(
+            before.Payload.ToArray(),
+            Assert.Single(await queue.NextPendingAsync(client, 8, default)).Payload.ToArray()
+        );
     }
 
     [Fact]
