@@ -45,7 +45,7 @@ internal static class PersonnelEndpoints
     {
         if (validity.Problem is { } problem)
         {
-            return BadQuery(problem);
+            return QueryProblems.BadQuery(problem, "at");
         }
 
         var items = await store.ListAsync(page.After, page.Take, validity.ValidAt(time), ct);
@@ -62,7 +62,7 @@ internal static class PersonnelEndpoints
     {
         if (validity.Problem is { } problem)
         {
-            return BadQuery(problem);
+            return QueryProblems.BadQuery(problem, "at");
         }
 
         var person = await store.FindAsync(id, ct);
@@ -83,12 +83,4 @@ internal static class PersonnelEndpoints
 
     private static ProblemHttpResult NotHeld(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Personnel not found.", detail: detail);
-
-    // Shaped as validation's answers are, so a 400 has one schema whatever went wrong.
-    private static ValidationProblem BadQuery(string detail) =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { ["at"] = [detail] },
-            detail: detail,
-            title: "Bad query."
-        );
 }

@@ -11,15 +11,6 @@ internal static class Problems
             detail: $"There is no {what.ToLowerInvariant()} with id {id}."
         );
 
-    /// <summary>A 400 for a query whose parameters do not go together, shaped as validation's (<paramref
-    /// name="field"/> in <c>errors</c>).</summary>
-    public static ValidationProblem BadQuery(string detail, string field) =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { [field] = [detail] },
-            detail: detail,
-            title: "Bad query."
-        );
-
     /// <summary>A 409; <paramref name="fields"/> names the fields whose values clash, as 400s name theirs.</summary>
     public static ProblemHttpResult Conflict(string title, string detail, params string[] fields) =>
         Conflict(title, detail, null, fields);

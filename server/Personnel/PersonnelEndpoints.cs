@@ -79,7 +79,7 @@ internal static class PersonnelEndpoints
     {
         if (validity.Problem is { } problem)
         {
-            return Problems.BadQuery(problem, "at");
+            return QueryProblems.BadQuery(problem, "at");
         }
 
         await using var connection = await db.OpenConnectionAsync(ct);
