@@ -59,8 +59,7 @@ public sealed class BenchStack : IAsyncDisposable
     private const string ApiKey = "bench-api-key-0123456789";
     private const string ReadKey = "bench-read-key-0123456789";
     private readonly string _directory = Directory.CreateTempSubdirectory("relay-bench-").FullName;
-    private readonly List<(DaemonProcess Process, string DatabasePath, long Id)> _clients = [];
-    private readonly List<(Dictionary<string, string> Settings, string HealthUrl)> _clientStarts = [];
+    private readonly List<BenchClient> _clients = [];
     private Dictionary<string, string> _serverSettings = [];
     private DaemonProcess _server = null!;
     private HttpClient _api = null!;
@@ -117,10 +116,9 @@ public sealed class BenchStack : IAsyncDisposable
                 ["Client:ReadApiKey"] = ApiKey,
                 ["Logging:LogLevel:Default"] = "Warning",
             };
-            stack._clientStarts.Add((settings, $"http://127.0.0.1:{http}/health"));
-            stack._clients.Add(
-                (await StartClientAsync(i, settings, stack._clientStarts[^1].HealthUrl), database, registered.Id)
-            );
+            var client = new BenchClient(i, database, registered.Id, settings, $"http://127.0.0.1:{http}/health");
+            await client.StartAsync();
+            stack._clients.Add(client);
         }
 
         return stack;
@@ -130,19 +128,18 @@ public sealed class BenchStack : IAsyncDisposable
     /// run nothing yet, beside storage that is as warm as before.</summary>
     public async Task RestartAsync()
     {
-        for (var i = 0; i < _clients.Count; i++)
+        foreach (var client in _clients)
         {
-            await _clients[i].Process.StopAsync();
-            await _clients[i].Process.DisposeAsync();
+            await client.Process.StopAsync();
+            await client.Process.DisposeAsync();
         }
 
         await _server.StopAsync();
         await _server.DisposeAsync();
         await StartServerAsync();
-        for (var i = 0; i < _clients.Count; i++)
+        foreach (var client in _clients)
         {
-            var (settings, health) = _clientStarts[i];
-            _clients[i] = (await StartClientAsync(i + 1, settings, health), _clients[i].DatabasePath, _clients[i].Id);
+            await client.StartAsync();
         }
     }
 
@@ -154,15 +151,26 @@ public sealed class BenchStack : IAsyncDisposable
         ServerReady = started.Elapsed;
     }
 
-    private static async Task<DaemonProcess> StartClientAsync(
+    /// <summary>A client daemon of the stack, with what it takes to start it again on the same file.</summary>
+    private sealed class BenchClient(
         int number,
+        string databasePath,
+        long id,
         Dictionary<string, string> settings,
         string healthUrl
     )
     {
-        var process = DaemonProcess.Start($"client{number}", Repo.ClientProgram, settings);
-        await process.WaitUntilAnswersAsync(healthUrl);
-        return process;
+        public DaemonProcess Process { get; private set; } = null!;
+
+        public string DatabasePath => databasePath;
+
+        public long Id => id;
+
+        public async Task StartAsync()
+        {
+            Process = DaemonProcess.Start($"client{number}", Repo.ClientProgram, settings);
+            await Process.WaitUntilAnswersAsync(healthUrl);
+        }
     }
 
     public async Task SeedPersonnelAsync(int count)
@@ -286,7 +294,7 @@ public sealed class BenchStack : IAsyncDisposable
 
         var bulkSeconds = watch.Elapsed.TotalSeconds;
         var held = 0;
-        foreach (var (_, path, _) in _clients)
+        foreach (var path in _clients.Select(c => c.DatabasePath))
         {
             foreach (var id in deleted)
             {
@@ -433,9 +441,9 @@ public sealed class BenchStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (process, _, _) in _clients)
+        foreach (var client in _clients)
         {
-            await process.DisposeAsync();
+            await client.Process.DisposeAsync();
         }
 
         await _server.DisposeAsync();
