@@ -25,7 +25,7 @@ internal static class AuditEndpoints
         CancellationToken ct
     )
     {
-        var (_, beforeId, key, from, to) = query;
+        var (beforeId, key, from, to) = (query.BeforeId, query.Key, query.From, query.To);
         if (from is not null && to is not null && from >= to)
         {
             return TypedResults.ValidationProblem(

@@ -83,7 +83,7 @@ internal static class ClientsEndpoints
     )
     {
         // What the attributes cannot say: which cursor continues which sort.
-        var (state, name, sort) = query;
+        var (state, name, sort) = (query.State, query.Name, query.Sort);
         sort ??= ClientSorts.Id;
         object cursorKey = page.After;
         var keyId = page.After;
