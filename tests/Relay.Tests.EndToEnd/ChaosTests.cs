@@ -16,6 +16,7 @@ namespace Relay.Tests.EndToEnd;
 /// printed on failure: RELAY_CHAOS_SEED=... replays it; RELAY_CHAOS_SECONDS sets the length
 /// (`make chaos` runs the long version).
 /// </summary>
+[TakesAbout(40)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     internal const int ClientCount = 3;

@@ -8,6 +8,7 @@ namespace Relay.Tests.EndToEnd;
 /// The <c>relay</c> command against real daemons, as a CI job runs it: what it prints, and the exit
 /// codes a step branches on (0 done, 1 failed, 2 bad usage, 3 timed out, 4 unreachable, 130 interrupted).
 /// </summary>
+[TakesAbout(65)]
 public sealed class CliTests : IAsyncLifetime
 {
     // A site that holds at most 3 personnel: a message that would overfill it is refused for good.

@@ -8,6 +8,7 @@ namespace Relay.Tests.EndToEnd;
 /// sees when an operation runs, a site goes down and comes back, and a client refuses a message.
 /// Screenshots of each state go to TestResults/dashboard (git-ignored) for a person to look at.
 /// </summary>
+[TakesAbout(100)]
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -7,6 +7,7 @@ namespace Relay.Tests.EndToEnd;
 /// The server's database reset, or restored from an older backup, while a client keeps its SQLite
 /// file: message ids are issued again, and a new message must never pass for one already applied.
 /// </summary>
+[TakesAbout(60)]
 public sealed class DatabaseRestoreTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(clients: 1);

@@ -6,6 +6,7 @@ using Relay.Testing;
 
 namespace Relay.Tests.EndToEnd;
 
+[TakesAbout(85)]
 public sealed class DeliveryGuaranteeTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(

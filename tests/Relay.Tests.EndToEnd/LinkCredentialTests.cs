@@ -9,6 +9,7 @@ using Relay.Testing;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>Every client holds a link credential of its own; what one device holds opens no other.</summary>
+[TakesAbout(105)]
 public sealed class LinkCredentialTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(clients: 2);

@@ -9,6 +9,7 @@ namespace Relay.Tests.EndToEnd;
 /// connection to every client it holds and watches it, so the fleet view says "unreachable"
 /// within seconds, not at the next delivery.
 /// </summary>
+[TakesAbout(90)]
 public sealed class LinkWatchTests
 {
     private static readonly TimeSpan Seconds20 = TimeSpan.FromSeconds(20);

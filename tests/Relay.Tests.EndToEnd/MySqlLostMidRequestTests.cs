@@ -9,6 +9,7 @@ namespace Relay.Tests.EndToEnd;
 /// MySQL killed while a request is half way through its transaction: the caller gets a 503 it can
 /// act on, and once MySQL is back nothing of the half-done operation is there.
 /// </summary>
+[TakesAbout(65)]
 public sealed class MySqlLostMidRequestTests : IAsyncLifetime
 {
     private MariaDbServer _mariadb = null!;

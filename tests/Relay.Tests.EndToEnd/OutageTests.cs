@@ -5,6 +5,7 @@ using Relay.Testing;
 namespace Relay.Tests.EndToEnd;
 
 /// <summary>MySQL and server instances failing under a running stack, on a MariaDB of the test's own.</summary>
+[TakesAbout(75)]
 public sealed class OutageTests : IAsyncLifetime
 {
     private MariaDbServer _mariadb = null!;

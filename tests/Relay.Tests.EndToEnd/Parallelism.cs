@@ -2,3 +2,4 @@
 // process to stop), and the native client starts on a tenth of the JIT build's CPU, so four keep the cores busy
 // where two left them idle half the time. Classes that measure the machine opt out (FleetTests' collection).
 [assembly: CollectionBehavior(MaxParallelThreads = 4)]
+[assembly: TestCollectionOrderer("Relay.Tests.EndToEnd.LongestFirst", "Relay.Tests.EndToEnd")]

@@ -8,6 +8,7 @@ namespace Relay.Tests.EndToEnd;
 /// personnel and adds it nowhere else; a removal takes it off every client, as does a delete
 /// operation for an id the server no longer has.
 /// </summary>
+[TakesAbout(50)]
 public sealed class PersonnelChangesTests : IAsyncLifetime
 {
     private readonly RelayStack _stack = new(clients: 2);

@@ -11,6 +11,7 @@ namespace Relay.Tests.EndToEnd;
 /// sends only those rows. Verify is judged after the messages queued before it, and a client sent
 /// only some personnel is in sync with just those.
 /// </summary>
+[TakesAbout(40)]
 public sealed class VerifyAndSyncTests : IAsyncLifetime
 {
     private const int Personnel = 2_000;

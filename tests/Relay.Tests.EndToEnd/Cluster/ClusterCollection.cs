@@ -4,6 +4,7 @@ namespace Relay.Tests.EndToEnd.Cluster;
 
 /// <summary>The cluster suite's classes share one cluster and take turns: some of them kill its nodes.</summary>
 [CollectionDefinition(Name)]
+[TakesAbout(230)]
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "Galera cluster";
