@@ -111,7 +111,9 @@ public sealed class RelayStack(
             ["Delivery:BreakDuration"] = "00:00:01",
             ["Delivery:LeaseDuration"] = "00:00:02",
             ["Delivery:LinkCheckInterval"] = "00:00:01",
-            ["Outbox:SweepInterval"] = "00:00:00.200",
+            // Once a second, not five times: a sweep runs every retention job, and at 200 ms an idle server spent 7 %
+            // of a core on it (and MariaDB as much again), with several servers alive at any time of the run.
+            ["Outbox:SweepInterval"] = "00:00:01",
         };
         foreach (var (key, value) in serverSettings ?? new Dictionary<string, string>())
         {
