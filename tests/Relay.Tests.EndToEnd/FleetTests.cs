@@ -27,7 +27,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
         await Task.Delay(TimeSpan.FromSeconds(10));
         var perSecond = (await fleet.GlobalStatusAsync("Questions") - before - 1) / 10.0;
 
-        Assert.Equal(Size, fleet.Clients.OpenConnections);
+        Assert.Equal(Size, fleet.Simulator.OpenConnections);
         Assert.True(
             perSecond <= 10,
             $"{Size} idle clients cost {perSecond:0.0} MySQL statements/s; at most 10 whatever the fleet size\n{fleet.Stack.Diagnostics()}"
@@ -41,7 +41,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
         await fleet.FanOutAsync(2);
         var commits = await fleet.GlobalStatusAsync("Com_commit") - before;
 
-        Assert.All(fleet.Clients.Clients, c => Assert.True(c.Holds(2)));
+        Assert.All(fleet.Simulator.Clients, c => Assert.True(c.Holds(2)));
         Assert.True(
             commits <= Size / 10,
             $"one personnel to {Size} clients took {commits} transactions; acknowledgements arriving together belong in one"
@@ -60,7 +60,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
         }
 
         await Eventually.ReturnsAsync(
-            () => Task.FromResult(fleet.Clients.Clients.Count(c => c.Rows == 2_500)),
+            () => Task.FromResult(fleet.Simulator.Clients.Count(c => c.Rows == 2_500)),
             n => n == Size,
             TimeSpan.FromSeconds(60),
             "every client holds all 2,500 personnel"
@@ -74,7 +74,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
         Assert.True(rowsRead <= 3 * 3, $"the 3 shared batches were read {rowsRead} times for {Size} clients");
         // Never out of order; a frame comes twice only when a link was cut before its acknowledgement (a busy
         // machine's attempt timeout) and the next connection sends it again, which the client applies once.
-        Assert.All(fleet.Clients.Clients, c =>
+        Assert.All(fleet.Simulator.Clients, c =>
         {
             Assert.Equal(0, c.OutOfOrder);
             Assert.True(c.Duplicates == 0 || c.Connections > 1, $"{c.Duplicates} duplicates over one connection");
@@ -90,7 +90,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
 
         public RelayStack Stack { get; private set; } = null!;
 
-        public FleetSimulator Clients { get; private set; } = null!;
+        public FleetSimulator Simulator { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
@@ -107,8 +107,8 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
                 }
             );
             await Stack.StartAsync();
-            Clients = FleetSimulator.Start(Size, FreePort.Next());
-            await Clients.RegisterWithAsync(Stack.Api, parallelism: 4);
+            Simulator = FleetSimulator.Start(Size, FreePort.Next());
+            await Simulator.RegisterWithAsync(Stack.Api, parallelism: 4);
             await Stack.SeedPersonnelAsync(2_500);
 
             // Connect the whole fleet once.
@@ -134,7 +134,7 @@ public sealed class FleetTests(FleetTests.Fleet fleet) : IClassFixture<FleetTest
 
         public async Task DisposeAsync()
         {
-            await Clients.DisposeAsync();
+            await Simulator.DisposeAsync();
             await Stack.DisposeAsync();
             await MariaDb.DisposeAsync();
         }
