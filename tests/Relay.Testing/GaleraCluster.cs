@@ -41,7 +41,7 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
 
     public static async Task<GaleraCluster> StartAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"relay-galera-{Guid.NewGuid():N}"[..24]);
+        var directory = TempFolders.Create("relay-galera-");
         var (port, group) = (FreePorts(1), FreePorts(3));
         var (exit, output) = await Scripts.RunAsync(
             "bash",
@@ -257,10 +257,17 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
 
     private void Delete()
     {
-        // At process exit there is little time: every node is signalled, none waited for.
+        // At process exit there is little time: every node is signalled at once, then waited for together.
         foreach (var pid in _pids)
         {
             Signal(pid);
+        }
+
+        // A node still writing as it dies would leave files behind the delete, and the folder with them.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_pids.Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
         }
 
         try

@@ -49,7 +49,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
 
     public static async Task<MariaDbServer> StartAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"relay-mariadb-{Guid.NewGuid():N}"[..24]);
+        var directory = TempFolders.Create("relay-mariadb-");
 
         // A port free a moment ago can be taken by an outgoing connection before MariaDB binds it: try another.
         var (port, pid) = (0, 0);
