@@ -12,6 +12,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     private static readonly Lazy<Task<MariaDbServer>> SharedInstance = new(() => StartAsync());
     private static int _databases;
 
+    private readonly Lazy<Task<SchemaTemplate>> _schema;
     private int _pid;
 
     private MariaDbServer(string directory, int port, int pid)
@@ -19,6 +20,12 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
         Directory = directory;
         Port = port;
         _pid = pid;
+        _schema = new(async () =>
+            await SchemaTemplate.MakeAsync(
+                this,
+                new MySqlConnectionStringBuilder(await CreateDatabaseAsync("schema")).Database
+            )
+        );
     }
 
     public string Directory { get; }
@@ -80,15 +87,29 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
     }
 
     /// <summary>Creates an empty database and returns the connection string the server would be given.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix = "relay")
+    public Task<string> CreateDatabaseAsync(string prefix = "relay") => CreateAsync(prefix, schema: null);
+
+    /// <summary>Creates a database with the schema as the server's migrations leave it (<see cref="SchemaTemplate"/>),
+    /// and returns the connection string the server would be given.</summary>
+    public async Task<string> CreateDatabaseWithSchemaAsync(string prefix = "relay") =>
+        await CreateAsync(prefix, await _schema.Value);
+
+    private async Task<string> CreateAsync(string prefix, SchemaTemplate? schema)
     {
         var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync();
-        await using var command = new MySqlCommand(
-            $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
-            root
-        );
-        await command.ExecuteNonQueryAsync();
+        await using (
+            var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root)
+        )
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        if (schema is not null)
+        {
+            await schema.CopyIntoAsync(root, name);
+        }
+
         return ConnectionString(name);
     }
 

@@ -75,7 +75,7 @@ public sealed class RelayStack(
         if (cluster is null)
         {
             MariaDb = mariadb ?? await MariaDbServer.Shared;
-            ConnectionString = await MariaDb.CreateDatabaseAsync("e2e");
+            ConnectionString = await MariaDb.CreateDatabaseWithSchemaAsync("e2e");
         }
         else
         {

@@ -4,7 +4,7 @@ namespace Relay.Tests.Integration;
 
 /// <summary>What MySQL InnoDB Cluster (Group Replication) asks of a schema, checked on the one the server
 /// creates.</summary>
-public sealed class SchemaTests : AppTest
+public sealed class SchemaTests() : AppTest(new ServerApp().WithEmptyDatabase())
 {
     [Fact]
     public async Task EveryTableHasAPrimaryKeyAndIsInnoDb()
