@@ -20,12 +20,7 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
         Directory = directory;
         Port = port;
         _pid = pid;
-        _schema = new(async () =>
-            await SchemaTemplate.MakeAsync(
-                this,
-                new MySqlConnectionStringBuilder(await CreateDatabaseAsync("schema")).Database
-            )
-        );
+        _schema = new(async () => await SchemaTemplate.MakeAsync(await CreateDatabaseAsync("schema"), OpenRootAsync));
     }
 
     public string Directory { get; }

@@ -23,9 +23,11 @@ internal sealed partial class SchemaTemplate
         _filled = filled;
     }
 
-    /// <summary>Lets the server migrate an empty database of <paramref name="mariadb"/>, then stops it.</summary>
-    public static async Task<SchemaTemplate> MakeAsync(MariaDbServer mariadb, string database)
+    /// <summary>Lets a server migrate the empty database <paramref name="connectionString"/> names, then stops it
+    /// and reads what it made through <paramref name="openRoot"/>.</summary>
+    public static async Task<SchemaTemplate> MakeAsync(string connectionString, Func<Task<MySqlConnection>> openRoot)
     {
+        var database = new MySqlConnectionStringBuilder(connectionString).Database;
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         await using (
             var server = DaemonProcess.Start(
@@ -33,7 +35,7 @@ internal sealed partial class SchemaTemplate
                 Repo.ServerProgram,
                 new Dictionary<string, string>
                 {
-                    ["ConnectionStrings:Relay"] = mariadb.ConnectionString(database),
+                    ["ConnectionStrings:Relay"] = connectionString,
                     ["Urls"] = url,
                     ["Auth:ApiKey"] = "schema-template-key",
                     ["Credentials:MasterKey"] = "schema-template-master-key-0123456789",
@@ -46,7 +48,7 @@ internal sealed partial class SchemaTemplate
             await server.StopAsync();
         }
 
-        await using var root = await mariadb.OpenRootAsync();
+        await using var root = await openRoot();
         var names = (
             await root.QueryAsync<string>(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = @database ORDER BY table_name",

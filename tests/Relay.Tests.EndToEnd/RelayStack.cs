@@ -69,18 +69,16 @@ public sealed class RelayStack(
         }
     }
 
-    /// <summary>Creates the stack's empty database, and starts nothing.</summary>
-    public async Task CreateDatabaseAsync()
+    /// <summary>
+    /// Creates the stack's database, and starts nothing: with the schema the migrations make, copied
+    /// (<c>CreateDatabaseWithSchemaAsync</c>), or empty for a test of the migrations themselves.
+    /// </summary>
+    public async Task CreateDatabaseAsync(bool empty = false)
     {
-        if (cluster is null)
-        {
-            MariaDb = mariadb ?? await MariaDbServer.Shared;
-            ConnectionString = await MariaDb.CreateDatabaseWithSchemaAsync("e2e");
-        }
-        else
-        {
-            ConnectionString = await cluster.CreateDatabaseAsync("e2e");
-        }
+        IDatabaseHost host = cluster is null ? MariaDb = mariadb ?? await MariaDbServer.Shared : cluster;
+        ConnectionString = empty
+            ? await host.CreateDatabaseAsync("e2e")
+            : await host.CreateDatabaseWithSchemaAsync("e2e");
     }
 
     /// <summary>Registers a client daemon with the server and gives it the credential issued; returns its id.</summary>

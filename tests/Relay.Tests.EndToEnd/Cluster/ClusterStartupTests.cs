@@ -16,7 +16,7 @@ public sealed class ClusterStartupTests(ClusterFixture fixture)
         for (var attempt = 0; attempt < 2; attempt++)
         {
             await using var stack = new RelayStack(0, cluster: cluster);
-            await stack.CreateDatabaseAsync();
+            await stack.CreateDatabaseAsync(empty: true);
             var started = await Task.WhenAll(
                 Enumerable.Range(1, GaleraCluster.Nodes).Select(node => stack.StartServerAsync(node))
             );
