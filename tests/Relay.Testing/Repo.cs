@@ -11,8 +11,8 @@ public static class Repo
 
     public static string ServerDll => Path.Combine(Root, "server", "bin", Configuration, "net10.0", "Relay.Server.dll");
 
-    /// <summary>The server the bench starts: the published build named by <c>RELAY_SERVER</c> (what
-    /// <c>make bench</c> publishes, as the image does), else the build output.</summary>
+    /// <summary>The server the bench and end to end start: the published build named by <c>RELAY_SERVER</c> (what
+    /// <c>make bench</c> and <c>make test</c> publish, as the image does), else the build output.</summary>
     public static string ServerProgram =>
         Environment.GetEnvironmentVariable("RELAY_SERVER") is { Length: > 0 } published ? published : ServerDll;
 

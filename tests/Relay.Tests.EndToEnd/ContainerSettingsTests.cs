@@ -36,7 +36,7 @@ public sealed class ContainerSettingsTests
         );
         await using var server = DaemonProcess.Start(
             "server",
-            Repo.ServerDll,
+            Repo.ServerProgram,
             new Dictionary<string, string>
             {
                 ["Logging:Console:FormatterName"] = "json",
@@ -116,7 +116,7 @@ public sealed class ContainerSettingsTests
         using var probe = System.Diagnostics.Process.Start(
             new System.Diagnostics.ProcessStartInfo(
                 "dotnet",
-                [Repo.ServerDll, Relay.Hosting.Http.HealthProbe.Argument, url]
+                [Repo.ServerProgram, Relay.Hosting.Http.HealthProbe.Argument, url]
             )
             {
                 RedirectStandardError = true,

@@ -19,7 +19,7 @@ public sealed class EverySettingTests
         var settings = Walk(ServerSections());
         var bad = settings.Where(s => s.Type != typeof(string)).ToDictionary(s => s.Key, s => WrongType(s.Type));
 
-        var output = await RefusedStartAsync(Repo.ServerDll, ServerBaseline(), bad);
+        var output = await RefusedStartAsync(Repo.ServerProgram, ServerBaseline(), bad);
 
         AssertEachNamed(output, bad, (key, value) => $"invalid setting: {key}: '{value}' is not ");
     }
@@ -42,7 +42,7 @@ public sealed class EverySettingTests
             .Where(s => OutOfRange(s.Type) is not null)
             .ToDictionary(s => s.Key, s => OutOfRange(s.Type)!);
 
-        var output = await RefusedStartAsync(Repo.ServerDll, ServerBaseline(), bad);
+        var output = await RefusedStartAsync(Repo.ServerProgram, ServerBaseline(), bad);
 
         // A seeded client's port is checked with the rest of the seeded client.
         AssertEachNamed(output, bad, (key, _) => $"invalid setting: {key.Replace(":Port", "")}");
@@ -115,7 +115,7 @@ public sealed class EverySettingTests
         baseline["Auth:Keys:1:Role"] = "read";
 
         var output = await RefusedStartAsync(
-            Repo.ServerDll,
+            Repo.ServerProgram,
             baseline,
             BadServerText.ToDictionary(b => b.Key, b => b.Value.Value)
         );

@@ -127,7 +127,7 @@ public sealed class OutageTests : IAsyncLifetime
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         await using var server = DaemonProcess.Start(
             "server",
-            Repo.ServerDll,
+            Repo.ServerProgram,
             new Dictionary<string, string>
             {
                 ["ConnectionStrings:Relay"] = database,

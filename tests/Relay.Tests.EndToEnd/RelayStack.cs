@@ -118,7 +118,7 @@ public sealed class RelayStack(
             settings[key] = value;
         }
 
-        server.Process = DaemonProcess.Start($"server{Servers.Count + 1}", Repo.ServerDll, settings);
+        server.Process = DaemonProcess.Start($"server{Servers.Count + 1}", Repo.ServerProgram, settings);
         Servers.Add(server);
         await server.Process.WaitUntilAnswersAsync($"{server.Url}/health/ready");
         return server;

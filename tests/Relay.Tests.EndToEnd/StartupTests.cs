@@ -82,7 +82,7 @@ public sealed class StartupTests
             settings["ConnectionStrings:Relay"] = connectionString;
         }
 
-        await using var server = DaemonProcess.Start("server", Repo.ServerDll, settings);
+        await using var server = DaemonProcess.Start("server", Repo.ServerProgram, settings);
 
         Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the server should refuse to start");
         AssertOneLineNaming(server, named);
@@ -119,7 +119,7 @@ public sealed class StartupTests
     {
         await using var server = DaemonProcess.Start(
             "server",
-            Repo.ServerDll,
+            Repo.ServerProgram,
             new Dictionary<string, string>
             {
                 ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
