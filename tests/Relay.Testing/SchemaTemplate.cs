@@ -82,7 +82,7 @@ internal sealed partial class SchemaTemplate
     {
         await root.ChangeDatabaseAsync(database);
 
-        // The tables are created in name order, before the ones their foreign keys name.
+        // In name order, so some come before the tables their foreign keys name: the checks wait for the last one.
         await root.ExecuteAsync("SET SESSION foreign_key_checks = 0");
         foreach (var table in _tables)
         {
