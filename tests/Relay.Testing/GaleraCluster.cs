@@ -16,7 +16,6 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     public const int Nodes = 3;
 
     private static readonly Lazy<Task<GaleraCluster>> SharedInstance = new(() => StartAsync());
-    private static int _databases;
 
     private readonly int[] _pids;
     private readonly Lazy<Task<SchemaTemplate>> _schema;
@@ -92,20 +91,8 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
 
     private async Task<string> CreateAsync(string prefix, SchemaTemplate? schema)
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync(FirstRunningNode());
-        await using (
-            var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root)
-        )
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        if (schema is not null)
-        {
-            await schema.CopyIntoAsync(root, name);
-        }
-
+        var name = await SchemaTemplate.CreateDatabaseAsync(root, prefix, schema);
         return ConnectionString(name, 1);
     }
 

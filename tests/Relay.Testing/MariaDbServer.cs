@@ -10,7 +10,6 @@ namespace Relay.Testing;
 public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
 {
     private static readonly Lazy<Task<MariaDbServer>> SharedInstance = new(() => StartAsync());
-    private static int _databases;
 
     private readonly Lazy<Task<SchemaTemplate>> _schema;
     private int _pid;
@@ -91,20 +90,8 @@ public sealed class MariaDbServer : IDatabaseHost, IAsyncDisposable
 
     private async Task<string> CreateAsync(string prefix, SchemaTemplate? schema)
     {
-        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
         await using var root = await OpenRootAsync();
-        await using (
-            var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", root)
-        )
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        if (schema is not null)
-        {
-            await schema.CopyIntoAsync(root, name);
-        }
-
+        var name = await SchemaTemplate.CreateDatabaseAsync(root, prefix, schema);
         return ConnectionString(name);
     }
 

@@ -12,6 +12,8 @@ namespace Relay.Testing;
 /// </summary>
 internal sealed partial class SchemaTemplate
 {
+    private static int _databases;
+
     private readonly string _database;
     private readonly IReadOnlyList<string> _tables;
     private readonly IReadOnlyList<string> _filled;
@@ -77,8 +79,25 @@ internal sealed partial class SchemaTemplate
         return new SchemaTemplate(database, tables, filled);
     }
 
+    /// <summary>
+    /// Creates a database named <paramref name="prefix"/>, a number and random characters, through
+    /// <paramref name="root"/>: empty, or with the tables and seeded rows of <paramref name="schema"/>. Returns the
+    /// name.
+    /// </summary>
+    public static async Task<string> CreateDatabaseAsync(MySqlConnection root, string prefix, SchemaTemplate? schema)
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..(prefix.Length + 20)];
+        await root.ExecuteAsync($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        if (schema is not null)
+        {
+            await schema.CopyIntoAsync(root, name);
+        }
+
+        return name;
+    }
+
     /// <summary>Creates the template's tables and seeded rows in database <paramref name="database"/>.</summary>
-    public async Task CopyIntoAsync(MySqlConnection root, string database)
+    private async Task CopyIntoAsync(MySqlConnection root, string database)
     {
         await root.ChangeDatabaseAsync(database);
 
