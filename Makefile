@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: help run test build native-client published-server format unit integration e2e cluster chaos bench bench-compare openapi lint-openapi install-cli secrets up down clean
 
 help: ## List the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 run: ## Start MariaDB, the server (:8080) and two clients (:8001, :8002) in the foreground; Ctrl-C stops all
 	@# perl restores default SIGINT handling: a stack started in the background by a script
@@ -24,7 +24,7 @@ published-server: ## Publish the server as its image ships it (Release, ReadyToR
 format: ## Lay out the C# with CSharpier at 120 columns (what the build checks), then build
 	dotnet build Relay.slnx --nologo -v quiet -clp:ErrorsOnly -p:CSharpier_Check=false
 
-test: build ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, headless Chromium, the native client)
+test: build ## Run the whole suite: the API descriptions' lint, unit, integration (private MariaDB) and end to end (real processes, the daemons as they ship, headless Chromium)
 	@scripts/lint-openapi.sh
 	@scripts/ensure-mariadb.sh
 	@scripts/ensure-chromium.sh
