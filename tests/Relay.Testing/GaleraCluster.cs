@@ -157,11 +157,7 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
     {
         var pid = _pids[node - 1];
         Signal(pid);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (IsAlive(pid) && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
+        WaitUntilDead([pid], TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Starts a killed node again: it finds where it stopped and rejoins the cluster (by IST when the others
@@ -269,17 +265,22 @@ public sealed class GaleraCluster : IDatabaseHost, IAsyncDisposable
         }
 
         // A node still writing as it dies would leave files behind the delete, and the folder with them.
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_pids.Any(IsAlive) && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(50);
-        }
+        WaitUntilDead(_pids, TimeSpan.FromSeconds(5));
 
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private static void WaitUntilDead(IReadOnlyCollection<int> pids, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (pids.Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
     }
 
     private static void Signal(int pid)
